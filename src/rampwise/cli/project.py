@@ -1,0 +1,62 @@
+"""Commands about a whole project: ``assess``, ``stages`` and ``demo``."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from rampwise.assess import assess
+from rampwise.cli._common import console, emit_json, guarded
+from rampwise.project_file import load_project
+from rampwise.report.terminal import assessment_view, profile_table
+from rampwise.stage import stage_profiles
+
+PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the project commands to ``app``."""
+    app.command("assess")(assess_command)
+    app.command("stages")(stages_command)
+    app.command("demo")(demo_command)
+
+
+@guarded
+def assess_command(project: Path = PROJECT_ARG, json: bool = JSON_OPT) -> None:
+    """Stage, readiness gate and what to do next for one project file."""
+    result = assess(load_project(project))
+    if json:
+        emit_json(result)
+    else:
+        console.print(assessment_view(result))
+
+
+@guarded
+def stages_command(json: bool = JSON_OPT) -> None:
+    """The stage profiles of the seeds: purpose, quantity, quality, delivery, cost."""
+    profiles = list(stage_profiles().values())
+    if json:
+        from pydantic import TypeAdapter
+
+        from rampwise.model import StageProfile
+
+        print(TypeAdapter(list[StageProfile]).dump_json(profiles).decode())
+    else:
+        console.print(profile_table(profiles))
+
+
+def example_projects() -> list[Path]:
+    """The bundled example project files, sorted by name."""
+    folder = resources.files("rampwise") / "examples"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@guarded
+def demo_command() -> None:
+    """Assess the bundled example projects: one per stage and the mismatch cases."""
+    for path in example_projects():
+        console.rule(f"[bold]{path.name}")
+        console.print(assessment_view(assess(load_project(path))))

@@ -1,0 +1,1 @@
+"""Renderers of results: terminal (Rich), HTML, XLSX. They format; they never decide."""
