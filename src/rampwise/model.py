@@ -32,7 +32,7 @@ from rampwise.errors import InputError
 # --------------------------------------------------------------------------------------
 
 
-class Stage(str, enum.Enum):
+class Stage(enum.StrEnum):
     """Manufacturing stage of an order (seeds 000–002, 004)."""
 
     PROTOTYPE = "prototype"
@@ -40,7 +40,7 @@ class Stage(str, enum.Enum):
     MASS_PRODUCTION = "mass_production"
 
 
-class PurposeGroup(str, enum.Enum):
+class PurposeGroup(enum.StrEnum):
     """What an order must prove: the design, the batch, or the production supply."""
 
     LEARNING = "learning"
@@ -48,7 +48,7 @@ class PurposeGroup(str, enum.Enum):
     PRODUCTION = "production"
 
 
-class AreaStatus(str, enum.Enum):
+class AreaStatus(enum.StrEnum):
     """Verdict of one readiness area; missing information is ``unknown``, never ``pass``."""
 
     PASS = "pass"
@@ -56,7 +56,7 @@ class AreaStatus(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
-class ReadinessArea(str, enum.Enum):
+class ReadinessArea(enum.StrEnum):
     """The seven decision areas of seed 004's table, in its order."""
 
     DESIGN_STATUS = "design_status"
@@ -68,7 +68,7 @@ class ReadinessArea(str, enum.Enum):
     COST_TARGET = "cost_target"
 
 
-class CharacteristicKind(str, enum.Enum):
+class CharacteristicKind(enum.StrEnum):
     """What a controlled characteristic constrains.
 
     Size kinds (``length``, ``diameter``, ``radius``) carry a nominal and deviations [mm];
@@ -311,8 +311,8 @@ class Part(_Input):
     @field_validator("material", mode="before")
     @classmethod
     def _material_by_name(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return find_material(value)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return find_material(str(value))  # YAML reads `material: 6061` as a number
         return value
 
     @field_validator("envelope_mm")
@@ -530,4 +530,3 @@ class StageProfile(_Result):
     cost_per_part: str
     ideal_for: str
     source: str
-

@@ -122,21 +122,21 @@ def _to_millimetres(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _scaled(value: Any, factor: float) -> Any:
-    return value * factor if isinstance(value, int | float) and not isinstance(value, bool) else value
+    return (
+        value * factor if isinstance(value, int | float) and not isinstance(value, bool) else value
+    )
 
 
 def _scaled_tolerance(value: Any, factor: float) -> Any:
-    """Scale a tolerance given in file units; ISO designations are unit-free."""
-    from rampwise.tolerance.spec import parse_tolerance
+    """Scale a tolerance given in file units; ISO 286 designations are unit-free."""
+    from rampwise.tolerance.spec import is_iso_class, parse_tolerance
 
     if isinstance(value, list):
         return [_scaled(v, factor) for v in value]
     if isinstance(value, dict):
         return {k: _scaled(v, factor) for k, v in value.items()}
-    if isinstance(value, str):
-        spec = parse_tolerance(value, nominal=None, field="tolerance")
-        if spec.designation:
-            return value
+    if isinstance(value, str) and not is_iso_class(value):
+        spec = parse_tolerance(value, field="tolerance")
         return [spec.lower_deviation * factor, spec.upper_deviation * factor]
     return _scaled(value, factor)
 

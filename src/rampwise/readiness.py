@@ -280,7 +280,9 @@ def quantity_demand(project: Project, evidence: GateEvidence) -> AreaResult:
         (demand.monthly, "monthly") if demand.monthly else (demand.quarterly, "quarterly")
     )
     if not series:
-        facts = [f"annual forecast {demand.annual:g} pcs, no period history"] if demand.annual else []
+        facts = (
+            [f"annual forecast {demand.annual:g} pcs, no period history"] if demand.annual else []
+        )
         return _result(
             ReadinessArea.QUANTITY_DEMAND,
             AreaStatus.UNKNOWN,

@@ -9,7 +9,6 @@ import pytest
 from rampwise.model import Project, PurposeGroup, Stage
 from rampwise.readiness import GateEvidence, evaluate_readiness
 from rampwise.stage import band_for, decide_stage, stage_profiles
-
 from support import TODAY
 
 MakeProject = Callable[..., Project]

@@ -85,7 +85,9 @@ def parse_number_list(name: str, text: str) -> list[int]:
         try:
             number = float(item)
         except ValueError:
-            raise InputError(name, f"must be whole numbers separated by commas; got {item!r}") from None
+            raise InputError(
+                name, f"must be whole numbers separated by commas; got {item!r}"
+            ) from None
         values.append(require_whole(name, number))
     if not values:
         raise InputError(name, "must list at least one quantity")
