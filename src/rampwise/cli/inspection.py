@@ -1,0 +1,163 @@
+"""Inspection commands: ``sampling`` (Z1.4 / ISO 2859-1 lot sampling) and ``gauge-rr``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from rampwise.cli._common import console, emit_json, guarded
+from rampwise.quality.msa import GaugeRRResult, gauge_rr, load_gauge_study
+from rampwise.quality.oc import oc_curve, plot_oc_curve
+from rampwise.quality.sampling import SamplingScheme
+from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
+
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the inspection commands to ``app``."""
+    app.command("sampling")(sampling_command)
+    app.command("gauge-rr")(gauge_rr_command)
+
+
+LOT_SIZE_OPT = typer.Option(..., "--lot-size", help="Items in the lot.", show_default=False)
+AQL_OPT = typer.Option(
+    ..., "--aql", help="Acceptance quality limit [%], e.g. 1.0.", show_default=False
+)
+LEVEL_OPT = typer.Option("II", "--level", help="Inspection level: S-1..S-4, I, II, III.")
+INSPECTION_OPT = typer.Option(
+    "normal", "--inspection", help="normal, tightened or reduced (start state with --history)."
+)
+DOUBLE_OPT = typer.Option(False, "--double", help="Double sampling instead of single.")
+HISTORY_OPT = typer.Option(
+    None, "--history", help="CSV of inspected lots (lot, nonconforming, …): switching rules."
+)
+NO_REDUCED_OPT = typer.Option(
+    False, "--no-reduced", help="The responsible authority does not allow reduced inspection."
+)
+DISTRIBUTION_OPT = typer.Option(
+    "binomial", "--distribution", help="OC model: binomial, hypergeometric or poisson."
+)
+PLOT_OPT = typer.Option(None, "--plot", help="Write the OC curve to this image file (PNG, SVG).")
+STUDY_ARG = typer.Argument(
+    ..., help="Study CSV: part, appraiser, trial, value.", show_default=False
+)
+TOLERANCE_OPT = typer.Option(None, "--tolerance", help="Tolerance width USL − LSL.")
+METHOD_OPT = typer.Option("anova", "--method", help="anova or average-range.")
+ALPHA_OPT = typer.Option(
+    None, "--alpha", help="ANOVA: pool the interaction above this p-value (default 0.25)."
+)
+
+
+@guarded
+def sampling_command(
+    lot_size: int = LOT_SIZE_OPT,
+    aql: str = AQL_OPT,
+    level: str = LEVEL_OPT,
+    inspection: str = INSPECTION_OPT,
+    double: bool = DOUBLE_OPT,
+    history: Path | None = HISTORY_OPT,
+    no_reduced: bool = NO_REDUCED_OPT,
+    distribution: str = DISTRIBUTION_OPT,
+    plot: Path | None = PLOT_OPT,
+    json: bool = JSON_OPT,
+) -> None:
+    """Sampling plan for a lot by ANSI/ASQ Z1.4 = ISO 2859-1, with its switching state."""
+    report = sampling_report(
+        lot_size,
+        aql,
+        level=level,
+        inspection=inspection,
+        scheme=SamplingScheme.DOUBLE if double else SamplingScheme.SINGLE,
+        history=load_lot_history(history) if history is not None else None,
+        distribution=distribution,
+        reduced_approved=not no_reduced,
+    )
+    if plot is not None and report.plan is not None:
+        curve = oc_curve(
+            report.plan, lot_size=report.plan.lot_size, distribution=report.distribution
+        )
+        plan = report.plan
+        title = f"OC curve: code {plan.code_letter}, n {plan.sample_size}, Ac {plan.accept}"
+        plot_oc_curve(curve, plot, title=title)
+    if json:
+        emit_json(report)
+        return
+    console.print(_sampling_view(report))
+    if plot is not None and report.plan is not None:
+        console.print(f"OC curve written to {plot}")
+
+
+def _sampling_view(report: SamplingReport) -> Table:
+    table = Table(title="Lot sampling (ANSI/ASQ Z1.4 = ISO 2859-1)", show_header=False)
+    table.add_column("item", style="bold")
+    table.add_column("value")
+    if report.switching is not None:
+        for lot in report.switching.lots:
+            if lot.reason:
+                table.add_row(f"lot {lot.lot}", f"→ {lot.state_after.value}: {lot.reason}")
+        table.add_row("switching score", str(report.switching.switching_score))
+    table.add_row("inspection", report.inspection)
+    plan = report.plan
+    if plan is None:
+        table.add_row("next lot", "inspection discontinued until corrective action")
+        return table
+    table.add_row(
+        "code letter", f"{plan.code_letter} (level {plan.level.value}, lot {plan.lot_size})"
+    )
+    for index, stage in enumerate(plan.stages, start=1):
+        label = "sample" if len(plan.stages) == 1 else f"sample {index}"
+        table.add_row(label, f"n {stage.sample_size}, Ac {stage.accept}, Re {stage.reject}")
+    table.add_row("100 % inspection", "yes" if plan.hundred_percent else "no")
+    if report.pa_at_aql is not None:
+        table.add_row("Pa at the AQL", f"{report.pa_at_aql:.4f} ({report.distribution.value})")
+    if report.aoql is not None:
+        table.add_row(
+            "AOQL", f"{report.aoql.aoql * 100:.3f} % at p = {report.aoql.at_fraction * 100:.2f} %"
+        )
+    for note in plan.notes:
+        table.add_row("note", note)
+    return table
+
+
+@guarded
+def gauge_rr_command(
+    study: Path = STUDY_ARG,
+    tolerance: float | None = TOLERANCE_OPT,
+    method: str = METHOD_OPT,
+    alpha: float | None = ALPHA_OPT,
+    json: bool = JSON_OPT,
+) -> None:
+    """Gauge repeatability and reproducibility (AIAG MSA 4th ed.)."""
+    result = gauge_rr(
+        load_gauge_study(study), method=method, tolerance=tolerance, interaction_alpha=alpha
+    )
+    if json:
+        emit_json(result)
+        return
+    console.print(_gauge_view(result))
+
+
+def _gauge_view(result: GaugeRRResult) -> Table:
+    table = Table(title=f"Gauge R&R ({result.method.value})")
+    table.add_column("source", style="bold")
+    table.add_column("σ", justify="right")
+    table.add_column("% study var", justify="right")
+    rows = (
+        ("repeatability (EV)", result.ev, result.pct_ev),
+        ("reproducibility (AV)", result.av, result.pct_av),
+        ("gauge R&R (GRR)", result.grr, result.pct_grr),
+        ("part variation (PV)", result.pv, result.pct_pv),
+        ("total (TV)", result.tv, 100.0),
+    )
+    for name, sigma, percent in rows:
+        table.add_row(name, f"{sigma:.4f}", f"{percent:.2f}")
+    if result.pct_grr_tolerance is not None:
+        table.add_row("GRR % of tolerance", "", f"{result.pct_grr_tolerance:.2f}")
+    table.add_row("ndc", "", str(result.ndc))
+    table.add_row("verdict", "", result.acceptability.value)
+    for finding in result.findings:
+        table.add_row("finding", "", finding)
+    return table

@@ -1,0 +1,391 @@
+"""Read STEP files (AP203, AP214, AP242) through OpenCascade's XCAF reader.
+
+Every OpenCascade call that can fail has its status checked and is translated into a
+:class:`~rampwise.errors.GeometryError` naming the file. The reader keeps the solids only:
+STEP files also carry surfaces for PMI presentation and supplemental geometry, and those
+would inflate the box, the volume and the area (``research/cad.md`` §3.3, trap 1).
+
+OpenCascade 8 changed several XCAF calls; the ones used here are the OCP 8 forms
+(``OCP.collections.Sequence_TDF_Label``, the ``_s`` static methods,
+``Bnd_Box.CornerMin``/``CornerMax``) listed in ``research/cad.md`` §3.2.
+
+References
+----------
+.. [1] ISO 10303-21, -203, -214, -242 (STEP exchange structure and application protocols).
+.. [2] Open CASCADE Technology 8.0 user guide, "STEP processor" and "XDE" chapters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import NDArray
+from OCP.Bnd import Bnd_Box
+from OCP.BRep import BRep_Tool
+from OCP.BRepBndLib import BRepBndLib
+from OCP.BRepCheck import BRepCheck_Analyzer
+from OCP.BRepGProp import BRepGProp
+from OCP.BRepMesh import BRepMesh_IncrementalMesh
+from OCP.collections import Sequence_TCollection_AsciiString, Sequence_TDF_Label
+from OCP.GProp import GProp_GProps
+from OCP.IFSelect import IFSelect_ReturnStatus
+from OCP.Message import Message, Message_PrinterOStream
+from OCP.ShapeFix import ShapeFix_Shape
+from OCP.STEPCAFControl import STEPCAFControl_Reader
+from OCP.TCollection import TCollection_ExtendedString
+from OCP.TDocStd import TDocStd_Document
+from OCP.TopAbs import TopAbs_FACE, TopAbs_REVERSED, TopAbs_SHELL, TopAbs_SOLID
+from OCP.TopExp import TopExp_Explorer
+from OCP.TopLoc import TopLoc_Location
+from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape, TopoDS_Solid
+from OCP.XCAFDoc import XCAFDoc_DocumentTool, XCAFDoc_ShapeTool
+
+from rampwise.errors import GeometryError
+
+GEOMETRIC_TOLERANCE_MM: Final = 1e-3
+"""The one geometric tolerance [mm] of the package.
+
+Two lengths closer than this are equal; two unit directions whose components differ by less
+than it (≈ 1 mrad) are parallel; it is also the fit tolerance when B-spline and revolved
+faces are recognised as planes, cylinders and cones, and the precision shape healing works
+to. 1 µm is 10⁴ times OpenCascade's ``Precision::Confusion()`` (1e-7 model units) and well
+under any machining tolerance.
+
+References
+----------
+.. [1] Open CASCADE Technology, ``Precision::Confusion()`` = 1e-7 (model units).
+"""
+
+MESH_DEFLECTION_RATIO: Final = 1e-3
+"""Linear deflection of the tessellation as a fraction of the box diagonal [unitless].
+
+0.1 % of the diagonal is the setting timed in ``research/cad.md`` §4.
+"""
+
+MESH_ANGULAR_DEFLECTION_RAD: Final = 0.5
+"""Angular deflection of the tessellation [rad], as timed in ``research/cad.md`` §4."""
+
+_UNIT_NAMES: Final = {
+    "millimetre": "mm",
+    "millimeter": "mm",
+    "mm": "mm",
+    "inch": "in",
+    "in": "in",
+    "metre": "m",
+    "meter": "m",
+    "m": "m",
+    "centimetre": "cm",
+    "centimeter": "cm",
+    "foot": "ft",
+}
+
+_STEP_MAGIC: Final = b"ISO-10303-21"
+
+_CONVERSION_UNIT = re.compile(rb"CONVERSION_BASED_UNIT\s*\(\s*'([^']+)'[^;]*?LENGTH_UNIT", re.S)
+_SI_LENGTH_UNIT = re.compile(rb"LENGTH_UNIT\s*\(\s*\)[^;]*?SI_UNIT\s*\(\s*([.\w$]+)\s*,\s*\.METRE\.")
+
+
+def silence_kernel_messages() -> None:
+    """Stop OpenCascade printing reader diagnostics on stdout.
+
+    The STEP parser writes coloured ``*** ERR StepReaderData ***`` lines through its default
+    messenger; JSON on stdout must stay clean (``research/cad.md`` §3.3, trap 7).
+    """
+    messenger = Message.DefaultMessenger_s()
+    messenger.RemovePrinters(Message_PrinterOStream.get_type_descriptor_s())
+
+
+@dataclass(frozen=True)
+class Tessellation:
+    """A triangle mesh of the solids, with the B-rep face each triangle came from.
+
+    Attributes
+    ----------
+    vertices
+        ``(n, 3)`` vertex coordinates [mm].
+    triangles
+        ``(m, 3)`` vertex indices, counter-clockwise seen from outside the material.
+    face_ids
+        ``(m,)`` index of the B-rep face (in :attr:`StepModel.faces` order) of each triangle.
+    """
+
+    vertices: NDArray[np.float64]
+    triangles: NDArray[np.int64]
+    face_ids: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class StepModel:
+    """What the reader found in one STEP file.
+
+    Attributes
+    ----------
+    path
+        The file read.
+    units
+        Length unit the file declares (``"mm"``, ``"in"``, ``"m"``…), ``"unknown"`` if none.
+        Coordinates here are always in mm: OpenCascade converts on transfer.
+    solids
+        Every solid in the file, as read, in file order (:func:`prepare_solid` checks and
+        heals the one analysed).
+    faces_outside_solids
+        Faces that belong to no solid (PMI presentation, supplemental surfaces).
+    assembly
+        True when the XCAF tree holds an assembly of several components.
+    tessellated
+        True when the solids carry triangles but no exact surfaces (AP242 tessellated
+        geometry): such a model gives a box and a volume but no features.
+    document
+        The XCAF document (kept alive for the PMI reader).
+    """
+
+    path: Path
+    units: str
+    solids: tuple[TopoDS_Solid, ...]
+    faces_outside_solids: int
+    assembly: bool
+    tessellated: bool
+    document: Any
+
+
+def _declared_units(reader: STEPCAFControl_Reader, head: bytes) -> str:
+    """Return the file's length unit, normalised (``research/cad.md`` §3.3, trap 4)."""
+    lengths, angles, solid_angles = (Sequence_TCollection_AsciiString() for _ in range(3))
+    reader.Reader().FileUnits(lengths, angles, solid_angles)
+    names = [lengths.Value(i).ToCString().strip().lower() for i in range(1, lengths.Length() + 1)]
+    names = [n for n in names if n]
+    if not names:
+        match = _CONVERSION_UNIT.search(head)
+        if match:
+            names = [match.group(1).decode("ascii", "replace").strip().lower()]
+        else:
+            si = _SI_LENGTH_UNIT.search(head)
+            if si:
+                prefix = si.group(1).decode("ascii").strip(".").lower()
+                names = [{"milli": "millimetre", "centi": "centimetre"}.get(prefix, "metre")]
+    if not names:
+        return "unknown"
+    return _UNIT_NAMES.get(names[0], names[0])
+
+
+def _check_header(path: Path) -> bytes:
+    """Read the file and refuse what is not a STEP exchange file before the kernel sees it."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise GeometryError(str(path), "the file is empty")
+    if _STEP_MAGIC not in data[:4096]:
+        raise GeometryError(str(path), "not a STEP file (no ISO-10303-21 header)")
+    if b"END-ISO-10303-21" not in data[-4096:]:
+        raise GeometryError(str(path), "the STEP file is truncated (no END-ISO-10303-21 line)")
+    return data
+
+
+def _explore(shape: TopoDS_Shape, kind: Any) -> list[TopoDS_Shape]:
+    found: list[TopoDS_Shape] = []
+    explorer = TopExp_Explorer(shape, kind)
+    while explorer.More():
+        found.append(explorer.Current())
+        explorer.Next()
+    return found
+
+
+def solid_faces(solid: TopoDS_Shape) -> list[TopoDS_Face]:
+    """The faces of a shape in explorer order, typed as faces."""
+    return [TopoDS.Face(f) for f in _explore(solid, TopAbs_FACE)]
+
+
+def prepare_solid(solid: TopoDS_Solid) -> tuple[TopoDS_Solid, bool, bool]:
+    """Check a solid and heal it when the checker finds faults.
+
+    Healing (``ShapeFix_Shape`` at :data:`GEOMETRIC_TOLERANCE_MM`) is skipped for solids
+    the checker already accepts: it costs about a third of the read time and changes
+    nothing on them.
+
+    Parameters
+    ----------
+    solid
+        A solid as transferred from the file.
+
+    Returns
+    -------
+    tuple
+        The solid to analyse, whether ``BRepCheck_Analyzer`` accepts it, and whether it
+        was healed.
+    """
+    if BRepCheck_Analyzer(solid).IsValid():
+        return solid, True, False
+    fixer = ShapeFix_Shape(solid)
+    fixer.SetPrecision(GEOMETRIC_TOLERANCE_MM)
+    fixer.Perform()
+    solids = _explore(fixer.Shape(), TopAbs_SOLID)
+    if len(solids) != 1:
+        return solid, False, False
+    healed = TopoDS.Solid(solids[0])
+    return healed, bool(BRepCheck_Analyzer(healed).IsValid()), True
+
+
+def _is_tessellated(faces: list[TopoDS_Face]) -> bool:
+    location = TopLoc_Location()
+    return bool(faces) and all(BRep_Tool.Surface_s(face, location) is None for face in faces)
+
+
+def read_step(path: Path) -> StepModel:
+    """Read a STEP file into healed solids and an XCAF document.
+
+    Parameters
+    ----------
+    path
+        STEP file (``.stp``/``.step``, AP203, AP214 or AP242).
+
+    Returns
+    -------
+    StepModel
+        The solids (coordinates in mm whatever the file's unit), the declared unit, and
+        counts of what was left out.
+
+    Raises
+    ------
+    GeometryError
+        If the file is empty, truncated, not STEP, rejected by the reader, fails to transfer
+        or holds no solid.
+    """
+    data = _check_header(path)
+    silence_kernel_messages()
+    reader = STEPCAFControl_Reader()
+    reader.SetGDTMode(True)
+    reader.SetNameMode(True)
+    status = reader.ReadFile(str(path))
+    if status != IFSelect_ReturnStatus.IFSelect_RetDone:
+        raise GeometryError(str(path), f"the STEP reader rejected the file ({status.name})")
+    document = TDocStd_Document(TCollection_ExtendedString("XmlOcaf"))
+    try:
+        transferred = reader.Transfer(document)
+    except Exception as err:  # OCP raises Standard_Failure subclasses
+        raise GeometryError(str(path), f"transfer to shapes failed: {err}") from err
+    if not transferred:
+        raise GeometryError(str(path), "transfer to shapes failed (no shape produced)")
+    shape_tool: XCAFDoc_ShapeTool = XCAFDoc_DocumentTool.ShapeTool_s(document.Main())
+    labels = Sequence_TDF_Label()
+    shape_tool.GetFreeShapes(labels)
+    roots = [XCAFDoc_ShapeTool.GetShape_s(label) for label in labels]
+    assembly = any(XCAFDoc_ShapeTool.IsAssembly_s(label) for label in labels) and (
+        len(roots) > 1 or sum(len(_explore(r, TopAbs_SOLID)) for r in roots) > 1
+    )
+    raw_solids = [TopoDS.Solid(s) for root in roots for s in _explore(root, TopAbs_SOLID)]
+    if not raw_solids:
+        shells = sum(len(_explore(r, TopAbs_SHELL)) for r in roots)
+        raise GeometryError(
+            str(path), f"no solid in the file ({shells} shell(s) and surfaces only)"
+        )
+    all_faces = sum(len(_explore(r, TopAbs_FACE)) for r in roots)
+    solid_face_lists = [solid_faces(s) for s in raw_solids]
+    return StepModel(
+        path=path,
+        units=_declared_units(reader, data[: 1 << 20]),
+        solids=tuple(raw_solids),
+        faces_outside_solids=max(0, all_faces - sum(len(f) for f in solid_face_lists)),
+        assembly=assembly,
+        tessellated=all(_is_tessellated(faces) for faces in solid_face_lists),
+        document=document,
+    )
+
+
+def solid_volume(solid: TopoDS_Shape) -> float:
+    """Volume of a solid from its B-rep [mm³] (``BRepGProp.VolumeProperties``)."""
+    props = GProp_GProps()
+    BRepGProp.VolumeProperties_s(solid, props)
+    return float(props.Mass())
+
+
+def solid_area(solid: TopoDS_Shape) -> float:
+    """Surface area of a solid from its B-rep [mm²] (``BRepGProp.SurfaceProperties``)."""
+    props = GProp_GProps()
+    BRepGProp.SurfaceProperties_s(solid, props)
+    return float(props.Mass())
+
+
+def solid_box(solid: TopoDS_Shape) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Tight axis-aligned box of a solid's exact geometry: lower and upper corner [mm].
+
+    ``BRepBndLib.AddOptimal`` without triangulation or tolerances; OCP 8 no longer binds
+    ``Bnd_Box.Get``, so the corners come from ``CornerMin``/``CornerMax``.
+    """
+    box = Bnd_Box()
+    BRepBndLib.AddOptimal_s(solid, box, False, False)
+    if box.IsVoid():
+        raise GeometryError("solid", "its bounding box is empty")
+    return np.array(box.CornerMin().Coord()), np.array(box.CornerMax().Coord())
+
+
+def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float) -> Tessellation:
+    """Mesh ``shape`` and gather its triangles with the index of their face.
+
+    Parameters
+    ----------
+    shape
+        The solid (or compound of solids) to mesh.
+    faces
+        Its faces in the order whose indices ``face_ids`` refer to.
+    diagonal_mm
+        Box diagonal [mm]; the linear deflection is :data:`MESH_DEFLECTION_RATIO` of it.
+
+    Returns
+    -------
+    Tessellation
+        Vertices [mm], triangles oriented outward, and the face index of each triangle.
+
+    Raises
+    ------
+    GeometryError
+        If the mesher fails.
+    """
+    has_surfaces = not _is_tessellated(faces)
+    if has_surfaces:
+        mesher = BRepMesh_IncrementalMesh(
+            shape,
+            max(diagonal_mm * MESH_DEFLECTION_RATIO, GEOMETRIC_TOLERANCE_MM),
+            False,
+            MESH_ANGULAR_DEFLECTION_RAD,
+            True,
+        )
+        if not mesher.IsDone():
+            raise GeometryError("mesh", "OpenCascade could not tessellate the solid")
+    points: list[NDArray[np.float64]] = []
+    triangles: list[NDArray[np.int64]] = []
+    owners: list[NDArray[np.int64]] = []
+    offset = 0
+    for index, face in enumerate(faces):
+        location = TopLoc_Location()
+        triangulation = BRep_Tool.Triangulation_s(face, location)
+        if triangulation is None:
+            continue
+        transform = location.Transformation()
+        nodes = np.array(
+            [
+                triangulation.Node(i).Transformed(transform).Coord()
+                for i in range(1, triangulation.NbNodes() + 1)
+            ],
+            dtype=np.float64,
+        )
+        tris = np.array(
+            [triangulation.Triangle(i).Get() for i in range(1, triangulation.NbTriangles() + 1)],
+            dtype=np.int64,
+        ).reshape(-1, 3)
+        tris -= 1
+        if face.Orientation() == TopAbs_REVERSED:
+            tris = tris[:, ::-1]
+        points.append(nodes)
+        triangles.append(tris + offset)
+        owners.append(np.full(len(tris), index, dtype=np.int64))
+        offset += len(nodes)
+    if not triangles:
+        raise GeometryError("mesh", "the solid has no triangles after tessellation")
+    return Tessellation(
+        vertices=np.concatenate(points),
+        triangles=np.concatenate(triangles),
+        face_ids=np.concatenate(owners),
+    )

@@ -1,0 +1,739 @@
+"""Inspection plan per stage: what is measured, on which parts, with which gauge, how long.
+
+* **Prototype** — full dimensional inspection of every part, critical characteristics
+  first (seeds 001/002: "full dimensional reports or CMM checks").
+* **Low volume** — a process validation run (one sacrificial part, every critical
+  feature), the first article (FAI, AS9102), then seed 003's tiered schedule written out
+  part by part: parts 1–3 100 %, 4–10 every 2nd, 11–50 every 5th and the first part after
+  every tool change, then the steady rate.
+* **Mass production** — FAI, in-process SPC on the critical characteristics (subgroup
+  size and frequency), outgoing lot sampling by ANSI/ASQ Z1.4 = ISO 2859-1, and seed 003's
+  optional in-process probing every 5th part.
+
+Each characteristic gets a gauge by the 10:1 rule (resolution ≤ tolerance / 10) from
+``catalog/gauges.csv``; the plan adds up inspection minutes and cost for the quote and
+judges itself for the readiness area ``inspection_plan``.
+
+Reading of seed 003's "every 2nd" and "every 5th": part numbers that are multiples of 2
+(4, 6, 8, 10) and of 5 (15, 20, …, 50) — so a 40-part batch inspects parts 1, 2, 3, 4, 6,
+8, 10, 15, 20, 25, 30, 35, 40.
+
+References
+----------
+.. [1] Seed 003 (bespoke low-volume production): "Over-inspect the first article, then
+   sample"; "Never skip the process validation run"; "probing every 5th part".
+.. [2] Seeds 001/002: inspection per stage (full dimensional for prototypes; sampling-based
+   QC, SPC, in-line for production).
+.. [3] ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (outgoing lot sampling, see
+   :mod:`rampwise.quality.sampling`); AS9102 Rev C (first article inspection).
+.. [4] Gauge 10:1 rule ("gage maker's rule"): research/quoting.md §2.6.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.errors import CatalogError, InputError
+from rampwise.model import Characteristic, CharacteristicKind, Project, Stage
+from rampwise.quality.sampling import SamplingPlan, parse_aql, parse_level, sampling_plan
+from rampwise.readiness import InspectionVerdict
+from rampwise.validation import require_whole
+
+__all__ = [
+    "GaugeChoice",
+    "InspectionPlan",
+    "InspectionStep",
+    "ScheduledPart",
+    "StepKind",
+    "choose_gauge",
+    "inspection_plan",
+    "inspection_verdict",
+    "tiered_schedule",
+]
+
+
+class StepKind(enum.StrEnum):
+    """Kinds of inspection step; ``role`` groups them for the readiness verdict."""
+
+    VALIDATION_RUN = "validation_run"
+    FIRST_ARTICLE = "first_article"
+    FULL_DIMENSIONAL = "full_dimensional"
+    TIERED_SAMPLING = "tiered_sampling"
+    IN_PROCESS_SPC = "in_process_spc"
+    IN_PROCESS_PROBING = "in_process_probing"
+    OUTGOING_SAMPLING = "outgoing_sampling"
+
+    @property
+    def role(self) -> str:
+        """``fai``, ``in_process`` or ``outgoing`` (seed 004's three inspection standards)."""
+        if self in (StepKind.FIRST_ARTICLE, StepKind.VALIDATION_RUN):
+            return "fai"
+        if self is StepKind.OUTGOING_SAMPLING:
+            return "outgoing"
+        return "in_process"
+
+
+class GaugeChoice(BaseModel):
+    """The gauge for one characteristic and whether it meets the 10:1 rule.
+
+    Parameters
+    ----------
+    characteristic_id, characteristic
+        Id and name from the drawing.
+    critical
+        Whether the drawing marks it critical.
+    gauge
+        Gauge name from ``catalog/gauges.csv``.
+    resolution
+        Gauge resolution [``unit``]; ``None`` for an attribute gauge (GO/NO-GO).
+    unit
+        ``mm``, ``um`` (Ra) or ``deg``.
+    tolerance
+        Tolerance width (or Ra limit) the rule is applied to [``unit``]; ``None`` when the
+        drawing gives none.
+    capable
+        Resolution ≤ tolerance / 10 (``None`` when it cannot be judged).
+    minutes
+        Time to measure and record it on one part [min].
+    note
+        Why this gauge, or what is wrong.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    characteristic_id: str
+    characteristic: str
+    critical: bool
+    gauge: str
+    resolution: float | None
+    unit: str
+    tolerance: float | None
+    capable: bool | None
+    minutes: float
+    note: str = ""
+
+
+class ScheduledPart(BaseModel):
+    """One part of the batch that is inspected, with the rules that select it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    part: int
+    reasons: tuple[str, ...]
+
+
+class InspectionStep(BaseModel):
+    """One step of the plan.
+
+    Parameters
+    ----------
+    kind
+        Step kind (see :class:`StepKind`).
+    description
+        What is done, in one line.
+    characteristics
+        Ids of the characteristics measured, critical first.
+    parts
+        Part numbers inspected, when listed part by part.
+    frequency
+        How often, in words (``"every part"``, ``"5 parts every 50"``).
+    inspected_parts
+        Parts measured in this step over the whole order [parts].
+    minutes
+        Inspector time of the step over the whole order [min].
+    cost
+        Inspector time at the rate plus fixed costs (FAI program and report) [USD].
+    optional
+        Proposed but not required (seed 003's probing).
+    sampling
+        The Z1.4 plan of an outgoing-sampling step.
+    source
+        Seed or standard the step comes from.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: StepKind
+    description: str
+    characteristics: tuple[str, ...]
+    parts: tuple[int, ...] = ()
+    frequency: str
+    inspected_parts: int
+    minutes: float
+    cost: float
+    optional: bool = False
+    sampling: SamplingPlan | None = None
+    source: str
+
+
+class InspectionPlan(BaseModel):
+    """The inspection plan of one project at one stage.
+
+    Parameters
+    ----------
+    stage
+        Stage the plan is for.
+    quantity
+        Parts in the order [parts].
+    gauges
+        Gauge per characteristic, in drawing order.
+    steps
+        Steps in the order they happen.
+    schedule
+        Low volume: the batch part by part (empty for other stages).
+    total_minutes
+        Inspector time of the required steps [min].
+    total_cost
+        Cost of the required steps for the quote [USD].
+    minutes_per_part, cost_per_part
+        The totals divided by the quantity [min/part], [USD/part].
+    complete
+        Readiness verdict: FAI, in-process and outgoing steps cover every critical
+        characteristic and every gauge meets the 10:1 rule.
+    findings
+        What keeps the plan from being complete.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: Stage
+    quantity: int
+    gauges: tuple[GaugeChoice, ...]
+    steps: tuple[InspectionStep, ...]
+    schedule: tuple[ScheduledPart, ...]
+    total_minutes: float
+    total_cost: float
+    minutes_per_part: float
+    cost_per_part: float
+    complete: bool
+    findings: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------
+# Catalog
+# --------------------------------------------------------------------------------------
+
+
+class _Gauge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kinds: frozenset[CharacteristicKind]
+    side: str
+    resolution: float | None
+    unit: str
+    minutes: float
+
+
+@cache
+def _gauges() -> tuple[_Gauge, ...]:
+    return tuple(
+        _Gauge(
+            name=row["name"],
+            kinds=frozenset(CharacteristicKind(k) for k in row["kinds"].split(";")),
+            side=row["side"],
+            resolution=float(row["resolution"]) if row["resolution"] else None,
+            unit=row["unit"],
+            minutes=float(row["minutes"]),
+        )
+        for row in load_table("gauges")
+    )
+
+
+@cache
+def _parameters() -> dict[str, str]:
+    return {row["name"]: row["value"] for row in load_table("inspection_parameters")}
+
+
+def _number(name: str) -> float:
+    return float(_parameters()[name])
+
+
+class _Tier(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    first: int
+    last: int | None
+    every: int
+    rule: str
+
+
+@cache
+def _tiers() -> tuple[_Tier, ...]:
+    return tuple(
+        _Tier(
+            first=int(row["first_part"]),
+            last=int(row["last_part"]) if row["last_part"] else None,
+            every=int(row["every"]),
+            rule=row["rule"],
+        )
+        for row in load_table("inspection_tiers")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Gauges by the 10:1 rule
+# --------------------------------------------------------------------------------------
+
+_INTERNAL_WORDS = re.compile(r"\b(bore|hole|inner|inside|internal|id)\b", re.IGNORECASE)
+
+
+def _unit(characteristic: Characteristic) -> str:
+    if characteristic.kind is CharacteristicKind.ROUGHNESS:
+        return "um"
+    if characteristic.kind is CharacteristicKind.ANGLE:
+        return "deg"
+    return "mm"
+
+
+def _side(characteristic: Characteristic) -> str:
+    """``internal`` for a hole (ISO 286 hole letter, or a name like "bore"), else external."""
+    designation = characteristic.designation or ""
+    if designation[:1].isupper() or _INTERNAL_WORDS.search(characteristic.name):
+        return "internal"
+    return "external"
+
+
+def _limit(characteristic: Characteristic) -> float | None:
+    """The width the 10:1 rule divides: tolerance width, or the Ra limit for roughness."""
+    if characteristic.kind is CharacteristicKind.ROUGHNESS:
+        return characteristic.max
+    width = characteristic.tolerance_width
+    return width if width is not None and width > 0 else None
+
+
+def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) -> GaugeChoice:
+    """Gauge for one characteristic by the 10:1 rule.
+
+    The first gauge of ``catalog/gauges.csv`` (quickest first) that measures the
+    characteristic's kind and side and whose resolution is at most a tenth of its
+    tolerance is chosen; when none qualifies, the finest one is taken and marked not
+    capable.
+
+    Parameters
+    ----------
+    characteristic
+        The drawing characteristic (lengths [mm], Ra [µm], angles [deg]).
+    gauge
+        Force this gauge (e.g. the one the shop has); it is still judged by the rule.
+
+    Returns
+    -------
+    GaugeChoice
+        Gauge, resolution, tolerance, verdict and time.
+
+    Raises
+    ------
+    InputError
+        If ``gauge`` is not in the catalog or cannot measure this kind.
+
+    References
+    ----------
+    10:1 rule: research/quoting.md §2.6 (±0.1 mm calipers … ±0.005 mm CMM).
+    """
+    unit, side, limit = _unit(characteristic), _side(characteristic), _limit(characteristic)
+    kind = characteristic.kind
+    if kind is CharacteristicKind.LENGTH and side == "internal":
+        kind = CharacteristicKind.DIAMETER  # a "bore" or "hole" given as a plain length
+    candidates = [
+        g
+        for g in _gauges()
+        if kind in g.kinds and g.side in ("any", side) and (g.unit == unit or g.resolution is None)
+    ]
+    if gauge is not None:
+        named = [g for g in _gauges() if g.name.lower() == gauge.strip().lower()]
+        if not named:
+            listed = ", ".join(g.name for g in _gauges())
+            raise InputError("gauge", f"must be one of {listed}; got {gauge!r}")
+        if named[0] not in candidates:
+            what = f"{characteristic.name} ({characteristic.kind.value}, {side})"
+            raise InputError("gauge", f"{named[0].name} cannot measure {what}")
+        candidates = named
+    if not candidates:
+        raise CatalogError(f"gauges.csv: no gauge measures kind {characteristic.kind.value!r}")
+    chosen, note = _first_capable(candidates, limit)
+    capable = None
+    if chosen.resolution is not None and limit is not None:
+        capable = chosen.resolution <= limit / 10.0 * (1 + 1e-9)
+        if not capable:
+            note = (
+                f"resolution {chosen.resolution:g} {unit} is worse than a tenth of the "
+                f"tolerance {limit:g} {unit}"
+            )
+    elif chosen.resolution is None:
+        note = "attribute gauge (GO/NO-GO): 10:1 rule not applicable"
+    return GaugeChoice(
+        characteristic_id=str(characteristic.id),
+        characteristic=characteristic.name,
+        critical=characteristic.critical,
+        gauge=chosen.name,
+        resolution=chosen.resolution,
+        unit=unit,
+        tolerance=limit,
+        capable=capable,
+        minutes=chosen.minutes,
+        note=note,
+    )
+
+
+def _first_capable(candidates: list[_Gauge], limit: float | None) -> tuple[_Gauge, str]:
+    if limit is None:
+        return candidates[0], "no tolerance on the drawing: general tolerance applies"
+    for candidate in candidates:
+        if candidate.resolution is None or candidate.resolution <= limit / 10.0 * (1 + 1e-9):
+            return candidate, "10:1 rule"
+    finest = min(candidates, key=lambda g: g.resolution or math.inf)
+    return finest, ""
+
+
+# --------------------------------------------------------------------------------------
+# Low-volume schedule
+# --------------------------------------------------------------------------------------
+
+
+def tiered_schedule(
+    quantity: int, *, tool_changes: Sequence[int] = ()
+) -> tuple[ScheduledPart, ...]:
+    """Seed 003's tiered schedule written out part by part.
+
+    Parameters
+    ----------
+    quantity
+        Parts in the batch [parts].
+    tool_changes
+        Part numbers after which a tool is changed; the next part is inspected [parts].
+
+    Returns
+    -------
+    tuple of ScheduledPart
+        The inspected parts in order, each with the rules that select it.
+
+    Raises
+    ------
+    InputError
+        If the quantity is not ≥ 1 or a tool change is outside the batch.
+
+    References
+    ----------
+    Seed 003: "First 3 parts: 100% inspection; Parts 4-10: Inspect every 2nd part;
+    Parts 11-50: Inspect every 5th part, plus any after tool change".
+    """
+    count = require_whole("quantity", quantity, minimum=1)
+    after_change: set[int] = set()
+    for index, part in enumerate(tool_changes):
+        number = require_whole(f"tool_changes[{index}]", part, minimum=1)
+        if number >= count:
+            raise InputError(
+                f"tool_changes[{index}]", f"must be a part before the last ({count}); got {part}"
+            )
+        after_change.add(number + 1)
+    schedule: list[ScheduledPart] = []
+    for part in range(1, count + 1):
+        reasons = [
+            tier.rule
+            for tier in _tiers()
+            if tier.first <= part <= (tier.last or count) and part % tier.every == 0
+        ]
+        if part in after_change:
+            reasons.append("first part after a tool change")
+        if reasons:
+            schedule.append(ScheduledPart(part=part, reasons=tuple(reasons)))
+    return tuple(schedule)
+
+
+# --------------------------------------------------------------------------------------
+# Plans per stage
+# --------------------------------------------------------------------------------------
+
+_SEED_003 = "seed 003 (bespoke low-volume production)"
+
+
+def _ordered(gauges: Sequence[GaugeChoice]) -> tuple[GaugeChoice, ...]:
+    """Critical characteristics first, then drawing order."""
+    return tuple(sorted(gauges, key=lambda g: not g.critical))
+
+
+def _step(
+    kind: StepKind,
+    description: str,
+    gauges: Sequence[GaugeChoice],
+    *,
+    inspected_parts: int,
+    frequency: str,
+    source: str,
+    parts: Sequence[int] = (),
+    fixed_cost: float = 0.0,
+    optional: bool = False,
+    sampling: SamplingPlan | None = None,
+) -> InspectionStep:
+    minutes = inspected_parts * sum(g.minutes for g in gauges)
+    rate = _number("inspector_rate")
+    return InspectionStep(
+        kind=kind,
+        description=description,
+        characteristics=tuple(g.characteristic_id for g in _ordered(gauges)),
+        parts=tuple(parts),
+        frequency=frequency,
+        inspected_parts=inspected_parts,
+        minutes=0.0 if optional else minutes,
+        cost=0.0 if optional else minutes / 60.0 * rate + fixed_cost,
+        optional=optional,
+        sampling=sampling,
+        source=source,
+    )
+
+
+def _first_article(gauges: Sequence[GaugeChoice]) -> InspectionStep:
+    return _step(
+        StepKind.FIRST_ARTICLE,
+        "first article inspection of part 1: every characteristic, AS9102 forms 1-3",
+        gauges,
+        inspected_parts=1,
+        parts=(1,),
+        frequency="first part of the run",
+        fixed_cost=_number("fai_program_cost") + _number("fai_overhead_cost"),
+        source="AS9102 Rev C; seed 003 'Over-inspect the first article'",
+    )
+
+
+def _prototype_steps(quantity: int, gauges: Sequence[GaugeChoice]) -> list[InspectionStep]:
+    return [
+        _step(
+            StepKind.FULL_DIMENSIONAL,
+            "full dimensional inspection of every part, critical characteristics first",
+            gauges,
+            inspected_parts=quantity,
+            parts=range(1, quantity + 1),
+            frequency="every part",
+            source="seeds 001/002: prototypes get full dimensional reports or CMM checks",
+        )
+    ]
+
+
+def _low_volume_steps(
+    quantity: int, gauges: Sequence[GaugeChoice], schedule: Sequence[ScheduledPart]
+) -> list[InspectionStep]:
+    critical = [g for g in gauges if g.critical] or list(gauges)
+    validation_parts = int(_number("validation_run_parts"))
+    later = [p.part for p in schedule if p.part != 1]
+    return [
+        _step(
+            StepKind.VALIDATION_RUN,
+            "process validation run: one sacrificial part from the same material batch, "
+            "every critical feature measured before the batch",
+            critical,
+            inspected_parts=validation_parts,
+            frequency="before the batch",
+            source=f"{_SEED_003}: 'Never skip the Process Validation Run'",
+        ),
+        _first_article(gauges),
+        _step(
+            StepKind.TIERED_SAMPLING,
+            "tiered in-process inspection (parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th "
+            "and after every tool change, then the steady rate)",
+            gauges,
+            inspected_parts=len(later),
+            parts=later,
+            frequency=f"{len(schedule)} of {quantity} parts",
+            source=f"{_SEED_003}: 'Over-inspect the First Article, Then Sample'",
+        ),
+    ]
+
+
+def _mass_production_steps(
+    quantity: int, gauges: Sequence[GaugeChoice], lot_size: int, aql: float, level: str
+) -> list[InspectionStep]:
+    critical = [g for g in gauges if g.critical]
+    subgroup = int(_number("spc_subgroup_size"))
+    every = int(_number("spc_every_parts"))
+    subgroups = math.ceil(quantity / every)
+    lots = math.ceil(quantity / lot_size)
+    plan = sampling_plan(lot_size, aql, level)
+    probing_every = int(_number("probing_every"))
+    steps = [_first_article(gauges)]
+    if critical:
+        steps.append(
+            _step(
+                StepKind.IN_PROCESS_SPC,
+                f"X̄-R control charts on the critical characteristics: subgroups of {subgroup} "
+                f"consecutive parts every {every} parts",
+                critical,
+                inspected_parts=subgroups * subgroup,
+                frequency=f"{subgroup} parts every {every}",
+                source="seed 001/002 (production: SPC); AIAG SPC manual 2nd ed. (subgroups of 4-5)",
+            )
+        )
+    steps.append(
+        _step(
+            StepKind.OUTGOING_SAMPLING,
+            f"outgoing lot sampling ANSI/ASQ Z1.4 = ISO 2859-1, level {plan.level.value}, AQL "
+            f"{plan.aql:g}: code {plan.code_letter}, n {plan.sample_size}, Ac {plan.accept}, "
+            f"Re {plan.reject} per lot of {lot_size}",
+            gauges,
+            inspected_parts=lots * plan.sample_size,
+            frequency=f"{plan.sample_size} parts per lot of {lot_size} ({lots} lots)",
+            sampling=plan,
+            source="ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (switching rules apply lot to lot)",
+        )
+    )
+    steps.append(
+        _step(
+            StepKind.IN_PROCESS_PROBING,
+            f"optional in-process probing of the critical features every {probing_every}th "
+            "part to auto-adjust tool offsets (machine cycle time, not inspector time)",
+            critical or gauges,
+            inspected_parts=quantity // probing_every,
+            frequency=f"every {probing_every}th part",
+            optional=True,
+            source=f"{_SEED_003}: 'probing every 5th part to auto-adjust offsets'",
+        )
+    )
+    return steps
+
+
+def inspection_plan(
+    project: Project,
+    stage: Stage | str,
+    *,
+    tool_changes: Sequence[int] = (),
+    lot_size: int | None = None,
+    aql: float | None = None,
+    level: str | None = None,
+    gauges: Mapping[str, str] | None = None,
+) -> InspectionPlan:
+    """Inspection plan of a project at a stage, with its cost and readiness verdict.
+
+    Parameters
+    ----------
+    project
+        The project (characteristics [mm, µm, deg], quantity [parts]).
+    stage
+        ``prototype``, ``low_volume`` or ``mass_production``.
+    tool_changes
+        Low volume: parts after which a tool is changed [parts].
+    lot_size
+        Mass production: parts per outgoing lot [parts]; default the whole quantity.
+    aql
+        Mass production: AQL of outgoing sampling [%]; default from the catalog (1.0).
+    level
+        Mass production: Z1.4 inspection level; default II.
+    gauges
+        Gauge to use per characteristic id (e.g. what the shop owns); others by the
+        10:1 rule.
+
+    Returns
+    -------
+    InspectionPlan
+        Gauges, steps (part by part for low volume), total minutes and cost, verdict.
+
+    Raises
+    ------
+    InputError
+        For an unknown stage, a bad lot size, AQL, level, tool change or gauge.
+    """
+    chosen_stage = _stage(stage)
+    forced = {str(k): v for k, v in (gauges or {}).items()}
+    unknown = sorted(set(forced) - {str(c.id) for c in project.part.characteristics})
+    if unknown:
+        raise InputError("gauges", f"no characteristic with id {', '.join(unknown)}")
+    choices = tuple(
+        choose_gauge(c, gauge=forced.get(str(c.id))) for c in project.part.characteristics
+    )
+    ordered = _ordered(choices)
+    quantity = project.quantity
+    schedule: tuple[ScheduledPart, ...] = ()
+    if chosen_stage is Stage.PROTOTYPE:
+        steps = _prototype_steps(quantity, ordered)
+    elif chosen_stage is Stage.LOW_VOLUME:
+        schedule = tiered_schedule(quantity, tool_changes=tool_changes)
+        steps = _low_volume_steps(quantity, ordered, schedule)
+    else:
+        size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
+        chosen_aql = parse_aql(aql if aql is not None else _parameters()["outgoing_aql"])
+        chosen_level = parse_level(level or _parameters()["outgoing_level"]).value
+        steps = _mass_production_steps(quantity, ordered, size, chosen_aql, chosen_level)
+    required = [s for s in steps if not s.optional]
+    total_minutes = sum(s.minutes for s in required)
+    total_cost = sum(s.cost for s in required)
+    findings = _findings(choices, steps)
+    return InspectionPlan(
+        stage=chosen_stage,
+        quantity=quantity,
+        gauges=choices,
+        steps=tuple(steps),
+        schedule=schedule,
+        total_minutes=total_minutes,
+        total_cost=total_cost,
+        minutes_per_part=total_minutes / quantity,
+        cost_per_part=total_cost / quantity,
+        complete=not findings,
+        findings=findings,
+    )
+
+
+def _stage(value: Stage | str) -> Stage:
+    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    for stage in Stage:
+        if stage.value == text:
+            return stage
+    listed = ", ".join(s.value for s in Stage)
+    raise InputError("stage", f"must be one of {listed}; got {value!r}")
+
+
+def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) -> tuple[str, ...]:
+    """What keeps the plan from covering every critical characteristic (seed 004)."""
+    lines: list[str] = []
+    for choice in gauges:
+        label = f"characteristic {choice.characteristic_id} ({choice.characteristic})"
+        if choice.critical and choice.capable is False:
+            lines.append(f"{label}: {choice.gauge} {choice.note}")
+        if choice.critical and choice.tolerance is None and choice.resolution is not None:
+            lines.append(f"{label}: no tolerance to judge the gauge by")
+    for role in ("fai", "in_process", "outgoing"):
+        covered = {
+            cid
+            for s in steps
+            if s.kind.role == role and not s.optional
+            for cid in s.characteristics
+        }
+        missing = [
+            g.characteristic_id for g in gauges if g.critical and g.characteristic_id not in covered
+        ]
+        if missing:
+            name = role.replace("_", "-")
+            lines.append(f"no {name} step for critical characteristic(s) {', '.join(missing)}")
+    if not any(g.critical for g in gauges):
+        lines.append("the drawing marks no critical characteristic")
+    return tuple(lines)
+
+
+def inspection_verdict(plan: InspectionPlan) -> InspectionVerdict:
+    """The plan's verdict in the form the readiness gate reads (area ``inspection_plan``).
+
+    Seed 004: "FAI, in-process inspection, and outgoing quality standards are clear" —
+    complete when FAI, in-process and outgoing steps cover every critical characteristic
+    and every gauge on them meets the 10:1 rule. Pass the mass-production plan to judge
+    readiness to scale.
+    """
+    roles = sorted({s.kind.role for s in plan.steps if not s.optional})
+    evidence = [
+        f"generated {plan.stage.value} plan: {', '.join(roles)} steps; "
+        f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} USD"
+    ]
+    evidence.extend(
+        f"{g.characteristic_id} {g.characteristic}: {g.gauge}"
+        + ("" if g.capable is not False else " (fails 10:1)")
+        for g in plan.gauges
+        if g.critical
+    )
+    action = None
+    if not plan.complete:
+        action = "Close the inspection plan findings: " + "; ".join(plan.findings)
+    return InspectionVerdict(complete=plan.complete, evidence=tuple(evidence), action=action)

@@ -1,0 +1,783 @@
+"""Route: how each characteristic will be made, how the part is held, how the process is proven.
+
+For every controlled characteristic the route picks the cheapest process chain of
+``catalog/process_chains.csv`` whose finishing process holds the tolerance *with margin*:
+the process's natural spread — the standard tolerance IT of its finest production grade
+(``catalog/process_capability.csv``) at the characteristic's size — times the stage's
+capability target must fit in the tolerance:
+
+    IT(it_min, size) · Cp_target ≤ tolerance
+
+Cp_target is 1.33 for low-volume and production routes (the spread within 75 % of the
+tolerance, AIAG) and 1.0 for prototypes, which are inspected in full. A roughness limit is
+held when it lies at or above the geometric centre of the process's average Ra band
+(prototypes: anywhere in the band). Steps beyond the route's base operation (reaming after
+drilling, grinding after turning) are the *extra operations* the quote prices, with the
+added inspection minutes of the gauge their tolerance needs.
+
+The whole-part route (turning, 3-axis or 5-axis milling), workholding, seed 003's hybrid
+additive near-net + CNC finish offer and the process validation run complete the plan.
+
+References
+----------
+.. [1] ``catalog/process_capability.csv`` (ANSI B4.2-1978 process chart; Machinery's
+   Handbook Ra chart) and ``catalog/README-tolerance.md``.
+.. [2] AIAG, *Production Part Approval Process*, 4th ed. 2006, §2.2.11.3; AIAG *SPC*
+   2nd ed. 2005 (Cpk ≥ 1.33, ≥ 100 readings).
+.. [3] Seed 003 (hybrid AM near-net + CNC finish, 0.5–0.8 mm stock; fixture plate;
+   conformal support below 1.5 mm walls; "never skip the process validation run").
+.. [4] Seed 002 (prototype: temporary fixturing; production: full tooling and jigs).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.errors import InputError
+from rampwise.model import Characteristic, CharacteristicKind, Part, Project, Stage
+from rampwise.process_capability import (
+    SPINDLE,
+    ChainChoice,
+    SurfaceClass,
+    capability_target,
+    choose_chain,
+    holds,
+    inspection_method,
+    process_capabilities,
+    route_rule,
+)
+from rampwise.tolerance.iso286 import MAX_SIZE_MM, grade_for_tolerance, limits, tolerance_class
+from rampwise.tolerance.iso2768 import (
+    GeometricCharacteristic,
+    geometric_tolerance,
+    linear_deviation,
+    parse_general_tolerance,
+    radius_chamfer_deviation,
+)
+from rampwise.validation_run import ValidationRun, plan_validation_run
+
+SEED_002 = "seed 002"
+SEED_003 = "seed 003"
+AS_BUILT = "lpbf_as_built"
+"""Process name of metal laser powder-bed fusion without machining."""
+
+
+class MachiningStrategy(enum.StrEnum):
+    """Whole-part route."""
+
+    TURNING = "turning"
+    MILLING_3AXIS = "milling_3axis"
+    MILLING_5AXIS = "milling_5axis"
+
+
+class WorkholdingKind(enum.StrEnum):
+    """How the part is held (seed 003 §2 and 'soft workholding for thin-walled parts')."""
+
+    VISE = "vise"
+    SOFT_JAWS = "soft_jaws"
+    FIXTURE_PLATE = "fixture_plate"
+    CONFORMAL_SUPPORT = "conformal_support"
+
+
+# --------------------------------------------------------------------------------------
+# Result models
+# --------------------------------------------------------------------------------------
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CharacteristicRoute(_Result):
+    """How one characteristic is made and checked.
+
+    Attributes
+    ----------
+    size_mm
+        Size the capability is judged at [mm] (nominal, or the part's largest dimension
+        for a form tolerance without one).
+    tolerance_mm
+        Total tolerance or zone width [mm]; ``tolerance_source`` says where it came from.
+    required_it_grade
+        Coarsest ISO grade whose IT fits in the tolerance.
+    ra_max_um
+        Roughness limit [µm] of a roughness characteristic.
+    chain
+        The processes in order; ``extra_operations`` are those beyond the base operation.
+    process_spread_mm
+        IT of the finishing process's finest production grade at the size [mm].
+    expected_cp
+        tolerance / spread [unitless]; ``capable`` compares it with the stage's target
+        (``None`` where the process chart does not rate the characteristic).
+    inspection_minutes
+        Minutes to measure it once [min]; ``added_inspection_minutes`` counts them when an
+        extra operation is needed (the tolerance cost of seed 003's "tolerance paradox").
+    """
+
+    id: str
+    name: str
+    kind: CharacteristicKind
+    critical: bool
+    surface: SurfaceClass
+    size_mm: float | None
+    tolerance_mm: float | None
+    tolerance_source: str | None
+    required_it_grade: int | None
+    ra_max_um: float | None
+    chain: tuple[str, ...]
+    extra_operations: tuple[str, ...]
+    process_spread_mm: float | None
+    expected_cp: float | None
+    capable: bool | None
+    inspection: str
+    inspection_minutes: float
+    added_inspection_minutes: float
+    note: str
+
+
+class Operation(_Result):
+    """One process step of the route and the characteristics it makes.
+
+    Attributes
+    ----------
+    machine
+        Machine tool class that runs it.
+    extra
+        True when no characteristic needs it as a base operation (priced as a finishing op).
+    new_setup
+        True when it needs a machine other than the route's mill or lathe.
+    """
+
+    process: str
+    machine: str
+    characteristic_ids: tuple[str, ...]
+    extra: bool
+    new_setup: bool
+
+
+class Workholding(_Result):
+    """The chosen workholding and what it costs the quote.
+
+    Attributes
+    ----------
+    fixture_material_usd
+        One-off fixture material [USD], ``None`` when no public figure exists.
+    fixture_build_hours
+        One-off machine time to make the fixture [h].
+    setup_minutes
+        Time per setup [min].
+    alternatives
+        The other kinds, for the quote's strategies (e.g. when a fixture pays off).
+    """
+
+    kind: WorkholdingKind
+    reason: str
+    source: str
+    fixture_material_usd: float | None
+    fixture_build_hours: float | None
+    setup_minutes: float | None
+    alternatives: tuple[WorkholdingKind, ...]
+
+
+class HybridOffer(_Result):
+    """Seed 003's hybrid route: metal AM near-net blank, CNC finish on the critical faces.
+
+    Attributes
+    ----------
+    stock_min_mm, stock_max_mm
+        Finishing stock left on machined faces [mm].
+    as_built
+        Characteristics the printed surface holds as they are.
+    finish_machined
+        Characteristics machined from the near-net blank.
+    """
+
+    stock_min_mm: float
+    stock_max_mm: float
+    as_built: tuple[str, ...]
+    finish_machined: tuple[str, ...]
+    reason: str
+    source: str
+
+
+class Route(_Result):
+    """The route of one part at one stage; ``model_dump_json()`` is the JSON contract.
+
+    Attributes
+    ----------
+    cp_target
+        Capability every chain was chosen to reach [unitless].
+    setups
+        Setups of the whole part, including ``added_setups`` for extra machines.
+    extra_operations
+        Finishing processes beyond the base operations, in order of first need.
+    added_inspection_minutes
+        Minutes per inspected part added by characteristics needing extra operations [min].
+    """
+
+    part_number: str
+    stage: Stage
+    cp_target: float
+    strategy: MachiningStrategy
+    turnable: bool
+    setups: int
+    added_setups: int
+    operations: tuple[Operation, ...]
+    characteristics: tuple[CharacteristicRoute, ...]
+    extra_operations: tuple[str, ...]
+    added_inspection_minutes: float
+    workholding: Workholding
+    hybrid: HybridOffer | None
+    validation_run: ValidationRun | None
+    notes: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------------------
+# Characteristics: surface, size, tolerance
+# --------------------------------------------------------------------------------------
+
+_FORM_OF_PLANE = {
+    CharacteristicKind.FLATNESS,
+    CharacteristicKind.STRAIGHTNESS,
+    CharacteristicKind.PARALLELISM,
+    CharacteristicKind.PERPENDICULARITY,
+}
+_FORM_OF_CYLINDER = {
+    CharacteristicKind.DIAMETER,
+    CharacteristicKind.ROUNDNESS,
+    CharacteristicKind.CYLINDRICITY,
+    CharacteristicKind.RUNOUT,
+}
+_LOCATED = {
+    CharacteristicKind.POSITION,
+    CharacteristicKind.PROFILE,
+    CharacteristicKind.ANGULARITY,
+    CharacteristicKind.CONCENTRICITY,
+}
+_GENERAL_GEOMETRIC = {
+    CharacteristicKind.FLATNESS: GeometricCharacteristic.FLATNESS,
+    CharacteristicKind.STRAIGHTNESS: GeometricCharacteristic.STRAIGHTNESS,
+    CharacteristicKind.PERPENDICULARITY: GeometricCharacteristic.PERPENDICULARITY,
+    CharacteristicKind.RUNOUT: GeometricCharacteristic.CIRCULAR_RUNOUT,
+}
+# Words of a characteristic's name that tell the surface when the kind does not.
+_LOCATION_WORDS = ("pitch", "spacing", "centre", "center", "position", "distance")
+_HOLE_WORDS = ("hole", "bore", "bush", "thread", "tapped", "counterbore")
+_EXTERNAL_WORDS = ("shaft", "pin", "journal", "spigot", "boss", "stud", "seat")
+
+
+def _words(name: str) -> set[str]:
+    return set(name.lower().replace("-", " ").replace("_", " ").split())
+
+
+def surface_class(characteristic: Characteristic, *, turnable: bool) -> SurfaceClass:
+    """The surface a characteristic sits on.
+
+    The kind decides first (a thread, an angle, a located feature, the form of a plane);
+    then an ISO 286 designation (upper case: hole; lower case: shaft); then words of the
+    name ("bore", "hole" … / "shaft", "pin", "seat" …); a diameter left undecided is
+    external on a turned part and a hole on a milled one.
+    """
+    kind = characteristic.kind
+    if kind is CharacteristicKind.THREAD:
+        return SurfaceClass.THREAD
+    if kind is CharacteristicKind.ANGLE:
+        return SurfaceClass.ANGLE
+    if kind in _LOCATED:
+        return SurfaceClass.LOCATION
+    if kind in _FORM_OF_PLANE:
+        return SurfaceClass.PLANE
+    if characteristic.designation:
+        try:
+            feature = tolerance_class(characteristic.designation).feature
+        except InputError:
+            feature = None
+        if feature is not None:
+            return SurfaceClass.HOLE if feature.value == "hole" else SurfaceClass.EXTERNAL
+    words = _words(characteristic.name)
+    if kind is CharacteristicKind.LENGTH and words & set(_LOCATION_WORDS):
+        return SurfaceClass.LOCATION
+    if words & set(_HOLE_WORDS):
+        return SurfaceClass.HOLE
+    if turnable and words & set(_EXTERNAL_WORDS):
+        return SurfaceClass.EXTERNAL
+    if kind in _FORM_OF_CYLINDER:
+        return SurfaceClass.EXTERNAL if turnable else SurfaceClass.HOLE
+    if kind is CharacteristicKind.ROUGHNESS and turnable:
+        return SurfaceClass.EXTERNAL
+    return SurfaceClass.PLANE
+
+
+def _largest_dimension(part: Part) -> float | None:
+    return max(part.envelope_mm) if part.envelope_mm else None
+
+
+def _judged_size(characteristic: Characteristic, part: Part) -> float | None:
+    """Size at which capability is judged [mm]; ``None`` outside ISO 286 or unknown."""
+    if characteristic.kind in (CharacteristicKind.ROUGHNESS, CharacteristicKind.ANGLE):
+        return None
+    size = characteristic.nominal
+    if size is None and characteristic.kind.is_geometric:
+        size = _largest_dimension(part)
+    if size is None or not 0 < abs(size) <= MAX_SIZE_MM:
+        return None
+    return abs(size)
+
+
+def _tolerance(characteristic: Characteristic, part: Part) -> tuple[float | None, str | None]:
+    """Total tolerance or zone width [mm] and where it comes from."""
+    kind = characteristic.kind
+    if kind in (CharacteristicKind.ROUGHNESS, CharacteristicKind.ANGLE, CharacteristicKind.THREAD):
+        return None, None
+    width = characteristic.tolerance_width
+    if width is not None and width > 0:
+        return width, "drawing"
+    nominal = characteristic.nominal
+    if characteristic.designation and nominal is not None:
+        try:
+            result = limits(abs(nominal), characteristic.designation)
+        except InputError:
+            return None, None
+        return result.upper_deviation - result.lower_deviation, result.designation
+    general = parse_general_tolerance(part.general_tolerance, field="part.general_tolerance")
+    try:
+        if kind in _GENERAL_GEOMETRIC and general.geometric_class is not None:
+            length = nominal if nominal is not None else _largest_dimension(part)
+            zone = geometric_tolerance(_GENERAL_GEOMETRIC[kind], length, general.geometric_class)
+            return zone, general.designation
+        if nominal is not None and kind is CharacteristicKind.RADIUS:
+            return 2 * radius_chamfer_deviation(
+                abs(nominal), general.linear_class
+            ), general.designation
+        if nominal is not None and kind.is_size:
+            return 2 * linear_deviation(abs(nominal), general.linear_class), general.designation
+    except InputError:
+        return None, None
+    return None, None
+
+
+def _label(characteristic: Characteristic) -> str:
+    return f"#{characteristic.id} {characteristic.name}"
+
+
+# --------------------------------------------------------------------------------------
+# One characteristic
+# --------------------------------------------------------------------------------------
+
+
+def route_characteristic(
+    characteristic: Characteristic,
+    part: Part,
+    stage: Stage,
+    *,
+    turnable: bool,
+    route_machine: str,
+) -> CharacteristicRoute:
+    """How one characteristic is made at ``stage`` on a ``route_machine`` (mill or lathe).
+
+    Parameters
+    ----------
+    characteristic
+        The drawing requirement.
+    part
+        The part it belongs to (general tolerance, envelope).
+    stage
+        Manufacturing stage; sets the capability target.
+    turnable
+        Whether the part is turned (decides the surface of an undecided diameter).
+    route_machine
+        ``"mill"`` or ``"lathe"``.
+    """
+    surface = surface_class(characteristic, turnable=turnable)
+    size = _judged_size(characteristic, part)
+    tolerance, tolerance_source = _tolerance(characteristic, part)
+    ra_max = characteristic.max if characteristic.kind is CharacteristicKind.ROUGHNESS else None
+    grade = grade_for_tolerance(size, tolerance) if size and tolerance else None
+    method, minutes = inspection_method(surface, characteristic.kind, tolerance)
+    common = {
+        "id": str(characteristic.id),
+        "name": characteristic.name,
+        "kind": characteristic.kind,
+        "critical": characteristic.critical,
+        "surface": surface,
+        "size_mm": size,
+        "tolerance_mm": tolerance,
+        "tolerance_source": tolerance_source,
+        "required_it_grade": grade,
+        "ra_max_um": ra_max,
+        "inspection": method,
+        "inspection_minutes": minutes,
+    }
+    if surface is SurfaceClass.THREAD:
+        return CharacteristicRoute(
+            **common,
+            chain=(),
+            extra_operations=(),
+            process_spread_mm=None,
+            expected_cp=None,
+            capable=None,
+            added_inspection_minutes=0.0,
+            note=f"{_label(characteristic)}: tapped or thread-milled after drilling; "
+            f"checked with a {method}.",
+        )
+    if surface in (SurfaceClass.LOCATION, SurfaceClass.ANGLE):
+        base = choose_chain(SurfaceClass.PLANE, route_machine, None, None, None, stage).base
+        return CharacteristicRoute(
+            **common,
+            chain=base.steps,
+            extra_operations=(),
+            process_spread_mm=None,
+            expected_cp=None,
+            capable=None,
+            added_inspection_minutes=0.0,
+            note=f"{_label(characteristic)}: a location is held by the machine's positioning, "
+            "which the process chart does not rate; machine it in the same setup as its "
+            f"datum features and check it on a {method}.",
+        )
+    choice = choose_chain(surface, route_machine, size, tolerance, ra_max, stage)
+    extra = tuple(s for s in choice.chain.steps if s not in choice.base.steps)
+    return CharacteristicRoute(
+        **common,
+        chain=choice.chain.steps,
+        extra_operations=extra,
+        process_spread_mm=choice.spread,
+        expected_cp=choice.expected_cp,
+        capable=choice.capable,
+        added_inspection_minutes=minutes if extra else 0.0,
+        note=_explain(characteristic, surface, choice, size, tolerance, grade, ra_max, stage),
+    )
+
+
+def _explain(
+    characteristic: Characteristic,
+    surface: SurfaceClass,
+    choice: ChainChoice,
+    size: float | None,
+    tolerance: float | None,
+    grade: int | None,
+    ra_max: float | None,
+    stage: Stage,
+) -> str:
+    target = capability_target(stage)
+    steps = " → ".join(choice.chain.steps)
+    final = process_capabilities()[choice.chain.steps[-1]]
+    if ra_max is not None:
+        need = f"Ra ≤ {ra_max:g} µm on a {surface.value} surface"
+        got = f"{final.name} gives Ra {final.ra_min_um:g}–{final.ra_max_um:g} µm"
+    elif tolerance is not None and size is not None:
+        it = f"IT{grade}" if grade is not None else "finer than IT1"
+        need = (
+            f"{tolerance:.4g} mm wide at {size:g} mm ({it}); Cp ≥ {target:g} needs a spread "
+            f"≤ {tolerance / target:.4g} mm"
+        )
+        got = f"{final.name} holds IT{final.it_min} = {choice.spread:.4g} mm" + (
+            f", Cp {choice.expected_cp:.2f}" if choice.expected_cp is not None else ""
+        )
+    else:
+        return f"{_label(characteristic)}: no limit to judge; made by {steps}."
+    if choice.capable is False:
+        return (
+            f"{_label(characteristic)}: {need}. No chain in the catalog holds it "
+            f"(finest: {steps}, {got}): open the tolerance in the review or plan a special "
+            "process and measure its Cpk."
+        )
+    return f"{_label(characteristic)}: {need} → {steps} ({got})."
+
+
+# --------------------------------------------------------------------------------------
+# Whole part
+# --------------------------------------------------------------------------------------
+
+
+def is_turnable(part: Part) -> bool:
+    """Whether the part is made on a lathe: a round section and no prismatic features.
+
+    Without geometry the envelope must have two equal sides (within 1 %, a round bar) and
+    the stated features no pockets, slots or tapped holes; pass ``turnable`` to
+    :func:`plan_route` when the CAD analysis knows better (research/cad.md §5 row 10: ≥ 90 %
+    of the area revolved about one axis).
+    """
+    if part.envelope_mm is None:
+        return False
+    a, b, c = sorted(part.envelope_mm)
+    round_section = abs(a - b) <= 0.01 * b or abs(b - c) <= 0.01 * c
+    features = part.features
+    prismatic = features is not None and (
+        features.pockets or features.slots or features.tapped_holes
+    )
+    return round_section and not prismatic
+
+
+def _thin_wall(part: Part) -> float | None:
+    """The thinnest wall under the seed 003 limit [mm], from the features or a 'wall' size."""
+    limit = route_rule("thin_wall_mm")
+    walls = [part.features.thin_wall_mm] if part.features and part.features.thin_wall_mm else []
+    walls += [
+        c.nominal
+        for c in part.characteristics
+        if c.kind is CharacteristicKind.LENGTH and c.nominal and "wall" in _words(c.name)
+    ]
+    thin = [w for w in walls if w < limit]
+    return min(thin) if thin else None
+
+
+def _optional(cell: str) -> float | None:
+    return float(cell) if cell else None
+
+
+def choose_workholding(
+    part: Part,
+    stage: Stage,
+    strategy: MachiningStrategy,
+    characteristics: Iterable[CharacteristicRoute],
+    *,
+    repeat_order: bool = False,
+) -> Workholding:
+    """Workholding for the part at a stage, with the quote's one-off and setup figures.
+
+    In order: walls under 1.5 mm → conformal support (low-melting alloy, seed 003); mass
+    production → dedicated fixture plate (seed 002: "full production tooling and jigs");
+    a low-volume batch whose critical characteristics need finishing operations, or a
+    repeat order → fixture plate (seed 003: soft jaws and modular vises "introduce
+    deflection"; a tooling-library plate cut setup from 2 h to 15 min); turning → soft
+    jaws; low volume → soft jaws; prototypes → a vise (seed 002: temporary fixturing).
+    """
+    routes = tuple(characteristics)
+    wall = _thin_wall(part)
+    critical_finish = [r.id for r in routes if r.critical and r.extra_operations]
+    if wall is not None:
+        kind = WorkholdingKind.CONFORMAL_SUPPORT
+        reason = (
+            f"a {wall:g} mm wall is under {route_rule('thin_wall_mm'):g} mm: a vise would "
+            "distort it, so the part is potted in low-melting-point alloy"
+        )
+        source = f"{SEED_003} 'Use soft workholding for thin-walled parts'"
+    elif stage is Stage.MASS_PRODUCTION:
+        kind = WorkholdingKind.FIXTURE_PLATE
+        reason = "production runs on dedicated fixtures that locate every part the same way"
+        source = f"{SEED_002} 'Full production tooling and jigs; automated workholding'"
+    elif repeat_order or (stage is Stage.LOW_VOLUME and critical_finish):
+        kind = WorkholdingKind.FIXTURE_PLATE
+        why = (
+            "a repeat order reuses a plate from the tooling library"
+            if repeat_order
+            else f"critical characteristics {', '.join('#' + i for i in critical_finish)} "
+            "need finishing to tight limits on every part of the batch"
+        )
+        reason = f"{why}: a dedicated plate with locators holds them without deflection"
+        source = f"{SEED_003} Step 2 'the Zero-Compromise Jig' and strategy 4 'Tooling Library'"
+    elif strategy is MachiningStrategy.TURNING or stage is Stage.LOW_VOLUME:
+        kind = WorkholdingKind.SOFT_JAWS
+        reason = "soft jaws bored or milled to the part repeat its location across the batch"
+        source = f"{SEED_002} / {SEED_003} (soft jaws for batches without critical finishing)"
+    else:
+        kind = WorkholdingKind.VISE
+        reason = "a few prototypes need no more than a vise"
+        source = f"{SEED_002} 'Minimal setup, may use soft tooling or temporary fixturing'"
+    rows = {row["kind"]: row for row in load_table("process_workholding")}
+    row = rows[kind.value]
+    return Workholding(
+        kind=kind,
+        reason=reason,
+        source=source,
+        fixture_material_usd=_optional(row["fixture_material_usd"]),
+        fixture_build_hours=_optional(row["fixture_build_h"]),
+        setup_minutes=_optional(row["setup_min"]),
+        alternatives=tuple(k for k in WorkholdingKind if k is not kind),
+    )
+
+
+def offer_hybrid(
+    part: Part,
+    stage: Stage,
+    strategy: MachiningStrategy,
+    characteristics: Iterable[CharacteristicRoute],
+) -> HybridOffer | None:
+    """Seed 003's hybrid route when the part is complex, metal and the batch small.
+
+    Complex means a five-axis route or walls under 1.5 mm; small means a prototype or
+    low-volume stage. Characteristics the as-built printed surface holds at the stage
+    (``lpbf_as_built`` in the process table) stay as printed; the rest are finish-machined
+    from 0.5–0.8 mm of stock.
+    """
+    complex_part = strategy is MachiningStrategy.MILLING_5AXIS or _thin_wall(part) is not None
+    if stage is Stage.MASS_PRODUCTION or not complex_part or not part.material.metal:
+        return None
+    as_built, machined = [], []
+    for route in characteristics:
+        printed, _, _ = holds(AS_BUILT, route.size_mm, route.tolerance_mm, route.ra_max_um, stage)
+        (as_built if printed else machined).append(route.id)
+    low, high = route_rule("hybrid_stock_min_mm"), route_rule("hybrid_stock_max_mm")
+    return HybridOffer(
+        stock_min_mm=low,
+        stock_max_mm=high,
+        as_built=tuple(as_built),
+        finish_machined=tuple(machined),
+        reason=(
+            "a complex part in a small batch: print the blank near net in metal "
+            f"({process_capabilities()[AS_BUILT].source}), leave {low:g}–{high:g} mm of stock "
+            "on the machined faces and finish only those on the CNC; in seed 003's case this "
+            "cut lead time 40 % and cost 22 %"
+        ),
+        source=f"{SEED_003} 'The Hybrid Machining Solution'",
+    )
+
+
+def _operations(
+    routes: tuple[CharacteristicRoute, ...], strategy: MachiningStrategy
+) -> tuple[tuple[Operation, ...], int]:
+    """Operations in order of first need and the number of machines beyond the route's."""
+    route_machine = "lathe" if strategy is MachiningStrategy.TURNING else "mill"
+    main = "turning" if strategy is MachiningStrategy.TURNING else "milling"
+    base_steps = {main} | {s for r in routes for s in r.chain if s not in r.extra_operations}
+    order: dict[str, list[str]] = {main: []}
+    for route in routes:
+        for step in route.chain:
+            order.setdefault(step, []).append(route.id)
+    operations = []
+    new_machines: set[str] = set()
+    for process, ids in order.items():
+        machine = process_capabilities()[process].machine
+        machine = route_machine if machine == SPINDLE else machine
+        if machine != route_machine:
+            new_machines.add(machine)
+        operations.append(
+            Operation(
+                process=process,
+                machine=machine,
+                characteristic_ids=tuple(ids),
+                extra=process not in base_steps,
+                new_setup=machine != route_machine,
+            )
+        )
+    return tuple(operations), len(new_machines)
+
+
+def _strategy(part: Part, turnable: bool, setups: int) -> tuple[MachiningStrategy, int, str]:
+    if turnable:
+        return (
+            MachiningStrategy.TURNING,
+            setups,
+            "turned: a round section without prismatic features",
+        )
+    if setups >= route_rule("five_axis_min_setups"):
+        five = int(route_rule("five_axis_setups"))
+        return (
+            MachiningStrategy.MILLING_5AXIS,
+            five,
+            f"{setups} three-axis setups → a 3+2 five-axis machine in {five} setups (fewer "
+            "datum transfers; seed 003 moved a flatness-critical bracket to 5-axis)",
+        )
+    return MachiningStrategy.MILLING_3AXIS, setups, f"milled on three axes in {setups} setups"
+
+
+# --------------------------------------------------------------------------------------
+# The route
+# --------------------------------------------------------------------------------------
+
+
+def _decided_stage(project: Project) -> Stage:
+    from rampwise.readiness import evaluate_readiness
+    from rampwise.stage import decide_stage
+
+    return decide_stage(project, evaluate_readiness(project)).stage
+
+
+def plan_route(
+    subject: Project | Part,
+    stage: Stage | str | None = None,
+    *,
+    turnable: bool | None = None,
+    setups: int | None = None,
+) -> Route:
+    """How the part will be made at a stage: per-characteristic chains and the whole route.
+
+    Parameters
+    ----------
+    subject
+        A project (its part, repeat-order flag and, by default, its decided stage) or a
+        part alone (then ``stage`` is required).
+    stage
+        ``prototype``, ``low_volume`` or ``mass_production``; default for a project: the
+        stage :func:`rampwise.stage.decide_stage` decides.
+    turnable
+        Whether the part is turned, from the geometry analysis; default inferred from the
+        envelope and features (:func:`is_turnable`).
+    setups
+        Three-axis setups the part needs [count], from the geometry; default
+        ``part.features.setups`` or 2.
+
+    Returns
+    -------
+    Route
+        Chains per characteristic with their extra operations and added inspection
+        minutes (for the quote), the whole-part strategy, setups, workholding, the hybrid
+        offer and the process validation run.
+
+    Raises
+    ------
+    InputError
+        If ``stage`` is missing for a bare part or unknown, or ``setups`` is not ≥ 1.
+    """
+    if isinstance(subject, Project):
+        part, repeat_order = subject.part, subject.repeat_order
+        stage = stage if stage is not None else _decided_stage(subject)
+    elif isinstance(subject, Part):
+        part, repeat_order = subject, False
+        if stage is None:
+            raise InputError("stage", "is needed to plan the route of a part without its project")
+    else:
+        raise InputError("project", f"must be a Project or a Part; got {type(subject).__name__}")
+    try:
+        stage = Stage(stage)
+    except ValueError:
+        valid = ", ".join(s.value for s in Stage)
+        raise InputError("stage", f"must be one of {valid}; got {stage!r}") from None
+    notes: list[str] = []
+    if setups is None:
+        setups = part.features.setups if part.features and part.features.setups else None
+    if setups is None:
+        setups = int(route_rule("default_setups"))
+        notes.append(f"setups not stated: {setups} assumed (op 1, flip, op 2)")
+    elif isinstance(setups, bool) or not isinstance(setups, int) or setups < 1:
+        raise InputError("setups", f"must be a whole number ≥ 1; got {setups!r}")
+    turned = is_turnable(part) if turnable is None else turnable
+    strategy, base_setups, why = _strategy(part, turned, setups)
+    notes.insert(0, f"whole part: {why}")
+    route_machine = "lathe" if strategy is MachiningStrategy.TURNING else "mill"
+    routes = tuple(
+        route_characteristic(c, part, stage, turnable=turned, route_machine=route_machine)
+        for c in part.characteristics
+    )
+    operations, added_setups = _operations(routes, strategy)
+    extra = tuple(op.process for op in operations if op.extra)
+    not_capable = [f"#{r.id}" for r in routes if r.capable is False]
+    if not_capable:
+        notes.append(
+            f"{', '.join(not_capable)}: no process in the catalog holds the limit with "
+            f"Cp ≥ {capability_target(stage):g}; review these tolerances (seed 004)"
+        )
+    if added_setups:
+        machines = sorted({op.machine for op in operations if op.new_setup})
+        notes.append(f"extra machines add {added_setups} setup(s): {', '.join(machines)}")
+    return Route(
+        part_number=part.number,
+        stage=stage,
+        cp_target=capability_target(stage),
+        strategy=strategy,
+        turnable=turned,
+        setups=base_setups + added_setups,
+        added_setups=added_setups,
+        operations=operations,
+        characteristics=routes,
+        extra_operations=extra,
+        added_inspection_minutes=sum(r.added_inspection_minutes for r in routes),
+        workholding=choose_workholding(part, stage, strategy, routes, repeat_order=repeat_order),
+        hybrid=offer_hybrid(part, stage, strategy, routes),
+        validation_run=plan_validation_run(part, stage),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,1 @@
+"""Batch quality: measurements, charts, capability, gauge studies, acceptance sampling."""

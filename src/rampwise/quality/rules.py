@@ -1,0 +1,303 @@
+"""Run rules for control charts: Western Electric 1–4 and Nelson 1–8.
+
+Each rule is evaluated over the whole plotted series (phase I and phase II together) in
+O(n) with cumulative sums and run lengths — no window is rescanned. Semantics follow R's
+qcc 3.0 (``R/rules.R``) as pinned by ``refdata/run_rules_cases.json``:
+
+* zones are measured in standard errors of the plotted statistic (σ/√nᵢ for X̄, per point
+  for variable-n attribute charts);
+* a point is flagged when it completes the pattern, and every later point is flagged
+  while the pattern persists; a pattern needs its full window (no partial windows at the
+  start of the series);
+* for "2 of 3" and "4 of 5" the flagged point itself must lie beyond the zone;
+* zone boundaries are strict (a point exactly on 2σ is not beyond it; a point exactly on
+  the centre line is on neither side);
+* when several rules fire at a point, the lowest rule number is reported, as qcc does.
+
+Rule ids in results are ``we1`` … ``we4`` and ``nelson1`` … ``nelson8``; indices are
+1-based, as qcc prints them.
+
+References
+----------
+.. [1] Western Electric Co. (1956). *Statistical Quality Control Handbook*. (Rules 1–4.)
+.. [2] Nelson, L.S. (1984). The Shewhart control chart — tests for special causes.
+   *Journal of Quality Technology* 16(4), 237–239. (Tests 1–8.)
+.. [3] NIST/SEMATECH e-Handbook of Statistical Methods, 6.3.2 (Western Electric rules).
+.. [4] Scrucca, L. qcc 3.0, ``R/rules.R`` and ``tests/testthat/test-rules.R``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict
+
+BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
+
+
+class RuleSet(enum.StrEnum):
+    """Which family of run rules to apply to a location chart."""
+
+    WE = "we"
+    NELSON = "nelson"
+
+
+class Violation(BaseModel):
+    """One flagged point of a chart.
+
+    Attributes
+    ----------
+    rule
+        Rule id: ``we1``–``we4``, ``nelson1``–``nelson8``, or ``ewma`` / ``cusum`` for
+        the signal of those charts.
+    index
+        1-based number of the plotted point (subgroup or individual), as qcc prints it.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    index: int
+
+
+def _window_count(mask: BoolArray, width: int) -> NDArray[np.int64]:
+    """Number of true values in the window of ``width`` points ending at each point.
+
+    Points before the first full window get -1 so that no threshold ≥ 0 is met.
+    """
+    counts = np.full(mask.size, -1, dtype=np.int64)
+    if mask.size >= width:
+        cumulative = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+        counts[width - 1 :] = cumulative[width:] - cumulative[:-width]
+    return counts
+
+
+def _run_length(mask: BoolArray) -> NDArray[np.int64]:
+    """Length of the run of consecutive true values ending at each point."""
+    index = np.arange(mask.size, dtype=np.int64)
+    last_false = np.maximum.accumulate(np.where(mask, -1, index))
+    return index - last_false
+
+
+def _k_of_w_beyond(z: FloatArray, level: float, k: int, width: int) -> BoolArray:
+    """K of the last ``width`` points beyond ``level`` on one side, current one included."""
+    upper = z > level
+    lower = z < -level
+    up_hit = upper & (_window_count(upper, width) >= k)
+    down_hit = lower & (_window_count(lower, width) >= k)
+    return up_hit | down_hit
+
+
+def _same_side(z: FloatArray, length: int) -> BoolArray:
+    """``length`` or more consecutive points on one side of the centre line."""
+    return (_run_length(z > 0) >= length) | (_run_length(z < 0) >= length)
+
+
+def _trend(statistic: FloatArray, length: int) -> BoolArray:
+    """``length`` or more points in a row steadily increasing or decreasing."""
+    flags = np.zeros(statistic.size, dtype=bool)
+    if statistic.size >= 2:
+        step = np.diff(statistic)
+        steps_needed = length - 1
+        flags[1:] = (_run_length(step > 0) >= steps_needed) | (
+            _run_length(step < 0) >= steps_needed
+        )
+    return flags
+
+
+def _alternating(statistic: FloatArray, length: int) -> BoolArray:
+    """``length`` or more points in a row alternating up and down."""
+    flags = np.zeros(statistic.size, dtype=bool)
+    if statistic.size >= 3:
+        direction = np.sign(np.diff(statistic))
+        flips = direction[1:] * direction[:-1] < 0
+        flags[2:] = _run_length(flips) >= length - 2
+    return flags
+
+
+def _within(z: FloatArray, level: float, length: int) -> BoolArray:
+    """``length`` or more points in a row within ±``level`` (either side)."""
+    return _run_length(np.abs(z) < level) >= length
+
+
+def _outside_both_sides(z: FloatArray, level: float, length: int) -> BoolArray:
+    """``length`` points in a row beyond ±``level`` with points on both sides."""
+    upper = z > level
+    lower = z < -level
+    run = _run_length(upper | lower) >= length
+    return run & (_window_count(upper, length) >= 1) & (_window_count(lower, length) >= 1)
+
+
+RuleTest = Callable[[FloatArray, FloatArray, BoolArray], BoolArray]
+"""A rule as a function of (statistic, z, beyond-limits) → flags."""
+
+_WESTERN_ELECTRIC: dict[int, RuleTest] = {
+    1: lambda stat, z, beyond: beyond,
+    2: lambda stat, z, beyond: _k_of_w_beyond(z, 2.0, 2, 3),
+    3: lambda stat, z, beyond: _k_of_w_beyond(z, 1.0, 4, 5),
+    4: lambda stat, z, beyond: _same_side(z, 8),
+}
+
+_NELSON: dict[int, RuleTest] = {
+    1: lambda stat, z, beyond: beyond,
+    2: lambda stat, z, beyond: _same_side(z, 9),
+    3: lambda stat, z, beyond: _trend(stat, 6),
+    4: lambda stat, z, beyond: _alternating(stat, 14),
+    5: lambda stat, z, beyond: _k_of_w_beyond(z, 2.0, 2, 3),
+    6: lambda stat, z, beyond: _k_of_w_beyond(z, 1.0, 4, 5),
+    7: lambda stat, z, beyond: _within(z, 1.0, 15),
+    8: lambda stat, z, beyond: _outside_both_sides(z, 1.0, 8),
+}
+
+_RULES: dict[RuleSet, dict[int, RuleTest]] = {
+    RuleSet.WE: _WESTERN_ELECTRIC,
+    RuleSet.NELSON: _NELSON,
+}
+
+
+def rule_flags(
+    statistic: FloatArray,
+    center: float | FloatArray,
+    std_error: float | FloatArray,
+    rule_set: RuleSet,
+    *,
+    lower: float | FloatArray | None = None,
+    upper: float | FloatArray | None = None,
+) -> dict[int, BoolArray]:
+    """Evaluate every rule of a set, returning one boolean array per rule number.
+
+    Parameters
+    ----------
+    statistic
+        Plotted statistic per point [unit of the chart].
+    center
+        Centre line, scalar or per point [unit of the chart].
+    std_error
+        Standard error of each plotted point [unit of the chart], > 0.
+    rule_set
+        ``we`` (rules 1–4) or ``nelson`` (rules 1–8).
+    lower, upper
+        Control limits for rule 1 [unit of the chart]; default centre ∓ 3 standard errors.
+
+    Returns
+    -------
+    dict of int to ndarray of bool
+        ``flags[r][i]`` is true when rule ``r`` fires at point ``i`` (0-based).
+
+    References
+    ----------
+    .. [1] Western Electric (1956); Nelson (1984); qcc ``R/rules.R`` — see module.
+    """
+    stat = np.asarray(statistic, dtype=float)
+    z = (stat - center) / std_error
+    low = np.asarray(center - 3.0 * np.asarray(std_error) if lower is None else lower)
+    high = np.asarray(center + 3.0 * np.asarray(std_error) if upper is None else upper)
+    beyond = (stat < low) | (stat > high)
+    return {number: test(stat, z, beyond) for number, test in _RULES[rule_set].items()}
+
+
+def first_rule_per_point(flags: dict[int, BoolArray], size: int) -> NDArray[np.int64]:
+    """The lowest rule number firing at each point, 0 where none fires.
+
+    Parameters
+    ----------
+    flags
+        Output of :func:`rule_flags` (or a subset of its rules).
+    size
+        Number of points [unitless].
+
+    Returns
+    -------
+    ndarray of int
+        Rule number per point, 0 for no violation.
+    """
+    lowest = np.zeros(size, dtype=np.int64)
+    for number in sorted(flags, reverse=True):
+        lowest[flags[number]] = number
+    return lowest
+
+
+def violations_from_flags(flags: dict[int, BoolArray], rule_set: RuleSet) -> tuple[Violation, ...]:
+    """One :class:`Violation` per flagged point, the lowest rule number winning (as qcc).
+
+    Parameters
+    ----------
+    flags
+        Rule number → boolean array of equal lengths.
+    rule_set
+        The family, which names the rule ids (``we2``, ``nelson5`` …).
+
+    Returns
+    -------
+    tuple of Violation
+        Sorted by point; ``index`` is 1-based.
+    """
+    if not flags:
+        return ()
+    size = next(iter(flags.values())).size
+    lowest = first_rule_per_point(flags, size)
+    points = np.flatnonzero(lowest)
+    return tuple(
+        Violation(rule=f"{rule_set.value}{number}", index=int(point) + 1)
+        for point, number in zip(points.tolist(), lowest[points].tolist(), strict=True)
+    )
+
+
+def location_violations(
+    statistic: FloatArray,
+    center: float | FloatArray,
+    std_error: float | FloatArray,
+    rule_set: RuleSet,
+    *,
+    lower: float | FloatArray | None = None,
+    upper: float | FloatArray | None = None,
+) -> tuple[Violation, ...]:
+    """All run-rule violations of a location chart (X̄, individuals, p, np, c, u).
+
+    Parameters
+    ----------
+    statistic, center, std_error, lower, upper
+        As in :func:`rule_flags`.
+    rule_set
+        ``we`` or ``nelson``.
+
+    Returns
+    -------
+    tuple of Violation
+        One per flagged point, lowest rule number winning, 1-based indices.
+    """
+    flags = rule_flags(statistic, center, std_error, rule_set, lower=lower, upper=upper)
+    return violations_from_flags(flags, rule_set)
+
+
+def beyond_limit_violations(
+    statistic: FloatArray,
+    lower: float | FloatArray,
+    upper: float | FloatArray,
+    rule_set: RuleSet,
+) -> tuple[Violation, ...]:
+    """Rule 1 only (a point beyond a control limit), for dispersion charts (R, S, MR).
+
+    Zone rules are not applied to dispersion charts: their statistic is skewed and the
+    zones are not defined for it (NIST 6.3.2; qcc applies rules to the location chart).
+
+    Parameters
+    ----------
+    statistic
+        Plotted ranges or standard deviations [unit of the characteristic].
+    lower, upper
+        Control limits, scalar or per point [unit of the characteristic].
+    rule_set
+        Names the rule id (``we1`` or ``nelson1``).
+
+    Returns
+    -------
+    tuple of Violation
+        Points strictly beyond a limit, 1-based.
+    """
+    stat = np.asarray(statistic, dtype=float)
+    return violations_from_flags({1: (stat < lower) | (stat > upper)}, rule_set)

@@ -1,0 +1,241 @@
+"""Specification limits for measured characteristics: spec files and project links.
+
+A spec YAML names the limits of each characteristic (by the name or id used in the
+measurement file)::
+
+    unit: mm
+    characteristics:
+      Bore:   {nominal: 12.0, tolerance: "±0.005"}
+      Length: {lsl: 59.9, usl: 60.1, target: 60.0}
+
+or, for a file with a single characteristic, gives them at the top level
+(``lsl: 11.995``, ``usl: 12.005``). Limits can also come from the project's own
+characteristics (:func:`specs_for_characteristics`), keyed by both ``id`` and ``name``.
+
+References
+----------
+.. [1] ISO 286-1:2010 (limits from nominal and deviations, via ``rampwise.tolerance``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.errors import InputError
+from rampwise.model import Characteristic, CharacteristicKind
+from rampwise.quality.capability import SpecLimits
+
+
+class SpecTable(BaseModel):
+    """Specification limits from a spec file: by characteristic name, or one for all.
+
+    Attributes
+    ----------
+    by_name
+        Limits per characteristic name or id (as text).
+    default
+        Limits for a file with a single characteristic (a spec file without a
+        ``characteristics`` section, or ``--lsl/--usl/--target``).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    by_name: dict[str, SpecLimits] = {}
+    default: SpecLimits | None = None
+
+
+# --------------------------------------------------------------------------------------
+# Specifications
+# --------------------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """Case-, space- and underscore-insensitive key for matching characteristic names."""
+    return " ".join(name.lower().replace("_", " ").split())
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(field, f"must be a number; got {value!r}")
+    if not math.isfinite(value):
+        raise InputError(field, f"must be a finite number; got {value!r}")
+    return float(value)
+
+
+def spec_from_mapping(entry: Mapping[str, Any], *, field: str, unit: str = "mm") -> SpecLimits:
+    """Specification limits from a spec-file entry.
+
+    Accepted keys: ``lsl``/``usl``/``target``; or ``nominal`` with ``tolerance``
+    (``"±0.005"``, ``[-0.005, 0.01]``, ``"H7"`` …) or with ``upper_deviation`` and
+    ``lower_deviation``; plus an optional ``unit``.
+
+    Parameters
+    ----------
+    entry
+        The mapping as read from YAML.
+    field
+        Where the entry sits, for error messages.
+    unit
+        Unit when the entry does not name one.
+
+    Returns
+    -------
+    SpecLimits
+        The limits [unit].
+
+    Raises
+    ------
+    InputError
+        For unknown keys, non-numeric limits, reversed limits or an unreadable tolerance.
+    """
+    from rampwise.tolerance.spec import parse_tolerance
+
+    allowed = {"id", "name", "lsl", "usl", "target", "nominal", "tolerance"}
+    allowed |= {"upper_deviation", "lower_deviation", "unit"}
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise InputError(field, f"unknown key {unknown[0]!r}; valid: {', '.join(sorted(allowed))}")
+    unit = str(entry.get("unit", unit))
+    if "nominal" in entry:
+        nominal = _number(entry["nominal"], f"{field}.nominal")
+        if "tolerance" in entry:
+            tol = parse_tolerance(entry["tolerance"], nominal=nominal, field=f"{field}.tolerance")
+            upper, lower = tol.upper_deviation, tol.lower_deviation
+        elif "upper_deviation" in entry and "lower_deviation" in entry:
+            upper = _number(entry["upper_deviation"], f"{field}.upper_deviation")
+            lower = _number(entry["lower_deviation"], f"{field}.lower_deviation")
+        else:
+            raise InputError(field, "a nominal needs tolerance or upper/lower_deviation")
+        target = entry.get("target", nominal)
+        return make_spec(nominal + lower, nominal + upper, target, unit, field)
+    return make_spec(entry.get("lsl"), entry.get("usl"), entry.get("target"), unit, field)
+
+
+def make_spec(lsl: Any, usl: Any, target: Any, unit: str, field: str) -> SpecLimits:
+    """:class:`SpecLimits` from loosely typed values, errors prefixed with ``field``."""
+    try:
+        return SpecLimits(
+            lsl=None if lsl is None else _number(lsl, f"{field}.lsl"),
+            usl=None if usl is None else _number(usl, f"{field}.usl"),
+            target=None if target is None else _number(target, f"{field}.target"),
+            unit=unit,
+        )
+    except InputError as err:
+        raise InputError(f"{field}.{err.field}" if err.field else field, err.message) from None
+
+
+def load_spec_file(path: Path) -> SpecTable:
+    """Read a spec YAML file.
+
+    Either a ``characteristics`` mapping (name → limits) or list (entries with ``id``
+    and/or ``name``), with an optional top-level ``unit``; or, for a file with one
+    characteristic, the limits at the top level.
+
+    Parameters
+    ----------
+    path
+        The YAML file.
+
+    Returns
+    -------
+    SpecTable
+        Limits by name (ids as text) or a single default.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, not YAML, or an entry is invalid.
+    """
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError("spec", f"cannot read {path}: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        raise InputError("spec", f"{Path(path).name} is not valid YAML: {err}") from None
+    if not isinstance(document, dict):
+        raise InputError("spec", f"{Path(path).name} must hold a mapping")
+    unit = str(document.get("unit", "mm"))
+    entries = document.get("characteristics")
+    if entries is None:
+        flat = {k: v for k, v in document.items() if k != "unit"}
+        return SpecTable(default=spec_from_mapping(flat, field="spec", unit=unit))
+    by_name: dict[str, SpecLimits] = {}
+    if isinstance(entries, dict):
+        for name, entry in entries.items():
+            if not isinstance(entry, dict):
+                raise InputError(f"characteristics.{name}", "must be a mapping of limits")
+            by_name[str(name)] = spec_from_mapping(
+                entry, field=f"characteristics.{name}", unit=unit
+            )
+    elif isinstance(entries, list):
+        for i, entry in enumerate(entries):
+            field = f"characteristics[{i}]"
+            if not isinstance(entry, dict) or not ({"id", "name"} & set(entry)):
+                raise InputError(field, "must be a mapping with an id or a name")
+            spec = spec_from_mapping(entry, field=field, unit=unit)
+            for key in ("id", "name"):
+                if key in entry:
+                    by_name[str(entry[key])] = spec
+    else:
+        raise InputError("characteristics", "must be a mapping or a list")
+    return SpecTable(by_name=by_name)
+
+
+_KIND_UNITS = {CharacteristicKind.ROUGHNESS: "µm", CharacteristicKind.ANGLE: "deg"}
+
+
+def spec_from_characteristic(characteristic: Characteristic) -> SpecLimits | None:
+    """Specification limits of a project characteristic, or ``None`` if it has none.
+
+    Parameters
+    ----------
+    characteristic
+        A characteristic of the project's part.
+
+    Returns
+    -------
+    SpecLimits or None
+        Limits in the characteristic's unit (mm for sizes and geometric tolerances, µm
+        for roughness, deg for angles); the nominal as target when it lies inside.
+    """
+    lsl, usl = characteristic.lower_limit, characteristic.upper_limit
+    if lsl is None and usl is None:
+        return None
+    target = characteristic.nominal
+    inside = (
+        target is not None and (lsl is None or target >= lsl) and (usl is None or target <= usl)
+    )
+    return SpecLimits(
+        lsl=lsl,
+        usl=usl,
+        target=target if inside else None,
+        unit=_KIND_UNITS.get(characteristic.kind, "mm"),
+    )
+
+
+def specs_for_characteristics(characteristics: Iterable[Characteristic]) -> SpecTable:
+    """Spec table keyed by each characteristic's ``id`` (as text) and ``name``.
+
+    Parameters
+    ----------
+    characteristics
+        The project part's characteristics.
+
+    Returns
+    -------
+    SpecTable
+        For :func:`load_measurements` ``specs=``.
+    """
+    by_name: dict[str, SpecLimits] = {}
+    for characteristic in characteristics:
+        spec = spec_from_characteristic(characteristic)
+        if spec is not None:
+            by_name[str(characteristic.id)] = spec
+            by_name[characteristic.name] = spec
+    return SpecTable(by_name=by_name)

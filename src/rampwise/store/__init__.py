@@ -1,0 +1,119 @@
+"""The store: projects with their revisions and assessments, batches, tokens and jobs.
+
+SQLite under ``<data_dir>/rampwise.db`` by default (WAL, busy timeout); PostgreSQL by
+``RAMPWISE_DATABASE_URL``. Tables are made only by the Alembic migrations in
+``store/migrations`` (:func:`upgrade`, :func:`prepare_database`). Store functions take
+a session and keyword arguments and return frozen records, never ORM rows.
+
+Examples
+--------
+>>> from rampwise.settings import get_settings
+>>> database = open_database(get_settings())            # doctest: +SKIP
+>>> with database.write() as session:                    # doctest: +SKIP
+...     project = create_project(session, document=doc, assessment=assess(p))
+"""
+
+from __future__ import annotations
+
+from rampwise.settings import Settings
+from rampwise.store.batches import create_batch, get_batch, list_batches
+from rampwise.store.blobs import (
+    Blob,
+    FileTooLargeError,
+    UnsupportedFileError,
+    save_bytes,
+    save_upload,
+)
+from rampwise.store.database import Database, RecordNotFoundError, StoreError
+from rampwise.store.jobs import (
+    create_job,
+    fail_job,
+    fail_unfinished_jobs,
+    finish_job,
+    get_job,
+    job_payload,
+    report_progress,
+)
+from rampwise.store.migrate import current_revision, head_revision, prepare_database, upgrade
+from rampwise.store.projects import (
+    add_revision,
+    create_project,
+    get_assessment,
+    get_project,
+    list_inspection_records,
+    list_projects,
+    list_quotes,
+    list_revisions,
+    project_history,
+    save_file,
+)
+from rampwise.store.records import (
+    AssessmentRecord,
+    BatchRecord,
+    FileKind,
+    HistoryEntry,
+    JobRecord,
+    JobStatus,
+    MeasuredValue,
+    ProjectDetail,
+    ProjectSummary,
+    RevisionRecord,
+    TokenRecord,
+)
+from rampwise.store.tokens import create_token, list_tokens, verify_token
+
+
+def open_database(settings: Settings) -> Database:
+    """The database the settings name (the SQLite file under ``data_dir`` by default)."""
+    return Database(settings.effective_database_url, data_dir=settings.data_dir)
+
+
+__all__ = [
+    "AssessmentRecord",
+    "BatchRecord",
+    "Blob",
+    "Database",
+    "FileKind",
+    "FileTooLargeError",
+    "HistoryEntry",
+    "JobRecord",
+    "JobStatus",
+    "MeasuredValue",
+    "ProjectDetail",
+    "ProjectSummary",
+    "RecordNotFoundError",
+    "RevisionRecord",
+    "StoreError",
+    "TokenRecord",
+    "UnsupportedFileError",
+    "add_revision",
+    "create_batch",
+    "create_job",
+    "create_project",
+    "create_token",
+    "current_revision",
+    "fail_job",
+    "fail_unfinished_jobs",
+    "finish_job",
+    "get_assessment",
+    "get_batch",
+    "get_job",
+    "get_project",
+    "head_revision",
+    "job_payload",
+    "list_batches",
+    "list_inspection_records",
+    "list_projects",
+    "list_quotes",
+    "list_revisions",
+    "list_tokens",
+    "open_database",
+    "prepare_database",
+    "project_history",
+    "report_progress",
+    "save_bytes",
+    "save_file",
+    "save_upload",
+    "upgrade",
+    "verify_token",
+]

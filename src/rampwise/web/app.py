@@ -1,0 +1,117 @@
+"""The FastAPI application: JSON API, server-rendered pages and background jobs.
+
+:func:`create_app` builds it from :class:`~rampwise.settings.Settings` (read from the
+``RAMPWISE_*`` environment when not given). On start it opens the database, migrates
+an empty one to the newest schema (refusing one that is behind), and starts the job
+queue; on stop it lets running jobs finish. ``uvicorn --factory rampwise.web.app:create_app``
+serves it; ``rampwise serve`` does that for you.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from rampwise import __version__
+from rampwise.settings import Settings, get_settings
+from rampwise.store import open_database, prepare_database
+from rampwise.web import present
+from rampwise.web.deps import Services
+from rampwise.web.documents import document_schemas
+from rampwise.web.errors import install_error_handlers
+from rampwise.web.jobs import make_queue
+
+HERE = Path(__file__).resolve().parent
+
+FORM_OVERHEAD_BYTES = 64 * 1024
+"""Room for form fields and multipart boundaries around an upload [bytes]."""
+
+DESCRIPTION = (
+    "Stage, readiness gate, route, quote, inspection and batch quality for CNC-machined "
+    "parts. Errors answer `{\"detail\": \"<field>: <message>\"}` with the same one line "
+    "as the command line. Routes that store need `Authorization: Bearer <token>` "
+    "(`rampwise token create NAME`)."
+)
+
+
+def make_templates() -> Jinja2Templates:
+    """The page templates, with the presentation helpers as filters and globals."""
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    present.register(templates.env)
+    return templates
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the rampwise web application.
+
+    Parameters
+    ----------
+    settings
+        Database, data folder, limits and queue; ``None`` reads the environment.
+
+    Returns
+    -------
+    FastAPI
+        The application; the database is opened and checked when it starts.
+    """
+    settings = settings or get_settings()
+    templates = make_templates()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = open_database(settings)
+        try:
+            prepare_database(database)
+            queue = make_queue(settings, database)
+        except BaseException:
+            database.dispose()
+            raise
+        app.state.services = Services(
+            settings=settings, database=database, queue=queue, templates=templates
+        )
+        try:
+            yield
+        finally:
+            queue.shutdown()
+            database.dispose()
+
+    app = FastAPI(
+        title="rampwise",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=settings.upload_max_bytes + FORM_OVERHEAD_BYTES,
+    )
+    install_error_handlers(app)
+    from rampwise.web.pages import routers as page_routers
+    from rampwise.web.routes import assess, batches, projects, service
+
+    for router in (service.router, assess.router, projects.router, batches.router):
+        app.include_router(router)
+    for router in page_routers:
+        app.include_router(router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                document_schemas()
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

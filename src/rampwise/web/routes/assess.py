@@ -1,0 +1,30 @@
+"""Assessing without storing: ``POST /api/assess`` and the stage profiles."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from rampwise.assess import Assessment, assess
+from rampwise.model import StageProfile
+from rampwise.stage import stage_profiles
+from rampwise.web.deps import Reader
+from rampwise.web.documents import document_body, parse_project, read_json
+from rampwise.web.errors import ErrorDetail
+
+router = APIRouter(prefix="/api", tags=["assess"])
+
+
+@router.post(
+    "/assess",
+    responses={422: {"model": ErrorDetail}},
+    openapi_extra=document_body("The project document (the YAML's fields) as JSON."),
+)
+async def assess_document(request: Request, _reader: Reader) -> Assessment:
+    """Assess a project document and return the Assessment; nothing is stored."""
+    return assess(parse_project(await read_json(request)))
+
+
+@router.get("/stages")
+def stages(_reader: Reader) -> list[StageProfile]:
+    """The seeds' profile of each stage: purpose, quantity, quality, delivery, cost."""
+    return list(stage_profiles().values())

@@ -1,0 +1,212 @@
+"""Projects, their revisions, assessments and history; uploads that start a job."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
+
+from rampwise.store import (
+    AssessmentRecord,
+    FileKind,
+    HistoryEntry,
+    JobRecord,
+    ProjectDetail,
+    ProjectSummary,
+    RevisionRecord,
+    add_revision,
+    get_assessment,
+    get_project,
+    list_projects,
+    list_revisions,
+    project_history,
+)
+from rampwise.store.records import InspectionRecord, QuoteRecord
+from rampwise.store.projects import list_inspection_records, list_quotes
+from rampwise.web.deps import Reader, ReadSession, ServicesDep, Writer
+from rampwise.web.documents import document_body, parse_project, read_json
+from rampwise.web.errors import ErrorDetail
+from rampwise.web.intake import (
+    assessment_json,
+    form_document,
+    latest_document,
+    receive_file,
+    stem,
+    store_assessed,
+    submit_cad,
+)
+
+router = APIRouter(prefix="/api", tags=["projects"])
+
+ID_MAX = 2**31 - 1
+"""Largest id both databases store in an INTEGER column."""
+
+ProjectId = Annotated[int, Path(ge=1, le=ID_MAX, description="Project id.")]
+AssessmentId = Annotated[int, Path(ge=1, le=ID_MAX, description="Assessment id.")]
+Limit = Annotated[int, Query(ge=1, le=500, description="Most rows to return.")]
+Offset = Annotated[int, Query(ge=0, le=ID_MAX, description="Rows to skip.")]
+
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorDetail},
+    422: {"model": ErrorDetail},
+}
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorDetail},
+    404: {"model": ErrorDetail},
+}
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS,
+    404: {"model": ErrorDetail},
+    413: {"model": ErrorDetail},
+    415: {"model": ErrorDetail},
+}
+UPLOAD_KINDS = (FileKind.STEP, FileKind.STL, FileKind.ZIP)
+
+
+@router.post(
+    "/projects",
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+    openapi_extra=document_body("The project document (the YAML's fields) as JSON."),
+)
+async def create_project_route(
+    request: Request, response: Response, services: ServicesDep, _writer: Writer
+) -> ProjectDetail:
+    """Store a project, assess it, and answer with its id and latest assessment."""
+    document = await read_json(request)
+    project = parse_project(document)
+    detail = store_assessed(services, document=document, project=project)
+    response.headers["Location"] = f"/api/projects/{detail.id}"
+    return detail
+
+
+@router.get("/projects", responses=READ_ERRORS)
+def projects(
+    session: ReadSession, _reader: Reader, limit: Limit = 100, offset: Offset = 0
+) -> list[ProjectSummary]:
+    """Projects, most recently changed first."""
+    return list_projects(session, limit=limit, offset=offset)
+
+
+@router.get("/projects/{project_id}", responses=READ_ERRORS)
+def project(project_id: ProjectId, session: ReadSession, _reader: Reader) -> ProjectDetail:
+    """One project with its latest revision and latest assessment."""
+    return get_project(session, project_id=project_id)
+
+
+@router.post(
+    "/projects/{project_id}/revisions",
+    status_code=status.HTTP_201_CREATED,
+    responses={**WRITE_ERRORS, 404: {"model": ErrorDetail}},
+    openapi_extra=document_body("The revised project document as JSON."),
+)
+async def add_revision_route(
+    project_id: ProjectId, request: Request, services: ServicesDep, _writer: Writer
+) -> HistoryEntry:
+    """Store a new revision of a project, assess it, and say what changed."""
+    document = await read_json(request)
+    result = assessment_json(parse_project(document))
+    with services.database.write() as session:
+        return add_revision(session, project_id=project_id, document=document, result=result)
+
+
+@router.get("/projects/{project_id}/revisions", responses=READ_ERRORS)
+def revisions(project_id: ProjectId, session: ReadSession, _reader: Reader) -> list[RevisionRecord]:
+    """The revisions of a project, oldest first."""
+    get_project(session, project_id=project_id)
+    return list_revisions(session, project_id=project_id)
+
+
+@router.get("/projects/{project_id}/history", responses=READ_ERRORS)
+def history(project_id: ProjectId, session: ReadSession, _reader: Reader) -> list[HistoryEntry]:
+    """Every revision with its assessment and what changed: stage, readiness, price."""
+    return project_history(session, project_id=project_id)
+
+
+@router.get("/projects/{project_id}/quotes", responses=READ_ERRORS)
+def quotes(project_id: ProjectId, session: ReadSession, _reader: Reader) -> list[QuoteRecord]:
+    """The quotes made with the project's assessments, oldest first."""
+    get_project(session, project_id=project_id)
+    return list_quotes(session, project_id=project_id)
+
+
+@router.get("/projects/{project_id}/inspections", responses=READ_ERRORS)
+def inspections(
+    project_id: ProjectId, session: ReadSession, _reader: Reader
+) -> list[InspectionRecord]:
+    """The inspection plans kept with the project's assessments, oldest first."""
+    get_project(session, project_id=project_id)
+    return list_inspection_records(session, project_id=project_id)
+
+
+@router.get("/assessments/{assessment_id}", responses=READ_ERRORS)
+def assessment(
+    assessment_id: AssessmentId, session: ReadSession, _reader: Reader
+) -> AssessmentRecord:
+    """One stored assessment (its Assessment JSON and the version that made it)."""
+    return get_assessment(session, assessment_id=assessment_id)
+
+
+@router.post("/uploads", status_code=status.HTTP_202_ACCEPTED, responses=UPLOAD_ERRORS)
+async def upload(
+    response: Response,
+    services: ServicesDep,
+    _writer: Writer,
+    file: Annotated[UploadFile, File(description="STEP or STL model, or a ZIP of them.")],
+    quantity: Annotated[str, Form(description="Pieces ordered.")],
+    purpose: Annotated[str, Form(description="What the parts are for (catalog purpose).")],
+    material: Annotated[str | None, Form(description="Catalog material name.")] = None,
+    project: Annotated[str | None, Form(description="Project name.")] = None,
+    part_number: Annotated[str | None, Form(description="Part number.")] = None,
+) -> JobRecord:
+    """Upload a model (or a ZIP of models) and queue its assessment as a new project.
+
+    Answers 202 with the job; follow ``/api/jobs/{id}`` until it is done.
+    """
+    blob = await receive_file(services, file, UPLOAD_KINDS)
+    document = form_document(
+        base=None,
+        name=project,
+        part_number=part_number,
+        material=material,
+        quantity=quantity,
+        purpose=purpose,
+        fallback_name=stem(blob.original_name),
+    )
+    job = submit_cad(services, blob=blob, document=document)
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return job
+
+
+@router.post(
+    "/projects/{project_id}/uploads",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=UPLOAD_ERRORS,
+)
+async def upload_revision(
+    project_id: ProjectId,
+    response: Response,
+    services: ServicesDep,
+    _writer: Writer,
+    file: Annotated[UploadFile, File(description="STEP or STL model of the new revision.")],
+    quantity: Annotated[str | None, Form(description="New order quantity.")] = None,
+    purpose: Annotated[str | None, Form(description="New purpose.")] = None,
+    part_revision: Annotated[str | None, Form(description="Drawing revision.")] = None,
+) -> JobRecord:
+    """Upload a new model of a project's part and queue the new revision's assessment."""
+    base = latest_document(services, project_id=project_id)
+    blob = await receive_file(services, file, (FileKind.STEP, FileKind.STL))
+    if part_revision and part_revision.strip():
+        base["part"] = {**(base.get("part") or {}), "revision": part_revision.strip()}
+    document = form_document(
+        base=base,
+        name=None,
+        part_number=None,
+        material=None,
+        quantity=quantity,
+        purpose=purpose,
+        fallback_name=stem(blob.original_name),
+    )
+    job = submit_cad(services, blob=blob, document=document, project_id=project_id)
+    response.headers["Location"] = f"/api/jobs/{job.id}"
+    return job

@@ -1,0 +1,409 @@
+"""What background jobs do: assess an uploaded model or a ZIP of models, import a batch.
+
+:func:`run_job` is the one entry point, for the in-process pool and for RQ workers
+alike. The heavy step of each job (reading CAD, assessing, computing a batch report)
+runs in a child process through :func:`run_limited`, which kills it at the configured
+analysis time limit. Results are stored in the same transaction that marks the job
+done, so a failed job leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import multiprocessing
+import zipfile
+from collections.abc import Callable, Mapping
+from functools import cache
+from multiprocessing.connection import Connection
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
+
+from rampwise.errors import InputError, RampwiseError
+from rampwise.settings import Settings, get_settings
+from rampwise.store import (
+    Database,
+    FileKind,
+    MeasuredValue,
+    add_revision,
+    create_batch,
+    create_project,
+    fail_job,
+    finish_job,
+    get_job,
+    job_payload,
+    report_progress,
+    save_bytes,
+)
+from rampwise.store.blobs import SUFFIXES, Blob, UnsupportedFileError, blob_path
+
+T = TypeVar("T")
+
+ARCHIVE_MAX_MEMBERS = 1000
+"""Most CAD files one ZIP may hold."""
+
+ARCHIVE_MAX_TOTAL_FACTOR = 20
+"""Unpacked size of a ZIP may be this many times the upload limit [unitless]."""
+
+CAD_KINDS = (FileKind.STEP, FileKind.STL)
+
+log = logging.getLogger(__name__)
+
+
+class JobKind(enum.StrEnum):
+    """What a background job does."""
+
+    ASSESS_UPLOAD = "assess_upload"
+    ASSESS_ARCHIVE = "assess_archive"
+    IMPORT_BATCH = "import_batch"
+
+
+class AnalysisTimeoutError(RampwiseError):
+    """An analysis ran past the configured time limit and was stopped."""
+
+
+# --------------------------------------------------------------------------------------
+# Running a step in a child process with a time limit
+# --------------------------------------------------------------------------------------
+
+
+def _child(sender: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        outcome: tuple[Any, ...] = ("ok", func(*args))
+    except InputError as err:
+        outcome = ("input", err.field, err.message)
+    except RampwiseError as err:
+        outcome = ("rampwise", str(err))
+    except Exception as err:  # reported to the job, never to the user as a traceback
+        outcome = ("crash", f"{type(err).__name__}: {err}")
+    sender.send(outcome)
+    sender.close()
+
+
+def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str) -> T:
+    """Run ``func(*args)`` in a fresh process and return its result, within ``timeout_s``.
+
+    Parameters
+    ----------
+    func
+        A module-level function (it is imported again in the child).
+    timeout_s
+        Time limit [s]; the child is killed when it passes.
+    label
+        What is analysed, for the messages.
+
+    Raises
+    ------
+    InputError
+        The child's own input error, with its field and message.
+    AnalysisTimeoutError
+        If the limit passed.
+    RampwiseError
+        If the child failed otherwise or died.
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, func, args), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout_s):
+            raise AnalysisTimeoutError(
+                f"analysis of {label} exceeded the time limit of {timeout_s:g} s"
+            )
+        outcome = receiver.recv()
+    except EOFError:
+        process.join(5)
+        raise RampwiseError(
+            f"analysis of {label} stopped unexpectedly (exit code {process.exitcode})"
+        ) from None
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if outcome[0] == "ok":
+        result: T = outcome[1]
+        return result
+    if outcome[0] == "input":
+        raise InputError(outcome[1], outcome[2])
+    if outcome[0] == "rampwise":
+        raise RampwiseError(outcome[1])
+    raise RampwiseError(f"analysis of {label} failed: {outcome[1]}")
+
+
+def compute_assessment(document: dict[str, Any], cad_path: str | None) -> dict[str, Any]:
+    """Assess a project document, with its CAD model at ``cad_path`` (child process).
+
+    Returns
+    -------
+    dict
+        The Assessment JSON.
+    """
+    from rampwise.assess import assess
+    from rampwise.project_file import project_from_mapping
+
+    project = project_from_mapping(document)
+    if cad_path is not None:
+        part = project.part.model_copy(update={"cad": Path(cad_path)})
+        project = project.model_copy(update={"part": part})
+    return assess(project).model_dump(mode="json")
+
+
+# --------------------------------------------------------------------------------------
+# The jobs
+# --------------------------------------------------------------------------------------
+
+
+class _Context:
+    """A running job: where to record progress, and the limits."""
+
+    def __init__(self, job_id: str, database: Database, settings: Settings) -> None:
+        self.job_id = job_id
+        self.database = database
+        self.settings = settings
+
+    def progress(self, fraction: float, message: str) -> None:
+        with self.database.write() as session:
+            report_progress(session, job_id=self.job_id, progress=fraction, message=message)
+
+    def blob(self, meta: Mapping[str, Any]) -> Blob:
+        kind = FileKind(meta["kind"])
+        name = str(meta["original_name"])
+        sha = str(meta["sha256"])
+        return Blob(
+            sha256=sha,
+            size_bytes=int(meta["size_bytes"]),
+            kind=kind,
+            original_name=name,
+            path=blob_path(self.database.files_dir, sha, kind, name),
+        )
+
+
+def blob_meta(blob: Blob) -> dict[str, Any]:
+    """What a job payload keeps of a stored file."""
+    return {
+        "sha256": blob.sha256,
+        "size_bytes": blob.size_bytes,
+        "kind": blob.kind.value,
+        "original_name": blob.original_name,
+    }
+
+
+def _assess_upload(context: _Context, payload: Mapping[str, Any]) -> None:
+    """Assess one document (with its CAD model, if any) and store it as a project."""
+    blob = context.blob(payload["file"]) if payload.get("file") else None
+    label = blob.original_name if blob else str(payload["document"].get("project", "project"))
+    context.progress(0.1, f"analysing {label}")
+    result = run_limited(
+        compute_assessment,
+        dict(payload["document"]),
+        str(blob.path) if blob else None,
+        timeout_s=context.settings.analysis_timeout_s,
+        label=label,
+    )
+    context.progress(0.9, "storing the assessment")
+    with context.database.write() as session:
+        project_id = payload.get("project_id")
+        if project_id is None:
+            detail = create_project(
+                session, document=payload["document"], result=result, file=blob
+            )
+            assert detail.latest_assessment is not None
+            assessment_id = detail.latest_assessment.id
+        else:
+            entry = add_revision(
+                session,
+                project_id=int(project_id),
+                document=payload["document"],
+                result=result,
+                file=blob,
+            )
+            assert entry.assessment is not None
+            assessment_id = entry.assessment.id
+        finish_job(
+            session,
+            job_id=context.job_id,
+            message=f"assessed {label}: {result['stage']}",
+            result_path=f"/assessments/{assessment_id}",
+        )
+
+
+def archive_members(path: Path, *, max_bytes: int) -> list[zipfile.ZipInfo]:
+    """The CAD files in a ZIP, checked against the size limits before anything is unpacked.
+
+    Parameters
+    ----------
+    path
+        The ZIP file.
+    max_bytes
+        Upload limit [bytes]; each member may unpack to at most this, all of them to
+        ``ARCHIVE_MAX_TOTAL_FACTOR`` times it.
+
+    Raises
+    ------
+    UnsupportedFileError
+        If the file is not a readable ZIP or holds no STEP/STL file.
+    InputError
+        If it holds too many files or unpacks too large.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as err:
+        raise UnsupportedFileError("file", f"{path.name!r} is not a readable ZIP: {err}") from None
+    cad_suffixes = {s for kind in CAD_KINDS for s in SUFFIXES[kind]}
+    members = [
+        info
+        for info in infos
+        if not info.is_dir()
+        and PurePath(info.filename).suffix.lower() in cad_suffixes
+        and not PurePath(info.filename).name.startswith(".")
+    ]
+    if not members:
+        raise UnsupportedFileError("file", "the ZIP holds no STEP or STL file")
+    if len(members) > ARCHIVE_MAX_MEMBERS:
+        raise InputError(
+            "file", f"the ZIP holds {len(members)} CAD files; at most {ARCHIVE_MAX_MEMBERS}"
+        )
+    too_big = next((m for m in members if m.file_size > max_bytes), None)
+    if too_big is not None:
+        raise InputError(
+            "file", f"{too_big.filename!r} unpacks to {too_big.file_size} bytes; limit {max_bytes}"
+        )
+    total = sum(m.file_size for m in members)
+    if total > ARCHIVE_MAX_TOTAL_FACTOR * max_bytes:
+        raise InputError(
+            "file", f"the ZIP unpacks to {total} bytes; limit {ARCHIVE_MAX_TOTAL_FACTOR * max_bytes}"
+        )
+    return members
+
+
+def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
+    """Assess every CAD file of a ZIP as its own project, reporting progress per part."""
+    archive_blob = context.blob(payload["file"])
+    members = archive_members(archive_blob.path, max_bytes=context.settings.upload_max_bytes)
+    defaults: dict[str, Any] = dict(payload["document"])
+    created: list[dict[str, Any]] = []
+    failures: list[str] = []
+    with zipfile.ZipFile(archive_blob.path) as archive:
+        for index, info in enumerate(members):
+            name = PurePath(info.filename).name
+            context.progress(index / len(members), f"part {index + 1} of {len(members)}: {name}")
+            try:
+                blob = save_bytes(
+                    archive.read(info),
+                    files_dir=context.database.files_dir,
+                    original_name=name,
+                    allowed=CAD_KINDS,
+                )
+                document = _member_document(defaults, PurePath(name).stem)
+                result = run_limited(
+                    compute_assessment,
+                    document,
+                    str(blob.path),
+                    timeout_s=context.settings.analysis_timeout_s,
+                    label=name,
+                )
+                with context.database.write() as session:
+                    detail = create_project(session, document=document, result=result, file=blob)
+                created.append(
+                    {"project_id": detail.id, "name": name, "stage": result["stage"]}
+                )
+            except RampwiseError as err:
+                failures.append(f"{name}: {err}")
+    with context.database.write() as session:
+        finish_job(
+            session,
+            job_id=context.job_id,
+            message=f"{len(created)} of {len(members)} parts assessed",
+            result={"projects": created, "failures": failures},
+        )
+
+
+def _member_document(defaults: Mapping[str, Any], stem: str) -> dict[str, Any]:
+    document = dict(defaults)
+    part = dict(document.get("part") or {})
+    part["number"] = stem
+    document["part"] = part
+    document["project"] = f"{defaults.get('project') or 'Archive'} · {stem}"
+    return document
+
+
+def _import_batch(context: _Context, payload: Mapping[str, Any]) -> None:
+    """Read a measurements file, compute the batch report, keep report and values."""
+    from rampwise.web.batch_import import compute_batch
+
+    blob = context.blob(payload["file"])
+    context.progress(0.1, f"reading {blob.original_name}")
+    outcome = run_limited(
+        compute_batch,
+        str(blob.path),
+        payload.get("spec"),
+        payload.get("document"),
+        timeout_s=context.settings.analysis_timeout_s,
+        label=blob.original_name,
+    )
+    values = [MeasuredValue.model_validate(v) for v in outcome["values"]]
+    context.progress(0.8, f"storing {len(values)} values")
+    with context.database.write() as session:
+        batch = create_batch(
+            session,
+            name=str(payload.get("name") or blob.original_name),
+            result=outcome["report"],
+            values=values,
+            project_id=payload.get("project_id"),
+            file=blob,
+        )
+        finish_job(
+            session,
+            job_id=context.job_id,
+            message=f"imported {len(values)} values of {blob.original_name}",
+            result_path=f"/batches/{batch.id}",
+        )
+
+
+HANDLERS: dict[JobKind, Callable[[_Context, Mapping[str, Any]], None]] = {
+    JobKind.ASSESS_UPLOAD: _assess_upload,
+    JobKind.ASSESS_ARCHIVE: _assess_archive,
+    JobKind.IMPORT_BATCH: _import_batch,
+}
+
+
+@cache
+def _worker_database(url: str, data_dir: str) -> Database:
+    """One database per worker process (RQ runs :func:`run_job` without a server)."""
+    return Database(url, data_dir=Path(data_dir))
+
+
+def run_job(
+    job_id: str, *, database: Database | None = None, settings: Settings | None = None
+) -> None:
+    """Run the job recorded under ``job_id`` and record how it ended.
+
+    Parameters
+    ----------
+    job_id
+        The job's id in the database.
+    database, settings
+        Those of the server; a queue worker reads them from the environment.
+    """
+    settings = settings or get_settings()
+    if database is None:
+        database = _worker_database(settings.effective_database_url, str(settings.data_dir))
+    context = _Context(job_id, database, settings)
+    try:
+        with database.read() as session:
+            kind = JobKind(get_job(session, job_id=job_id).kind)
+            payload = job_payload(session, job_id=job_id)
+        HANDLERS[kind](context, payload)
+    except RampwiseError as err:
+        _fail(database, job_id, str(err))
+    except Exception as err:
+        log.exception("job %s failed", job_id)
+        _fail(database, job_id, f"internal error ({type(err).__name__}); see the server log")
+
+
+def _fail(database: Database, job_id: str, error: str) -> None:
+    with database.write() as session:
+        fail_job(session, job_id=job_id, error=error)
