@@ -1,22 +1,14 @@
-"""Route: how each characteristic will be made, how the part is held, how the process is proven.
+"""Route: how each characteristic will be made, how the part is held, how it is proven.
 
-For every controlled characteristic the route picks the cheapest process chain of
-``catalog/process_chains.csv`` whose finishing process holds the tolerance *with margin*:
-the process's natural spread — the standard tolerance IT of its finest production grade
-(``catalog/process_capability.csv``) at the characteristic's size — times the stage's
-capability target must fit in the tolerance:
-
-    IT(it_min, size) · Cp_target ≤ tolerance
-
-Cp_target is 1.33 for low-volume and production routes (the spread within 75 % of the
-tolerance, AIAG) and 1.0 for prototypes, which are inspected in full. A roughness limit is
-held when it lies at or above the geometric centre of the process's average Ra band
-(prototypes: anywhere in the band). Steps beyond the route's base operation (reaming after
-drilling, grinding after turning) are the *extra operations* the quote prices, with the
-added inspection minutes of the gauge their tolerance needs.
-
-The whole-part route (turning, 3-axis or 5-axis milling), workholding, seed 003's hybrid
-additive near-net + CNC finish offer and the process validation run complete the plan.
+For every controlled characteristic the route picks the cheapest process chain that holds
+its tolerance and finish with the stage's margin (:mod:`rampwise.process_capability`:
+IT(it_min, size) · Cp_target ≤ tolerance, Cp_target 1.33 for batches, 1.0 for fully
+inspected prototypes). Steps beyond the route's base operation (reaming after drilling,
+grinding after turning) are the *extra operations* the quote prices, with the added
+inspection minutes of the gauge their tolerance needs — seed 003's "tolerance paradox" in
+numbers. The whole-part route (turning, 3-axis or 5-axis milling), the workholding, seed
+003's hybrid additive near-net + CNC finish offer and the process validation run
+(:mod:`rampwise.validation_run`) complete the plan; :func:`plan_route` returns it all.
 
 References
 ----------
@@ -45,12 +37,18 @@ from rampwise.process_capability import (
     SurfaceClass,
     capability_target,
     choose_chain,
-    holds,
     inspection_method,
     process_capabilities,
+    process_holds,
     route_rule,
 )
-from rampwise.tolerance.iso286 import MAX_SIZE_MM, grade_for_tolerance, limits, tolerance_class
+from rampwise.tolerance.iso286 import (
+    MAX_SIZE_MM,
+    FeatureType,
+    grade_for_tolerance,
+    limits,
+    tolerance_class,
+)
 from rampwise.tolerance.iso2768 import (
     GeometricCharacteristic,
     geometric_tolerance,
@@ -297,7 +295,7 @@ def surface_class(characteristic: Characteristic, *, turnable: bool) -> SurfaceC
         except InputError:
             feature = None
         if feature is not None:
-            return SurfaceClass.HOLE if feature.value == "hole" else SurfaceClass.EXTERNAL
+            return SurfaceClass.HOLE if feature is FeatureType.HOLE else SurfaceClass.EXTERNAL
     words = _words(characteristic.name)
     if kind is CharacteristicKind.LENGTH and words & set(_LOCATION_WORDS):
         return SurfaceClass.LOCATION
@@ -335,7 +333,7 @@ def _tolerance(characteristic: Characteristic, part: Part) -> tuple[float | None
         return None, None
     width = characteristic.tolerance_width
     if width is not None and width > 0:
-        return width, "drawing"
+        return width, characteristic.designation or "drawing"
     nominal = characteristic.nominal
     if characteristic.designation and nominal is not None:
         try:
@@ -397,7 +395,10 @@ def route_characteristic(
     tolerance, tolerance_source = _tolerance(characteristic, part)
     ra_max = characteristic.max if characteristic.kind is CharacteristicKind.ROUGHNESS else None
     grade = grade_for_tolerance(size, tolerance) if size and tolerance else None
-    method, minutes = inspection_method(surface, characteristic.kind, tolerance)
+    iso_class = bool(characteristic.designation) and tolerance_source == characteristic.designation
+    method, minutes = inspection_method(
+        surface, characteristic.kind, tolerance, iso_class=iso_class
+    )
     common = {
         "id": str(characteristic.id),
         "name": characteristic.name,
@@ -466,7 +467,8 @@ def _explain(
     steps = " → ".join(choice.chain.steps)
     final = process_capabilities()[choice.chain.steps[-1]]
     if ra_max is not None:
-        need = f"Ra ≤ {ra_max:g} µm on a {surface.value} surface"
+        article = "an" if surface.value[0] in "aeiou" else "a"
+        need = f"Ra ≤ {ra_max:g} µm on {article} {surface.value} surface"
         got = f"{final.name} gives Ra {final.ra_min_um:g}–{final.ra_max_um:g} µm"
     elif tolerance is not None and size is not None:
         it = f"IT{grade}" if grade is not None else "finer than IT1"
@@ -600,16 +602,22 @@ def offer_hybrid(
     """Seed 003's hybrid route when the part is complex, metal and the batch small.
 
     Complex means a five-axis route or walls under 1.5 mm; small means a prototype or
-    low-volume stage. Characteristics the as-built printed surface holds at the stage
-    (``lpbf_as_built`` in the process table) stay as printed; the rest are finish-machined
-    from 0.5–0.8 mm of stock.
+    low-volume stage. Non-critical characteristics the as-built printed surface holds at
+    the stage (``lpbf_as_built`` in the process table) stay as printed; critical ones and
+    the rest are finish-machined from 0.5–0.8 mm of stock.
     """
     complex_part = strategy is MachiningStrategy.MILLING_5AXIS or _thin_wall(part) is not None
     if stage is Stage.MASS_PRODUCTION or not complex_part or not part.material.metal:
         return None
-    as_built, machined = [], []
+    as_built: list[str] = []
+    machined: list[str] = []
     for route in characteristics:
-        printed, _, _ = holds(AS_BUILT, route.size_mm, route.tolerance_mm, route.ra_max_um, stage)
+        if route.critical:  # seed 003: CNC finish on every critical feature
+            machined.append(route.id)
+            continue
+        printed, _, _ = process_holds(
+            AS_BUILT, route.size_mm, route.tolerance_mm, route.ra_max_um, stage
+        )
         (as_built if printed else machined).append(route.id)
     low, high = route_rule("hybrid_stock_min_mm"), route_rule("hybrid_stock_max_mm")
     return HybridOffer(
@@ -657,7 +665,7 @@ def _operations(
     return tuple(operations), len(new_machines)
 
 
-def _strategy(part: Part, turnable: bool, setups: int) -> tuple[MachiningStrategy, int, str]:
+def _strategy(turnable: bool, setups: int) -> tuple[MachiningStrategy, int, str]:
     if turnable:
         return (
             MachiningStrategy.TURNING,
@@ -746,7 +754,7 @@ def plan_route(
     elif isinstance(setups, bool) or not isinstance(setups, int) or setups < 1:
         raise InputError("setups", f"must be a whole number ≥ 1; got {setups!r}")
     turned = is_turnable(part) if turnable is None else turnable
-    strategy, base_setups, why = _strategy(part, turned, setups)
+    strategy, base_setups, why = _strategy(turned, setups)
     notes.insert(0, f"whole part: {why}")
     route_machine = "lathe" if strategy is MachiningStrategy.TURNING else "mill"
     routes = tuple(

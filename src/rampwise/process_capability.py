@@ -182,7 +182,7 @@ def process_spread(process: str, size_mm: float) -> float | None:
     return standard_tolerance(size_mm, capability.it_min)
 
 
-def holds(
+def process_holds(
     process: str,
     size: float | None,
     tolerance: float | None,
@@ -239,14 +239,15 @@ def choose_chain(
     candidates = [
         c for c in process_chains() if c.surface is surface and c.route in (route_machine, "any")
     ]
+    if not candidates:
+        raise CatalogError(f"process_chains has no {surface.value} chain for a {route_machine}")
     base = candidates[0]
     for chain in candidates:
-        holds, spread, cp = holds(chain.steps[-1], size, tolerance, ra_max, stage)
-        if holds is None:
-            return ChainChoice(chain, base, None, spread, cp)
-        if holds:
-            return ChainChoice(chain, base, True, spread, cp)
-    return ChainChoice(candidates[-1], base, False, spread, cp)
+        verdict, spread, cp = process_holds(chain.steps[-1], size, tolerance, ra_max, stage)
+        choice = ChainChoice(chain, base, verdict, spread, cp)
+        if verdict is not False:
+            break
+    return choice
 
 
 # --------------------------------------------------------------------------------------
@@ -265,13 +266,18 @@ def _inspection_methods() -> dict[str, tuple[tuple[float, str, float], ...]]:
 
 
 def inspection_method(
-    surface: SurfaceClass, kind: CharacteristicKind, tolerance_mm: float | None
+    surface: SurfaceClass,
+    kind: CharacteristicKind,
+    tolerance_mm: float | None,
+    *,
+    iso_class: bool = False,
 ) -> tuple[str, float]:
     """Gauge and minutes per measurement [min] for a characteristic.
 
-    Sizes go by half their tolerance (±0.1 mm caliper … ±0.005 mm temperature-controlled
-    CMM); form, orientation and location need a CMM, roughness a profilometer, threads a
-    thread gauge (``catalog/process_inspection_methods.csv``).
+    An ISO 286 class is checked with GO/NO-GO limit gauges (ISO 1938-1); other sizes go by
+    half their tolerance (±0.1 mm caliper … ±0.005 mm temperature-controlled CMM); form,
+    orientation and location need a CMM, roughness a profilometer, threads a thread gauge
+    (``catalog/process_inspection_methods.csv``).
     """
     if kind is CharacteristicKind.ROUGHNESS:
         use, half = "roughness", 0.0
@@ -279,6 +285,8 @@ def inspection_method(
         use, half = "thread", 0.0
     elif kind.is_geometric or surface in (SurfaceClass.LOCATION, SurfaceClass.ANGLE):
         use, half = "geometric", 0.0
+    elif iso_class:
+        use, half = "iso286", 0.0
     else:
         use, half = "size", (tolerance_mm / 2 if tolerance_mm is not None else math.inf)
     for minimum, method, minutes in _inspection_methods()[use]:

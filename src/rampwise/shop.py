@@ -66,6 +66,8 @@ class MachineClass(_Frozen):
         Class key, e.g. ``mill_3axis``.
     description
         Plain words.
+    turning
+        Whether the machine turns the part (round bar stock).
     rate_usd_per_h
         Rate while cutting or being set up, operator included [USD/h].
     natural_it_grade
@@ -74,6 +76,7 @@ class MachineClass(_Frozen):
 
     name: str
     description: str
+    turning: bool
     rate_usd_per_h: float
     natural_it_grade: int
     source: str
@@ -399,6 +402,7 @@ def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> Shop
             k: MachineClass(
                 name=k,
                 description=tables["machines"][k]["description"],
+                turning=tables["machines"][k]["turning"] == "true",
                 rate_usd_per_h=v["rate_usd_per_h"],
                 natural_it_grade=int(v["natural_it_grade"]),
                 source=tables["machines"][k]["source"],
@@ -478,4 +482,3 @@ def resolve_shop(path: str | Path | None = None) -> ShopConfig:
 
     chosen = path if path is not None else get_settings().shop
     return load_shop(chosen) if chosen is not None else default_shop()
-

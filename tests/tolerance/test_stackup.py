@@ -276,6 +276,8 @@ def _broken(path: str, value: Any) -> dict[str, Any]:
         ("contributors", None, "contributors", "at least one contributor"),
         ("c.direction", 0, "contributors[1].direction", r"must be \+1 or -1; got 0"),
         ("c.direction", 2, "contributors[1].direction", r"must be \+1 or -1"),
+        ("c.direction", True, "contributors[1].direction", "valid integer"),
+        ("c.direction", "up", "contributors[1].direction", "valid integer"),
         ("c.tolerance", "[0.1, -0.1]", "contributors[1].tolerance", "exceeds upper"),
         ("c.tolerance", "t7", "contributors[1].tolerance", "shaft t7 is not defined"),
         ("c.sensitivity", 0, "contributors[1].sensitivity", "non-zero"),
@@ -295,6 +297,14 @@ def test_bad_stack_files(path: str, value: Any, field: str, message: str | None)
     with pytest.raises(InputError, match=message) as err:
         stack_from_mapping(_broken(path, value))
     assert err.value.field == field
+
+
+def test_models_refuse_what_the_loader_refuses() -> None:
+    spec = ToleranceSpec(upper_deviation=0.1, lower_deviation=-0.1)
+    with pytest.raises(ValueError, match=r"direction: must be \+1 or -1"):
+        Contributor(name="x", nominal=1, tolerance=spec, direction=0)
+    with pytest.raises(ValueError, match="contributors: must list at least one"):
+        Stack(name="empty", requirement=None, contributors=())
 
 
 def test_missing_and_malformed_files(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from rampwise import __version__
-from rampwise.cli import inspection, project, tolerance
+from rampwise.cli import geometry, inspection, project, quality, quote, service, tolerance
 from rampwise.cli._common import state
 
 app = typer.Typer(
@@ -38,7 +38,7 @@ def _root(
     state.debug = debug
 
 
-for _group in (project, tolerance, inspection):
+for _group in (project, tolerance, inspection, quality, service, quote, geometry):
     _group.register(app)
 
 

@@ -1,27 +1,52 @@
-"""Inspection commands: ``sampling`` (Z1.4 / ISO 2859-1 lot sampling) and ``gauge-rr``."""
+"""Inspection commands: ``inspect``, ``sampling`` and ``gauge-rr``.
+
+``inspect`` prints the inspection plan of a project's stage and writes the AS9102 FAI
+workbook; ``sampling`` gives the Z1.4 / ISO 2859-1 lot plan and switching state;
+``gauge-rr`` analyses a gauge study (AIAG MSA).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+from pydantic import BaseModel, ConfigDict
 from rich.table import Table
 
+from rampwise.assess import assess
 from rampwise.cli._common import console, emit_json, guarded
+from rampwise.inspection import InspectionPlan, inspection_plan
+from rampwise.project_file import load_project
 from rampwise.quality.msa import GaugeRRResult, gauge_rr, load_gauge_study
 from rampwise.quality.oc import oc_curve, plot_oc_curve
 from rampwise.quality.sampling import SamplingScheme
 from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
+from rampwise.report.fai import FaiSummary, load_fai_measurements, write_fai_workbook
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
 def register(app: typer.Typer) -> None:
     """Add the inspection commands to ``app``."""
+    app.command("inspect")(inspect_command)
     app.command("sampling")(sampling_command)
     app.command("gauge-rr")(gauge_rr_command)
 
 
+PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
+STAGE_OPT = typer.Option(
+    None, "--stage", help="prototype, low_volume or mass_production (default: the assessed stage)."
+)
+FAI_OPT = typer.Option(None, "--fai", help="Write AS9102 Forms 1-3 to this XLSX file.")
+MEASURED_OPT = typer.Option(
+    None, "--measurements", help="First-article results CSV (characteristic, value) for Form 3."
+)
+TOOL_CHANGE_OPT = typer.Option(
+    [], "--tool-change", help="Low volume: part after which a tool is changed (repeatable)."
+)
+OUTGOING_LOT_OPT = typer.Option(
+    None, "--lot-size", help="Mass production: parts per outgoing lot (default: the quantity)."
+)
 LOT_SIZE_OPT = typer.Option(..., "--lot-size", help="Items in the lot.", show_default=False)
 AQL_OPT = typer.Option(
     ..., "--aql", help="Acceptance quality limit [%], e.g. 1.0.", show_default=False
@@ -49,6 +74,81 @@ METHOD_OPT = typer.Option("anova", "--method", help="anova or average-range.")
 ALPHA_OPT = typer.Option(
     None, "--alpha", help="ANOVA: pool the interaction above this p-value (default 0.25)."
 )
+
+
+class InspectReport(BaseModel):
+    """JSON contract of ``rampwise inspect``: the plan and, with ``--fai``, the workbook."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan: InspectionPlan
+    fai: FaiSummary | None = None
+
+
+@guarded
+def inspect_command(
+    project: Path = PROJECT_ARG,
+    stage: str | None = STAGE_OPT,
+    fai: Path | None = FAI_OPT,
+    measurements: Path | None = MEASURED_OPT,
+    tool_change: list[int] = TOOL_CHANGE_OPT,
+    lot_size: int | None = OUTGOING_LOT_OPT,
+    json: bool = JSON_OPT,
+) -> None:
+    """Inspection plan of the project's stage, its cost, gauges and readiness verdict."""
+    document = load_project(project)
+    chosen = stage if stage is not None else assess(document).stage
+    plan = inspection_plan(document, chosen, tool_changes=tool_change, lot_size=lot_size)
+    summary = None
+    if fai is not None:
+        found = load_fai_measurements(measurements) if measurements is not None else None
+        summary = write_fai_workbook(document, fai, measurements=found, gauges=plan.gauges)
+    if json:
+        emit_json(InspectReport(plan=plan, fai=summary))
+        return
+    console.print(_plan_view(plan))
+    if summary is not None:
+        console.print(
+            f"AS9102 workbook written to {summary.path}: {summary.measured} measured, "
+            f"{summary.passed} pass, {summary.failed} fail"
+        )
+
+
+def _plan_view(plan: InspectionPlan) -> Table:
+    table = Table(title=f"Inspection plan — {plan.stage.value}, {plan.quantity} parts")
+    table.add_column("step", style="bold")
+    table.add_column("what")
+    table.add_column("parts", justify="right")
+    table.add_column("min", justify="right")
+    for step in plan.steps:
+        name = step.kind.value + (" (optional)" if step.optional else "")
+        table.add_row(
+            name,
+            f"{step.description} [{step.frequency}]",
+            str(step.inspected_parts),
+            f"{step.minutes:.0f}",
+        )
+    if plan.schedule:
+        parts = ", ".join(str(p.part) for p in plan.schedule)
+        table.add_row("schedule", f"parts {parts}", str(len(plan.schedule)), "")
+    for gauge in plan.gauges:
+        verdict = {True: "10:1 ok", False: "fails 10:1", None: gauge.note}[gauge.capable]
+        table.add_row(
+            "gauge",
+            f"{gauge.characteristic_id} {gauge.characteristic}: {gauge.gauge} ({verdict})",
+            "",
+            "",
+        )
+    table.add_row(
+        "total",
+        f"{plan.total_cost:.2f} USD ({plan.cost_per_part:.2f} USD/part)",
+        "",
+        f"{plan.total_minutes:.0f}",
+    )
+    table.add_row("verdict", "complete" if plan.complete else "incomplete", "", "")
+    for finding in plan.findings:
+        table.add_row("finding", finding, "", "")
+    return table
 
 
 @guarded

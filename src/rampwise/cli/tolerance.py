@@ -1,4 +1,4 @@
-"""Tolerance commands: ``limits``, ``fit``, ``stack`` and ``route``.
+"""Tolerance and process commands: ``limits``, ``fit``, ``stack`` and ``route``.
 
 Each prints a readable table, or with ``--json`` the result model's JSON on stdout.
 """
@@ -11,6 +11,9 @@ import typer
 from rich.table import Table
 
 from rampwise.cli._common import console, emit_json, guarded
+from rampwise.model import Stage
+from rampwise.process import Route, plan_route
+from rampwise.project_file import load_project
 from rampwise.tolerance.iso286 import Limits, fit, limits
 from rampwise.tolerance.stackup import (
     DEFAULT_SAMPLES,
@@ -33,6 +36,8 @@ SEED_OPT = typer.Option(0, "--seed", help="Monte Carlo seed.")
 INFLATION_OPT = typer.Option(
     None, "--inflation-factor", help="Modified-RSS factor Cf (default: Drake's formula)."
 )
+PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
+STAGE_OPT = typer.Option(None, "--stage", help="Plan for this stage instead of the decided one.")
 
 _UM_PER_MM = 1000.0
 
@@ -42,6 +47,7 @@ def register(app: typer.Typer) -> None:
     app.command("limits")(limits_command)
     app.command("fit")(fit_command)
     app.command("stack")(stack_command)
+    app.command("route")(route_command)
 
 
 def _um(value_mm: float) -> str:
@@ -192,3 +198,70 @@ def _print_stack(result: StackResult, method: StackMethod) -> None:
             row.advice or "—",
         )
     console.print(shares)
+
+
+@guarded
+def route_command(
+    project: Path = PROJECT_ARG, stage: Stage | None = STAGE_OPT, json: bool = JSON_OPT
+) -> None:
+    """How each characteristic will be made: chains, setups, workholding, validation run."""
+    result = plan_route(load_project(project), stage)
+    if json:
+        emit_json(result)
+    else:
+        _print_route(result)
+
+
+def _capable(value: bool | None) -> str:
+    return {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[value]
+
+
+def _print_route(route: Route) -> None:
+    console.print(
+        f"[bold]Route of {route.part_number}[/] at {route.stage.value}: "
+        f"{route.strategy.value}, {route.setups} setup(s), Cp target {route.cp_target:g}"
+    )
+    table = Table(title="Characteristics", title_justify="left")
+    for name in ("#", "Name", "Limit", "IT", "Chain", "Cp", "OK", "Gauge"):
+        table.add_column(name)
+    for row in route.characteristics:
+        if row.ra_max_um is not None:
+            limit = f"Ra {row.ra_max_um:g}"
+        elif row.tolerance_mm is not None:
+            limit = f"{row.tolerance_mm:.3g}"
+        else:
+            limit = "—"
+        table.add_row(
+            row.id,
+            row.name,
+            limit,
+            str(row.required_it_grade or "—"),
+            " → ".join(row.chain) or "—",
+            f"{row.expected_cp:.2f}" if row.expected_cp is not None else "—",
+            _capable(row.capable),
+            row.inspection,
+        )
+    console.print(table)
+    extra = ", ".join(route.extra_operations) or "none"
+    console.print(
+        f"Extra operations: {extra}; added inspection {route.added_inspection_minutes:g} min/part"
+    )
+    holding = route.workholding
+    console.print(f"Workholding: [bold]{holding.kind.value}[/] — {holding.reason}")
+    if route.hybrid is not None:
+        console.print(
+            f"Hybrid offer: {route.hybrid.reason}; finish-machined "
+            f"{', '.join('#' + i for i in route.hybrid.finish_machined) or 'none'}"
+        )
+    run = route.validation_run
+    if run is not None:
+        index = f", Ppk > {run.min_index:g}" if run.min_index is not None else ""
+        console.print(
+            f"Validation run: {run.quantity} part(s) ({run.purpose}), measure "
+            f"{run.measured_quantity}: {'; '.join(run.measure)}; pass: first-pass yield ≥ "
+            f"{run.min_first_pass_yield:.0%}{index}"
+        )
+    for row in route.characteristics:
+        console.print(f"• {row.note}", highlight=False)
+    for note in route.notes:
+        console.print(f"• {note}", highlight=False)

@@ -29,23 +29,21 @@ from OCP.TopExp import TopExp_Explorer
 from OCP.TopoDS import TopoDS, TopoDS_Face
 
 from rampwise.geometry.faces import (
+    ANALYTIC,
     ROTATIONAL,
     EdgeShape,
     EdgeSurvey,
     FaceRecord,
     SurfaceKind,
     Vector,
+    coverage,
 )
-from rampwise.geometry.features import (
-    FULL_TURN,
-    LINE_TOLERANCE_MM,
-    as_vector3,
-    geometry_parameter,
-    group_by_axis,
-)
+from rampwise.geometry.catalogs import geometry_parameter
+from rampwise.geometry.features import FULL_TURN, as_vector3, group_by_axis
 from rampwise.geometry.models import InternalCorner
-from rampwise.geometry.raycast import RayCaster
-from rampwise.geometry.step import GEOMETRIC_TOLERANCE_MM, Tessellation
+from rampwise.geometry.raycast import RayCaster, triangle_normals
+from rampwise.geometry.step import Tessellation
+from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM, LINE_TOLERANCE_MM
 
 PRINCIPAL_DIRECTIONS = np.array(
     [[0, 0, 1], [0, 0, -1], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0]], dtype=np.float64
@@ -55,10 +53,23 @@ PRINCIPAL_DIRECTIONS = np.array(
 SAMPLES_PER_FACE = 3
 """Rays cast per face and direction [unitless]: its largest triangle and two others."""
 
+DIRECTION_RESOLUTION_DEG = 5.0
+"""Oblique candidate directions closer than this [deg] are one candidate."""
+
+TURNING_AXES_TRIED = 3
+"""Axes (those with the most revolved-face area) tried as the turning axis [unitless]."""
+
+MAX_OBLIQUE_CANDIDATES = 8
+"""Most oblique directions ray-tested for faces the principal directions miss [unitless]."""
+
 
 @dataclass
 class AccessMap:
     """Which faces a 3-axis tool reaches from which directions (computed lazily).
+
+    Each face is represented by a few sample triangles (its largest and others spread
+    over it); a sample is reachable from a direction when its normal does not point
+    against the direction and a ray from it along the direction leaves the part.
 
     Parameters
     ----------
@@ -73,57 +84,78 @@ class AccessMap:
     records: Sequence[FaceRecord]
     mesh: Tessellation
     caster: RayCaster
-    _cache: dict[tuple[float, float, float], NDArray[np.bool_]] = field(default_factory=dict)
+    _cache: dict[tuple[float, ...], NDArray[np.bool_]] = field(default_factory=dict)
+    _face_cache: dict[tuple[int, tuple[float, ...]], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        corners = self.mesh.vertices[self.mesh.triangles]
-        cross = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-        area = np.linalg.norm(cross, axis=1)
-        self._normals = np.divide(cross, area[:, None], out=np.zeros_like(cross), where=area[:, None] > 0)
-        self._centroids = corners.mean(axis=1)
+        normals, area = triangle_normals(self.mesh.vertices, self.mesh.triangles)
         order = np.argsort(self.mesh.face_ids, kind="stable")
         starts = np.searchsorted(self.mesh.face_ids[order], np.arange(len(self.records) + 1))
-        self._rows = [order[starts[i] : starts[i + 1]] for i in range(len(self.records))]
-        self._samples = [self._pick(rows, area[rows]) for rows in self._rows]
-        diagonal = float(np.linalg.norm(np.ptp(self.mesh.vertices, axis=0)))
-        self._offset = max(GEOMETRIC_TOLERANCE_MM, 1e-6 * diagonal)
+        picks = [
+            self._pick(order[starts[i] : starts[i + 1]], area) for i in range(len(self.records))
+        ]
+        self.sample_face = np.concatenate(
+            [np.full(len(p), i, dtype=np.int64) for i, p in enumerate(picks)]
+        )
+        bounds = np.cumsum([0, *(len(p) for p in picks)])
+        self._face_samples = [np.arange(bounds[i], bounds[i + 1]) for i in range(len(picks))]
+        rows = np.concatenate(picks).astype(np.int64)
+        self.sample_area = area[rows]
+        self.sample_normals = normals[rows]
+        # Start rays one deflection off the surface: facets lie inside the exact surface
+        # by up to that much, and a ray from a facet would hit a tangent neighbour's facets.
+        self._offset = self.mesh.deflection
+        centroids = self.mesh.vertices[self.mesh.triangles[rows]].mean(axis=1)
+        self._origins = centroids + self._offset * self.sample_normals
 
     @staticmethod
     def _pick(rows: NDArray[np.int64], areas: NDArray[np.float64]) -> NDArray[np.int64]:
         if len(rows) <= SAMPLES_PER_FACE:
             return rows
         spread = rows[np.linspace(0, len(rows) - 1, SAMPLES_PER_FACE - 1).astype(np.int64)]
-        return np.unique(np.concatenate(([rows[int(np.argmax(areas))]], spread)))
+        return np.unique(np.concatenate(([rows[int(np.argmax(areas[rows]))]], spread)))
 
-    def reachable(self, direction: Vector) -> NDArray[np.bool_]:
-        """Per face: True when a 3-axis tool coming from ``direction`` reaches all of it."""
+    def samples_reachable(self, direction: Vector) -> NDArray[np.bool_]:
+        """Per sample: True when a tool coming from ``direction`` reaches it."""
         key = tuple(round(float(c), 6) for c in direction)
-        cached = self._cache.get(key)  # type: ignore[arg-type]
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
-        facing = np.array(
-            [
-                len(rows) > 0
-                and bool((self._normals[rows] @ direction >= -GEOMETRIC_TOLERANCE_MM).all())
-                for rows in self._rows
-            ]
-        )
-        candidates = np.flatnonzero(facing)
-        result = facing.copy()
+        result = self.sample_normals @ direction >= -GEOMETRIC_TOLERANCE_MM
+        candidates = np.flatnonzero(result)
         if len(candidates):
-            sample_rows = np.concatenate([self._samples[i] for i in candidates])
-            owner = np.concatenate(
-                [np.full(len(self._samples[i]), i) for i in candidates]
-            ).astype(np.int64)
-            origins = self._centroids[sample_rows] + self._offset * self._normals[sample_rows]
             hits = self.caster.first_hits(
-                origins, np.tile(direction, (len(origins), 1)), min_distance=self._offset
+                self._origins[candidates],
+                np.tile(direction, (len(candidates), 1)),
+                min_distance=self._offset,
             )
-            blocked = np.zeros(len(self.records), dtype=bool)
-            blocked[owner[np.isfinite(hits.distance)]] = True
-            result &= ~blocked
-        self._cache[key] = result  # type: ignore[index]
+            result[candidates[np.isfinite(hits.distance)]] = False
+        self._cache[key] = result
         return result
+
+    def face_reachable(self, face: int, direction: Vector) -> bool:
+        """True when a tool coming from ``direction`` reaches every sample of ``face``.
+
+        Casts only the face's own rays unless the direction was already cast for all.
+        """
+        key = tuple(round(float(c), 6) for c in direction)
+        samples = self._face_samples[face]
+        whole = self._cache.get(key)
+        if whole is not None:
+            return bool(whole[samples].all())
+        cached = self._face_cache.get((face, key))
+        if cached is None:
+            facing = self.sample_normals[samples] @ direction >= -GEOMETRIC_TOLERANCE_MM
+            cached = bool(facing.all())
+            if cached:
+                hits = self.caster.first_hits(
+                    self._origins[samples],
+                    np.tile(direction, (len(samples), 1)),
+                    min_distance=self._offset,
+                )
+                cached = not bool(np.isfinite(hits.distance).any())
+            self._face_cache[(face, key)] = cached
+        return cached
 
 
 @dataclass(frozen=True)
@@ -134,26 +166,37 @@ class Setups:
     unreachable: tuple[int, ...]
 
 
-def _extra_directions(records: Sequence[FaceRecord], faces: Sequence[int]) -> list[Vector]:
-    """Oblique candidates: the normals of missed planes and ± the axes of missed faces."""
-    found: list[Vector] = []
-    for index in faces:
-        record = records[index]
-        options: list[Vector] = []
+def _oblique_candidates(access: AccessMap, missed: NDArray[np.bool_]) -> list[Vector]:
+    """Oblique directions for samples no principal direction reaches (3+2 indexing).
+
+    Candidates are the normals of the missed planes and ± the axes of missed rotational
+    faces (angled faces and angled holes), merged within :data:`DIRECTION_RESOLUTION_DEG`
+    and ranked by how many missed samples face them; the best
+    :data:`MAX_OBLIQUE_CANDIDATES` are ray-tested. Free-form and wrapped faces that no
+    such direction reaches stay unreachable: they need 5-axis contouring.
+    """
+    options: list[Vector] = []
+    for face in np.unique(access.sample_face[missed]):
+        record = access.records[face]
         if record.kind is SurfaceKind.PLANE:
             options.append(record.normal)
         elif record.axis is not None:
             options.extend((record.axis, -record.axis))
-        elif float(np.linalg.norm(record.normal)) > 0.5:
-            options.append(record.normal / np.linalg.norm(record.normal))
-        for option in options:
-            if all(np.abs(option - d).max() > GEOMETRIC_TOLERANCE_MM for d in found):
-                found.append(option)
-    return found
+    merged: list[Vector] = []
+    limit = np.cos(np.radians(DIRECTION_RESOLUTION_DEG))
+    for option in options:
+        norm = float(np.linalg.norm(option))
+        if norm > 0 and all(float(option @ d) / norm < limit for d in merged):
+            merged.append(option / norm)
+    facing = [
+        int((access.sample_normals[missed] @ d >= -GEOMETRIC_TOLERANCE_MM).sum()) for d in merged
+    ]
+    ranked = sorted(range(len(merged)), key=lambda i: -facing[i])
+    return [merged[i] for i in ranked[:MAX_OBLIQUE_CANDIDATES]]
 
 
 def plan_setups(access: AccessMap) -> Setups:
-    """Choose setup directions greedily until every reachable face is covered.
+    """Choose setup directions greedily until every reachable sample is covered.
 
     Parameters
     ----------
@@ -163,23 +206,22 @@ def plan_setups(access: AccessMap) -> Setups:
     Returns
     -------
     Setups
-        Directions in the order chosen, and the faces that no candidate reaches.
+        Directions in the order chosen, and the faces with a sample no candidate reaches.
     """
-    count = len(access.records)
     candidates = list(PRINCIPAL_DIRECTIONS)
-    table = [access.reachable(d) for d in candidates]
-    missed = np.flatnonzero(~np.logical_or.reduce(table)) if table else np.arange(count)
-    for direction in _extra_directions(access.records, missed):
+    table = [access.samples_reachable(d) for d in candidates]
+    missed = ~np.logical_or.reduce(table)
+    for direction in _oblique_candidates(access, missed) if missed.any() else []:
         candidates.append(direction)
-        table.append(access.reachable(direction))
+        table.append(access.samples_reachable(direction))
     reach = np.array(table)
-    area = np.array([r.area for r in access.records])
+    area = access.sample_area
     share = area / area.sum() if area.sum() > 0 else area
     uncovered = reach.any(axis=0)
-    unreachable = tuple(int(i) for i in np.flatnonzero(~uncovered))
+    unreachable = tuple(int(i) for i in np.unique(access.sample_face[~uncovered]))
     chosen: list[tuple[float, float, float]] = []
     while uncovered.any():
-        # Most faces first; the area share (< 1) only breaks ties.
+        # Most samples first; the area share (< 1 in total) only breaks ties.
         gains = (reach & uncovered).astype(np.float64) @ (1.0 + share)
         best = int(np.argmax(gains))
         chosen.append(as_vector3(candidates[best]))
@@ -196,9 +238,10 @@ def find_internal_corners(
     """Vertical internal corners: concave partial cylinders and sharp concave plane edges.
 
     A concave cylinder closing less than a full turn is a corner radius when a tool along
-    its axis reaches it. A straight concave edge between two planes is a sharp corner when
-    a tool along the edge reaches both faces but neither face can be cut as a floor from
-    its own normal (both are pocket walls).
+    its axis reaches it but a tool along its mean normal does not (inside a pocket or a
+    window; a fillet open to the side is swept by a ball or bull-nose cutter instead). A
+    straight concave edge between two planes is a sharp corner when a tool along the edge
+    reaches both faces but neither face can be cut as a floor from its own normal.
 
     Parameters
     ----------
@@ -228,13 +271,16 @@ def find_internal_corners(
             or record.radius is None
         ):
             continue
-        if not (access.reachable(record.axis)[record.index] or access.reachable(-record.axis)[record.index]):
+        along = record.axis if access.face_reachable(record.index, record.axis) else -record.axis
+        if not access.face_reachable(record.index, along) or access.face_reachable(
+            record.index, record.normal
+        ):
             continue
         corners.append(
             InternalCorner(
                 radius_mm=record.radius,
                 depth_mm=record.extent[1] - record.extent[0],
-                axis=as_vector3(record.axis),
+                axis=as_vector3(along),
                 location_mm=as_vector3(record.centroid),
             )
         )
@@ -250,7 +296,7 @@ def find_internal_corners(
         along = [d for d in (edge.direction, -edge.direction) if _reaches_both(access, d, a, b)]
         if not along:
             continue
-        if access.reachable(a.normal)[a.index] or access.reachable(b.normal)[b.index]:
+        if access.face_reachable(a.index, a.normal) or access.face_reachable(b.index, b.normal):
             continue
         corners.append(
             InternalCorner(
@@ -264,8 +310,7 @@ def find_internal_corners(
 
 
 def _reaches_both(access: AccessMap, direction: Vector, a: FaceRecord, b: FaceRecord) -> bool:
-    reach = access.reachable(direction)
-    return bool(reach[a.index] and reach[b.index])
+    return access.face_reachable(a.index, direction) and access.face_reachable(b.index, direction)
 
 
 @dataclass(frozen=True)
@@ -284,9 +329,10 @@ def assess_turning(
 ) -> Turning:
     """Share of the surface revolved about the best axis, and the turnable verdict.
 
-    Revolved faces are the coaxial cylinders, cones, tori and spheres, plus planes
+    Revolved faces are the coaxial cylinders, cones, tori and spheres, planes
     perpendicular to the axis whose outer boundary is coaxial circles (faced shoulders;
-    holes inside them are drilled afterwards).
+    holes inside them are drilled afterwards), and free-form faces that wrap a full turn
+    around the axis (a modelled thread or knurl is cut on the lathe).
 
     Parameters
     ----------
@@ -309,13 +355,18 @@ def assess_turning(
     """
     total = sum(r.area for r in records)
     best = (0.0, None, None)
-    for group in group_by_axis([r for r in records if r.kind in ROTATIONAL]):
+    groups = group_by_axis([r for r in records if r.kind in ROTATIONAL])
+    groups.sort(key=lambda g: -sum(r.area for r in g.members))
+    for group in groups[:TURNING_AXES_TRIED]:
         revolved = sum(r.area for r in group.members)
         for record in records:
             if (
                 record.kind is SurfaceKind.PLANE
                 and abs(abs(float(record.normal @ group.axis)) - 1.0) <= GEOMETRIC_TOLERANCE_MM
                 and _coaxial_outline(faces[record.index], group.foot, group.axis)
+            ) or (
+                record.kind not in ANALYTIC
+                and coverage(record.points, group.foot, group.axis) >= FULL_TURN
             ):
                 revolved += record.area
         share = revolved / total if total > 0 else 0.0

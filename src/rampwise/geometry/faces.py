@@ -42,7 +42,8 @@ from OCP.TopExp import TopExp, TopExp_Explorer
 from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape
 
 from rampwise.geometry.raycast import triangle_normals
-from rampwise.geometry.step import GEOMETRIC_TOLERANCE_MM, Tessellation
+from rampwise.geometry.step import Tessellation
+from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM
 
 Vector = NDArray[np.float64]
 
@@ -77,9 +78,17 @@ _KINDS = {
 }
 
 ANALYTIC = frozenset(
-    {SurfaceKind.PLANE, SurfaceKind.CYLINDER, SurfaceKind.CONE, SurfaceKind.SPHERE, SurfaceKind.TORUS}
+    {
+        SurfaceKind.PLANE,
+        SurfaceKind.CYLINDER,
+        SurfaceKind.CONE,
+        SurfaceKind.SPHERE,
+        SurfaceKind.TORUS,
+    }
 )
-ROTATIONAL = frozenset({SurfaceKind.CYLINDER, SurfaceKind.CONE, SurfaceKind.SPHERE, SurfaceKind.TORUS})
+ROTATIONAL = frozenset(
+    {SurfaceKind.CYLINDER, SurfaceKind.CONE, SurfaceKind.SPHERE, SurfaceKind.TORUS}
+)
 
 
 class EdgeShape(str, enum.Enum):
@@ -239,7 +248,7 @@ def _recognise_face(face: TopoDS_Face) -> Any:
     return None
 
 
-def _coverage(points: Vector, axis_point: Vector, axis: Vector) -> float:
+def coverage(points: Vector, axis_point: Vector, axis: Vector) -> float:
     """Angular coverage [rad] of points around an axis: 2π minus the widest empty sector."""
     radial = points - axis_point - np.outer((points - axis_point) @ axis, axis)
     reference = radial[np.argmax(np.linalg.norm(radial, axis=1))]
@@ -319,7 +328,7 @@ def _describe(
     heights = (points - foot) @ axis
     radial = centroids - foot - np.outer((centroids - foot) @ axis, axis)
     inward = float(((normals * radial).sum(axis=1) * areas).sum()) < 0.0
-    span = _native_span(face, kind, file_kind) or _coverage(points, foot, axis)
+    span = _native_span(face, kind, file_kind) or coverage(points, foot, axis)
     radii = np.linalg.norm(points - foot - np.outer(heights, axis), axis=1)
     end_radii = (float(radius), float(radius))
     extras: dict[str, Any] = {}
@@ -361,7 +370,9 @@ class EdgeSurvey:
         return {edge.key: edge for edge in self.edges}
 
 
-def survey_edges(solid: TopoDS_Shape, faces: list[TopoDS_Face]) -> EdgeSurvey:
+def survey_edges(
+    solid: TopoDS_Shape, faces: list[TopoDS_Face], records: list[FaceRecord]
+) -> EdgeSurvey:
     """Classify every edge shared by two faces as convex, concave or tangent.
 
     An oriented face keeps its material on the left of its oriented edges when seen
@@ -375,6 +386,8 @@ def survey_edges(solid: TopoDS_Shape, faces: list[TopoDS_Face]) -> EdgeSurvey:
         The solid.
     faces
         Its faces in :func:`face_map` order.
+    records
+        Their survey (a plane's normal is taken from it instead of evaluated).
 
     Returns
     -------
@@ -405,7 +418,7 @@ def survey_edges(solid: TopoDS_Shape, faces: list[TopoDS_Face]) -> EdgeSurvey:
             keys.add(edge_faces.FindIndex(explorer.Current()))
             explorer.Next()
         outer_wires.append(frozenset(keys))
-    records = []
+    shared: list[EdgeRecord] = []
     for key, uses in occurrences.items():
         distinct = {face_index for face_index, _ in uses}
         if len(distinct) != 2 or BRep_Tool.Degenerated_s(uses[0][1]):
@@ -421,8 +434,8 @@ def survey_edges(solid: TopoDS_Shape, faces: list[TopoDS_Face]) -> EdgeSurvey:
         t_a = np.array(tangent.Normalized().Coord())
         if edge_a.Orientation() != TopAbs_FORWARD:
             t_a = -t_a
-        n_a = _normal_on_edge(faces[index_a], edge_a, middle)
-        n_b = _normal_on_edge(faces[index_b], edge_b, middle)
+        n_a = _normal(records[index_a], faces[index_a], edge_a, middle)
+        n_b = _normal(records[index_b], faces[index_b], edge_b, middle)
         if n_a is None or n_b is None:
             continue
         climb = float(np.cross(n_a, t_a) @ n_b)
@@ -433,7 +446,7 @@ def survey_edges(solid: TopoDS_Shape, faces: list[TopoDS_Face]) -> EdgeSurvey:
             if climb < -GEOMETRIC_TOLERANCE_MM
             else EdgeShape.TANGENT
         )
-        records.append(
+        shared.append(
             EdgeRecord(
                 key=key,
                 faces=(index_a, index_b),
@@ -444,13 +457,19 @@ def survey_edges(solid: TopoDS_Shape, faces: list[TopoDS_Face]) -> EdgeSurvey:
                 length=float(_edge_length(curve, first, last)),
             )
         )
-    return EdgeSurvey(records, outer_wires)
+    return EdgeSurvey(shared, outer_wires)
 
 
 def _two_sides(uses: list[tuple[int, Any]]) -> tuple[tuple[int, Any], tuple[int, Any]]:
     first = uses[0]
     second = next(use for use in uses if use[0] != first[0])
     return first, second
+
+
+def _normal(record: FaceRecord, face: TopoDS_Face, edge: Any, parameter: float) -> Vector | None:
+    if record.kind is SurfaceKind.PLANE:
+        return record.normal
+    return _normal_on_edge(face, edge, parameter)
 
 
 def _normal_on_edge(face: TopoDS_Face, edge: Any, parameter: float) -> Vector | None:
@@ -482,9 +501,9 @@ __all__ = [
     "FaceRecord",
     "SurfaceKind",
     "axis_foot",
+    "coverage",
     "face_map",
     "normalise_axis",
     "survey_edges",
     "survey_faces",
 ]
-

@@ -20,13 +20,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Final
 
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
-from rampwise.catalog import load_table
+from rampwise.geometry.catalogs import standard_drill
 from rampwise.geometry.faces import (
     EdgeShape,
     EdgeSurvey,
@@ -36,14 +34,11 @@ from rampwise.geometry.faces import (
 )
 from rampwise.geometry.models import Boss, Counterbore, Countersink, Hole, Pocket, Vector3
 from rampwise.geometry.raycast import RayCaster
-from rampwise.geometry.step import GEOMETRIC_TOLERANCE_MM, MESH_ANGULAR_DEFLECTION_RAD
-
-LINE_TOLERANCE_MM: Final = 10 * GEOMETRIC_TOLERANCE_MM
-"""Tolerance [mm] for axis lines, radii and touching extents of feature faces.
-
-Ten times the geometric tolerance, the 0.01 mm of ``research/cad.md`` §6: faces recognised
-from B-splines carry axes fitted to about 1e-3 mm (NIST FTC 9 countersinks: gap 5.6e-4).
-"""
+from rampwise.geometry.tolerances import (
+    GEOMETRIC_TOLERANCE_MM,
+    LINE_TOLERANCE_MM,
+    MESH_ANGULAR_DEFLECTION_RAD,
+)
 
 FULL_TURN = 2 * math.pi - MESH_ANGULAR_DEFLECTION_RAD
 """Angular coverage [rad] from which a group of faces closes a full turn.
@@ -51,65 +46,6 @@ FULL_TURN = 2 * math.pi - MESH_ANGULAR_DEFLECTION_RAD
 Spans of recognised B-spline faces come from their mesh nodes, which are at most one
 angular deflection apart; a gap narrower than that cannot be told from a closed turn.
 """
-
-
-def geometry_parameter(name: str) -> float:
-    """A number from ``catalog/geometry_parameters.csv`` (unit in its ``unit`` column)."""
-    for row in load_table("geometry_parameters"):
-        if row["name"] == name:
-            return float(row["value"])
-    raise KeyError(name)
-
-
-@cache
-def _drill_sizes() -> tuple[tuple[float, str], ...]:
-    sizes: list[tuple[float, str]] = []
-    for row in load_table("drill_sizes"):
-        low, high, step = float(row["from_mm"]), float(row["to_mm"]), float(row["step_mm"])
-        count = 1 if step == 0 else int(round((high - low) / step)) + 1
-        for i in range(count):
-            diameter = low + i * step
-            label = row["designation"] or _size_label(row["series"], diameter)
-            sizes.append((diameter, label))
-    return tuple(sorted(sizes))
-
-
-def _size_label(series: str, diameter: float) -> str:
-    if series == "fractional":
-        sixty_fourths = round(diameter / 25.4 * 64)
-        whole, rest = divmod(sixty_fourths, 64)
-        gcd = math.gcd(rest, 64) if rest else 64
-        fraction = f"{rest // gcd}/{64 // gcd}" if rest else ""
-        return f"{whole} {fraction} in".replace("0 ", "", 1).strip() if whole else f"{fraction} in"
-    return f"{diameter:.1f} mm"
-
-
-def standard_drill(diameter_mm: float) -> str | None:
-    """Designation of the catalog drill matching ``diameter_mm``, or None.
-
-    Parameters
-    ----------
-    diameter_mm
-        Hole diameter [mm].
-
-    Returns
-    -------
-    str or None
-        E.g. ``"6.8 mm"``, ``"7/16 in"``, ``"H"``, ``"#7"``; None when no catalog drill is
-        within ``drill_match_LINE_TOLERANCE_MM_mm``.
-
-    References
-    ----------
-    .. [1] ``catalog/drill_sizes.csv`` (ISO 235, DIN 338/345, ASME B94.11M series).
-    """
-    tolerance = geometry_parameter("drill_match_tolerance_mm")
-    best = min(_drill_sizes(), key=lambda size: abs(size[0] - diameter_mm))
-    return best[1] if abs(best[0] - diameter_mm) <= tolerance else None
-
-
-def largest_catalog_drill() -> float:
-    """Largest drill diameter in the catalog [mm]."""
-    return _drill_sizes()[-1][0]
 
 
 @dataclass
@@ -152,7 +88,9 @@ def group_by_axis(records: Iterable[FaceRecord]) -> list[_AxisGroup]:
     for record in records:
         if record.axis is None or record.axis_point is None:
             continue
-        near = record.axis_point + ((record.centroid - record.axis_point) @ record.axis) * record.axis
+        near = (
+            record.axis_point + ((record.centroid - record.axis_point) @ record.axis) * record.axis
+        )
         for group in groups:
             if (
                 np.abs(group.axis - record.axis).max() <= GEOMETRIC_TOLERANCE_MM
@@ -229,9 +167,7 @@ def find_holes(records: Sequence[FaceRecord], caster: RayCaster) -> list[Hole]:
         Sorted by diameter, then position.
     """
     concave = [
-        r
-        for r in records
-        if r.concave and r.kind in {SurfaceKind.CYLINDER, SurfaceKind.CONE}
+        r for r in records if r.concave and r.kind in {SurfaceKind.CYLINDER, SurfaceKind.CONE}
     ]
     holes: list[Hole] = []
     for group in group_by_axis(concave):
@@ -450,8 +386,18 @@ def _pocket(
         if len(records[w].points)
     )
     width, length = min_area_rectangle(floor.points, direction)
-    wall_normals = [records[w].normal for w in walls if records[w].kind is SurfaceKind.PLANE]
-    opposed = any(float(a @ b) < -1 + GEOMETRIC_TOLERANCE_MM for a in wall_normals for b in wall_normals)
+    planes = [records[w] for w in walls if records[w].kind is SurfaceKind.PLANE]
+    gaps = [
+        abs(a.extent[0] + b.extent[0])
+        for a in planes
+        for b in planes
+        if float(a.normal @ b.normal) < -1 + GEOMETRIC_TOLERANCE_MM
+    ]
+    opposed = bool(gaps)
+    if gaps:
+        # The distance between facing walls is the width the cutter must fit.
+        width = min(gaps)
+        length = max(length, width)
     if open_sides == 0:
         kind = "pocket"
     elif opposed:
@@ -504,7 +450,9 @@ def min_area_rectangle(points: Vector, normal: Vector) -> tuple[float, float]:
     angles = np.arctan2(edges[:, 1], edges[:, 0])
     best = (math.inf, 0.0, 0.0)
     for angle in np.unique(np.mod(angles, math.pi / 2)):
-        rotation = np.array([[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]])
+        rotation = np.array(
+            [[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]]
+        )
         extent = np.ptp(hull @ rotation.T, axis=0)
         area = float(extent[0] * extent[1])
         if area < best[0]:

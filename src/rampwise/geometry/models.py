@@ -142,8 +142,11 @@ class Pocket(_Frozen):
         ``pocket`` (walls all round), ``slot`` (walls on two opposite sides) or ``step``.
     depth_mm
         Wall height above the floor [mm].
-    width_mm, length_mm
-        Sides of the floor's smallest enclosing rectangle [mm].
+    width_mm
+        Distance between the nearest facing walls, or the short side of the floor's
+        smallest enclosing rectangle when no walls face each other [mm].
+    length_mm
+        Long side of the floor's smallest enclosing rectangle [mm].
     floor_area_mm2
         Floor area [mm²].
     axis
@@ -287,6 +290,9 @@ class PartGeometry(_Frozen):
         ``brep`` (exact surfaces) or ``mesh`` (triangles only).
     units
         Length unit the file declares (STEP) or the user gave (meshes); values are in mm.
+    units_declared
+        False for a mesh read without a unit (mm assumed): absolute-size rules such as
+        wall thickness are then unverified.
     solids
         Solids in the file (bodies for a mesh).
     analysed_solid
@@ -298,7 +304,9 @@ class PartGeometry(_Frozen):
     obb_mm
         Sides of the minimal oriented box, smallest first [mm].
     volume_mm3, area_mm2
-        Solid volume [mm³] and surface area [mm²].
+        Solid volume [mm³] (``None`` for an open mesh) and surface area [mm²].
+    genus
+        Through-holes of a closed mesh, from its Euler number (meshes only).
     face_types
         Faces per surface type after canonical recognition.
     faces_outside_solids
@@ -347,13 +355,15 @@ class PartGeometry(_Frozen):
     format: str
     representation: Representation
     units: str
+    units_declared: bool = True
     solids: int
     analysed_solid: int | None = None
     bbox_mm: Vector3
     bbox_min_mm: Vector3
     obb_mm: Vector3
-    volume_mm3: float
+    volume_mm3: float | None
     area_mm2: float
+    genus: int | None = None
     face_types: dict[str, int] = {}
     faces_outside_solids: int = 0
     valid: bool

@@ -29,6 +29,10 @@ LEAF_SIZE: Final = 8
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+CURVED_FACE_SAMPLES: Final = 24
+"""Wall-thickness rays per curved face [unitless]: one per 15° around a full cylinder, so a
+web beside a hole is measured within r·(1 − cos 7.5°) ≈ 0.9 % of the hole radius."""
+
 _EDGE_SLACK: Final = 1e-9
 """Barycentric slack [unitless] so a ray through a shared edge hits at least one triangle."""
 
@@ -281,52 +285,81 @@ def triangle_normals(vertices: FloatArray, triangles: IntArray) -> tuple[FloatAr
 
 
 @dataclass(frozen=True)
-class WallSample:
-    """Local wall thickness measured from one surface point.
+class WallReport:
+    """Wall thickness measured by inward rays.
 
     Attributes
     ----------
-    thickness_mm
-        ``(k,)`` distance from each sample point to where the inward ray leaves the
-        material [mm]; ``inf`` where the ray never leaves it (an open mesh).
-    points
-        ``(k, 3)`` the sample points [mm].
-    triangles
-        ``(k,)`` the triangle each sample lies on.
+    min_mm
+        Thinnest wall found [mm]; ``None`` when no ray left the material (open mesh).
+    location_mm
+        Where it was measured [mm].
+    thin
+        ``(thickness [mm], location [mm], face or None)`` for each face (or, on a mesh,
+        the thinnest sample) thinner than the report threshold, thinnest first.
     """
 
-    thickness_mm: FloatArray
-    points: FloatArray
-    triangles: IntArray
+    min_mm: float | None
+    location_mm: tuple[float, float, float] | None
+    thin: tuple[tuple[float, tuple[float, float, float], int | None], ...]
 
 
-def wall_thickness(
+def _spread(rows: IntArray, count: int) -> IntArray:
+    if len(rows) <= count:
+        return rows
+    return rows[np.linspace(0, len(rows) - 1, count).astype(np.int64)]
+
+
+def measure_walls(
     caster: RayCaster,
     vertices: FloatArray,
     triangles: IntArray,
     *,
+    report_below_mm: float,
     min_distance: float,
-    max_samples: int = 20_000,
-) -> WallSample:
-    """Wall thickness by casting a ray inward from each triangle's centroid.
+    face_ids: IntArray | None = None,
+    curved_faces: frozenset[int] = frozenset(),
+    samples_per_face: int = 4,
+    max_samples: int = 4000,
+    opposition_deg: float = 30.0,
+) -> WallReport:
+    """Wall thickness by casting a ray inward from triangle centroids [1]_.
+
+    A ray starts on the surface and runs against the outward normal; the distance to
+    where it leaves the material is the local wall thickness. A wall lies between faces
+    that face away from each other: a ray that leaves through a face less than
+    ``opposition_deg`` from opposite crossed a wedge (a thread crest, a chamfered edge),
+    not a wall, and is not counted.
 
     Parameters
     ----------
     caster
-        The mesh prepared for ray queries (same vertices and triangles).
+        The mesh prepared for ray queries.
     vertices
         ``(n, 3)`` vertex coordinates [mm].
     triangles
         ``(m, 3)`` vertex indices, counter-clockwise seen from outside.
+    report_below_mm
+        Faces thinner than this are listed in ``thin`` [mm].
     min_distance
-        Hits nearer than this are the start surface itself and are ignored [mm].
+        Hits nearer than this are the start surface itself [mm].
+    face_ids
+        ``(m,)`` B-rep face of each triangle; None for a plain mesh.
+    curved_faces
+        Faces sampled at up to :data:`CURVED_FACE_SAMPLES` triangles (a web beside a hole
+        is thinnest in one direction); other faces get ``samples_per_face`` evenly spread
+        triangles.
+    samples_per_face
+        Samples on each planar face [unitless].
     max_samples
-        Largest number of rays; above it an evenly spaced subset of triangles is used.
+        Largest number of rays on a plain mesh [unitless].
+    opposition_deg
+        Largest angle between the exit normal and the reversed start normal [deg].
 
     Returns
     -------
-    WallSample
-        Thickness [mm] at each sample point.
+    WallReport
+        The thinnest wall and the thin faces.
 
     References
     ----------
@@ -334,9 +367,45 @@ def wall_thickness(
        report the minimum and its location.
     """
     normals, areas = triangle_normals(vertices, triangles)
-    chosen = np.flatnonzero(areas > 0)
-    if len(chosen) > max_samples:
-        chosen = chosen[np.linspace(0, len(chosen) - 1, max_samples).astype(np.int64)]
+    usable = np.flatnonzero(areas > 0)
+    if face_ids is None:
+        chosen = _spread(usable, max_samples)
+    else:
+        owners = face_ids[usable]
+        order = np.argsort(owners, kind="stable")
+        bounds = np.flatnonzero(np.diff(owners[order])) + 1
+        groups = np.split(usable[order], bounds)
+        chosen = np.concatenate(
+            [
+                _spread(group, CURVED_FACE_SAMPLES)
+                if int(face_ids[group[0]]) in curved_faces
+                else _spread(group, samples_per_face)
+                for group in groups
+                if len(group)
+            ]
+        )
     points = vertices[triangles[chosen]].mean(axis=1)
     hits = caster.first_hits(points, -normals[chosen], min_distance=min_distance)
-    return WallSample(thickness_mm=hits.distance, points=points, triangles=chosen)
+    finite = np.isfinite(hits.distance)
+    exit_normals = normals[np.where(finite, hits.triangle, 0)]
+    facing = np.einsum("ij,ij->i", normals[chosen], exit_normals)
+    finite &= facing <= -np.cos(np.radians(opposition_deg))
+    if not finite.any():
+        return WallReport(None, None, ())
+    thickness, points, chosen = hits.distance[finite], points[finite], chosen[finite]
+    best = int(np.argmin(thickness))
+    thin: list[tuple[float, tuple[float, float, float], int | None]] = []
+    below = np.flatnonzero(thickness < report_below_mm)
+    for i in below[np.argsort(thickness[below])]:
+        face = None if face_ids is None else int(face_ids[chosen[i]])
+        if face is None and thin:
+            break
+        if face is not None and any(t[2] == face for t in thin):
+            continue
+        thin.append((float(thickness[i]), _point(points[i]), face))
+    return WallReport(float(thickness[best]), _point(points[best]), tuple(thin))
+
+
+def _point(values: FloatArray) -> tuple[float, float, float]:
+    x, y, z = (float(v) for v in values)
+    return (x, y, z)

@@ -1,7 +1,9 @@
 """Read STEP files (AP203, AP214, AP242) through OpenCascade's XCAF reader.
 
 Every OpenCascade call that can fail has its status checked and is translated into a
-:class:`~rampwise.errors.GeometryError` naming the file. The reader keeps the solids only:
+:class:`~rampwise.errors.GeometryError` naming the file. Lengths are compared within
+:data:`~rampwise.geometry.tolerances.GEOMETRIC_TOLERANCE_MM`, the package's one geometric
+tolerance, which is also the healing precision. The reader keeps the solids only:
 STEP files also carry surfaces for PMI presentation and supplemental geometry, and those
 would inflate the box, the volume and the area (``research/cad.md`` §3.3, trap 1).
 
@@ -45,29 +47,11 @@ from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape, TopoDS_Solid
 from OCP.XCAFDoc import XCAFDoc_DocumentTool, XCAFDoc_ShapeTool
 
 from rampwise.errors import GeometryError
-
-GEOMETRIC_TOLERANCE_MM: Final = 1e-3
-"""The one geometric tolerance [mm] of the package.
-
-Two lengths closer than this are equal; two unit directions whose components differ by less
-than it (≈ 1 mrad) are parallel; it is also the fit tolerance when B-spline and revolved
-faces are recognised as planes, cylinders and cones, and the precision shape healing works
-to. 1 µm is 10⁴ times OpenCascade's ``Precision::Confusion()`` (1e-7 model units) and well
-under any machining tolerance.
-
-References
-----------
-.. [1] Open CASCADE Technology, ``Precision::Confusion()`` = 1e-7 (model units).
-"""
-
-MESH_DEFLECTION_RATIO: Final = 1e-3
-"""Linear deflection of the tessellation as a fraction of the box diagonal [unitless].
-
-0.1 % of the diagonal is the setting timed in ``research/cad.md`` §4.
-"""
-
-MESH_ANGULAR_DEFLECTION_RAD: Final = 0.5
-"""Angular deflection of the tessellation [rad], as timed in ``research/cad.md`` §4."""
+from rampwise.geometry.tolerances import (
+    GEOMETRIC_TOLERANCE_MM,
+    MESH_ANGULAR_DEFLECTION_RAD,
+    MESH_DEFLECTION_RATIO,
+)
 
 _UNIT_NAMES: Final = {
     "millimetre": "mm",
@@ -86,7 +70,9 @@ _UNIT_NAMES: Final = {
 _STEP_MAGIC: Final = b"ISO-10303-21"
 
 _CONVERSION_UNIT = re.compile(rb"CONVERSION_BASED_UNIT\s*\(\s*'([^']+)'[^;]*?LENGTH_UNIT", re.S)
-_SI_LENGTH_UNIT = re.compile(rb"LENGTH_UNIT\s*\(\s*\)[^;]*?SI_UNIT\s*\(\s*([.\w$]+)\s*,\s*\.METRE\.")
+_SI_LENGTH_UNIT = re.compile(
+    rb"LENGTH_UNIT\s*\(\s*\)[^;]*?SI_UNIT\s*\(\s*([.\w$]+)\s*,\s*\.METRE\."
+)
 
 
 def silence_kernel_messages() -> None:
@@ -110,12 +96,15 @@ class Tessellation:
     triangles
         ``(m, 3)`` vertex indices, counter-clockwise seen from outside the material.
     face_ids
-        ``(m,)`` index of the B-rep face (in :attr:`StepModel.faces` order) of each triangle.
+        ``(m,)`` index of the B-rep face (in the order of the ``faces`` argument) of each triangle.
+    deflection
+        Largest distance between a triangle and the exact surface [mm].
     """
 
     vertices: NDArray[np.float64]
     triangles: NDArray[np.int64]
     face_ids: NDArray[np.int64]
+    deflection: float
 
 
 @dataclass(frozen=True)
@@ -308,17 +297,62 @@ def solid_area(solid: TopoDS_Shape) -> float:
     return float(props.Mass())
 
 
-def solid_box(solid: TopoDS_Shape) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _corners(box: Bnd_Box) -> NDArray[np.float64]:
+    """``(2, 3)`` lower and upper corner (OCP 8 no longer binds ``Bnd_Box.Get``)."""
+    return np.array([box.CornerMin().Coord(), box.CornerMax().Coord()])
+
+
+def solid_box(faces: list[TopoDS_Face]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Tight axis-aligned box of a solid's exact geometry: lower and upper corner [mm].
 
-    ``BRepBndLib.AddOptimal`` without triangulation or tolerances; OCP 8 no longer binds
-    ``Bnd_Box.Get``, so the corners come from ``CornerMin``/``CornerMax``.
+    Every face gets a fast, loose box (``BRepBndLib.Add``: control points and
+    tolerances); only faces whose loose box reaches past the tight box found so far are
+    measured exactly (``BRepBndLib.AddOptimal`` without triangulation or tolerances),
+    which on a B-spline-rich part is a few faces instead of all of them.
+
+    Parameters
+    ----------
+    faces
+        The solid's faces.
+
+    Returns
+    -------
+    tuple of ndarray
+        Lower and upper corner [mm].
+
+    Raises
+    ------
+    GeometryError
+        If the faces have no extent.
     """
-    box = Bnd_Box()
-    BRepBndLib.AddOptimal_s(solid, box, False, False)
-    if box.IsVoid():
+    loose = []
+    for face in faces:
+        box = Bnd_Box()
+        BRepBndLib.Add_s(face, box, False)
+        if not box.IsVoid():
+            loose.append((face, _corners(box)))
+    if not loose:
         raise GeometryError("solid", "its bounding box is empty")
-    return np.array(box.CornerMin().Coord()), np.array(box.CornerMax().Coord())
+    boxes = np.array([corners for _, corners in loose])
+    measured = np.zeros(len(loose), dtype=bool)
+    # Start just inside the loose extremes, so the faces that set them are measured first.
+    low = boxes[:, 0].min(axis=0) + 2 * GEOMETRIC_TOLERANCE_MM
+    high = boxes[:, 1].max(axis=0) - 2 * GEOMETRIC_TOLERANCE_MM
+    while True:
+        reaching = (boxes[:, 0] < low - GEOMETRIC_TOLERANCE_MM).any(axis=1) | (
+            boxes[:, 1] > high + GEOMETRIC_TOLERANCE_MM
+        ).any(axis=1)
+        pending = np.flatnonzero(reaching & ~measured)
+        if not len(pending):
+            return low, high
+        for i in pending:
+            box = Bnd_Box()
+            BRepBndLib.AddOptimal_s(loose[i][0], box, False, False)
+            if not box.IsVoid():
+                boxes[i] = _corners(box)
+            measured[i] = True
+        low = boxes[measured, 0].min(axis=0)
+        high = boxes[measured, 1].max(axis=0)
 
 
 def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float) -> Tessellation:
@@ -344,10 +378,11 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
         If the mesher fails.
     """
     has_surfaces = not _is_tessellated(faces)
+    deflection = max(diagonal_mm * MESH_DEFLECTION_RATIO, GEOMETRIC_TOLERANCE_MM)
     if has_surfaces:
         mesher = BRepMesh_IncrementalMesh(
             shape,
-            max(diagonal_mm * MESH_DEFLECTION_RATIO, GEOMETRIC_TOLERANCE_MM),
+            deflection,
             False,
             MESH_ANGULAR_DEFLECTION_RAD,
             True,
@@ -363,14 +398,14 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
         triangulation = BRep_Tool.Triangulation_s(face, location)
         if triangulation is None:
             continue
-        transform = location.Transformation()
+        node = triangulation.Node
         nodes = np.array(
-            [
-                triangulation.Node(i).Transformed(transform).Coord()
-                for i in range(1, triangulation.NbNodes() + 1)
-            ],
-            dtype=np.float64,
+            [node(i).Coord() for i in range(1, triangulation.NbNodes() + 1)], dtype=np.float64
         )
+        if not location.IsIdentity():
+            transform = location.Transformation()
+            matrix = np.array([[transform.Value(r, c) for c in range(1, 5)] for r in range(1, 4)])
+            nodes = nodes @ matrix[:, :3].T + matrix[:, 3]
         tris = np.array(
             [triangulation.Triangle(i).Get() for i in range(1, triangulation.NbTriangles() + 1)],
             dtype=np.int64,
@@ -388,4 +423,5 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
         vertices=np.concatenate(points),
         triangles=np.concatenate(triangles),
         face_ids=np.concatenate(owners),
+        deflection=deflection,
     )

@@ -24,11 +24,11 @@ from rampwise.quality.charts import (
     ChartType,
     ControlChart,
     build_chart,
-    finite_array,
     per_point_sizes,
     phase_one_count,
 )
 from rampwise.quality.rules import RuleSet, location_violations
+from rampwise.quality.series import constant, finite_array, unit_sizes
 
 
 def _counts(name: str, values: ArrayLike) -> NDArray[np.float64]:
@@ -126,7 +126,7 @@ def p_chart(
     return _attribute_chart(
         ChartType.P,
         counts / n,
-        np.full(counts.size, p_bar),
+        constant(counts.size, p_bar),
         unit / np.sqrt(n),
         n,
         phase_one,
@@ -222,12 +222,12 @@ def c_chart(
     if c_bar <= 0:
         raise InputError("nonconformities", "the phase-I average is 0; limits need c̄ > 0")
     unit = math.sqrt(c_bar)
-    ones = np.ones(counts.size, dtype=np.int64)
+    ones = unit_sizes(counts.size)
     return _attribute_chart(
         ChartType.C,
         counts,
-        np.full(counts.size, c_bar),
-        np.full(counts.size, unit),
+        constant(counts.size, c_bar),
+        constant(counts.size, unit),
         ones,
         phase_one,
         unit,
@@ -280,7 +280,7 @@ def u_chart(
     return _attribute_chart(
         ChartType.U,
         counts / n,
-        np.full(counts.size, u_bar),
+        constant(counts.size, u_bar),
         unit / np.sqrt(n),
         n,
         phase_one,

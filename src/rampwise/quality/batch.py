@@ -44,7 +44,6 @@ from rampwise.quality.capability import (
 )
 from rampwise.quality.charts import (
     ControlChart,
-    FloatSeries,
     VariablesChart,
     default_chart,
     sigma_from_moving_ranges,
@@ -57,6 +56,7 @@ from rampwise.quality.constants import ConstantsConvention
 from rampwise.quality.drift import Drift, detect_drift, part_numbers
 from rampwise.quality.measurements import CharacteristicData, MeasurementSet, MissingValue
 from rampwise.quality.rules import RuleSet
+from rampwise.quality.series import FloatSeries
 from rampwise.quality.shift_charts import cusum_chart, ewma_chart
 
 

@@ -31,50 +31,32 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Annotated, Any
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from rampwise.errors import InputError
 from rampwise.quality.constants import ConstantsConvention, c4, d2_for, d3
 from rampwise.quality.rules import (
     RuleSet,
     Violation,
+    Violations,
     beyond_limit_violations,
     location_violations,
+)
+from rampwise.quality.series import (
+    FloatSeries,
+    IntSeries,
+    constant,
+    finite_array,
+    frozen,
+    unit_sizes,
 )
 
 NSIGMAS = 3.0
 """Width of Shewhart limits in standard errors (Shewhart; AIAG SPC)."""
-
-
-def _read_only_floats(value: Any) -> NDArray[np.float64]:
-    array = np.array(value, dtype=np.float64)
-    array.flags.writeable = False
-    return array
-
-
-def _read_only_ints(value: Any) -> NDArray[np.int64]:
-    array = np.array(value, dtype=np.int64)
-    array.flags.writeable = False
-    return array
-
-
-FloatSeries = Annotated[
-    NDArray[np.float64],
-    PlainValidator(_read_only_floats),
-    PlainSerializer(lambda a: a.tolist(), return_type=list[float]),
-]
-"""A read-only float array inside a frozen model (serialised as a list)."""
-
-IntSeries = Annotated[
-    NDArray[np.int64],
-    PlainValidator(_read_only_ints),
-    PlainSerializer(lambda a: a.tolist(), return_type=list[int]),
-]
-"""A read-only integer array inside a frozen model (serialised as a list)."""
 
 
 class ChartType(enum.StrEnum):
@@ -119,7 +101,9 @@ class ControlChart(BaseModel):
         Control limits [unit of the statistic] at the most common subgroup size; the
         lower one clamped at 0 for non-negative statistics.
     violations
-        Flagged points with rule id and 1-based index.
+        Flagged points with rule id and 1-based index (computed from ``flags``).
+    flags
+        The same flagged points, stored column-wise.
     sigma
         Process σ the limits were built from [unit of the characteristic]; for attribute
         charts the standard error of one unit (√(p̄(1−p̄)), √c̄, √ū).
@@ -142,7 +126,7 @@ class ControlChart(BaseModel):
     center: float
     lcl: float
     ucl: float
-    violations: tuple[Violation, ...]
+    flags: Violations = Field(exclude=True)
     sigma: float = Field(exclude=True)
     statistic: FloatSeries = Field(exclude=True)
     statistic_lower: FloatSeries | None = Field(default=None, exclude=True)
@@ -152,27 +136,21 @@ class ControlChart(BaseModel):
     sizes: IntSeries = Field(exclude=True)
     calibration: int = Field(exclude=True)
 
+    @computed_field  # type: ignore[prop-decorator]
+    @cached_property
+    def violations(self) -> tuple[Violation, ...]:
+        """Flagged points with rule id and 1-based index (built once, on first use)."""
+        return self.flags.as_tuple()
+
     @property
     def in_control(self) -> bool:
         """True when no point violates a rule."""
-        return not self.violations
+        return self.flags.count == 0
 
 
 # --------------------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------------------
-
-
-def finite_array(name: str, values: ArrayLike) -> NDArray[np.float64]:
-    """``values`` as a 1-D float array, or :class:`InputError` naming the first non-finite."""
-    try:
-        array = np.asarray(values, dtype=np.float64).ravel()
-    except (TypeError, ValueError) as err:
-        raise InputError(name, f"must be numbers; {err}") from None
-    if array.size and not np.all(np.isfinite(array)):
-        bad = int(np.flatnonzero(~np.isfinite(array))[0])
-        raise InputError(name, f"value {bad + 1} is {array[bad]!r}; every value must be finite")
-    return array
 
 
 def per_point_sizes(sizes: ArrayLike | float, points: int) -> NDArray[np.int64]:
@@ -212,7 +190,7 @@ def phase_one_count(calibration: int | None, points: int, minimum: int = 2) -> i
 def typical_index(sizes: NDArray[np.int64], phase_one: int) -> int:
     """Index of the first point with the most common phase-I subgroup size."""
     common = int(np.argmax(np.bincount(sizes[:phase_one])))
-    return int(np.flatnonzero(sizes == common)[0])
+    return int(np.argmax(sizes == common))
 
 
 def build_chart(
@@ -225,7 +203,7 @@ def build_chart(
     sizes: NDArray[np.int64],
     phase_one: int,
     sigma: float,
-    violations: tuple[Violation, ...],
+    violations: Violations,
     statistic_lower: NDArray[np.float64] | None = None,
     summary_limits: tuple[float, float] | None = None,
 ) -> ControlChart:
@@ -237,7 +215,7 @@ def build_chart(
         center=float(center_line[typical]),
         lcl=lcl,
         ucl=ucl,
-        violations=violations,
+        flags=violations,
         sigma=sigma,
         statistic=statistic,
         statistic_lower=statistic_lower,
@@ -432,7 +410,7 @@ def _xbar_chart(
     return build_chart(
         ChartType.XBAR,
         statistic=means,
-        center_line=np.full(means.size, center),
+        center_line=constant(means.size, center),
         lower=lower,
         upper=upper,
         sizes=counts,
@@ -614,13 +592,13 @@ def imr_charts(
         sigma_from_moving_ranges(data[:phase_one], convention), "the average moving range"
     )
     center = float(np.mean(data[:phase_one]))
-    ones = np.ones(data.size, dtype=np.int64)
-    lower = np.full(data.size, center - NSIGMAS * sigma)
-    upper = np.full(data.size, center + NSIGMAS * sigma)
+    ones = unit_sizes(data.size)
+    lower = constant(data.size, center - NSIGMAS * sigma)
+    upper = constant(data.size, center + NSIGMAS * sigma)
     location = build_chart(
         ChartType.I,
         statistic=data,
-        center_line=np.full(data.size, center),
+        center_line=constant(data.size, center),
         lower=lower,
         upper=upper,
         sizes=ones,
@@ -628,14 +606,14 @@ def imr_charts(
         sigma=sigma,
         violations=location_violations(data, center, sigma, rules, lower=lower, upper=upper),
     )
-    moving = np.concatenate(([np.nan], np.abs(np.diff(data))))
+    moving = frozen(np.concatenate(([np.nan], np.abs(np.diff(data)))))
     mr_center = d2_for(2, convention) * sigma
-    mr_upper = np.full(data.size, mr_center + NSIGMAS * d3(2) * sigma)
-    mr_lower = np.full(data.size, max(mr_center - NSIGMAS * d3(2) * sigma, 0.0))
+    mr_upper = constant(data.size, mr_center + NSIGMAS * d3(2) * sigma)
+    mr_lower = constant(data.size, max(mr_center - NSIGMAS * d3(2) * sigma, 0.0))
     dispersion = build_chart(
         ChartType.MR,
         statistic=moving,
-        center_line=np.full(data.size, mr_center),
+        center_line=constant(data.size, mr_center),
         lower=mr_lower,
         upper=mr_upper,
         sizes=ones,

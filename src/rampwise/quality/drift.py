@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from scipy import stats
 
 from rampwise.errors import InputError
-from rampwise.quality.charts import finite_array
+from rampwise.quality.series import finite_array
 
 MIN_SEGMENT_POINTS = 5
 """Fewest values in the current tool segment for a trend to be fitted."""

@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.errors import InputError
 from rampwise.quality.capability import SpecLimits
-from rampwise.quality.charts import FloatSeries, IntSeries
+from rampwise.quality.series import FloatSeries, IntSeries
 from rampwise.quality.specs import SpecTable, make_spec, name_key
 
 MM_PER_UNIT: dict[str, float] = {"mm": 1.0, "µm": 1e-3, "um": 1e-3, "in": 25.4, "inch": 25.4}

@@ -35,6 +35,8 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from rampwise.quality.series import IntSeries
+
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
 
@@ -62,6 +64,60 @@ class Violation(BaseModel):
 
     rule: str
     index: int
+
+
+class Violations(BaseModel):
+    """The flagged points of one chart, stored column-wise.
+
+    A long in-control series still raises false alarms (about 1.6 % of points under the
+    Western Electric rules), so a million points can carry tens of thousands of flags;
+    two columns cost a fraction of as many :class:`Violation` objects, which
+    :meth:`as_tuple` builds on demand.
+
+    Attributes
+    ----------
+    index
+        1-based point numbers, ascending.
+    rule
+        Rule id of each flagged point.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    index: IntSeries
+    rule: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        """Number of flagged points."""
+        return len(self.rule)
+
+    def as_tuple(self) -> tuple[Violation, ...]:
+        """One :class:`Violation` per flagged point."""
+        return tuple(
+            # both columns were validated when this object was built
+            Violation.model_construct(rule=rule, index=index)
+            for rule, index in zip(self.rule, self.index.tolist(), strict=True)
+        )
+
+
+def signal_violations(flags: BoolArray, rule: str) -> Violations:
+    """Violations with one rule id for every flagged point (EWMA, CUSUM signals).
+
+    Parameters
+    ----------
+    flags
+        True where the chart signals.
+    rule
+        The rule id to report, e.g. ``ewma``.
+
+    Returns
+    -------
+    Violations
+        1-based indices of the flagged points.
+    """
+    points = np.flatnonzero(flags)
+    return Violations(index=points + 1, rule=(rule,) * points.size)
 
 
 def _window_count(mask: BoolArray, width: int) -> NDArray[np.int64]:
@@ -221,8 +277,8 @@ def first_rule_per_point(flags: dict[int, BoolArray], size: int) -> NDArray[np.i
     return lowest
 
 
-def violations_from_flags(flags: dict[int, BoolArray], rule_set: RuleSet) -> tuple[Violation, ...]:
-    """One :class:`Violation` per flagged point, the lowest rule number winning (as qcc).
+def violations_from_flags(flags: dict[int, BoolArray], rule_set: RuleSet) -> Violations:
+    """One flagged point per point where a rule fires, the lowest rule number winning.
 
     Parameters
     ----------
@@ -233,18 +289,16 @@ def violations_from_flags(flags: dict[int, BoolArray], rule_set: RuleSet) -> tup
 
     Returns
     -------
-    tuple of Violation
-        Sorted by point; ``index`` is 1-based.
+    Violations
+        Sorted by point; indices are 1-based (as qcc prints them).
     """
     if not flags:
-        return ()
+        return Violations(index=np.zeros(0, dtype=np.int64), rule=())
     size = next(iter(flags.values())).size
     lowest = first_rule_per_point(flags, size)
     points = np.flatnonzero(lowest)
-    return tuple(
-        Violation(rule=f"{rule_set.value}{number}", index=int(point) + 1)
-        for point, number in zip(points.tolist(), lowest[points].tolist(), strict=True)
-    )
+    names = np.array([""] + [f"{rule_set.value}{n}" for n in range(1, max(flags) + 1)])
+    return Violations(index=points + 1, rule=tuple(names[lowest[points]].tolist()))
 
 
 def location_violations(
@@ -255,7 +309,7 @@ def location_violations(
     *,
     lower: float | FloatArray | None = None,
     upper: float | FloatArray | None = None,
-) -> tuple[Violation, ...]:
+) -> Violations:
     """All run-rule violations of a location chart (X̄, individuals, p, np, c, u).
 
     Parameters
@@ -267,7 +321,7 @@ def location_violations(
 
     Returns
     -------
-    tuple of Violation
+    Violations
         One per flagged point, lowest rule number winning, 1-based indices.
     """
     flags = rule_flags(statistic, center, std_error, rule_set, lower=lower, upper=upper)
@@ -279,7 +333,7 @@ def beyond_limit_violations(
     lower: float | FloatArray,
     upper: float | FloatArray,
     rule_set: RuleSet,
-) -> tuple[Violation, ...]:
+) -> Violations:
     """Rule 1 only (a point beyond a control limit), for dispersion charts (R, S, MR).
 
     Zone rules are not applied to dispersion charts: their statistic is skewed and the
@@ -296,7 +350,7 @@ def beyond_limit_violations(
 
     Returns
     -------
-    tuple of Violation
+    Violations
         Points strictly beyond a limit, 1-based.
     """
     stat = np.asarray(statistic, dtype=float)

@@ -25,21 +25,19 @@ from rampwise.quality.charts import (
     ChartType,
     ControlChart,
     build_chart,
-    finite_array,
     per_point_sizes,
     phase_one_count,
     typical_index,
 )
-from rampwise.quality.rules import Violation
+from rampwise.quality.rules import signal_violations
+from rampwise.quality.series import constant, finite_array, unit_sizes
 
 
 def _shift_inputs(
     statistic: ArrayLike, sizes: ArrayLike | None, sigma: float
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     data = finite_array("statistic", statistic)
-    counts = (
-        np.ones(data.size, dtype=np.int64) if sizes is None else per_point_sizes(sizes, data.size)
-    )
+    counts = unit_sizes(data.size) if sizes is None else per_point_sizes(sizes, data.size)
     if not math.isfinite(sigma) or sigma <= 0:
         raise InputError("sigma", f"must be a finite number > 0; got {sigma!r}")
     return data, counts
@@ -112,19 +110,15 @@ def ewma_chart(
     return build_chart(
         ChartType.EWMA,
         statistic=np.asarray(smoothed, dtype=np.float64),
-        center_line=np.full(data.size, center),
+        center_line=constant(data.size, center),
         lower=lower,
         upper=upper,
         sizes=counts,
         phase_one=phase_one,
         sigma=sigma,
-        violations=_signal_violations(beyond, "ewma"),
+        violations=signal_violations(beyond, "ewma"),
         summary_limits=(center - typical_se, center + typical_se),
     )
-
-
-def _signal_violations(flags: NDArray[np.bool_], rule: str) -> tuple[Violation, ...]:
-    return tuple(Violation(rule=rule, index=int(i) + 1) for i in np.flatnonzero(flags))
 
 
 def _lindley(steps: NDArray[np.float64], start: float) -> NDArray[np.float64]:
@@ -206,10 +200,10 @@ def cusum_chart(
         statistic=upper_sum,
         statistic_lower=lower_sum,
         center_line=np.zeros(size),
-        lower=np.full(size, -decision_interval),
-        upper=np.full(size, decision_interval),
+        lower=constant(size, -decision_interval),
+        upper=constant(size, decision_interval),
         sizes=counts,
         phase_one=phase_one,
         sigma=sigma,
-        violations=_signal_violations(flags, "cusum"),
+        violations=signal_violations(flags, "cusum"),
     )

@@ -119,13 +119,12 @@ def spec_from_mapping(entry: Mapping[str, Any], *, field: str, unit: str = "mm")
 
 def make_spec(lsl: Any, usl: Any, target: Any, unit: str, field: str) -> SpecLimits:
     """:class:`SpecLimits` from loosely typed values, errors prefixed with ``field``."""
+    limits = {
+        name: None if value is None else _number(value, f"{field}.{name}")
+        for name, value in (("lsl", lsl), ("usl", usl), ("target", target))
+    }
     try:
-        return SpecLimits(
-            lsl=None if lsl is None else _number(lsl, f"{field}.lsl"),
-            usl=None if usl is None else _number(usl, f"{field}.usl"),
-            target=None if target is None else _number(target, f"{field}.target"),
-            unit=unit,
-        )
+        return SpecLimits(**limits, unit=unit)
     except InputError as err:
         raise InputError(f"{field}.{err.field}" if err.field else field, err.message) from None
 

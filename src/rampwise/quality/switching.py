@@ -535,7 +535,8 @@ class SamplingReport(BaseModel):
         Probability of accepting a lot at exactly the AQL [unitless]; ``None`` for AQLs
         above 10 (nonconformities per 100 items).
     aoql
-        Average outgoing quality limit of the plan for this lot size [fraction].
+        Average outgoing quality limit of the plan for this lot size [fraction]; ``None``
+        for AQLs above 10.
     switching
         The lot history replayed, when one was given.
     """
@@ -616,13 +617,13 @@ def sampling_report(
     model = parse_enum("distribution", distribution, Distribution)
     pa = None
     limit = None
-    if plan is not None:
-        if chosen_aql <= _PERCENT_NONCONFORMING_MAX_AQL:
-            pa = float(
-                probability_of_acceptance(
-                    plan, chosen_aql / 100.0, distribution=model, lot_size=plan.lot_size
-                )[0]
-            )
+    if plan is not None and chosen_aql <= _PERCENT_NONCONFORMING_MAX_AQL:
+        # Above AQL 10 the table counts nonconformities per 100 items, not a fraction.
+        pa = float(
+            probability_of_acceptance(
+                plan, chosen_aql / 100.0, distribution=model, lot_size=plan.lot_size
+            )[0]
+        )
         limit = aoql(plan, lot_size=plan.lot_size, distribution=model)
     return SamplingReport(
         code_letter=plan.code_letter if plan else None,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import re
 
 import matplotlib
 import numpy as np
@@ -46,13 +47,24 @@ text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}
 """
 
 
-def _svg(figure: Figure, salt: str) -> str:
-    """Figure as inline SVG markup; ``salt`` keeps element ids unique within the page."""
+def _svg(figure: Figure, prefix: str) -> str:
+    """Figure as inline SVG markup, every element id prefixed to stay unique in the page.
+
+    A fixed hash salt makes the output reproducible; the prefix keeps the ids of several
+    inline figures (``figure_1``, clip paths, markers) from colliding in one document.
+    """
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": salt, "svg.fonttype": "none"}):
+    with matplotlib.rc_context({"svg.hashsalt": "rampwise", "svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    ids = set(re.findall(r'id="([^"]+)"', text))
+    text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
+    return re.sub(
+        r"#([A-Za-z_][\w.\-]*)",
+        lambda m: f"#{prefix}-{m.group(1)}" if m.group(1) in ids else m.group(0),
+        text,
+    )
 
 
 def _draw_chart(axes: Axes, chart: ControlChart, unit: str) -> None:
@@ -122,11 +134,11 @@ def _figures(result: CharacteristicResult, number: int) -> list[str]:
     for k, chart in enumerate(result.charts):
         figure = Figure(figsize=(6.0, 2.6))
         _draw_chart(figure.add_subplot(), chart, result.unit)
-        svgs.append(_svg(figure, f"rampwise-{number}-{k}"))
+        svgs.append(_svg(figure, f"c{number}-{k}"))
     if result.capability is not None:
         figure = Figure(figsize=(6.0, 2.8))
         _draw_histogram(figure.add_subplot(), result, result.capability)
-        svgs.append(_svg(figure, f"rampwise-{number}-hist"))
+        svgs.append(_svg(figure, f"c{number}-hist"))
     return svgs
 
 

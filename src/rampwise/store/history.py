@@ -30,17 +30,23 @@ def target_quantity(result: Mapping[str, Any], document: Mapping[str, Any]) -> i
     return int(quantity) if isinstance(quantity, int) else None
 
 
-def quote_rows(quote: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The quantity breaks of a Quote JSON: the first list of rows with a unit price."""
-    for value in quote.values():
+def quote_rows_key(quote: Mapping[str, Any]) -> str | None:
+    """Key of the quantity breaks in a Quote JSON: the first list of rows with a unit price."""
+    for key, value in quote.items():
         if (
             isinstance(value, list)
             and value
             and all(isinstance(row, Mapping) for row in value)
             and all("quantity" in row and "unit_price" in row for row in value)
         ):
-            return list(value)
-    return []
+            return str(key)
+    return None
+
+
+def quote_rows(quote: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The quantity breaks of a Quote JSON (empty if it has none)."""
+    key = quote_rows_key(quote)
+    return list(quote[key]) if key is not None else []
 
 
 def price_at(result: Mapping[str, Any], quantity: int | None) -> str | None:
@@ -53,6 +59,11 @@ def price_at(result: Mapping[str, Any], quantity: int | None) -> str | None:
         if row.get("quantity") == quantity and isinstance(row.get("unit_price"), int | float):
             return f"{currency} {float(row['unit_price']):,.2f} at {quantity} pcs".strip()
     return None
+
+
+def _purpose(result: Mapping[str, Any]) -> str | None:
+    decision = result.get("stage_decision")
+    return decision.get("purpose") if isinstance(decision, Mapping) else None
 
 
 def changes_between(
@@ -73,6 +84,7 @@ def changes_between(
     pairs = (
         ("part revision", before.get("part_revision"), after.get("part_revision")),
         ("quantity", before.get("quantity"), after.get("quantity")),
+        ("purpose", _purpose(before), _purpose(after)),
         ("stage", before.get("stage"), after.get("stage")),
         ("readiness", readiness_text(before), readiness_text(after)),
         ("price at target quantity", price_at(before, quantity), price_at(after, quantity)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic_core import to_jsonable_python
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -128,7 +129,7 @@ def _add_revision_rows(
         project_id=project.id,
         number=(number or 0) + 1,
         part_revision=result.get("part_revision"),
-        document=dict(document),
+        document=to_jsonable_python(dict(document)),
         file_sha256=file.sha256 if file is not None else None,
     )
     session.add(revision)

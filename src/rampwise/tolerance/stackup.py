@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import norm
 
 from rampwise.errors import InputError
@@ -94,11 +94,32 @@ class Contributor(BaseModel):
     name: str
     nominal: float
     tolerance: ToleranceSpec
-    direction: int
+    direction: int = Field(strict=True)
     sensitivity: float = 1.0
     distribution: Distribution = Distribution.NORMAL
     k: float = 3.0
     cpk: float | None = None
+
+    @model_validator(mode="after")
+    def _valid(self) -> Contributor:
+        if self.direction not in (1, -1):
+            raise InputError("direction", f"must be +1 or -1; got {self.direction!r}")
+        if not math.isfinite(self.nominal):
+            raise InputError("nominal", f"must be a finite number; got {self.nominal!r}")
+        if not math.isfinite(self.sensitivity) or self.sensitivity == 0:
+            raise InputError(
+                "sensitivity", f"must be finite and non-zero; got {self.sensitivity!r}"
+            )
+        if not math.isfinite(self.k) or self.k <= 0:
+            raise InputError("k", f"must be > 0 (tolerance = ±k·σ); got {self.k!r}")
+        if self.cpk is not None:
+            if self.distribution is not Distribution.NORMAL:
+                raise InputError("cpk", "applies to a normal contributor only")
+            if not 0 < self.cpk <= self.k / 3:
+                raise InputError(
+                    "cpk", f"must be > 0 and ≤ Cp = k/3 = {self.k / 3:g}; got {self.cpk:g}"
+                )
+        return self
 
     @property
     def gain(self) -> float:
@@ -158,6 +179,12 @@ class Stack(BaseModel):
     name: str
     requirement: Requirement | None
     contributors: tuple[Contributor, ...]
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Stack:
+        if not self.contributors:
+            raise InputError("contributors", "must list at least one contributor")
+        return self
 
 
 class StackInterval(BaseModel):
@@ -664,10 +691,7 @@ def _distribution(value: Any, field: str) -> tuple[Distribution, float]:
         return kind, 3.0
     if kind is not Distribution.NORMAL:
         raise InputError(f"{field}.k", f"applies to a normal distribution only, not {kind.value}")
-    k = _finite(spec["k"], f"{field}.k")
-    if k <= 0:
-        raise InputError(f"{field}.k", f"must be > 0 (tolerance = ±k·σ); got {k:g}")
-    return kind, k
+    return kind, _finite(spec["k"], f"{field}.k")
 
 
 def _contributor(item: Any, index: int, scale: float) -> Contributor:
@@ -687,30 +711,32 @@ def _contributor(item: Any, index: int, scale: float) -> Contributor:
         spec = parse_tolerance(tolerance, nominal=nominal * scale, field=f"{field}.tolerance")
     else:
         spec = parse_tolerance(tolerance, nominal=nominal, field=f"{field}.tolerance").scaled(scale)
-    direction = item["direction"]
-    if isinstance(direction, bool) or direction not in (1, -1):
-        raise InputError(f"{field}.direction", f"must be +1 or -1; got {direction!r}")
-    sensitivity = _finite(item.get("sensitivity", 1.0), f"{field}.sensitivity")
-    if sensitivity == 0:
-        raise InputError(f"{field}.sensitivity", "must be non-zero")
     kind, k = _distribution(item.get("distribution", "normal"), f"{field}.distribution")
     cpk = item.get("cpk")
-    if cpk is not None:
-        cpk = _finite(cpk, f"{field}.cpk")
-        if kind is not Distribution.NORMAL:
-            raise InputError(f"{field}.cpk", "applies to a normal contributor only")
-        if not 0 < cpk <= k / 3:
-            raise InputError(f"{field}.cpk", f"must be > 0 and ≤ Cp = k/3 = {k / 3:g}; got {cpk:g}")
-    return Contributor(
-        name=name,
-        nominal=nominal * scale,
-        tolerance=spec,
-        direction=int(direction),
-        sensitivity=sensitivity,
-        distribution=kind,
-        k=k,
-        cpk=cpk,
-    )
+    try:
+        return Contributor(
+            name=name,
+            nominal=nominal * scale,
+            tolerance=spec,
+            direction=item["direction"],
+            sensitivity=_finite(item.get("sensitivity", 1.0), f"{field}.sensitivity"),
+            distribution=kind,
+            k=k,
+            cpk=_finite(cpk, f"{field}.cpk") if cpk is not None else None,
+        )
+    except ValidationError as err:
+        raise _field_error(err, field) from None
+
+
+def _field_error(err: ValidationError, prefix: str) -> InputError:
+    """A model's validation error as an InputError under ``prefix`` (its place in the file)."""
+    first = err.errors()[0]
+    cause = (first.get("ctx") or {}).get("error")
+    if isinstance(cause, InputError):
+        where = "distribution.k" if cause.field == "k" else cause.field
+        return InputError(f"{prefix}.{where}", cause.message)
+    where = ".".join(str(part) for part in first["loc"])
+    return InputError(f"{prefix}.{where}", f"{first['msg']}; got {first.get('input')!r}")
 
 
 def stack_from_mapping(document: Any) -> Stack:

@@ -27,6 +27,7 @@ from rampwise.web.deps import Services
 from rampwise.web.documents import document_schemas
 from rampwise.web.errors import install_error_handlers
 from rampwise.web.jobs import make_queue
+from rampwise.web.limits import BodySizeLimit
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,7 +36,7 @@ FORM_OVERHEAD_BYTES = 64 * 1024
 
 DESCRIPTION = (
     "Stage, readiness gate, route, quote, inspection and batch quality for CNC-machined "
-    "parts. Errors answer `{\"detail\": \"<field>: <message>\"}` with the same one line "
+    'parts. Errors answer `{"detail": "<field>: <message>"}` with the same one line '
     "as the command line. Routes that store need `Authorization: Bearer <token>` "
     "(`rampwise token create NAME`)."
 )
@@ -87,8 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        max_body_size=settings.upload_max_bytes + FORM_OVERHEAD_BYTES,
     )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD_BYTES)
     install_error_handlers(app)
     from rampwise.web.pages import routers as page_routers
     from rampwise.web.routes import assess, batches, projects, service
@@ -107,9 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 description=app.description,
                 routes=app.routes,
             )
-            schema.setdefault("components", {}).setdefault("schemas", {}).update(
-                document_schemas()
-            )
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(document_schemas())
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -71,7 +71,9 @@ def report_json(result: Any) -> dict[str, Any]:
     report["source"] = result.source
     report["first_pass_yield"] = result.first_pass_yield
     report["parts"] = result.parts
-    for entry, characteristic in zip(report["characteristics"], result.characteristics, strict=True):
+    for entry, characteristic in zip(
+        report["characteristics"], result.characteristics, strict=True
+    ):
         spec = characteristic.spec
         entry["plot"] = {
             "unit": characteristic.unit,

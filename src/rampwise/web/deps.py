@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
@@ -24,7 +25,9 @@ from rampwise.web.jobs import JobQueue
 TOKEN_COOKIE = "rampwise_token"
 """Cookie holding the token of a signed-in browser (HttpOnly, SameSite=Strict)."""
 
-bearer_scheme = HTTPBearer(auto_error=False, description="An API token from `rampwise token create NAME`.")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="An API token from `rampwise token create NAME`."
+)
 
 
 @dataclass
@@ -37,7 +40,7 @@ class Services:
     templates: Jinja2Templates
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     """The application's services."""
     services: Services = request.app.state.services
     return services
@@ -63,23 +66,31 @@ def _presented_secret(
     return request.cookies.get(TOKEN_COOKIE)
 
 
-def current_token(
+def _verify(services: Services, secret: str) -> TokenRecord | None:
+    with services.database.read() as session:
+        return verify_token(session, secret=secret)
+
+
+async def current_token(
     request: Request,
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> TokenRecord | None:
-    """The token presented (header or cookie) if it is valid, else ``None``."""
+    """The token presented (header or cookie) if it is valid, else ``None``.
+
+    Only a presented token costs a database look-up (in the thread pool); the checks
+    themselves run on the event loop, so an open read costs no thread hop.
+    """
     secret = _presented_secret(request, credentials)
     if not secret:
         return None
-    with services.database.read() as session:
-        return verify_token(session, secret=secret)
+    return await run_in_threadpool(_verify, services, secret)
 
 
 CurrentToken = Annotated[TokenRecord | None, Depends(current_token)]
 
 
-def require_writer(
+async def require_writer(
     request: Request,
     token: CurrentToken,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
@@ -96,7 +107,7 @@ def require_writer(
     )
 
 
-def require_reader(
+async def require_reader(
     request: Request,
     services: ServicesDep,
     token: CurrentToken,
@@ -105,7 +116,7 @@ def require_reader(
     """The token of a reading request: none needed when reads are open."""
     if services.settings.open_reads:
         return token
-    return require_writer(request, token, credentials)
+    return await require_writer(request, token, credentials)
 
 
 Writer = Annotated[TokenRecord, Depends(require_writer)]

@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import Request
 from pydantic.json_schema import models_json_schema
+from starlette.requests import ClientDisconnect
 
 from rampwise.errors import InputError
 from rampwise.model import Project, materials, purpose_groups
@@ -36,7 +37,10 @@ async def read_json(request: Request) -> Any:
     InputError
         If the body is empty, not UTF-8, or not JSON (with the line and column).
     """
-    body = await request.body()
+    try:
+        body = await request.body()
+    except ClientDisconnect:
+        raise InputError("body", "the client went away before sending it") from None
     if not body.strip():
         raise InputError("body", "is empty; send the project document as JSON")
     try:
@@ -62,9 +66,7 @@ def check_no_server_paths(document: Mapping[str, Any]) -> None:
         for key in path[:-1]:
             node = node.get(key) if isinstance(node, Mapping) else None
         if isinstance(node, Mapping) and node.get(path[-1]) is not None:
-            raise InputError(
-                ".".join(path), "names a file on the server; upload the file instead"
-            )
+            raise InputError(".".join(path), "names a file on the server; upload the file instead")
 
 
 def parse_project(document: Any) -> Project:

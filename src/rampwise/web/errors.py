@@ -50,9 +50,13 @@ def error_response(
             body["field"] = field
         return JSONResponse(body, status_code=status_code)
     templates = request.app.state.services.templates
-    return templates.TemplateResponse(
-        request, "error.html", {"status_code": status_code, "detail": detail}, status_code=status_code
+    page: Response = templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status_code": status_code, "detail": detail},
+        status_code=status_code,
     )
+    return page
 
 
 def validation_message(err: RequestValidationError) -> tuple[str, str]:
@@ -107,4 +111,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StoreError, on_store_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-

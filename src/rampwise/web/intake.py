@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from fastapi import UploadFile
 from fastapi.concurrency import run_in_threadpool
+from pydantic_core import to_jsonable_python
 
 from rampwise.assess import assess
 from rampwise.errors import InputError
@@ -66,7 +67,7 @@ def has_file(upload: UploadFile | None) -> bool:
 
 
 def read_project_file(blob: Blob) -> dict[str, Any]:
-    """The document of an uploaded project file (YAML or JSON).
+    """The document of an uploaded project file (YAML or JSON), with dates as ISO text.
 
     Raises
     ------
@@ -80,12 +81,11 @@ def read_project_file(blob: Blob) -> dict[str, Any]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError(
-            "project file", f"malformed YAML{line} in {blob.original_name}"
-        ) from None
+        raise InputError("project file", f"malformed YAML{line} in {blob.original_name}") from None
     if not isinstance(document, dict):
         raise InputError("project file", "must be a mapping of fields (project, part, …)")
-    return document
+    jsonable: dict[str, Any] = to_jsonable_python(document)
+    return jsonable
 
 
 def form_document(
@@ -198,6 +198,38 @@ def latest_document(services: Services, *, project_id: int) -> dict[str, Any]:
         get_project(session, project_id=project_id)
         revisions = list_revisions(session, project_id=project_id)
     return dict(revisions[-1].document) if revisions else {}
+
+
+def revision_document(
+    services: Services,
+    *,
+    project_id: int,
+    quantity: str | None,
+    purpose: str | None,
+    part_revision: str | None,
+    file_name: str | None,
+) -> dict[str, Any]:
+    """The document of a new revision: the latest one with the form's changes.
+
+    Raises
+    ------
+    RecordNotFoundError
+        If the project does not exist.
+    InputError
+        If a changed field is invalid.
+    """
+    base = latest_document(services, project_id=project_id)
+    if part_revision and part_revision.strip():
+        base["part"] = {**(base.get("part") or {}), "revision": part_revision.strip()}
+    return form_document(
+        base=base,
+        name=None,
+        part_number=None,
+        material=None,
+        quantity=quantity,
+        purpose=purpose,
+        fallback_name=stem(file_name),
+    )
 
 
 def stem(name: str | None) -> str:

@@ -71,9 +71,7 @@ class LocalQueue:
         """Queue the job on the pool."""
         from rampwise.web.tasks import run_job
 
-        future = self.pool.submit(
-            run_job, job_id, database=self.database, settings=self.settings
-        )
+        future = self.pool.submit(run_job, job_id, database=self.database, settings=self.settings)
         future.add_done_callback(_log_crash)
 
     def shutdown(self) -> None:

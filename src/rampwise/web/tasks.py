@@ -10,12 +10,13 @@ done, so a failed job leaves nothing half-written.
 from __future__ import annotations
 
 import enum
+import json
 import logging
-import multiprocessing
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable, Mapping
 from functools import cache
-from multiprocessing.connection import Connection
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
@@ -67,26 +68,17 @@ class AnalysisTimeoutError(RampwiseError):
 # --------------------------------------------------------------------------------------
 
 
-def _child(sender: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    try:
-        outcome: tuple[Any, ...] = ("ok", func(*args))
-    except InputError as err:
-        outcome = ("input", err.field, err.message)
-    except RampwiseError as err:
-        outcome = ("rampwise", str(err))
-    except Exception as err:  # reported to the job, never to the user as a traceback
-        outcome = ("crash", f"{type(err).__name__}: {err}")
-    sender.send(outcome)
-    sender.close()
-
-
 def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str) -> T:
-    """Run ``func(*args)`` in a fresh process and return its result, within ``timeout_s``.
+    """Run ``func(*args)`` in a fresh Python process and return its result within ``timeout_s``.
+
+    The child (:mod:`rampwise.web.child`) gets the arguments and answers as JSON, so
+    ``func`` must be a module-level function taking and returning JSON values. A fresh
+    interpreter (not a fork) keeps native libraries' state out of the server process.
 
     Parameters
     ----------
     func
-        A module-level function (it is imported again in the child).
+        A module-level function (imported again in the child).
     timeout_s
         Time limit [s]; the child is killed when it passes.
     label
@@ -101,35 +93,36 @@ def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str
     RampwiseError
         If the child failed otherwise or died.
     """
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, func, args), daemon=True)
-    process.start()
-    sender.close()
+    request = json.dumps({"function": f"{func.__module__}:{func.__qualname__}", "args": args})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rampwise.web.child"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
-        if not receiver.poll(timeout_s):
-            raise AnalysisTimeoutError(
-                f"analysis of {label} exceeded the time limit of {timeout_s:g} s"
-            )
-        outcome = receiver.recv()
-    except EOFError:
-        process.join(5)
-        raise RampwiseError(
-            f"analysis of {label} stopped unexpectedly (exit code {process.exitcode})"
+        out, err = process.communicate(request.encode(), timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise AnalysisTimeoutError(
+            f"analysis of {label} exceeded the time limit of {timeout_s:g} s"
         ) from None
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join()
-    if outcome[0] == "ok":
-        result: T = outcome[1]
+    try:
+        answer = json.loads(out)
+    except ValueError:
+        log.warning("analysis child of %s said: %s", label, err.decode(errors="replace")[-2000:])
+        raise RampwiseError(
+            f"analysis of {label} stopped unexpectedly (exit code {process.returncode})"
+        ) from None
+    if answer["outcome"] == "ok":
+        result: T = answer["value"]
         return result
-    if outcome[0] == "input":
-        raise InputError(outcome[1], outcome[2])
-    if outcome[0] == "rampwise":
-        raise RampwiseError(outcome[1])
-    raise RampwiseError(f"analysis of {label} failed: {outcome[1]}")
+    if answer["outcome"] == "input":
+        raise InputError(answer["field"], answer["message"])
+    if answer["outcome"] == "rampwise":
+        raise RampwiseError(answer["message"])
+    raise RampwiseError(f"analysis of {label} failed: {answer['message']}")
 
 
 def compute_assessment(document: dict[str, Any], cad_path: str | None) -> dict[str, Any]:
@@ -206,9 +199,7 @@ def _assess_upload(context: _Context, payload: Mapping[str, Any]) -> None:
     with context.database.write() as session:
         project_id = payload.get("project_id")
         if project_id is None:
-            detail = create_project(
-                session, document=payload["document"], result=result, file=blob
-            )
+            detail = create_project(session, document=payload["document"], result=result, file=blob)
             assert detail.latest_assessment is not None
             assessment_id = detail.latest_assessment.id
         else:
@@ -274,7 +265,8 @@ def archive_members(path: Path, *, max_bytes: int) -> list[zipfile.ZipInfo]:
     total = sum(m.file_size for m in members)
     if total > ARCHIVE_MAX_TOTAL_FACTOR * max_bytes:
         raise InputError(
-            "file", f"the ZIP unpacks to {total} bytes; limit {ARCHIVE_MAX_TOTAL_FACTOR * max_bytes}"
+            "file",
+            f"the ZIP unpacks to {total} bytes; limit {ARCHIVE_MAX_TOTAL_FACTOR * max_bytes}",
         )
     return members
 
@@ -307,9 +299,7 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
                 )
                 with context.database.write() as session:
                     detail = create_project(session, document=document, result=result, file=blob)
-                created.append(
-                    {"project_id": detail.id, "name": name, "stage": result["stage"]}
-                )
+                created.append({"project_id": detail.id, "name": name, "stage": result["stage"]})
             except RampwiseError as err:
                 failures.append(f"{name}: {err}")
     with context.database.write() as session:

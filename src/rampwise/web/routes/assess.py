@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from rampwise.assess import Assessment, assess
 from rampwise.model import StageProfile
@@ -16,12 +16,14 @@ router = APIRouter(prefix="/api", tags=["assess"])
 
 @router.post(
     "/assess",
+    response_model=Assessment,
     responses={422: {"model": ErrorDetail}},
     openapi_extra=document_body("The project document (the YAML's fields) as JSON."),
 )
-async def assess_document(request: Request, _reader: Reader) -> Assessment:
+async def assess_document(request: Request, _reader: Reader) -> Response:
     """Assess a project document and return the Assessment; nothing is stored."""
-    return assess(parse_project(await read_json(request)))
+    result = assess(parse_project(await read_json(request)))
+    return Response(result.model_dump_json(), media_type="application/json")
 
 
 @router.get("/stages")

@@ -21,16 +21,16 @@ from rampwise.store import (
     list_revisions,
     project_history,
 )
-from rampwise.store.records import InspectionRecord, QuoteRecord
 from rampwise.store.projects import list_inspection_records, list_quotes
+from rampwise.store.records import InspectionRecord, QuoteRecord
 from rampwise.web.deps import Reader, ReadSession, ServicesDep, Writer
 from rampwise.web.documents import document_body, parse_project, read_json
 from rampwise.web.errors import ErrorDetail
 from rampwise.web.intake import (
     assessment_json,
     form_document,
-    latest_document,
     receive_file,
+    revision_document,
     stem,
     store_assessed,
     submit_cad,
@@ -163,7 +163,6 @@ async def upload(
 
     Answers 202 with the job; follow ``/api/jobs/{id}`` until it is done.
     """
-    blob = await receive_file(services, file, UPLOAD_KINDS)
     document = form_document(
         base=None,
         name=project,
@@ -171,8 +170,9 @@ async def upload(
         material=material,
         quantity=quantity,
         purpose=purpose,
-        fallback_name=stem(blob.original_name),
+        fallback_name=stem(file.filename),
     )
+    blob = await receive_file(services, file, UPLOAD_KINDS)
     job = submit_cad(services, blob=blob, document=document)
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return job
@@ -194,19 +194,15 @@ async def upload_revision(
     part_revision: Annotated[str | None, Form(description="Drawing revision.")] = None,
 ) -> JobRecord:
     """Upload a new model of a project's part and queue the new revision's assessment."""
-    base = latest_document(services, project_id=project_id)
-    blob = await receive_file(services, file, (FileKind.STEP, FileKind.STL))
-    if part_revision and part_revision.strip():
-        base["part"] = {**(base.get("part") or {}), "revision": part_revision.strip()}
-    document = form_document(
-        base=base,
-        name=None,
-        part_number=None,
-        material=None,
+    document = revision_document(
+        services,
+        project_id=project_id,
         quantity=quantity,
         purpose=purpose,
-        fallback_name=stem(blob.original_name),
+        part_revision=part_revision,
+        file_name=file.filename,
     )
+    blob = await receive_file(services, file, (FileKind.STEP, FileKind.STL))
     job = submit_cad(services, blob=blob, document=document, project_id=project_id)
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return job

@@ -1,0 +1,235 @@
+"""Load on loopback: ``POST /api/assess`` against a bare FastAPI hello-world, same run.
+
+Starts two uvicorn servers on free loopback ports (one worker each): the rampwise app on a
+temporary data folder, and the hello-world app defined below. Each gets a warm-up, then a
+bounded load at 32 concurrent connections, with ``wrk`` when it is installed (Debian
+package ``wrk``) or an httpx async client otherwise. Prints requests/s, p50 and p99 for
+both, and checks the targets: assess at ≥ 50 % of the hello-world rate, p99 < 50 ms.
+
+    .venv/bin/python benchmarks/bench_api.py [--seconds 10] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+from fastapi import FastAPI
+
+HERE = Path(__file__).resolve().parent
+EXAMPLE = HERE.parent / "src" / "rampwise" / "examples" / "bracket_fit_check.yaml"
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 50.0
+
+hello_app = FastAPI()
+
+
+@hello_app.get("/hello")
+def hello() -> dict[str, str]:
+    return {"hello": "world"}
+
+
+@dataclass(frozen=True)
+class Figures:
+    name: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    tool: str
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def uvicorn_server(app: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--log-level", "warning", "--no-access-log", "--app-dir", str(HERE)]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}/docs", timeout=1)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"server {app} did not start") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+WRK_SCRIPT = """
+wrk.method = "{method}"
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def run_wrk(name: str, url: str, body: str | None, seconds: int, concurrency: int) -> Figures:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            WRK_SCRIPT.format(
+                method="POST" if body else "GET", body=json.dumps(body) if body else "nil"
+            )
+        )
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{concurrency}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+
+    def latency(percent: str) -> float:
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if match is None:
+            raise SystemExit(f"cannot read wrk output:\n{out}")
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return Figures(
+        name=name,
+        requests_per_s=float(rate.group(1)) if rate else 0.0,
+        p50_ms=latency("50"),
+        p99_ms=latency("99"),
+        errors=int(bad.group(1)) if bad else 0,
+        tool="wrk",
+    )
+
+
+async def _httpx_load(
+    url: str, body: str | None, seconds: int, concurrency: int
+) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                if body is None:
+                    response = await client.get(url)
+                else:
+                    response = await client.post(
+                        url, content=body, headers={"Content-Type": "application/json"}
+                    )
+                latencies.append(time.perf_counter() - started)
+                errors += response.status_code >= 400
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, errors
+
+
+def run_httpx(name: str, url: str, body: str | None, seconds: int, concurrency: int) -> Figures:
+    latencies, errors = asyncio.run(_httpx_load(url, body, seconds, concurrency))
+    ordered = sorted(latencies)
+
+    def percentile(p: float) -> float:
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1e3
+
+    return Figures(
+        name=name,
+        requests_per_s=len(ordered) / seconds,
+        p50_ms=percentile(0.50),
+        p99_ms=percentile(0.99),
+        errors=errors,
+        tool="httpx",
+    )
+
+
+def load(name: str, url: str, body: str | None, seconds: int, concurrency: int) -> Figures:
+    runner = run_wrk if shutil.which("wrk") else run_httpx
+    runner(name, url, body, 2, concurrency)  # warm-up
+    return runner(name, url, body, seconds, concurrency)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--concurrency", type=int, default=32)
+    options = parser.parse_args()
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    body = json.dumps(document, default=str)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("RAMPWISE_")}
+    with tempfile.TemporaryDirectory() as data:
+        env = {**base_env, "RAMPWISE_DATA_DIR": data}
+        with uvicorn_server("rampwise.web.app:create_app", env, factory=True) as url:
+            check = httpx.post(f"{url}/api/assess", content=body, timeout=10)
+            if check.status_code != 200:
+                raise SystemExit(f"POST /api/assess answered {check.status_code}: {check.text}")
+            assess = load(
+                "POST /api/assess", f"{url}/api/assess", body, options.seconds, options.concurrency
+            )
+        with uvicorn_server("bench_api:hello_app", base_env) as url:
+            hello_figures = load(
+                "GET /hello (bare FastAPI)",
+                f"{url}/hello",
+                None,
+                options.seconds,
+                options.concurrency,
+            )
+    print(
+        f"Load on loopback, {options.concurrency} concurrent, {options.seconds} s, "
+        f"tool: {assess.tool}"
+    )
+    print(f"{'route':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for figures in (assess, hello_figures):
+        print(
+            f"{figures.name:28} {figures.requests_per_s:9.0f} {figures.p50_ms:8.2f} "
+            f"{figures.p99_ms:8.2f} {figures.errors:7d}"
+        )
+    ratio = assess.requests_per_s / hello_figures.requests_per_s
+    print(
+        f"assess / hello-world rate: {ratio:.0%} (target ≥ {TARGET_RATIO:.0%}: "
+        f"{'met' if ratio >= TARGET_RATIO else 'NOT met'}); assess p99 {assess.p99_ms:.1f} ms "
+        f"(target < {TARGET_P99_MS:.0f} ms: "
+        f"{'met' if assess.p99_ms < TARGET_P99_MS else 'NOT met'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Time the geometry analysis against a raw OpenCascade read + tessellation of each part.
+
+For every file in ``../shared/cad`` this prints the raw time (STEP: XCAF read and
+transfer, then BRepMesh at the same deflection as the analysis; mesh files: trimesh
+load), the whole ``analyze`` in the calling process, and their ratio; then the medians.
+Target on the 2-core reference machine: median analyze <= 1 s per part and <= 2x raw.
+
+Run: ``.venv/bin/python benchmarks/bench_geometry.py [--repeat N] [--forked]``
+(``--forked`` times analyze with its default worker process and time limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import trimesh
+from OCP.Bnd import Bnd_Box
+from OCP.BRepBndLib import BRepBndLib
+from OCP.BRepMesh import BRepMesh_IncrementalMesh
+from OCP.STEPCAFControl import STEPCAFControl_Reader
+from OCP.TCollection import TCollection_ExtendedString
+from OCP.TDocStd import TDocStd_Document
+from OCP.XCAFDoc import XCAFDoc_DocumentTool
+
+from rampwise.geometry import DEFAULT_LIMITS, Limits, analyze
+from rampwise.geometry.step import silence_kernel_messages
+from rampwise.geometry.tolerances import MESH_ANGULAR_DEFLECTION_RAD, MESH_DEFLECTION_RATIO
+
+SHARED_CAD = Path(__file__).resolve().parents[1].parent / "shared" / "cad"
+
+
+def raw_step(path: Path) -> None:
+    """XCAF read + transfer + mesh, no checks: the floor any analysis stands on."""
+    reader = STEPCAFControl_Reader()
+    reader.SetGDTMode(True)
+    reader.ReadFile(str(path))
+    document = TDocStd_Document(TCollection_ExtendedString("XmlOcaf"))
+    reader.Transfer(document)
+    shape_tool = XCAFDoc_DocumentTool.ShapeTool_s(document.Main())
+    shape = shape_tool.GetOneShape()
+    box = Bnd_Box()
+    BRepBndLib.Add_s(shape, box, False)
+    diagonal = float(np.linalg.norm(np.subtract(box.CornerMax().Coord(), box.CornerMin().Coord())))
+    BRepMesh_IncrementalMesh(
+        shape, diagonal * MESH_DEFLECTION_RATIO, False, MESH_ANGULAR_DEFLECTION_RAD, True
+    )
+
+
+def raw_mesh(path: Path) -> None:
+    """trimesh load of an STL."""
+    trimesh.load(str(path), force="mesh")
+
+
+def best_of(action: object, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs per file")
+    parser.add_argument("--forked", action="store_true", help="time analyze in its worker")
+    args = parser.parse_args()
+    silence_kernel_messages()
+    limits = DEFAULT_LIMITS if args.forked else Limits(time_limit_s=None)
+    files = sorted(p for p in SHARED_CAD.iterdir() if p.suffix.lower() != ".md")
+    analyze(files[0], limits=limits, largest_solid=True)  # warm imports and caches
+    print(f"{'file':36s} {'raw s':>7s} {'analyze s':>10s} {'ratio':>6s}")
+    raws, totals, ratios = [], [], []
+    for path in files:
+        step = path.suffix.lower() in {".stp", ".step"}
+        raw = best_of(lambda p=path: raw_step(p) if step else raw_mesh(p), args.repeat)
+        total = best_of(lambda p=path: analyze(p, limits=limits, largest_solid=True), args.repeat)
+        raws.append(raw)
+        totals.append(total)
+        ratios.append(total / raw)
+        print(f"{path.name:36s} {raw:7.3f} {total:10.3f} {total / raw:6.2f}")
+    print(
+        f"{'median':36s} {statistics.median(raws):7.3f} {statistics.median(totals):10.3f} "
+        f"{statistics.median(ratios):6.2f}"
+    )
+    print(
+        f"target: median analyze <= 1 s ({statistics.median(totals) <= 1.0}), "
+        f"median ratio <= 2 ({statistics.median(ratios) <= 2.0})"
+    )
+
+
+if __name__ == "__main__":
+    main()

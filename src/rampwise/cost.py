@@ -1,0 +1,700 @@
+"""Explained unit price per quantity break: nine buckets that sum exactly to the price.
+
+For one strategy (:mod:`rampwise.strategies`) and a quantity ``q``, per unit [currency]:
+
+- one-time costs over ``q``: ``programming`` (CAM), ``setup`` (setups, added operations'
+  tools, thin-wall potting, the process validation part, an additive build set-up),
+  ``fixture`` (soft jaws, fixture plate or adapter), and the first-article report inside
+  ``inspection``;
+- ``material``: the standard stock piece (not the part volume) plus saw kerf × density ×
+  $/kg, plus the saw cut — or the printed blank of the hybrid strategy;
+- ``machining``: batch-average cycle time (Wright learning curve with a floor) × machine
+  rate, plus deburring;
+- ``finishing``: price per part, or the lot minimum over ``q`` when that is larger;
+- ``inspection``: the stage's share of parts inspected × minutes per part × rate, plus
+  the first-article report over ``q``;
+- ``scrap``: (material + machining) × s / (1 − s), the value of the parts made to be
+  thrown away so that ``q`` good ones ship;
+- ``overhead_margin``: the sum of the above × ((1 + overhead)(1 + margin) − 1).
+
+The unit price is the sum of the nine; the top three drivers are named in plain words
+with their share of the price ("setup is 62% of the price at 5 pcs"), each bucket's share
+being taken before the proportional overhead-and-margin uplift.
+
+References
+----------
+.. [1] research/quoting.md §1.3 (consensus formula), §6 items 1–2 (buckets, ladder,
+   learning, cross-over), §2.2 (setup, tool, deburr times), §2.6 (FAI cost model),
+   §2.7 (amortisation examples, Wright learning 90–95 %, plateau, cross-over).
+.. [2] T. P. Wright, "Factors affecting the cost of airplanes", J. Aeronaut. Sci. 3(4),
+   1936 (unit time ∝ x^b, b = log₂ learning rate).
+.. [3] aPriori Cost Model Guide 2019 R2: amortised setup = setup time × (labour rate +
+   direct overhead rate) / batch size (research/quoting.md §1.1).
+.. [4] Seed 003 (tiered inspection, validation run, fixture plate, thin-wall potting).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.cycle_time import (
+    CycleTime,
+    GeometryFacts,
+    OperationAdder,
+    beyond_natural_grade,
+    estimate_cycle_time,
+    finishing_operations,
+    is_turned,
+    require_envelope,
+)
+from rampwise.errors import CatalogError, InputError
+from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time
+from rampwise.model import Characteristic, CharacteristicKind, Project, Stage
+from rampwise.shop import Finish, MachineClass, ShopConfig
+from rampwise.stock import Stock, select_stock
+from rampwise.strategies import (
+    StrategyName,
+    StrategySpec,
+    strategy_specs,
+)
+from rampwise.validation import require_positive, require_whole
+
+DEFAULT_BREAKS = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
+"""Default quantity ladder [pieces] (research/quoting.md §6 item 2)."""
+
+MAX_QUANTITY = 10_000_000
+"""Largest quantity quoted [pieces]."""
+
+MINUTES_PER_HOUR = 60.0
+MM3_PER_CM3 = 1000.0
+G_PER_KG = 1000.0
+
+DRIVER_WORDS = {
+    "programming": "CAM programming",
+    "setup": "setup",
+    "fixture": "fixture / workholding",
+    "material": "material",
+    "machining": "machining time",
+    "finishing": "finishing",
+    "inspection": "inspection",
+    "scrap": "expected scrap",
+    "overhead_margin": "overhead and margin",
+}
+"""Plain words for each price bucket."""
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# --------------------------------------------------------------------------------------
+# Result models (the JSON contract)
+# --------------------------------------------------------------------------------------
+
+
+class Drivers(_Result):
+    """The nine price buckets of one unit [currency/piece]; they sum to the unit price."""
+
+    programming: float
+    setup: float
+    fixture: float
+    material: float
+    machining: float
+    finishing: float
+    inspection: float
+    scrap: float
+    overhead_margin: float
+
+    def total(self) -> float:
+        """The unit price: the sum of the nine buckets [currency/piece]."""
+        return math.fsum(self.model_dump().values())
+
+
+# --------------------------------------------------------------------------------------
+# Pure pieces: learning, inspection share, gauges, material
+# --------------------------------------------------------------------------------------
+
+_EXACT_TERMS = 4096
+"""Units summed exactly before the Euler–Maclaurin tail of the learning sum."""
+
+
+def _power_sum(n: int, b: float) -> float:
+    """Σ_{x=1}^{n} x^b for b ≤ 0: exact to 4096 terms, then Euler–Maclaurin."""
+    m = min(n, _EXACT_TERMS)
+    head = float(np.sum(np.arange(1, m + 1, dtype=float) ** b))
+    if n <= m:
+        return head
+
+    def integral(x: float) -> float:
+        return math.log(x) if b == -1 else math.pow(x, b + 1) / (b + 1)
+
+    def derivative(x: float) -> float:
+        return b * math.pow(x, b - 1)
+
+    tail = (
+        integral(n)
+        - integral(m)
+        + (math.pow(n, b) - math.pow(m, b)) / 2
+        + (derivative(n) - derivative(m)) / 12
+    )
+    return head + tail
+
+
+def wright_mean_factor(quantity: int, learning_rate: float, floor: float) -> float:
+    """Mean time factor of units 1…q on a Wright learning curve with a floor.
+
+    Unit x takes max(floor, x^b) of the first unit's time, b = log₂(learning rate).
+
+    Parameters
+    ----------
+    quantity
+        Units made [pieces], ≥ 1.
+    learning_rate
+        Time ratio per doubling of cumulative quantity, (0, 1]; 1 = no learning [unitless].
+    floor
+        Smallest time as a fraction of the first unit's, (0, 1] [unitless].
+
+    Returns
+    -------
+    float
+        The batch-average factor [unitless], 1 at one piece, never rising with quantity.
+
+    References
+    ----------
+    .. [1] Wright (1936); learning rates 90–95 % for repetitive machining (NASA JSC after
+       Stewart, research/quoting.md §2.7); plateau: Wong 2013, doi 10.1155/2013/584762.
+    """
+    if learning_rate >= 1 or floor >= 1:
+        return 1.0
+    b = math.log2(learning_rate)
+    log_floor_unit = math.log(floor) / b  # ln of the unit at which x^b reaches the floor
+    on_curve = (
+        quantity if log_floor_unit >= math.log(quantity) else math.floor(math.exp(log_floor_unit))
+    )
+    total = _power_sum(on_curve, b) + (quantity - on_curve) * floor
+    return total / quantity
+
+
+@cache
+def inspection_schedule() -> dict[Stage, tuple[tuple[int, float, float], ...]]:
+    """Per stage: (first part, last part or ∞, fraction inspected) from the catalog."""
+    schedule: dict[Stage, list[tuple[int, float, float]]] = {}
+    for row in load_table("inspection_rates"):
+        upper = float(row["to_part"]) if row["to_part"] else math.inf
+        schedule.setdefault(Stage(row["stage"]), []).append(
+            (int(row["from_part"]), upper, float(row["fraction"]))
+        )
+    for stage, rows in schedule.items():
+        fractions = [f for _, _, f in rows]
+        if fractions != sorted(fractions, reverse=True):
+            raise CatalogError(f"inspection_rates: fractions rise along stage {stage.value}")
+    return {stage: tuple(rows) for stage, rows in schedule.items()}
+
+
+def inspected_parts(stage: Stage, quantity: int) -> float:
+    """Expected number of parts fully inspected in a batch [pieces].
+
+    Parameters
+    ----------
+    stage
+        The order's stage (its schedule in ``catalog/inspection_rates.csv``).
+    quantity
+        Batch size [pieces].
+
+    Returns
+    -------
+    float
+        Σ over the schedule's bands of fraction × parts in the band (a fractional count:
+        "every 5th part" of 7 parts is 1.4 on average), so the share never rises.
+
+    References
+    ----------
+    .. [1] Seed 003: parts 1–3 100 %, 4–10 every 2nd, 11–50 every 5th.
+    """
+    return sum(
+        fraction * max(0.0, min(quantity, upper) - start + 1)
+        for start, upper, fraction in inspection_schedule()[stage]
+    )
+
+
+def gauge_for(ch: Characteristic, shop: ShopConfig) -> tuple[str, float]:
+    """Gauge and minutes to inspect one characteristic on one part.
+
+    Roughness → profilometer; geometric zones → CMM; sizes by tolerance width: ≥
+    ``caliper_min_width_mm`` caliper, ≥ ``micrometer_min_width_mm`` micrometer, else CMM;
+    threads → thread gauge (micrometer time); untoleranced → caliper.
+
+    Parameters
+    ----------
+    ch
+        The characteristic.
+    shop
+        Gauge thresholds [mm] and minutes [min].
+
+    References
+    ----------
+    .. [1] research/quoting.md §2.6 (±0.1 mm calipers, ±0.05/±0.025 micrometer, ±0.01 CMM,
+       after sinbo-machining.com).
+    """
+    width = ch.tolerance_width
+    if ch.kind is CharacteristicKind.ROUGHNESS:
+        return "profilometer", shop.default("inspect_minutes_profilometer")
+    if ch.kind is CharacteristicKind.THREAD:
+        return "thread gauge", shop.default("inspect_minutes_micrometer")
+    if ch.kind.is_geometric or (
+        width is not None and width < shop.default("micrometer_min_width_mm")
+    ):
+        return "CMM", shop.default("inspect_minutes_cmm")
+    if width is not None and width < shop.default("caliper_min_width_mm"):
+        return "micrometer", shop.default("inspect_minutes_micrometer")
+    return "caliper", shop.default("inspect_minutes_caliper")
+
+
+def inspection_minutes(characteristics: Sequence[Characteristic], shop: ShopConfig) -> float:
+    """Minutes to inspect one part fully: a base check plus each characteristic's gauge [min]."""
+    return shop.default("inspect_minutes_base") + sum(
+        gauge_for(ch, shop)[1] for ch in characteristics
+    )
+
+
+def material_cost(
+    stock: Stock, density_g_cm3: float, price_usd_per_kg: float, shop: ShopConfig
+) -> float:
+    """Stock cost of one part: piece plus saw kerf × density × price, plus the saw cut [USD].
+
+    Parameters
+    ----------
+    stock
+        The stock piece (cross-section [mm²], length [mm]).
+    density_g_cm3
+        Density [g/cm³].
+    price_usd_per_kg
+        Stock price [USD/kg].
+    shop
+        Saw kerf [mm], saw minutes per cut [min], operator rate [USD/h].
+    """
+    consumed_mm3 = stock.cross_section_mm2 * (stock.length_mm + shop.default("saw_kerf_mm"))
+    mass_kg = consumed_mm3 / MM3_PER_CM3 * density_g_cm3 / G_PER_KG
+    saw = shop.default("saw_cut_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
+    return mass_kg * price_usd_per_kg + saw
+
+
+# --------------------------------------------------------------------------------------
+# The cost basis of one strategy and its price at a quantity
+# --------------------------------------------------------------------------------------
+
+
+class CostBasis(_Result):
+    """Everything needed to price any quantity with one strategy (quantity-independent).
+
+    One-time amounts [USD]: ``programming_usd``, ``setup_usd``, ``fixture_usd``,
+    ``fai_usd``. Per part: ``material_usd`` [USD], ``cycle_min`` first-unit machine time
+    [min] at ``machine_rate_usd_per_h`` [USD/h], ``deburr_usd`` [USD], finish price and lot
+    minimum [USD], ``inspection_usd_per_part`` for one fully inspected part [USD]. Rates:
+    ``scrap_rate``, ``learning_rate``, ``learning_floor``, ``overhead_rate``,
+    ``margin_rate`` [unitless]. For the lead time: ``programming_hours``, ``setup_hours``,
+    ``fixture_machine_hours``, ``print_hours_per_part`` [h].
+    """
+
+    spec: StrategySpec
+    stage: Stage
+    programming_usd: float
+    setup_usd: float
+    fixture_usd: float
+    fai_usd: float
+    material_usd: float
+    cycle_min: float
+    machine_rate_usd_per_h: float
+    deburr_usd: float
+    finish_price_usd: float
+    finish_lot_minimum_usd: float
+    inspection_usd_per_part: float
+    scrap_rate: float
+    learning_rate: float
+    learning_floor: float
+    overhead_rate: float
+    margin_rate: float
+    programming_hours: float
+    setup_hours: float
+    fixture_machine_hours: float
+    print_hours_per_part: float
+
+    @property
+    def uplift(self) -> float:
+        """Price per unit of cost: (1 + overhead)(1 + margin) [unitless]."""
+        return (1 + self.overhead_rate) * (1 + self.margin_rate)
+
+    @property
+    def one_time_usd(self) -> float:
+        """Programming, setup, fixture and first article, before uplift [USD]."""
+        return self.programming_usd + self.setup_usd + self.fixture_usd + self.fai_usd
+
+
+def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
+    """The nine buckets per unit at a quantity [currency/piece].
+
+    Parameters
+    ----------
+    basis
+        The strategy's cost basis.
+    quantity
+        Pieces ordered, ≥ 1.
+
+    Returns
+    -------
+    Drivers
+        Buckets whose sum is the unit price.
+
+    References
+    ----------
+    .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
+    """
+    q = quantity
+    learning = wright_mean_factor(q, basis.learning_rate, basis.learning_floor)
+    machining = basis.cycle_min * learning / MINUTES_PER_HOUR * basis.machine_rate_usd_per_h
+    machining += basis.deburr_usd
+    scrap = (basis.material_usd + machining) * basis.scrap_rate / (1 - basis.scrap_rate)
+    costs = {
+        "programming": basis.programming_usd / q,
+        "setup": basis.setup_usd / q,
+        "fixture": basis.fixture_usd / q,
+        "material": basis.material_usd,
+        "machining": machining,
+        "finishing": max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
+        "inspection": basis.inspection_usd_per_part * inspected_parts(basis.stage, q) / q
+        + basis.fai_usd / q,
+        "scrap": scrap,
+    }
+    return Drivers(**costs, overhead_margin=math.fsum(costs.values()) * (basis.uplift - 1))
+
+
+def driver_shares(drivers: Drivers) -> tuple[tuple[str, float], ...]:
+    """Buckets with their share of the price, largest first [unitless].
+
+    A bucket's share is taken of the cost before overhead and margin, which the uplift
+    spreads in proportion; the overhead-and-margin bucket itself is not ranked.
+    """
+    costs = {k: v for k, v in drivers.model_dump().items() if k != "overhead_margin"}
+    total = math.fsum(costs.values())
+    if total <= 0:
+        return ()
+    ranked = sorted(costs.items(), key=lambda kv: kv[1], reverse=True)
+    return tuple((name, value / total) for name, value in ranked if value > 0)
+
+
+def top_drivers(drivers: Drivers, quantity: int, count: int = 3) -> tuple[str, ...]:
+    """The largest buckets in plain words: ``"setup is 62% of the price at 5 pcs"``."""
+    return tuple(
+        f"{DRIVER_WORDS[name]} is {share:.0%} of the price at {quantity} pcs"
+        for name, share in driver_shares(drivers)[:count]
+    )
+
+
+def check_quantities(quantities: Sequence[int]) -> tuple[int, ...]:
+    """Whole quantities ≥ 1 (and ≤ 10,000,000), sorted and without repeats.
+
+    Raises
+    ------
+    InputError
+        If the list is empty or a quantity is 0, negative, fractional, not a number, or
+        too large.
+    """
+    if not quantities:
+        raise InputError("quantities", "must list at least one quantity")
+    checked = {require_whole("quantities", q) for q in quantities}
+    if max(checked) > MAX_QUANTITY:
+        raise InputError("quantities", f"must be ≤ {MAX_QUANTITY:,}; got {max(checked)}")
+    return tuple(sorted(checked))
+
+
+# --------------------------------------------------------------------------------------
+# Assembling the quote
+# --------------------------------------------------------------------------------------
+
+DEFAULT_MILL = "mill_3axis"
+DEFAULT_LATHE = "lathe"
+
+
+class QuotePlan(_Result):
+    """The quantity-independent part of a quote: process, stock, times and cost bases.
+
+    Attributes
+    ----------
+    machine, stock, operations, finish
+        The process chosen, the stock piece, the added operations and the finish.
+    tight_tolerance
+        A characteristic is finer than the machine's natural IT grade.
+    thin_wall
+        ``features.thin_wall_mm`` is under seed 003's 1.5 mm.
+    inspection_minutes
+        Minutes to inspect one part fully [min].
+    inspection_from_plan
+        Whether those minutes and the FAI cost came from the inspection plan.
+    fai_usd
+        First-article inspection cost [USD].
+    cycle_times, bases
+        Per strategy.
+    """
+
+    machine: MachineClass
+    stock: Stock
+    operations: tuple[OperationAdder, ...]
+    finish: Finish | None
+    tight_tolerance: bool
+    thin_wall: bool
+    inspection_minutes: float
+    inspection_from_plan: bool
+    fai_usd: float
+    cycle_times: dict[StrategyName, CycleTime]
+    bases: dict[StrategyName, CostBasis]
+
+
+def _optional_non_negative(name: str, value: float | None) -> float | None:
+    return None if value is None else require_positive(name, value, allow_zero=True)
+
+
+def plan_quote(
+    project: Project,
+    *,
+    stage: Stage,
+    shop: ShopConfig,
+    geometry: GeometryFacts | None = None,
+    extra_operations: Sequence[OperationAdder] | None = None,
+    inspection_minutes_per_part: float | None = None,
+    fai_cost: float | None = None,
+    machine: str | None = None,
+) -> QuotePlan:
+    """Everything about the order that does not depend on quantity, per strategy.
+
+    Parameters
+    ----------
+    project
+        The order: part (envelope [mm], material, characteristics, features, finish),
+        ``repeat_order``.
+    stage
+        The order's stage (inspection schedule, first article, validation run).
+    shop
+        Rates and defaults.
+    geometry
+        CAD facts replacing the envelope estimates.
+    extra_operations
+        The route's added operations; ``None`` derives them from the characteristics.
+    inspection_minutes_per_part
+        Minutes to inspect one part fully, from the inspection plan [min]; ``None``
+        estimates them by gauge.
+    fai_cost
+        First-article inspection cost from the inspection plan [USD]; ``None`` uses the
+        FAI cost model (low volume and mass production only).
+    machine
+        Machine class to use; ``None`` picks the lathe for a turned part, else the 3-axis
+        mill.
+
+    Raises
+    ------
+    InputError
+        Unknown machine class or finish, no envelope, negative inspection time or cost.
+    """
+    part = project.part
+    envelope = require_envelope(part)
+    inspection_given = _optional_non_negative(
+        "inspection_minutes_per_part", inspection_minutes_per_part
+    )
+    fai_given = _optional_non_negative("fai_cost", fai_cost)
+    if machine is None:
+        turned = is_turned(part, shop, geometry)
+        machine_class = shop.machine(DEFAULT_LATHE if turned else DEFAULT_MILL)
+    else:
+        machine_class = shop.machine(machine)
+        turned = machine_class.turning
+    stock = select_stock(
+        envelope, allowance_mm=shop.default("stock_allowance_mm"), round_bar=turned
+    )
+    operations = (
+        tuple(extra_operations)
+        if extra_operations is not None
+        else finishing_operations(part, machine_class, shop)
+    )
+    finish = shop.finish(part.finish) if part.finish else None
+    tight = bool(beyond_natural_grade(part, machine_class))
+    thin = (
+        part.features is not None
+        and part.features.thin_wall_mm is not None
+        and part.features.thin_wall_mm < shop.default("thin_wall_threshold_mm")
+    )
+
+    def cycle(load_minutes: float) -> CycleTime:
+        return estimate_cycle_time(
+            part,
+            shop=shop,
+            stock=stock,
+            operations=operations,
+            load_minutes_per_setup=load_minutes,
+            turned=turned,
+            geometry=geometry,
+        )
+
+    bare = cycle(0.0)
+    specs = strategy_specs(
+        part.material,
+        shop=shop,
+        repeat_order=project.repeat_order,
+        part_volume_mm3=bare.part_volume_mm3,
+        machined_area_mm2=bare.machined_area_mm2,
+    )
+    inspect_min = (
+        inspection_given
+        if inspection_given is not None
+        else inspection_minutes(part.characteristics, shop)
+    )
+    cycles = {spec.name: cycle(spec.load_minutes_per_setup) for spec in specs}
+    fai_usd = fai_given if fai_given is not None else _fai_model_usd(stage, shop)
+    context = _Context(
+        project=project,
+        stage=stage,
+        shop=shop,
+        machine=machine_class,
+        stock_usd=material_cost(
+            stock, part.material.density_g_cm3, shop.material_price(part.material), shop
+        ),
+        finish=finish,
+        tight=tight,
+        thin=thin,
+        inspection_minutes=inspect_min,
+        fai_usd=fai_usd,
+    )
+    return QuotePlan(
+        machine=machine_class,
+        stock=stock,
+        operations=operations,
+        finish=finish,
+        tight_tolerance=tight,
+        thin_wall=thin,
+        inspection_minutes=inspect_min,
+        inspection_from_plan=inspection_given is not None,
+        fai_usd=fai_usd,
+        cycle_times=cycles,
+        bases={spec.name: _basis(spec, cycles[spec.name], context) for spec in specs},
+    )
+
+
+def _fai_model_usd(stage: Stage, shop: ShopConfig) -> float:
+    """FAI = n × per part + program + overhead (mfgcalcs.com), none for prototypes [USD]."""
+    if stage is Stage.PROTOTYPE:
+        return 0.0
+    return (
+        shop.default("fai_parts") * shop.default("fai_usd_per_part")
+        + shop.default("fai_program_usd")
+        + shop.default("fai_overhead_usd")
+    )
+
+
+class _Context(_Result):
+    project: Project
+    stage: Stage
+    shop: ShopConfig
+    machine: MachineClass
+    stock_usd: float
+    finish: Finish | None
+    tight: bool
+    thin: bool
+    inspection_minutes: float
+    fai_usd: float
+
+
+def _basis(spec: StrategySpec, cycle: CycleTime, ctx: _Context) -> CostBasis:
+    shop, rate = ctx.shop, ctx.machine.rate_usd_per_h
+    repeat = ctx.project.repeat_order
+    programming_min = (
+        0.0
+        if repeat
+        else (
+            shop.default("programming_base_minutes")
+            + shop.default("programming_minutes_per_feature") * cycle.feature_count
+            + shop.default("programming_minutes_per_setup") * cycle.setups
+            + shop.default("programming_minutes_per_operation") * len(cycle.operations)
+        )
+    )
+    setup_min = (
+        cycle.setups * shop.default("setup_minutes_per_setup")
+        + cycle.operations_setup_min
+        + (shop.default("thin_wall_setup_minutes") if ctx.thin else 0.0)
+    ) * spec.setup_time_factor
+    cycle_min = cycle.total_min * spec.cycle_time_factor
+    material = spec.blank.cost_usd if spec.blank is not None else ctx.stock_usd
+    deburr = shop.default("deburr_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
+    inspection_per_part = ctx.inspection_minutes / MINUTES_PER_HOUR * shop.labour("inspection")
+    validation_parts = 0.0 if ctx.stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
+    validation_usd = validation_parts * (
+        material + cycle_min / MINUTES_PER_HOUR * rate + deburr + inspection_per_part
+    )
+    if spec.scrap_rate is not None:
+        scrap_rate = spec.scrap_rate
+    else:
+        scrap_rate = shop.default("scrap_rate_tight" if ctx.tight else "scrap_rate")
+    return CostBasis(
+        spec=spec,
+        stage=ctx.stage,
+        programming_usd=programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
+        setup_usd=setup_min / MINUTES_PER_HOUR * (shop.labour("setup") + rate)
+        + validation_usd
+        + spec.build_setup_usd,
+        fixture_usd=spec.fixture_usd,
+        fai_usd=ctx.fai_usd,
+        material_usd=material,
+        cycle_min=cycle_min,
+        machine_rate_usd_per_h=rate,
+        deburr_usd=deburr,
+        finish_price_usd=ctx.finish.price_usd_per_part if ctx.finish else 0.0,
+        finish_lot_minimum_usd=ctx.finish.lot_minimum_usd if ctx.finish else 0.0,
+        inspection_usd_per_part=inspection_per_part,
+        scrap_rate=scrap_rate,
+        learning_rate=shop.default("learning_rate"),
+        learning_floor=shop.default("learning_floor"),
+        overhead_rate=shop.default("overhead_rate"),
+        margin_rate=shop.default("margin_rate"),
+        programming_hours=programming_min / MINUTES_PER_HOUR,
+        setup_hours=setup_min / MINUTES_PER_HOUR,
+        fixture_machine_hours=spec.fixture_machine_hours,
+        print_hours_per_part=spec.blank.print_hours if spec.blank is not None else 0.0,
+    )
+
+
+def break_lead_time(
+    basis: CostBasis,
+    quantity: int,
+    tier: LeadTimeTier,
+    *,
+    shop: ShopConfig,
+    material_category: str,
+    finish: Finish | None,
+) -> LeadTime:
+    """Lead time of a batch priced with ``basis`` [working days].
+
+    Machine hours are setup, fixture making, the validation part and the batch-average
+    cycle time of every part made (good parts / (1 − scrap)); a printed blank adds its
+    printing hours for every part made.
+    """
+    made = quantity / (1 - basis.scrap_rate)
+    validation = 0.0 if basis.stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
+    learning = wright_mean_factor(quantity, basis.learning_rate, basis.learning_floor)
+    machine_hours = (
+        basis.setup_hours
+        + basis.fixture_machine_hours
+        + (made * learning + validation) * basis.cycle_min / MINUTES_PER_HOUR
+    )
+    inputs = LeadTimeInputs(
+        material_category=material_category,
+        programming_hours=basis.programming_hours,
+        machine_hours=machine_hours,
+        finish_name=finish.name if finish else None,
+        finish_days=finish.days if finish else 0.0,
+        stage=basis.stage,
+        additive_hours=(made + validation) * basis.print_hours_per_part,
+    )
+    return lead_time(inputs, tier, shop)

@@ -1,0 +1,451 @@
+"""Cycle time of one part without CAD, refined by geometry facts when a model exists.
+
+The estimate adds up, per part [min]:
+
+- roughing: removed volume (stock − part) over the material class's roughing rate;
+- finishing: machined area over the class's finishing area rate;
+- features: holes, tapped holes, pockets, slots and bores from the project's
+  ``features:`` (or the CAD model) × minutes per feature × the class's time factor;
+- tool changes: roughing and finishing tools per setup, one tool per feature kind and
+  per added operation, each ``tool_change_seconds``;
+- added operations: each characteristic toleranced tighter than the machine's natural
+  ISO IT grade adds a finishing operation (ream, fine bore, grind…), and each roughness
+  of Ra ≤ 0.8 µm adds a finishing pass over the largest face; the route may hand its own
+  list instead (:class:`OperationAdder`);
+- handling: loading and unloading in every setup (set by the workholding strategy).
+
+Removed volume, machined area, feature count and setups from a CAD model
+(:class:`GeometryFacts`) replace the envelope estimates. Parametric estimates like this
+one run at about ±25 % (J. Intell. Manuf. 2021); the quote states that band.
+
+References
+----------
+.. [1] research/quoting.md §6 item 7 (physics-bounded time model: stock = box + allowance,
+   roughing = removed volume / MRR, finishing by area, setups by directions, tool changes
+   3–30 s), §2.4 (removal rates), §2.8 (natural IT grade by process).
+.. [2] J. Intell. Manuf. (2021), doi 10.1007/s10845-021-01741-y (≈25 % mean error of
+   parametric estimators), via research/quoting.md §1.3.
+.. [3] ISO 286-1:2010 Table 1 (IT grade of a tolerance width at a size).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rampwise.errors import InputError
+from rampwise.model import Characteristic, CharacteristicKind, FeatureCounts, Part
+from rampwise.shop import MachineClass, ShopConfig
+from rampwise.stock import Stock, round_axis
+from rampwise.tolerance.iso286 import MAX_SIZE_MM, grade_for_tolerance
+
+MM3_PER_CM3 = 1000.0
+"""Volume conversion [mm³/cm³]."""
+
+MM2_PER_CM2 = 100.0
+"""Area conversion [mm²/cm²]."""
+
+SECONDS_PER_MINUTE = 60.0
+
+
+class OperationAdder(BaseModel):
+    """An operation added to the part's route: time per part and one-time setup time.
+
+    Attributes
+    ----------
+    name
+        What it is, in plain words ("ream Ø6 H7 mounting hole").
+    minutes_per_part
+        Machine time added to every part [min].
+    setup_minutes
+        Setup time added once per batch [min].
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    minutes_per_part: float = Field(ge=0, allow_inf_nan=False)
+    setup_minutes: float = Field(0.0, ge=0, allow_inf_nan=False)
+
+
+class GeometryFacts(BaseModel):
+    """Facts a CAD model gives; each replaces the matching envelope estimate when set.
+
+    Attributes
+    ----------
+    removed_volume_mm3
+        Stock volume minus part volume [mm³].
+    machined_area_mm2
+        Area of machined faces [mm²].
+    volume_mm3
+        Part volume [mm³].
+    feature_count
+        Number of machining features (holes, pockets, slots, bosses…) [unitless].
+    features
+        Features by kind, when the model recognised them.
+    setups
+        Setup directions needed [unitless].
+    turnable
+        Whether the part is a lathe part.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    removed_volume_mm3: float | None = Field(None, ge=0, allow_inf_nan=False)
+    machined_area_mm2: float | None = Field(None, ge=0, allow_inf_nan=False)
+    volume_mm3: float | None = Field(None, gt=0, allow_inf_nan=False)
+    feature_count: int | None = Field(None, ge=0)
+    features: FeatureCounts | None = None
+    setups: int | None = Field(None, ge=1)
+    turnable: bool | None = None
+
+
+class CycleTime(BaseModel):
+    """First-unit cycle time of one part and what it is made of.
+
+    Attributes
+    ----------
+    roughing_min, finishing_min, features_min, tool_changes_min, operations_min, handling_min
+        The terms [min].
+    total_min
+        Their sum: machine time per part before learning [min].
+    removed_volume_mm3
+        Volume removed [mm³].
+    machined_area_mm2
+        Area finished [mm²].
+    part_volume_mm3
+        Volume of the part [mm³].
+    feature_count
+        Features counted [unitless].
+    setups
+        Setups per part [unitless].
+    operations
+        Operations added for tolerance and finish.
+    from_geometry
+        Names of the facts that came from a CAD model rather than estimates.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    roughing_min: float
+    finishing_min: float
+    features_min: float
+    tool_changes_min: float
+    operations_min: float
+    handling_min: float
+    total_min: float
+    removed_volume_mm3: float
+    machined_area_mm2: float
+    part_volume_mm3: float
+    feature_count: int
+    setups: int
+    operations: tuple[OperationAdder, ...]
+    from_geometry: tuple[str, ...]
+
+    @property
+    def operations_setup_min(self) -> float:
+        """Setup time the added operations need once per batch [min]."""
+        return sum(op.setup_minutes for op in self.operations)
+
+
+def require_envelope(part: Part) -> tuple[float, float, float]:
+    """The part's envelope [mm].
+
+    Raises
+    ------
+    InputError
+        If the project gives no ``part.envelope_mm``.
+    """
+    if part.envelope_mm is None:
+        raise InputError("part.envelope_mm", "is needed to quote (three lengths [mm])")
+    return part.envelope_mm
+
+
+def is_turned(part: Part, shop: ShopConfig, geometry: GeometryFacts | None = None) -> bool:
+    """Whether the part is turned: the CAD model says so, else the envelope suggests it.
+
+    Without CAD, an envelope with two sides equal within ``equal_sides_tolerance`` and
+    a third at least ``turned_length_ratio_min`` times longer is a shaft-like lathe part.
+
+    Parameters
+    ----------
+    part
+        The part (its envelope [mm]).
+    shop
+        Source of the two heuristic thresholds [unitless].
+    geometry
+        CAD facts; ``turnable`` decides when set.
+    """
+    if geometry is not None and geometry.turnable is not None:
+        return geometry.turnable
+    envelope = require_envelope(part)
+    axis = round_axis(envelope)
+    a, b = (v for i, v in enumerate(envelope) if i != axis)
+    equal = abs(a - b) <= shop.default("equal_sides_tolerance") * max(a, b)
+    return equal and envelope[axis] >= shop.default("turned_length_ratio_min") * max(a, b)
+
+
+def _size_for_grade(ch: Characteristic, envelope: Sequence[float]) -> float:
+    size = ch.nominal if ch.kind.is_size and ch.nominal else max(envelope)
+    return min(abs(size), MAX_SIZE_MM)
+
+
+def beyond_natural_grade(
+    part: Part, machine: MachineClass
+) -> tuple[tuple[Characteristic, int | None], ...]:
+    """Characteristics toleranced finer than the machine's natural ISO IT grade.
+
+    The grade of a size is that of its tolerance width at its nominal; a geometric zone
+    is graded at the envelope's largest side. Angles and threads are not graded.
+
+    Parameters
+    ----------
+    part
+        The part: envelope [mm] and characteristics.
+    machine
+        The machine class doing the work (``natural_it_grade`` [unitless]).
+
+    Returns
+    -------
+    tuple of (Characteristic, grade)
+        Each such characteristic with its grade (``None`` when finer than IT1).
+
+    References
+    ----------
+    .. [1] ISO 286-1:2010 Table 1; research/quoting.md §2.8 (mill ≈IT10, turn ≈IT9,
+       ream ≈IT7, grind ≈IT6).
+    """
+    envelope = require_envelope(part)
+    out: list[tuple[Characteristic, int | None]] = []
+    for ch in part.characteristics:
+        width = ch.tolerance_width
+        skipped = (
+            CharacteristicKind.ANGLE,
+            CharacteristicKind.THREAD,
+            CharacteristicKind.ROUGHNESS,
+        )
+        if ch.kind in skipped or not width:
+            continue
+        grade = grade_for_tolerance(_size_for_grade(ch, envelope), width)
+        if grade is None or grade < machine.natural_it_grade:
+            out.append((ch, grade))
+    return tuple(out)
+
+
+def finishing_operations(
+    part: Part, machine: MachineClass, shop: ShopConfig
+) -> tuple[OperationAdder, ...]:
+    """Operations the drawing adds beyond the machine's natural capability.
+
+    Each characteristic of :func:`beyond_natural_grade` adds one finishing operation
+    (ream, fine bore, grind…) of ``finishing_op_minutes`` × the material's feature time
+    factor; each roughness of Ra ≤ ``ra_pass_threshold_um`` adds a finishing pass over
+    the envelope's largest face at the material's finishing area rate. Each operation
+    needs ``finishing_op_setup_minutes`` of setup.
+
+    Parameters
+    ----------
+    part
+        The part: envelope [mm], characteristics, material.
+    machine
+        The machine class doing the work.
+    shop
+        Minutes per operation [min], setup per operation [min], Ra threshold [µm],
+        finishing rates [cm²/min].
+
+    Returns
+    -------
+    tuple of OperationAdder
+        Tolerance operations in drawing order, then roughness passes.
+
+    References
+    ----------
+    .. [1] research/quoting.md §2.8 (natural IT grade by process), §2.5 (as-milled Ra
+       3.2 µm; finer needs extra work), §2.2 (tool setup 5–15 min per tool).
+    """
+    envelope = require_envelope(part)
+    rates = shop.removal_rates[part.material.removal_rate_class]
+    op_setup = shop.default("finishing_op_setup_minutes")
+    operations = [
+        OperationAdder(
+            name=(
+                f"finishing operation for {ch.name} "
+                f"({'finer than IT1' if grade is None else f'IT{grade}'}, tighter than "
+                f"IT{machine.natural_it_grade} of {machine.name})"
+            ),
+            minutes_per_part=shop.default("finishing_op_minutes") * rates.feature_time_factor,
+            setup_minutes=op_setup,
+        )
+        for ch, grade in beyond_natural_grade(part, machine)
+    ]
+    a, b, c = envelope
+    largest_face_cm2 = max(a * b, b * c, a * c) / MM2_PER_CM2
+    operations.extend(
+        OperationAdder(
+            name=f"finishing pass for {ch.name} (Ra {ch.max:g} µm)",
+            minutes_per_part=largest_face_cm2 / rates.finishing_cm2_per_min,
+            setup_minutes=op_setup,
+        )
+        for ch in part.characteristics
+        if ch.kind is CharacteristicKind.ROUGHNESS
+        and ch.max is not None
+        and ch.max <= shop.default("ra_pass_threshold_um")
+    )
+    return tuple(operations)
+
+
+def operation_adders(
+    names: Sequence[str], part: Part, shop: ShopConfig
+) -> tuple[OperationAdder, ...]:
+    """Operations named by the route, each timed like a tolerance finishing operation.
+
+    Parameters
+    ----------
+    names
+        The route's extra processes in order ("reaming", "grinding_cylindrical"…).
+    part
+        The part (its material's feature time factor).
+    shop
+        ``finishing_op_minutes`` [min] and ``finishing_op_setup_minutes`` [min].
+
+    Returns
+    -------
+    tuple of OperationAdder
+        One per name, ``finishing_op_minutes`` × factor per part, one tool setup each.
+    """
+    factor = shop.removal_rates[part.material.removal_rate_class].feature_time_factor
+    return tuple(
+        OperationAdder(
+            name=name,
+            minutes_per_part=shop.default("finishing_op_minutes") * factor,
+            setup_minutes=shop.default("finishing_op_setup_minutes"),
+        )
+        for name in names
+    )
+
+
+def _feature_minutes(features: FeatureCounts, shop: ShopConfig) -> float:
+    return (
+        features.holes * shop.default("minutes_per_hole")
+        + features.tapped_holes * shop.default("minutes_per_tapped_hole")
+        + features.pockets * shop.default("minutes_per_pocket")
+        + features.slots * shop.default("minutes_per_slot")
+        + features.bores * shop.default("minutes_per_bore")
+    )
+
+
+def _kinds(features: FeatureCounts) -> int:
+    counts = (features.holes, features.tapped_holes, features.pockets, features.slots)
+    return sum(1 for n in (*counts, features.bores) if n > 0)
+
+
+def _envelope_shape(envelope: tuple[float, float, float], turned: bool) -> tuple[float, float]:
+    """Envelope volume [mm³] and surface area [mm²]: a cylinder when turned, else a box."""
+    if turned:
+        axis = round_axis(envelope)
+        diameter = max(v for i, v in enumerate(envelope) if i != axis)
+        length = envelope[axis]
+        return math.pi / 4 * diameter**2 * length, math.pi * diameter * (length + diameter / 2)
+    a, b, c = envelope
+    return a * b * c, 2 * (a * b + b * c + a * c)
+
+
+def estimate_cycle_time(
+    part: Part,
+    *,
+    shop: ShopConfig,
+    stock: Stock,
+    operations: Sequence[OperationAdder],
+    load_minutes_per_setup: float,
+    turned: bool,
+    geometry: GeometryFacts | None = None,
+) -> CycleTime:
+    """First-unit cycle time of one part [min], with its terms.
+
+    Parameters
+    ----------
+    part
+        Envelope [mm], material (removal-rate class) and ``features``.
+    shop
+        Removal rates [cm³/min, cm²/min], feature minutes [min], tool-change time [s],
+        fill fraction [unitless], default setups.
+    stock
+        The stock the part is cut from (its volume [mm³]).
+    operations
+        Finishing operations added for tolerance and roughness (or the route's).
+    load_minutes_per_setup
+        Load and unload time per setup, from the workholding strategy [min].
+    turned
+        Whether the envelope is a turned cylinder (for area and volume estimates).
+    geometry
+        CAD facts replacing the estimates when given.
+
+    Returns
+    -------
+    CycleTime
+        The terms and their sum.
+
+    References
+    ----------
+    .. [1] research/quoting.md §6 item 7 and §2.2 (tool change 3–8 s), §2.4 (roughing
+       rates by material class).
+    """
+    envelope = require_envelope(part)
+    facts = geometry or GeometryFacts()
+    rates = shop.removal_rates[part.material.removal_rate_class]
+    envelope_volume, envelope_area = _envelope_shape(envelope, turned)
+    from_geometry = tuple(
+        name
+        for name in (
+            "removed_volume_mm3",
+            "machined_area_mm2",
+            "volume_mm3",
+            "feature_count",
+            "features",
+            "setups",
+        )
+        if getattr(facts, name) is not None
+    )
+    if facts.volume_mm3 is not None:
+        part_volume = facts.volume_mm3
+    elif facts.removed_volume_mm3 is not None:
+        part_volume = max(stock.volume_mm3 - facts.removed_volume_mm3, 0.0)
+    else:
+        part_volume = envelope_volume * shop.default("part_fill_fraction")
+    removed = (
+        facts.removed_volume_mm3
+        if facts.removed_volume_mm3 is not None
+        else max(stock.volume_mm3 - part_volume, 0.0)
+    )
+    area = facts.machined_area_mm2 if facts.machined_area_mm2 is not None else envelope_area
+    features = facts.features or part.features or FeatureCounts()
+    hand_count = (
+        features.holes + features.tapped_holes + features.pockets + features.slots + features.bores
+    )
+    feature_count = facts.feature_count if facts.feature_count is not None else hand_count
+    feature_min = _feature_minutes(features, shop)
+    if facts.features is None and part.features is None and feature_count:
+        feature_min = feature_count * shop.default("minutes_per_hole")
+    setups = facts.setups or features.setups or int(shop.default("default_setups"))
+    tool_changes = 2 * setups + max(_kinds(features), 1 if feature_count else 0) + len(operations)
+    terms = {
+        "roughing_min": removed / MM3_PER_CM3 / rates.roughing_cm3_per_min,
+        "finishing_min": area / MM2_PER_CM2 / rates.finishing_cm2_per_min,
+        "features_min": feature_min * rates.feature_time_factor,
+        "tool_changes_min": tool_changes * shop.default("tool_change_seconds") / SECONDS_PER_MINUTE,
+        "operations_min": sum(op.minutes_per_part for op in operations),
+        "handling_min": setups * load_minutes_per_setup,
+    }
+    return CycleTime(
+        **terms,
+        total_min=sum(terms.values()),
+        removed_volume_mm3=removed,
+        machined_area_mm2=area,
+        part_volume_mm3=part_volume,
+        feature_count=feature_count,
+        setups=setups,
+        operations=tuple(operations),
+        from_geometry=from_geometry,
+    )

@@ -1,0 +1,318 @@
+"""Set-up strategies compared at every quantity break, with their break-even quantity.
+
+Four ways to hold and make the part, each a trade of one-time cost against per-part cost:
+
+- ``soft_jaws`` — vise with soft jaws cut to the part: the default, cheapest to start
+  (the stage profile of prototypes: "may use soft tooling or temporary fixturing");
+- ``dedicated_fixture`` — seed 003's aluminium fixture plate: about $250 of material and
+  4 h of machine time, with a shorter load time per part;
+- ``tooling_library`` — seed 003's standard fixture plates with a simple adapter for
+  repeat orders: setup 2 h → 15 min (offered only when the project is a repeat order);
+- ``hybrid_am`` — seed 003's additive near-net blank with 0.5–0.8 mm stock, finished by
+  CNC in a dedicated fixture: cycle 18 → 11 min and scrap 12 % → 2 % in the seed's
+  example, used here as the strategy's documented defaults; the blank is priced from an
+  LPBF cost model (build rate, machine rate, powder price). Only for metals that have a
+  printable alloy in ``catalog/am_materials.csv``.
+
+Every number is in ``catalog/strategies.csv`` with its source; ratios (15/120, 11/18) are
+computed from the seed's before/after pairs.
+
+References
+----------
+.. [1] Seed 003 (fixture plate, tooling library, hybrid approach and its comparison table).
+.. [2] docs.phas.io, "Metal – LPBF (SLM/DMLS)" pricing guide (build rate, machine rate,
+   set-up, supports, powder prices).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.model import Material
+from rampwise.shop import ShopConfig
+
+MM3_PER_CM3 = 1000.0
+G_PER_KG = 1000.0
+BREAK_EVEN_LIMIT = 1_000_000
+"""Largest quantity searched for a break-even [pieces]."""
+
+
+class StrategyName(enum.StrEnum):
+    """Workholding / blank strategy of a quote."""
+
+    SOFT_JAWS = "soft_jaws"
+    DEDICATED_FIXTURE = "dedicated_fixture"
+    TOOLING_LIBRARY = "tooling_library"
+    HYBRID_AM = "hybrid_am"
+
+
+DEFAULT_STRATEGY = StrategyName.SOFT_JAWS
+"""The strategy every other is compared with."""
+
+
+class AdditiveBlank(BaseModel):
+    """A printed near-net blank for one part.
+
+    Attributes
+    ----------
+    alloy
+        Printable alloy used.
+    blank_volume_mm3
+        Part volume plus finishing stock on the machined area [mm³].
+    print_hours
+        Printing time of the blank and its supports [h].
+    cost_usd
+        Machine time plus powder of one blank [USD].
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    alloy: str
+    blank_volume_mm3: float
+    print_hours: float
+    cost_usd: float
+
+
+class StrategySpec(BaseModel):
+    """What a strategy changes in the cost model (independent of quantity).
+
+    Attributes
+    ----------
+    name
+        The strategy.
+    fixture_usd
+        One-time workholding cost: jaws, fixture plate or adapter [USD].
+    fixture_machine_hours
+        Machine time to make that workholding [h] (also on the lead time).
+    build_setup_usd
+        One-time additive build preparation [USD]; 0 without a printed blank.
+    load_minutes_per_setup
+        Load and unload time per setup [min].
+    setup_time_factor
+        Multiplier of the batch setup time [unitless].
+    cycle_time_factor
+        Multiplier of the cycle time [unitless].
+    scrap_rate
+        Scrap rate of the strategy, or ``None`` to keep the part's own [unitless].
+    blank
+        The printed blank replacing bar stock, or ``None``.
+    applies
+        Whether the strategy can be used for this order.
+    note
+        Plain words: what it is and why it does or does not apply.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: StrategyName
+    fixture_usd: float
+    fixture_machine_hours: float
+    build_setup_usd: float = 0.0
+    load_minutes_per_setup: float
+    setup_time_factor: float = 1.0
+    cycle_time_factor: float = 1.0
+    scrap_rate: float | None = None
+    blank: AdditiveBlank | None = None
+    applies: bool = True
+    note: str
+
+
+def additive_blank(
+    material: Material,
+    *,
+    part_volume_mm3: float,
+    machined_area_mm2: float,
+    shop: ShopConfig,
+) -> AdditiveBlank | None:
+    """Price one printed blank: the part plus finishing stock, with its supports.
+
+    blank = part volume + machined area × stock; printed volume = blank × (1 + support
+    fraction); hours = printed volume / build rate; cost = hours × machine rate + printed
+    mass × powder price.
+
+    Parameters
+    ----------
+    material
+        The part's material; its ``category`` picks the printable alloy.
+    part_volume_mm3
+        Part volume [mm³].
+    machined_area_mm2
+        Area finished by CNC, which carries the stock [mm²].
+    shop
+        ``strategies.hybrid_am`` parameters [mm, mm³/h, USD/h, fraction] and powder
+        prices [USD/kg].
+
+    Returns
+    -------
+    AdditiveBlank or None
+        ``None`` when the material has no printable alloy (plastics, brass, carbon steel).
+
+    References
+    ----------
+    .. [1] Seed 003 (0.5–0.8 mm stock on the machined surfaces).
+    .. [2] docs.phas.io metal-LPBF pricing guide (print time ≈ (volume + supports) / build
+       rate; 5,000 mm³/h, 130 per hour, supports 12 % in its worked example).
+    """
+    if not material.metal or material.category not in shop.am_powders:
+        return None
+    am = shop.strategies[StrategyName.HYBRID_AM]
+    blank_volume = part_volume_mm3 + machined_area_mm2 * am["stock_mm"]
+    printed_volume = blank_volume * (1 + am["support_fraction"])
+    hours = printed_volume / am["build_rate_mm3_per_h"]
+    mass_kg = printed_volume / MM3_PER_CM3 * material.density_g_cm3 / G_PER_KG
+    return AdditiveBlank(
+        alloy=_am_alloys()[material.category],
+        blank_volume_mm3=blank_volume,
+        print_hours=hours,
+        cost_usd=hours * am["machine_rate_usd_per_h"]
+        + mass_kg * shop.am_powders[material.category],
+    )
+
+
+@cache
+def _am_alloys() -> dict[str, str]:
+    """Material category → printable alloy name (``catalog/am_materials.csv``)."""
+    return {row["category"]: row["am_alloy"] for row in load_table("am_materials")}
+
+
+def strategy_specs(
+    material: Material,
+    *,
+    shop: ShopConfig,
+    repeat_order: bool,
+    part_volume_mm3: float,
+    machined_area_mm2: float,
+) -> tuple[StrategySpec, ...]:
+    """The four strategies for this part, each with its documented defaults.
+
+    Parameters
+    ----------
+    material
+        The part's material (decides whether a blank can be printed).
+    shop
+        ``strategies`` parameters, the 3-axis rate that makes jaws and fixtures [USD/h].
+    repeat_order
+        Whether the order repeats an earlier one (the tooling library applies).
+    part_volume_mm3
+        Part volume [mm³] for the printed blank.
+    machined_area_mm2
+        Machined area [mm²] carrying the blank's finishing stock.
+
+    Returns
+    -------
+    tuple of StrategySpec
+        ``soft_jaws`` first (the default), then the alternatives.
+
+    References
+    ----------
+    .. [1] Seed 003; ``catalog/strategies.csv``.
+    """
+    s = shop.strategies
+    mill_rate = shop.machine("mill_3axis").rate_usd_per_h
+    jaws, fixture = s[StrategyName.SOFT_JAWS], s[StrategyName.DEDICATED_FIXTURE]
+    library, am = s[StrategyName.TOOLING_LIBRARY], s[StrategyName.HYBRID_AM]
+    fixture_usd = fixture["fixture_material_usd"] + fixture["fixture_machine_hours"] * mill_rate
+    blank = additive_blank(
+        material, part_volume_mm3=part_volume_mm3, machined_area_mm2=machined_area_mm2, shop=shop
+    )
+    return (
+        StrategySpec(
+            name=StrategyName.SOFT_JAWS,
+            fixture_usd=jaws["jaw_material_usd"] + jaws["jaw_machine_hours"] * mill_rate,
+            fixture_machine_hours=jaws["jaw_machine_hours"],
+            load_minutes_per_setup=jaws["load_minutes_per_setup"],
+            note="vise with soft jaws cut to the part (default)",
+        ),
+        StrategySpec(
+            name=StrategyName.DEDICATED_FIXTURE,
+            fixture_usd=fixture_usd,
+            fixture_machine_hours=fixture["fixture_machine_hours"],
+            load_minutes_per_setup=fixture["load_minutes_per_setup"],
+            note=(
+                f"dedicated fixture plate: ${fixture['fixture_material_usd']:g} material + "
+                f"{fixture['fixture_machine_hours']:g} h machining, shorter loading (seed 003)"
+            ),
+        ),
+        StrategySpec(
+            name=StrategyName.TOOLING_LIBRARY,
+            fixture_usd=library["adapter_material_usd"]
+            + library["adapter_machine_hours"] * mill_rate,
+            fixture_machine_hours=library["adapter_machine_hours"],
+            load_minutes_per_setup=library["load_minutes_per_setup"],
+            setup_time_factor=library["setup_minutes_after"] / library["setup_minutes_before"],
+            applies=repeat_order,
+            note=(
+                f"standard fixture plate + adapter for repeat orders: setup "
+                f"{library['setup_minutes_before']:g} → {library['setup_minutes_after']:g} min "
+                f"(seed 003)" + ("" if repeat_order else "; not a repeat order")
+            ),
+        ),
+        StrategySpec(
+            name=StrategyName.HYBRID_AM,
+            fixture_usd=fixture_usd,
+            fixture_machine_hours=fixture["fixture_machine_hours"],
+            build_setup_usd=am["build_setup_usd"],
+            load_minutes_per_setup=am["load_minutes_per_setup"],
+            cycle_time_factor=am["cycle_minutes_after"] / am["cycle_minutes_before"],
+            scrap_rate=am["scrap_rate"],
+            blank=blank,
+            applies=blank is not None,
+            note=(
+                f"printed near-net blank ({blank.alloy}, {am['stock_mm']:g} mm stock) + CNC "
+                f"finish in a fixture: cycle × {am['cycle_minutes_after']:g}/"
+                f"{am['cycle_minutes_before']:g}, scrap {am['scrap_rate']:.0%} (seed 003)"
+                if blank is not None
+                else f"no printable alloy for {material.name} (catalog/am_materials.csv)"
+            ),
+        ),
+    )
+
+
+def break_even_quantity(
+    total_price: Callable[[int], float],
+    default_total_price: Callable[[int], float],
+    *,
+    limit: int = BREAK_EVEN_LIMIT,
+) -> int | None:
+    """Smallest quantity at which a strategy's total price is no higher than the default's.
+
+    The difference of the totals is taken to fall with quantity (a strategy trades a
+    higher one-time cost for a lower per-part cost): a doubling search finds a quantity
+    where it has turned, then bisection the first one.
+
+    Parameters
+    ----------
+    total_price
+        Total price of the strategy at a quantity [currency].
+    default_total_price
+        Total price of the default strategy at a quantity [currency].
+    limit
+        Largest quantity searched [pieces].
+
+    Returns
+    -------
+    int or None
+        The break-even quantity [pieces]; 1 when the strategy is never dearer at 1 pc;
+        ``None`` when it stays dearer up to ``limit``.
+    """
+
+    def pays(quantity: int) -> bool:
+        strategy, default = total_price(quantity), default_total_price(quantity)
+        return strategy <= default + 1e-9 * max(1.0, abs(default))
+
+    if pays(1):
+        return 1
+    low, high = 1, 2
+    while not pays(high):
+        if high >= limit:
+            return None
+        low, high = high, min(2 * high, limit)
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if pays(middle) else (middle, high)
+    return high

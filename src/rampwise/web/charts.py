@@ -1,0 +1,285 @@
+"""Inline SVG charts for the pages: price ladder, control chart, histogram.
+
+Plain functions from numbers to an ``<svg>`` string, so the pages need no script and a
+screen reader gets each chart's title and a one-line description. Colours meet WCAG AA
+contrast on white; every series is also told apart by marker shape or line style, never
+by colour alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+WIDTH = 640
+HEIGHT = 260
+MARGIN_LEFT = 64
+MARGIN_RIGHT = 16
+MARGIN_TOP = 16
+MARGIN_BOTTOM = 40
+
+INK = "#1f2933"
+GRID = "#d9dee3"
+SERIES = "#1d4ed8"
+LIMIT = "#b42318"
+CENTRE = "#3f6212"
+SPEC = "#7e22ce"
+
+
+class _Frame:
+    """Maps data coordinates to the drawing area."""
+
+    def __init__(
+        self, x_range: tuple[float, float], y_range: tuple[float, float], *, log_x: bool = False
+    ) -> None:
+        self.log_x = log_x
+        x0, x1 = (math.log10(v) for v in x_range) if log_x else x_range
+        self.x0, self.x1 = (x0, x1) if x1 > x0 else (x0 - 0.5, x0 + 0.5)
+        y0, y1 = y_range
+        pad = (y1 - y0) * 0.08 if y1 > y0 else max(abs(y0) * 0.05, 1e-9)
+        self.y0, self.y1 = y0 - pad, y1 + pad
+
+    def x(self, value: float) -> float:
+        v = math.log10(value) if self.log_x else value
+        span = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+        return MARGIN_LEFT + (v - self.x0) / (self.x1 - self.x0) * span
+
+    def y(self, value: float) -> float:
+        span = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+        return MARGIN_TOP + (self.y1 - value) / (self.y1 - self.y0) * span
+
+
+def _number(value: float) -> str:
+    if value != 0 and (abs(value) >= 1e5 or abs(value) < 1e-3):
+        return f"{value:.3g}"
+    return f"{value:,.4g}"
+
+
+def _svg(title: str, description: str, body: list[str]) -> Markup:
+    return Markup(
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
+        f'<g font-family="system-ui, sans-serif" font-size="12" fill="{INK}">'
+        + "".join(body)
+        + "</g></svg>"
+    )
+
+
+def _y_axis(frame: _Frame, label: str) -> list[str]:
+    parts = []
+    for i in range(5):
+        value = frame.y0 + (frame.y1 - frame.y0) * i / 4
+        y = frame.y(value)
+        parts.append(
+            f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}"/>'
+            f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>'
+        )
+    parts.append(
+        f'<text x="14" y="{HEIGHT / 2:.0f}" transform="rotate(-90 14 {HEIGHT / 2:.0f})" '
+        f'text-anchor="middle">{escape(label)}</text>'
+    )
+    return parts
+
+
+def price_ladder_svg(
+    points: Sequence[tuple[int, float]], *, currency: str, target_quantity: int | None = None
+) -> Markup:
+    """Unit price against quantity (log scale): the price ladder of a quote.
+
+    Parameters
+    ----------
+    points
+        ``(quantity [pcs], unit_price [currency])`` per quantity break.
+    currency
+        Currency code for the axis label.
+    target_quantity
+        Quantity to mark (the cost target's), if any [pcs].
+    """
+    data = sorted((q, p) for q, p in points if q > 0 and math.isfinite(p))
+    if not data:
+        return Markup("")
+    prices = [p for _, p in data]
+    frame = _Frame((data[0][0], data[-1][0]), (0.0, max(prices)), log_x=True)
+    body = _y_axis(frame, f"unit price [{currency}]")
+    path = " ".join(
+        f"{'M' if i == 0 else 'L'}{frame.x(q):.1f},{frame.y(p):.1f}"
+        for i, (q, p) in enumerate(data)
+    )
+    body.append(f'<path d="{path}" fill="none" stroke="{SERIES}" stroke-width="2"/>')
+    for quantity, price in data:
+        x, y = frame.x(quantity), frame.y(price)
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{SERIES}"/>'
+            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{_number(price)}</text>'
+            f'<text x="{x:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="middle">'
+            f"{quantity:,}</text>"
+        )
+    if target_quantity is not None and data[0][0] <= target_quantity <= data[-1][0]:
+        x = frame.x(target_quantity)
+        body.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MARGIN_TOP}" '
+            f'y2="{HEIGHT - MARGIN_BOTTOM}" stroke="{CENTRE}" stroke-dasharray="4 3"/>'
+            f'<text x="{x + 4:.1f}" y="{MARGIN_TOP + 12}" fill="{CENTRE}">target quantity</text>'
+        )
+    body.append(
+        f'<text x="{(WIDTH + MARGIN_LEFT) / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">'
+        "quantity [pcs, log scale]</text>"
+    )
+    cheapest = data[-1]
+    description = (
+        f"Unit price falls from {_number(data[0][1])} {currency} at {data[0][0]} pcs to "
+        f"{_number(cheapest[1])} {currency} at {cheapest[0]} pcs."
+    )
+    return _svg("Price ladder", description, body)
+
+
+def control_chart_svg(
+    statistic: Sequence[float | None],
+    *,
+    title: str,
+    centre: Sequence[float | None],
+    lower: Sequence[float | None],
+    upper: Sequence[float | None],
+    flagged: Sequence[int] = (),
+    unit: str = "",
+) -> Markup:
+    """One control chart: points, centre line, control limits, flagged points.
+
+    Parameters
+    ----------
+    statistic
+        Plotted value per point [unit of the statistic]; ``None`` is skipped.
+    title
+        Chart name (``"I chart of Bore"``).
+    centre, lower, upper
+        Centre line and control limits per point [unit of the statistic].
+    flagged
+        1-based numbers of points a run rule flags (drawn as open red squares).
+    unit
+        Unit for the axis label.
+    """
+    points = [(i + 1, v) for i, v in enumerate(statistic) if v is not None]
+    if not points:
+        return Markup("")
+    known = [v for v in (*statistic, *lower, *upper, *centre) if v is not None]
+    frame = _Frame((1.0, float(max(len(statistic), 2))), (min(known), max(known)))
+    body = _y_axis(frame, f"{title.split(' ')[0]} [{unit}]" if unit else title.split(" ")[0])
+    for series, colour, dash in (
+        (upper, LIMIT, "6 3"),
+        (lower, LIMIT, "6 3"),
+        (centre, CENTRE, ""),
+    ):
+        steps = [(i + 1, v) for i, v in enumerate(series) if v is not None]
+        if steps:
+            path = " ".join(
+                f"{'M' if k == 0 else 'L'}{frame.x(i):.1f},{frame.y(v):.1f}"
+                for k, (i, v) in enumerate(steps)
+            )
+            body.append(
+                f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.5" '
+                f'stroke-dasharray="{dash}"/>'
+            )
+    for name, series in (("UCL", upper), ("CL", centre), ("LCL", lower)):
+        last = next((v for v in reversed(series) if v is not None), None)
+        if last is not None:
+            colour = CENTRE if name == "CL" else LIMIT
+            y = frame.y(last)
+            body.append(
+                f'<text x="{WIDTH - MARGIN_RIGHT - 2}" y="{y - 4:.1f}" text-anchor="end" '
+                f'fill="{colour}">{name} {_number(last)}</text>'
+            )
+    path = " ".join(
+        f"{'M' if k == 0 else 'L'}{frame.x(i):.1f},{frame.y(v):.1f}"
+        for k, (i, v) in enumerate(points)
+    )
+    body.append(f'<path d="{path}" fill="none" stroke="{SERIES}" stroke-width="1.2"/>')
+    marked = set(flagged)
+    for i, v in points:
+        x, y = frame.x(i), frame.y(v)
+        if i in marked:
+            body.append(
+                f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="none" '
+                f'stroke="{LIMIT}" stroke-width="2"/>'
+            )
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{SERIES}"/>')
+    body.append(
+        f'<text x="{(WIDTH + MARGIN_LEFT) / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">'
+        "point (subgroup or part, in production order)</text>"
+    )
+    description = f"{title}: {len(points)} points, {len(marked)} flagged by the run rules."
+    return _svg(title, description, body)
+
+
+def histogram_svg(
+    values: Sequence[float | None],
+    *,
+    title: str,
+    lsl: float | None = None,
+    usl: float | None = None,
+    unit: str = "",
+    bins: int | None = None,
+) -> Markup:
+    """Histogram of measured values with the specification limits.
+
+    Parameters
+    ----------
+    values
+        Measured values [unit]; ``None`` is skipped.
+    title
+        Chart name.
+    lsl, usl
+        Specification limits [unit], drawn when given.
+    unit
+        Unit for the axis label.
+    bins
+        Number of bars; default √n, between 5 and 30 (a common rule of thumb).
+    """
+    data = [v for v in values if v is not None]
+    if len(data) < 2:
+        return Markup("")
+    count = bins or max(5, min(30, round(math.sqrt(len(data)))))
+    low = min([*data, *(x for x in (lsl, usl) if x is not None)])
+    high = max([*data, *(x for x in (lsl, usl) if x is not None)])
+    width = (high - low) / count or 1.0
+    heights = [0] * count
+    for v in data:
+        heights[min(int((v - low) / width), count - 1)] += 1
+    frame = _Frame((low, high), (0.0, float(max(heights))))
+    frame.y0 = 0.0
+    body = _y_axis(frame, "count")
+    for k, h in enumerate(heights):
+        x0, x1 = frame.x(low + k * width), frame.x(low + (k + 1) * width)
+        y = frame.y(h)
+        body.append(
+            f'<rect x="{x0 + 0.5:.1f}" y="{y:.1f}" width="{max(x1 - x0 - 1, 0.5):.1f}" '
+            f'height="{frame.y(0) - y:.1f}" fill="{SERIES}" fill-opacity="0.75"/>'
+        )
+    for name, limit in (("LSL", lsl), ("USL", usl)):
+        if limit is not None:
+            x = frame.x(limit)
+            body.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MARGIN_TOP}" y2="{HEIGHT - MARGIN_BOTTOM}" '
+                f'stroke="{SPEC}" stroke-width="2" stroke-dasharray="2 2"/>'
+                f'<text x="{x:.1f}" y="{MARGIN_TOP + 10}" text-anchor="middle" fill="{SPEC}">'
+                f"{name}</text>"
+            )
+    for k in (0, count // 2, count):
+        value = low + k * width
+        body.append(
+            f'<text x="{frame.x(value):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" '
+            f'text-anchor="middle">{_number(value)}</text>'
+        )
+    body.append(
+        f'<text x="{(WIDTH + MARGIN_LEFT) / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">'
+        f"{escape(f'value [{unit}]' if unit else 'value')}</text>"
+    )
+    description = f"{title}: {len(data)} values from {_number(min(data))} to {_number(max(data))}."
+    return _svg(title, description, body)
+
+
+__all__ = ["control_chart_svg", "histogram_svg", "price_ladder_svg"]

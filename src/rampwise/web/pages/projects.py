@@ -1,0 +1,81 @@
+"""Projects list and project page: revisions, assessments, what changed, new revision."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from rampwise.errors import InputError
+from rampwise.store import (
+    FileKind,
+    get_project,
+    list_batches,
+    list_projects,
+    project_history,
+)
+from rampwise.web.deps import Reader, ReadSession, ServicesDep, Writer
+from rampwise.web.intake import receive_file, revision_document, submit_cad
+from rampwise.web.pages.common import error_status, render, see_other
+from rampwise.web.routes.projects import ID_MAX
+
+router = APIRouter()
+
+ProjectId = Annotated[int, Path(ge=1, le=ID_MAX)]
+PAGE_SIZE = 200
+
+
+@router.get("/projects", response_class=HTMLResponse)
+def projects_page(request: Request, session: ReadSession, token: Reader) -> HTMLResponse:
+    """Every project, most recently changed first, with its latest stage."""
+    rows = list_projects(session, limit=PAGE_SIZE)
+    return render(request, "projects.html", {"projects": rows}, token=token)
+
+
+def _project_context(session: ReadSession, project_id: int) -> dict[str, object]:
+    return {
+        "project": get_project(session, project_id=project_id),
+        "history": list(reversed(project_history(session, project_id=project_id))),
+        "batches": list_batches(session, project_id=project_id),
+        "form": {},
+    }
+
+
+@router.get("/projects/{project_id}", response_class=HTMLResponse)
+def project_page(
+    request: Request, project_id: ProjectId, session: ReadSession, token: Reader
+) -> HTMLResponse:
+    """A project's revisions and assessments, newest first, with what changed."""
+    return render(request, "project.html", _project_context(session, project_id), token=token)
+
+
+@router.post("/projects/{project_id}/revisions", response_model=None)
+async def submit_revision(
+    request: Request,
+    project_id: ProjectId,
+    services: ServicesDep,
+    session: ReadSession,
+    token: Writer,
+    cad: Annotated[UploadFile, File()],
+    quantity: Annotated[str | None, Form()] = None,
+    purpose: Annotated[str | None, Form()] = None,
+    part_revision: Annotated[str | None, Form()] = None,
+) -> HTMLResponse | RedirectResponse:
+    """Upload the model of a new revision; its assessment runs as a job."""
+    form = {"quantity": quantity, "purpose": purpose, "part_revision": part_revision}
+    try:
+        document = revision_document(
+            services,
+            project_id=project_id,
+            quantity=quantity,
+            purpose=purpose,
+            part_revision=part_revision,
+            file_name=cad.filename,
+        )
+        blob = await receive_file(services, cad, (FileKind.STEP, FileKind.STL))
+        job = submit_cad(services, blob=blob, document=document, project_id=project_id)
+        return see_other(f"/jobs/{job.id}")
+    except InputError as err:
+        context = _project_context(session, project_id) | {"form": form, "error": str(err)}
+        return render(request, "project.html", context, token=token, status_code=error_status(err))

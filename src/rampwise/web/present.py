@@ -1,0 +1,210 @@
+"""Presentation helpers for the page templates: names, numbers, tables, sections.
+
+Pages render stored result JSON (not models), so a result made by another version still
+shows. Sections of the Assessment that the pages do not know by name are shown by the
+generic renderer (mappings as definition lists, lists of rows as tables).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from rampwise.store.history import (
+    price_at,
+    quote_rows,
+    quote_rows_key,
+    readiness_text,
+    target_quantity,
+)
+from rampwise.web import charts
+
+CORE_KEYS = frozenset(
+    {
+        "project",
+        "part_number",
+        "part_revision",
+        "quantity",
+        "stage",
+        "readiness",
+        "stage_decision",
+        "profile",
+        "assessed_on",
+        "rampwise_version",
+    }
+)
+"""Assessment keys the result page lays out itself; every other key is a section."""
+
+SECTION_TITLES = {
+    "quote": "Price ladder and drivers",
+    "geometry": "Geometry and DFM findings",
+    "route": "Route",
+    "inspection": "Inspection plan",
+    "batch": "Batch quality",
+}
+"""Headings of the optional sections, in page order; unknown ones follow by name."""
+
+STATUS_LABEL = {"pass": "pass", "fail": "fail", "unknown": "unknown"}
+
+PROFILE_FIELDS = (
+    "main_purpose",
+    "typical_quantity",
+    "quality_focus",
+    "delivery_focus",
+    "setup",
+    "flexibility",
+    "inspection",
+    "cost_per_part",
+    "ideal_for",
+)
+
+
+def humanise(key: Any) -> str:
+    """``"design_status"`` → ``"Design status"``; ``"low_volume"`` → ``"Low volume"``."""
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def fmt(value: Any) -> str:
+    """A value as short text: 4 significant digits, thousands separators, yes/no, —."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+            return f"{value:.4g}"
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return ", ".join(fmt(v) for v in value)
+    return str(value)
+
+
+def money(value: Any, currency: str = "") -> str:
+    """A price with two decimals and its currency."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return fmt(value)
+    return f"{currency} {value:,.2f}".strip()
+
+
+def is_scalar(value: Any) -> bool:
+    """True for text, numbers, booleans and None."""
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def is_mapping(value: Any) -> bool:
+    """True for a JSON object."""
+    return isinstance(value, Mapping)
+
+
+def is_rows(value: Any) -> bool:
+    """True for a non-empty list of JSON objects (shown as a table)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Columns of a table of rows: every key, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def sections(result: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """The optional sections present in an Assessment JSON: (key, heading, value)."""
+    extra = [key for key in result if key not in CORE_KEYS and result[key] is not None]
+    known = [key for key in SECTION_TITLES if key in extra]
+    unknown = [key for key in extra if key not in SECTION_TITLES]
+    return [(key, SECTION_TITLES.get(key, humanise(key)), result[key]) for key in known + unknown]
+
+
+def passed_areas(result: Mapping[str, Any]) -> int:
+    """How many readiness areas pass."""
+    areas = (result.get("readiness") or {}).get("areas") or []
+    return sum(1 for area in areas if area.get("status") == "pass")
+
+
+def quote_chart(result: Mapping[str, Any], document: Mapping[str, Any] | None = None) -> Markup:
+    """The price ladder of an Assessment's quote as inline SVG (empty without a quote)."""
+    quote = result.get("quote")
+    if not isinstance(quote, Mapping):
+        return Markup("")
+    points = [
+        (int(row["quantity"]), float(row["unit_price"]))
+        for row in quote_rows(quote)
+        if isinstance(row.get("quantity"), int) and isinstance(row.get("unit_price"), int | float)
+    ]
+    return charts.price_ladder_svg(
+        points,
+        currency=str(quote.get("currency") or ""),
+        target_quantity=target_quantity(result, document or {}),
+    )
+
+
+def quote_details(quote: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything in a Quote JSON but its quantity breaks (shown as the ladder)."""
+    key = quote_rows_key(quote)
+    return {k: v for k, v in quote.items() if k != key}
+
+
+def batch_charts(characteristic: Mapping[str, Any]) -> list[Markup]:
+    """Histogram and control charts of one characteristic of a stored batch report."""
+    plot = characteristic.get("plot") or {}
+    name = str(characteristic.get("name", ""))
+    unit = str(plot.get("unit") or "")
+    out = [
+        charts.histogram_svg(
+            plot.get("values") or [],
+            title=f"Histogram of {name}",
+            lsl=plot.get("lsl"),
+            usl=plot.get("usl"),
+            unit=unit,
+        )
+    ]
+    flagged_by_type = {
+        chart.get("type"): [v.get("index") for v in chart.get("violations") or []]
+        for chart in characteristic.get("charts") or []
+    }
+    for chart in plot.get("charts") or []:
+        kind = str(chart.get("type", ""))
+        out.append(
+            charts.control_chart_svg(
+                chart.get("statistic") or [],
+                title=f"{kind.upper()} chart of {name}",
+                centre=chart.get("center_line") or [],
+                lower=chart.get("lower") or [],
+                upper=chart.get("upper") or [],
+                flagged=[i for i in flagged_by_type.get(kind, []) if isinstance(i, int)],
+                unit=unit if kind in ("i", "xbar", "ewma") else "",
+            )
+        )
+    return [chart for chart in out if chart]
+
+
+def register(env: Environment) -> None:
+    """Make the helpers available to every template."""
+    env.filters.update(humanise=humanise, fmt=fmt, money=money)
+    env.tests.update(scalar=is_scalar, mapping_value=is_mapping, rows=is_rows)
+    env.globals.update(
+        columns=columns,
+        sections=sections,
+        passed_areas=passed_areas,
+        readiness_text=readiness_text,
+        quote_chart=quote_chart,
+        quote_rows=quote_rows,
+        quote_details=quote_details,
+        price_at=price_at,
+        target_quantity=target_quantity,
+        batch_charts=batch_charts,
+        profile_fields=PROFILE_FIELDS,
+        status_label=STATUS_LABEL,
+    )

@@ -1,0 +1,179 @@
+"""Inspection plan per stage (seeds 001-003) and gauges by the 10:1 rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from rampwise.errors import InputError
+from rampwise.inspection import (
+    StepKind,
+    choose_gauge,
+    inspection_plan,
+    inspection_verdict,
+    tiered_schedule,
+)
+from rampwise.model import Characteristic, Project, Stage
+
+MakeProject = Callable[..., Project]
+
+
+def test_tiered_schedule_for_40_parts() -> None:
+    """Seed 003: parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th.
+
+    Reading: "every 2nd" / "every 5th" = part numbers that are multiples of 2 / of 5, so
+    a 40-part batch inspects 1, 2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40 (13 parts).
+    """
+    parts = [p.part for p in tiered_schedule(40)]
+    assert parts == [1, 2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40]
+
+
+def test_tool_change_adds_the_next_part() -> None:
+    """Seed 003: "plus any after tool change" — a change after part 13 inspects part 14."""
+    schedule = {p.part: p.reasons for p in tiered_schedule(40, tool_changes=[13, 19])}
+    assert 14 in schedule and schedule[14] == ("first part after a tool change",)
+    assert "first part after a tool change" in schedule[20] and len(schedule[20]) == 2
+
+
+def test_steady_rate_after_50() -> None:
+    """After part 50 the catalog's steady rate: every 10th part (60, 70, …)."""
+    parts = [p.part for p in tiered_schedule(120)]
+    assert [p for p in parts if p > 40] == [45, 50, 60, 70, 80, 90, 100, 110, 120]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"quantity": 0}, "quantity"), ({"quantity": 10, "tool_changes": [10]}, "tool_changes[0]")],
+)
+def test_schedule_bad_input(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(InputError) as caught:
+        tiered_schedule(**kwargs)
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("spec", "gauge"),
+    [
+        # tolerance 0.2 mm → tenth 0.02 ≥ caliper 0.01
+        ({"id": 1, "name": "Length", "nominal": 60, "tolerance": "±0.1"}, "caliper"),
+        # tolerance 0.04 → tenth 0.004: caliper (0.01) fails, micrometer (0.001) passes
+        (
+            {"id": 1, "name": "Shaft", "kind": "diameter", "nominal": 10, "tolerance": "±0.02"},
+            "outside micrometer",
+        ),
+        # a bore (internal): bore gauge, not an outside micrometer
+        ({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005"}, "bore gauge"),
+        (
+            {"id": 1, "name": "Seat", "kind": "diameter", "nominal": 25, "tolerance": "H7"},
+            "bore gauge",
+        ),
+        # tolerance 0.004 → tenth 0.0004: only the CMM (0.0001)
+        ({"id": 1, "name": "Pin", "kind": "diameter", "nominal": 5, "tolerance": "±0.002"}, "CMM"),
+        ({"id": 1, "name": "Face", "kind": "roughness", "max": 0.8}, "profilometer"),
+        ({"id": 1, "name": "Flat", "kind": "flatness", "max": 0.02}, "CMM"),
+        ({"id": 1, "name": "M3", "kind": "thread", "note": "M3x0.5-6H"}, "thread gauge"),
+    ],
+)
+def test_gauge_by_the_ten_to_one_rule(spec: dict[str, Any], gauge: str) -> None:
+    choice = choose_gauge(Characteristic.model_validate(spec))
+    assert choice.gauge == gauge
+    if choice.resolution is not None and choice.tolerance is not None:
+        assert choice.capable is (choice.resolution <= choice.tolerance / 10 + 1e-12)
+
+
+def test_forced_coarse_gauge_is_a_finding(make_project: MakeProject) -> None:
+    """Bore ±0.005 (tolerance 0.010) with a caliper (0.01): worse than a tenth → finding."""
+    plan = inspection_plan(make_project(quantity=5000), "mass_production", gauges={"1": "caliper"})
+    bore = plan.gauges[0]
+    assert (bore.gauge, bore.capable) == ("caliper", False)
+    assert not plan.complete
+    assert any("worse than a tenth" in line for line in plan.findings)
+    verdict = inspection_verdict(plan)
+    assert not verdict.complete and verdict.action is not None
+
+
+def test_unknown_or_wrong_gauge(make_project: MakeProject) -> None:
+    with pytest.raises(InputError, match="must be one of"):
+        inspection_plan(make_project(), "low_volume", gauges={"1": "ruler"})
+    with pytest.raises(InputError, match="cannot measure"):
+        inspection_plan(make_project(), "low_volume", gauges={"2": "caliper"})
+    with pytest.raises(InputError, match="no characteristic with id 9"):
+        inspection_plan(make_project(), "low_volume", gauges={"9": "CMM"})
+
+
+def test_prototype_inspects_every_part_critical_first(make_project: MakeProject) -> None:
+    project = make_project(quantity=5)
+    plan = inspection_plan(project, Stage.PROTOTYPE)
+    (step,) = plan.steps
+    assert step.kind is StepKind.FULL_DIMENSIONAL
+    assert step.parts == (1, 2, 3, 4, 5)
+    assert step.characteristics[0] == "1"  # the critical bore first
+    per_part = sum(g.minutes for g in plan.gauges)
+    assert plan.total_minutes == pytest.approx(5 * per_part)
+    assert plan.total_cost == pytest.approx(plan.total_minutes / 60 * 40)  # 40 USD/h catalog rate
+
+
+def test_low_volume_plan_for_the_seed_003_sensor_housing(make_project: MakeProject) -> None:
+    """40 units (seed 003 case): validation run, FAI on part 1, tiered parts 2…40."""
+    plan = inspection_plan(make_project(quantity=40), "low_volume")
+    kinds = [s.kind for s in plan.steps]
+    assert kinds == [StepKind.VALIDATION_RUN, StepKind.FIRST_ARTICLE, StepKind.TIERED_SAMPLING]
+    assert [p.part for p in plan.schedule] == [1, 2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40]
+    assert plan.steps[2].parts == (2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40)
+    assert plan.steps[0].characteristics == ("1",)  # every critical feature only
+    fai = plan.steps[1]
+    # Bore gauge 1.5 min + profilometer 2.0 min on part 1, plus 200 + 150 USD FAI costs.
+    assert fai.minutes == pytest.approx(3.5)
+    assert fai.cost == pytest.approx(3.5 / 60 * 40 + 350)
+    assert plan.total_minutes == pytest.approx(1.5 + 3.5 + 12 * 3.5)
+    assert plan.cost_per_part == pytest.approx(plan.total_cost / 40)
+
+
+def test_mass_production_plan(make_project: MakeProject) -> None:
+    plan = inspection_plan(make_project(quantity=2400), "mass_production")
+    steps = {s.kind: s for s in plan.steps}
+    outgoing = steps[StepKind.OUTGOING_SAMPLING]
+    assert outgoing.sampling is not None
+    # 2400 pcs, level II, AQL 1.0 (catalog default): K, n 125, Ac 3, Re 4 (Z1.4 II-A).
+    assert (outgoing.sampling.code_letter, outgoing.sampling.sample_size) == ("K", 125)
+    assert outgoing.inspected_parts == 125
+    spc = steps[StepKind.IN_PROCESS_SPC]
+    assert spc.characteristics == ("1",)
+    assert spc.inspected_parts == 48 * 5  # subgroups of 5 every 50 parts
+    probing = steps[StepKind.IN_PROCESS_PROBING]
+    assert probing.optional and probing.cost == 0 and probing.inspected_parts == 480
+    assert plan.complete and plan.findings == ()
+    verdict = inspection_verdict(plan)
+    assert verdict.complete and verdict.action is None
+    assert any("bore gauge" in line for line in verdict.evidence)
+
+
+def test_mass_production_lots_and_aql(make_project: MakeProject) -> None:
+    plan = inspection_plan(make_project(quantity=2400), "mass_production", lot_size=500, aql=0.65)
+    outgoing = next(s for s in plan.steps if s.kind is StepKind.OUTGOING_SAMPLING)
+    # 500 pcs → H; H @ 0.65 ↓ J: n 80 (Z1.4 II-A); 5 lots.
+    assert outgoing.sampling is not None and outgoing.sampling.sample_size == 80
+    assert outgoing.inspected_parts == 5 * 80
+
+
+def test_low_volume_misses_outgoing_for_the_gate(make_project: MakeProject) -> None:
+    plan = inspection_plan(make_project(), "low_volume")
+    assert not plan.complete
+    assert plan.findings == ("no outgoing step for critical characteristic(s) 1",)
+
+
+def test_no_critical_characteristic_is_a_finding(make_project: MakeProject) -> None:
+    document_chars = [{"id": 1, "name": "Length", "nominal": 60, "tolerance": "±0.1"}]
+    project = make_project(
+        part={"number": "X", "material": "Al 6061-T6", "characteristics": document_chars}
+    )
+    plan = inspection_plan(project, "mass_production")
+    assert "the drawing marks no critical characteristic" in plan.findings
+
+
+def test_unknown_stage(make_project: MakeProject) -> None:
+    with pytest.raises(InputError) as caught:
+        inspection_plan(make_project(), "pilot")
+    assert caught.value.field == "stage"

@@ -1,0 +1,371 @@
+"""Route planning: chains per characteristic, whole-part route, workholding, hybrid offer.
+
+Expected chains are hand calculations from ISO 286-1 Table 1 (IT values quoted in the
+comments) and ``catalog/process_capability.csv`` (ANSI B4.2 chart grades; MH Ra bands).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rampwise.errors import InputError
+from rampwise.model import Characteristic, Part, Project, Stage
+from rampwise.process import (
+    MachiningStrategy,
+    WorkholdingKind,
+    is_turnable,
+    plan_route,
+    route_characteristic,
+    surface_class,
+)
+from rampwise.process_capability import SurfaceClass, choose_chain, inspection_method
+from rampwise.project_file import load_project
+
+PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
+
+
+def _part(*characteristics: dict[str, Any], **fields: Any) -> Part:
+    document: dict[str, Any] = {
+        "number": "P-1",
+        "material": "Al 6061-T6",
+        "envelope_mm": [60, 40, 25],
+        "characteristics": [Characteristic(**c) for c in characteristics],
+    }
+    document.update(fields)
+    return Part(**document)
+
+
+def _route_of(characteristic: dict[str, Any], stage: Stage, **fields: Any) -> Any:
+    return plan_route(_part(characteristic, **fields), stage).characteristics[0]
+
+
+@pytest.mark.parametrize("stage", [PROTOTYPE, LOW, MASS])
+def test_h7_bore_is_drilled_and_reamed(stage: Stage) -> None:
+    # H7 at 25 mm: 21 µm. Drilling holds IT10 = 84 µm (no); reaming IT6 = 13 µm:
+    # Cp = 21/13 = 1.62 ≥ 1.33 (issue 6: "drill → ream for an H7 bore")
+    row = _route_of(
+        {"id": 1, "name": "Bore", "kind": "diameter", "nominal": 25, "tolerance": "H7"}, stage
+    )
+    assert row.chain == ("drilling", "reaming")
+    assert row.extra_operations == ("reaming",)
+    assert row.required_it_grade == 7
+    assert row.expected_cp == pytest.approx(21 / 13)
+    assert row.capable is True
+    assert row.inspection == "limit gauge"
+
+
+def test_it5_shaft_is_turned_then_ground_for_a_prototype() -> None:
+    # IT5 at 25 mm = 9 µm. Finish turning holds IT6 = 13 µm (no); cylindrical grinding
+    # IT5 = 9 µm: Cp = 1.0, enough for a fully inspected prototype (issue: "turn → grind")
+    row = _route_of(
+        {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
+        PROTOTYPE,
+        envelope_mm=[30, 30, 120],
+    )
+    assert row.surface is SurfaceClass.EXTERNAL
+    assert row.chain == ("turning", "grinding_cylindrical")
+    assert row.expected_cp == pytest.approx(1.0)
+
+
+def test_it5_shaft_in_production_needs_superfinishing() -> None:
+    # production: spread ≤ 9/1.33 = 6.8 µm → grinding (9 µm) is not enough; superfinishing
+    # holds IT4 = 6 µm (Cp 1.5)
+    row = _route_of(
+        {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
+        MASS,
+        envelope_mm=[30, 30, 120],
+    )
+    assert row.chain == ("turning", "grinding_cylindrical", "superfinishing")
+    assert row.expected_cp == pytest.approx(9 / 6)
+
+
+@pytest.mark.parametrize(
+    ("tolerance", "chain"),
+    [
+        # IT11 at 25 mm = 130 µm ≥ 1.33 × IT10 (84 µm) = 112 µm → drilling alone
+        ("[0, 0.13]", ("drilling",)),
+        # IT9 = 52 µm < 112 → reaming (IT6 13 µm)
+        ("[0, 0.052]", ("drilling", "reaming")),
+        # IT6 = 13 µm: reaming Cp 1.0 < 1.33 → honing IT4 = 6 µm (Cp 2.2)
+        ("[0, 0.013]", ("drilling", "boring", "honing")),
+    ],
+)
+def test_hole_chains_get_finer_with_the_grade(tolerance: str, chain: tuple[str, ...]) -> None:
+    row = _route_of({"id": 1, "name": "Hole", "nominal": 25, "tolerance": tolerance}, LOW)
+    assert row.chain == chain
+
+
+@pytest.mark.parametrize(
+    ("stage", "ra", "chain"),
+    [
+        # production: Ra limit ≥ geometric centre of the band; milling √(0.8·6.3) = 2.24 µm
+        (MASS, 3.2, ("milling",)),
+        # Ra 1.6 < 2.24 (finish milling has the same band) → surface grinding √(0.1·1.6) = 0.4
+        (MASS, 1.6, ("milling", "grinding_surface")),
+        # a prototype only needs the band to reach the limit: milling from 0.8 µm
+        (PROTOTYPE, 1.6, ("milling",)),
+        # Ra 0.2 needs lapping: grinding's band starts at 0.1 but its centre is 0.4
+        (MASS, 0.2, ("milling", "grinding_surface", "lapping")),
+    ],
+)
+def test_roughness_chains(stage: Stage, ra: float, chain: tuple[str, ...]) -> None:
+    row = _route_of({"id": 1, "name": "Sealing face", "kind": "roughness", "max": ra}, stage)
+    assert row.surface is SurfaceClass.PLANE
+    assert row.chain == chain
+    assert row.inspection == "profilometer"
+
+
+def test_impossible_tolerance_is_flagged_not_hidden() -> None:
+    # 2 µm over 100 mm is IT1 (2.5 µm > 2 → finer than IT1): nothing in the table holds it
+    row = _route_of({"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}, MASS)
+    assert row.capable is False
+    assert row.chain[-1] == "lapping"
+    assert "No chain in the catalog holds it" in row.note
+    route = plan_route(_part({"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}), MASS)
+    assert any("review these tolerances" in n for n in route.notes)
+
+
+def test_untoleranced_size_takes_the_general_tolerance() -> None:
+    # ISO 2768-m over 30 up to 120 mm: ±0.3 → 0.6 mm wide
+    row = _route_of({"id": 1, "name": "Length", "nominal": 60}, LOW)
+    assert row.tolerance_mm == pytest.approx(0.6)
+    assert row.tolerance_source == "ISO 2768-m"
+    assert row.chain == ("milling",)
+    assert row.added_inspection_minutes == 0
+
+
+def test_designation_alone_gives_the_limits() -> None:
+    # designation without tolerance: g6 at 25 mm = 13 µm wide (−7/−20)
+    row = _route_of(
+        {"id": 1, "name": "Pin", "kind": "diameter", "nominal": 25, "designation": "g6"}, PROTOTYPE
+    )
+    assert row.tolerance_mm == pytest.approx(0.013)
+    assert row.surface is SurfaceClass.EXTERNAL
+
+
+@pytest.mark.parametrize(
+    ("fields", "turnable", "surface"),
+    [
+        ({"kind": "diameter", "nominal": 10, "tolerance": "H7"}, True, SurfaceClass.HOLE),
+        ({"kind": "diameter", "nominal": 10, "tolerance": "k6"}, False, SurfaceClass.EXTERNAL),
+        ({"kind": "diameter", "nominal": 10, "tolerance": "±0.01"}, True, SurfaceClass.EXTERNAL),
+        ({"kind": "diameter", "nominal": 10, "tolerance": "±0.01"}, False, SurfaceClass.HOLE),
+        (
+            {"name": "Spool bore", "kind": "diameter", "nominal": 10, "tolerance": "±0.01"},
+            True,
+            SurfaceClass.HOLE,
+        ),
+        ({"name": "Bearing seat", "kind": "roughness", "max": 0.4}, True, SurfaceClass.EXTERNAL),
+        ({"name": "Hole pitch", "nominal": 50, "tolerance": "±0.05"}, False, SurfaceClass.LOCATION),
+        ({"name": "Thread depth", "nominal": 6, "tolerance": "[0, 0.5]"}, False, SurfaceClass.HOLE),
+        ({"name": "Port face", "kind": "flatness", "max": 0.02}, False, SurfaceClass.PLANE),
+        ({"kind": "position", "max": 0.1}, False, SurfaceClass.LOCATION),
+        ({"kind": "thread", "designation": "M6x1-6H"}, False, SurfaceClass.THREAD),
+        ({"kind": "angle", "nominal": 45, "tolerance": "±0.5"}, False, SurfaceClass.ANGLE),
+    ],
+)
+def test_surface_class(fields: dict[str, Any], turnable: bool, surface: SurfaceClass) -> None:
+    characteristic = Characteristic(**{"id": 1, "name": "Feature", **fields})
+    assert surface_class(characteristic, turnable=turnable) is surface
+
+
+def test_location_and_thread_are_not_rated_by_the_chart() -> None:
+    part = _part(
+        {"id": 1, "name": "Boss position", "kind": "position", "max": 0.1, "critical": True},
+        {"id": 2, "name": "Tapped hole", "kind": "thread", "designation": "M6x1-6H"},
+    )
+    location, thread = plan_route(part, LOW).characteristics
+    assert location.capable is None and location.chain == ("milling",)
+    assert "same setup as its datum" in location.note
+    assert thread.chain == () and thread.inspection == "thread gauge"
+
+
+def test_inspection_gauge_follows_the_tolerance() -> None:
+    # sinbo-machining.com bands: ±0.1 caliper, ±0.05 micrometer, ±0.01 CMM, ±0.005 temp.-controlled
+    size = SurfaceClass.PLANE
+    from rampwise.model import CharacteristicKind as K
+
+    assert inspection_method(size, K.LENGTH, 0.2)[0] == "caliper"
+    assert inspection_method(size, K.LENGTH, 0.1)[0] == "micrometer"
+    assert inspection_method(size, K.LENGTH, 0.02)[0] == "CMM"
+    assert inspection_method(size, K.LENGTH, 0.01)[0] == "temperature-controlled CMM"
+    assert inspection_method(size, K.FLATNESS, 0.01)[0] == "CMM"
+
+
+# --------------------------------------------------------------------------------------
+# Whole part
+# --------------------------------------------------------------------------------------
+
+
+def _example(examples_dir: Path, name: str) -> Project:
+    return load_project(examples_dir / name)
+
+
+def test_shaft_example_is_turned(examples_dir: Path) -> None:
+    project = _example(examples_dir, "shaft_function_test.yaml")
+    route = plan_route(project, PROTOTYPE)
+    assert route.turnable and route.strategy is MachiningStrategy.TURNING
+    seat = route.characteristics[0]
+    # k6 at 15 mm = 11 µm; finish turning IT6 at 15 mm = 11 µm: Cp 1.0 for a prototype
+    assert seat.chain == ("turning", "finish_turning")
+    assert plan_route(project, MASS).characteristics[0].chain == ("turning", "grinding_cylindrical")
+
+
+def test_three_setups_go_five_axis(examples_dir: Path) -> None:
+    route = plan_route(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    assert route.strategy is MachiningStrategy.MILLING_5AXIS
+    # catalog/process_route_rules: five_axis_setups = 2; finish milling adds no machine
+    assert route.setups == 2 and route.added_setups == 0
+    assert route.extra_operations == ("finish_milling",)
+
+
+def test_sensor_housing_route(examples_dir: Path) -> None:
+    """Seed 003's sensor housing: Ø12 ±0.005 bore (IT5 at 12 mm: 10 µm wide, IT5 = 8 µm),
+    Ra 0.8 sealing face, 40 pieces."""
+    route = plan_route(_example(examples_dir, "sensor_housing_pilot.yaml"), LOW)
+    bore, face, _, _ = route.characteristics
+    assert bore.required_it_grade == 5
+    assert bore.chain == ("drilling", "boring", "honing")
+    assert face.chain == ("milling", "grinding_surface")
+    assert route.extra_operations == ("boring", "honing", "grinding_surface")
+    # hone and surface grinder are machines beyond the mill: 2 + 2 setups
+    assert (route.added_setups, route.setups) == (2, 4)
+    # added inspection: temperature-controlled CMM 5 min (±0.005) + profilometer 2 min
+    assert route.added_inspection_minutes == pytest.approx(5 + 2)
+    operations = {op.process: op for op in route.operations}
+    assert operations["honing"].new_setup and not operations["boring"].new_setup
+    assert operations["milling"].extra is False and operations["honing"].extra is True
+
+
+def test_geometry_facts_override_the_guess() -> None:
+    part = _part({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"})
+    assert not is_turnable(part)
+    assert plan_route(part, LOW, turnable=True).strategy is MachiningStrategy.TURNING
+    assert plan_route(part, LOW, setups=4).strategy is MachiningStrategy.MILLING_5AXIS
+    assert any("setups not stated" in n for n in plan_route(part, LOW).notes)
+    with pytest.raises(InputError, match="setups") as err:
+        plan_route(part, LOW, setups=0)
+    assert err.value.field == "setups"
+
+
+def test_stage_is_needed_for_a_bare_part_and_must_be_known() -> None:
+    part = _part({"id": 1, "name": "Length", "nominal": 40})
+    with pytest.raises(InputError) as err:
+        plan_route(part)
+    assert err.value.field == "stage"
+    with pytest.raises(InputError, match="must be one of prototype, low_volume"):
+        plan_route(part, "pilot")
+
+
+def test_project_route_uses_the_decided_stage(make_project: Callable[..., Project]) -> None:
+    project = make_project(quantity=3, purpose="fit_check")
+    assert plan_route(project).stage is PROTOTYPE
+    assert plan_route(project, "mass_production").stage is MASS
+
+
+# --------------------------------------------------------------------------------------
+# Workholding and hybrid
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage", "fields", "kind"),
+    [
+        (PROTOTYPE, {}, WorkholdingKind.VISE),
+        (LOW, {}, WorkholdingKind.SOFT_JAWS),
+        (MASS, {}, WorkholdingKind.FIXTURE_PLATE),
+        (PROTOTYPE, {"features": {"thin_wall_mm": 1.2}}, WorkholdingKind.CONFORMAL_SUPPORT),
+        (PROTOTYPE, {"envelope_mm": [20, 20, 90]}, WorkholdingKind.SOFT_JAWS),
+    ],
+)
+def test_workholding(stage: Stage, fields: dict[str, Any], kind: WorkholdingKind) -> None:
+    part = _part({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"}, **fields)
+    holding = plan_route(part, stage).workholding
+    assert holding.kind is kind
+    assert kind not in holding.alternatives
+
+
+def test_critical_finishing_in_a_batch_gets_a_fixture_plate() -> None:
+    # seed 003: dedicated plate, $250 material and 4 h machine time, 15 min setup
+    part = _part({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005", "critical": True})
+    holding = plan_route(part, LOW).workholding
+    assert holding.kind is WorkholdingKind.FIXTURE_PLATE
+    assert (holding.fixture_material_usd, holding.fixture_build_hours) == (250, 4)
+    assert holding.setup_minutes == 15
+    assert "#1" in holding.reason
+
+
+def test_repeat_order_reuses_a_library_plate(make_project: Callable[..., Project]) -> None:
+    project = make_project(repeat_order=True)
+    assert plan_route(project, PROTOTYPE).workholding.kind is WorkholdingKind.FIXTURE_PLATE
+
+
+def test_hybrid_offered_for_a_complex_metal_low_volume_part(examples_dir: Path) -> None:
+    route = plan_route(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    assert route.hybrid is not None
+    assert (route.hybrid.stock_min_mm, route.hybrid.stock_max_mm) == (0.5, 0.8)  # seed 003
+    # critical #1 and #2 are always finish-machined; the 1.2 mm wall (ISO 2768-m ±0.1 mm,
+    # 0.2 mm wide; LPBF IT9 at 1.2 mm = 25 µm, Cp 8) stays as printed
+    assert route.hybrid.finish_machined == ("1", "2")
+    assert route.hybrid.as_built == ("3",)
+    assert route.workholding.kind is WorkholdingKind.CONFORMAL_SUPPORT
+    assert plan_route(_example(examples_dir, "enclosure_market_release.yaml"), MASS).hybrid is None
+
+
+def test_no_hybrid_for_plastics_or_simple_parts() -> None:
+    characteristic = {"id": 1, "name": "Length", "nominal": 40}
+    assert (
+        plan_route(_part(characteristic, material="POM", features={"setups": 3}), LOW).hybrid
+        is None
+    )
+    assert plan_route(_part(characteristic, features={"setups": 2}), LOW).hybrid is None
+    assert plan_route(_part(characteristic, features={"setups": 3}), LOW).hybrid is not None
+
+
+# --------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------
+
+
+@settings(max_examples=80)
+@given(
+    size=st.floats(min_value=1.5, max_value=400),
+    tight=st.floats(min_value=0.001, max_value=0.5),
+    factor=st.floats(min_value=1.0, max_value=5.0),
+    stage=st.sampled_from(list(Stage)),
+)
+def test_a_wider_tolerance_never_needs_a_costlier_chain(
+    size: float, tight: float, factor: float, stage: Stage
+) -> None:
+    narrow = choose_chain(SurfaceClass.HOLE, "mill", size, tight, None, stage)
+    wide = choose_chain(SurfaceClass.HOLE, "mill", size, tight * factor, None, stage)
+    assert wide.chain.rank <= narrow.chain.rank
+    if wide.capable:
+        assert wide.expected_cp is not None
+        assert wide.expected_cp * (1 + 1e-9) >= (1.0 if stage is PROTOTYPE else 1.33)
+
+
+@settings(max_examples=40)
+@given(
+    nominal=st.floats(min_value=1, max_value=500),
+    half=st.floats(min_value=0.001, max_value=1),
+    stage=st.sampled_from(list(Stage)),
+)
+def test_every_size_gets_a_route_with_a_consistent_cp(
+    nominal: float, half: float, stage: Stage
+) -> None:
+    part = _part({"id": 1, "name": "Size", "nominal": nominal, "tolerance": half})
+    row = route_characteristic(
+        part.characteristics[0], part, stage, turnable=False, route_machine="mill"
+    )
+    assert row.chain
+    if row.process_spread_mm is not None:
+        assert row.expected_cp == pytest.approx(2 * half / row.process_spread_mm)
+    assert math.isfinite(row.inspection_minutes)

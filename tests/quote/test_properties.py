@@ -1,0 +1,118 @@
+"""Amortisation behaviour as properties over random shops, parts, stages and ladders.
+
+Seed 003 and research/quoting.md §2.7: one-time costs spread over the batch, so the unit
+price never rises with quantity and the total never falls; the buckets explain the whole
+price; one-time costs per unit × quantity stay the same at every break.
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import pairwise
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rampwise.cost import plan_quote, price_drivers, wright_mean_factor
+from rampwise.model import Project, Stage
+from rampwise.project_file import load_project
+from rampwise.quote import quote_project
+from rampwise.shop import shop_from_mapping
+from support import REPO, TODAY
+
+EXAMPLES = sorted((REPO / "src" / "rampwise" / "examples").glob("*.yaml"))
+PROJECTS: dict[str, Project] = {p.name: load_project(p, today=TODAY) for p in EXAMPLES}
+
+money = st.floats(0, 500, allow_nan=False)
+fraction = st.floats(0, 0.6, allow_nan=False)
+
+shops = st.fixed_dictionaries(
+    {
+        "overhead_rate": fraction,
+        "margin_rate": fraction,
+        "learning_rate": st.floats(0.5, 1.0),
+        "learning_floor": st.floats(0.05, 1.0),
+        "scrap_rate": st.floats(0, 0.5),
+        "scrap_rate_tight": st.floats(0, 0.5),
+        "labour_rates": st.fixed_dictionaries(
+            {"setup": money, "programming": money, "operator": money, "inspection": money}
+        ),
+        "machines": st.fixed_dictionaries(
+            {"mill_3axis": st.fixed_dictionaries({"rate_usd_per_h": money})}
+        ),
+        "finishes": st.fixed_dictionaries(
+            {
+                "anodize_type_ii": st.fixed_dictionaries(
+                    {"price_usd_per_part": money, "lot_minimum_usd": money}
+                )
+            }
+        ),
+    }
+)
+ladders = st.lists(st.integers(1, 200_000), min_size=2, max_size=8, unique=True)
+
+
+def _close_or_below(a: float, b: float) -> bool:
+    """a ≤ b up to float rounding."""
+    return a <= b + 1e-9 * max(1.0, abs(b))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shop=shops,
+    name=st.sampled_from(sorted(PROJECTS)),
+    stage=st.sampled_from(list(Stage)),
+    quantities=ladders,
+)
+def test_ladder_amortises(
+    shop: dict[str, Any], name: str, stage: Stage, quantities: list[int]
+) -> None:
+    quote = quote_project(
+        PROJECTS[name], stage=stage, quantities=quantities, shop=shop_from_mapping(shop)
+    )
+    breaks = quote.breaks
+    assert [b.quantity for b in breaks] == sorted(quantities)
+    for b in breaks:
+        assert math.isclose(b.drivers.total(), b.unit_price, rel_tol=1e-12, abs_tol=1e-12)
+        assert math.isclose(b.total_price, b.unit_price * b.quantity, rel_tol=1e-12)
+    for smaller, larger in pairwise(breaks):
+        assert _close_or_below(larger.unit_price, smaller.unit_price)
+        assert _close_or_below(smaller.total_price, larger.total_price)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shop=shops,
+    name=st.sampled_from(sorted(PROJECTS)),
+    stage=st.sampled_from(list(Stage)),
+    quantities=ladders,
+)
+def test_each_strategy_keeps_its_one_time_costs(
+    shop: dict[str, Any], name: str, stage: Stage, quantities: list[int]
+) -> None:
+    plan = plan_quote(PROJECTS[name], stage=stage, shop=shop_from_mapping(shop))
+    for basis in plan.bases.values():
+        priced = [(q, price_drivers(basis, q)) for q in sorted(quantities)]
+        one_time = [(d.programming + d.setup + d.fixture) * q for q, d in priced]
+        expected = basis.programming_usd + basis.setup_usd + basis.fixture_usd
+        assert all(math.isclose(v, expected, rel_tol=1e-9, abs_tol=1e-9) for v in one_time)
+        units = [d.total() for _, d in priced]
+        totals = [d.total() * q for q, d in priced]
+        assert all(_close_or_below(b, a) for a, b in pairwise(units))
+        assert all(_close_or_below(a, b) for a, b in pairwise(totals))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    learning_rate=st.floats(0.5, 1.0),
+    floor=st.floats(0.01, 1.0),
+    quantity=st.integers(1, 5_000_000),
+)
+def test_learning_factor_stays_between_floor_and_one_and_never_rises(
+    learning_rate: float, floor: float, quantity: int
+) -> None:
+    now = wright_mean_factor(quantity, learning_rate, floor)
+    later = wright_mean_factor(quantity + 1, learning_rate, floor)
+    assert floor - 1e-12 <= now <= 1.0
+    assert later <= now + 1e-12

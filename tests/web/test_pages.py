@@ -1,0 +1,224 @@
+"""Server-rendered pages: the core flow without JavaScript, errors, labels, charts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from rampwise.store import create_project
+from service_support import wait_for_job
+
+
+class FormAudit(HTMLParser):
+    """Collects form controls and the labels that name them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[str] = []
+        self.labels: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in ("input", "select", "textarea") and attributes.get("type") != "hidden":
+            self.controls.append(attributes.get("id") or "")
+        if tag == "label" and attributes.get("for"):
+            self.labels.add(attributes["for"] or "")
+
+
+def sign_in(client: TestClient, token: str) -> None:
+    response = client.post("/sign-in", data={"token": token, "next": "/"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert "rampwise_token" in response.cookies
+
+
+@pytest.mark.parametrize("path", ["/", "/projects", "/batches", "/stages", "/sign-in"])
+def test_every_form_control_has_a_label(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    audit = FormAudit()
+    audit.feed(response.text)
+    unlabelled = [c for c in audit.controls if c not in audit.labels]
+    assert unlabelled == []
+
+
+def test_stage_profiles_page_lists_the_three_stages(client: TestClient) -> None:
+    text = client.get("/stages").text
+    for stage in ("Prototype", "Low volume", "Mass production"):
+        assert stage in text
+
+
+def test_a_form_post_without_a_token_is_401_and_stores_nothing(
+    client: TestClient, examples_dir: Path
+) -> None:
+    response = client.post(
+        "/assessments",
+        files={"project_file": ("p.yaml", (examples_dir / "bracket_fit_check.yaml").read_bytes())},
+    )
+    assert response.status_code == 401
+    assert "Sign in with a token" in response.text
+    assert client.get("/api/projects").json() == []
+
+
+def test_a_wrong_token_does_not_sign_in(client: TestClient) -> None:
+    response = client.post("/sign-in", data={"token": "rw_nope"})
+    assert response.status_code == 401
+    assert "invalid or unknown token" in response.text
+    assert "rampwise_token" not in response.cookies
+
+
+def test_a_project_file_is_assessed_at_once(
+    client: TestClient, token: str, examples_dir: Path
+) -> None:
+    sign_in(client, token)
+    response = client.post(
+        "/assessments",
+        files={
+            "project_file": ("bracket.yaml", (examples_dir / "bracket_fit_check.yaml").read_bytes())
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert page.status_code == 200
+    # Seed 000: 3 brackets for a fit check are prototypes.
+    assert 'data-stage="prototype"' in page.text
+    assert "Readiness gate: not ready" in page.text
+    assert page.text.count('class="light light-') == 7
+
+
+def test_a_model_upload_runs_as_a_job_and_ends_on_the_result(
+    client: TestClient, token: str, shared_dir: Path
+) -> None:
+    sign_in(client, token)
+    response = client.post(
+        "/assessments",
+        files={"cad": ("featuretype.STEP", (shared_dir / "cad" / "featuretype.STEP").read_bytes())},
+        data={"quantity": "40", "purpose": "pilot_run", "material": "Al 6061-T6"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    job_path = response.headers["location"]
+    assert job_path.startswith("/jobs/")
+    progress = client.get(job_path, follow_redirects=False)
+    if progress.status_code == 200:
+        assert '<progress id="progress"' in progress.text
+        assert '<meta http-equiv="refresh"' in progress.text
+    job = wait_for_job(client, job_path.rsplit("/", 1)[1])
+    assert job["status"] == "done", job
+    done = client.get(job_path, follow_redirects=False)
+    assert done.status_code == 303
+    result = client.get(done.headers["location"])
+    assert 'data-stage="low_volume"' in result.text
+    assert "featuretype.STEP" in result.text
+
+
+@pytest.mark.parametrize(
+    ("files", "data", "status", "message"),
+    [
+        ({}, {"quantity": "4"}, 422, "file: choose a STEP or STL model"),
+        (
+            {"cad": ("p.step", b"ISO-10303-21;")},
+            {"purpose": "fit_check"},
+            422,
+            "quantity: is required",
+        ),
+        ({"cad": ("p.png", b"\x89PNG")}, {"quantity": "3"}, 415, "is not a supported type"),
+        (
+            {"project_file": ("p.yaml", b"project: [unclosed")},
+            {},
+            422,
+            "project file: malformed YAML at line 1",
+        ),
+    ],
+)
+def test_a_refused_form_shows_the_error_and_keeps_the_values(
+    client: TestClient,
+    token: str,
+    files: dict[str, tuple[str, bytes]],
+    data: dict[str, str],
+    status: int,
+    message: str,
+) -> None:
+    sign_in(client, token)
+    response = client.post("/assessments", files=files or {"cad": ("", b"")}, data=data)
+    assert response.status_code == status
+    assert message in response.text
+    assert 'role="alert"' in response.text
+    if "quantity" in data:
+        assert f'value="{data["quantity"]}"' in response.text
+    assert client.get("/api/projects").json() == []
+
+
+def test_an_unknown_page_id_is_a_404_page(client: TestClient) -> None:
+    response = client.get("/projects/4242")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "project 4242 not found" in response.text
+
+
+def test_the_result_page_draws_the_price_ladder_when_a_quote_is_present(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    from rampwise.assess import assess
+    from rampwise.project_file import project_from_mapping
+
+    result = assess(project_from_mapping(document)).model_dump(mode="json")
+    result["quote"] = {
+        "currency": "USD",
+        "breaks": [
+            {"quantity": 1, "unit_price": 240.0},
+            {"quantity": 10, "unit_price": 52.5},
+            {"quantity": 100, "unit_price": 21.75},
+        ],
+        "drivers": {"setup": 0.4, "material": 0.2},
+    }
+    database = client.app.state.services.database  # type: ignore[attr-defined]
+    with database.write() as session:
+        detail = create_project(session, document=document, result=result)
+    assert detail.latest_assessment is not None
+    page = client.get(f"/assessments/{detail.latest_assessment.id}").text
+    assert "Price ladder and drivers" in page
+    assert '<svg class="chart"' in page and 'aria-label="Price ladder"' in page
+    assert "Unit price falls from 240 USD at 1 pcs to 21.75 USD at 100 pcs." in page
+    assert page.count("<tr>") >= 3 + 1 + 7
+
+
+def test_the_project_page_shows_what_changed(
+    client: TestClient, document: dict[str, Any], auth: dict[str, str]
+) -> None:
+    project_id = client.post("/api/projects", json=document, headers=auth).json()["id"]
+    client.post(
+        f"/api/projects/{project_id}/revisions",
+        json={**document, "quantity": 60, "purpose": "pilot_run"},
+        headers=auth,
+    )
+    page = client.get(f"/projects/{project_id}").text
+    assert "<strong>Stage</strong>: prototype → low_volume" in page
+    assert "<strong>Quantity</strong>: 3 → 60" in page
+    assert "first revision" in page
+
+
+def test_the_batch_page_has_a_capability_table_and_charts(
+    client: TestClient,
+    auth: dict[str, str],
+    examples_dir: Path,
+    job_waiter: Callable[[str], dict[str, Any]],
+) -> None:
+    content = (examples_dir / "measurements" / "sensor_housing_bore.csv").read_bytes()
+    job = client.post(
+        "/api/batches",
+        files={"file": ("bore.csv", content)},
+        data={"lsl": "11.995", "usl": "12.005"},
+        headers=auth,
+    ).json()
+    done = job_waiter(job["id"])
+    page = client.get(done["result_path"]).text
+    assert 'id="capability-table"' in page
+    assert page.count('<svg class="chart"') >= 3  # histogram, location and dispersion charts
+    assert "Histogram of" in page
