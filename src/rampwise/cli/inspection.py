@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 from pydantic import BaseModel, ConfigDict
+from rich.markup import escape
 from rich.table import Table
 
 from rampwise.assess import assess
@@ -106,7 +107,7 @@ def inspect_command(
     if json:
         emit_json(InspectReport(plan=plan, fai=summary))
         return
-    console.print(_plan_view(plan))
+    console.print(plan_view(plan))
     if summary is not None:
         console.print(
             f"AS9102 workbook written to {summary.path}: {summary.measured} measured, "
@@ -114,7 +115,8 @@ def inspect_command(
         )
 
 
-def _plan_view(plan: InspectionPlan) -> Table:
+def plan_view(plan: InspectionPlan) -> Table:
+    """The inspection plan's steps as a table, with its totals and findings."""
     table = Table(title=f"Inspection plan — {plan.stage.value}, {plan.quantity} parts")
     table.add_column("step", style="bold")
     table.add_column("what")
@@ -124,7 +126,7 @@ def _plan_view(plan: InspectionPlan) -> Table:
         name = step.kind.value + (" (optional)" if step.optional else "")
         table.add_row(
             name,
-            f"{step.description} [{step.frequency}]",
+            escape(f"{step.description} [{step.frequency}]"),
             str(step.inspected_parts),
             f"{step.minutes:.0f}",
         )

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import typer
 
-from rampwise.assess import assess
+from rampwise.assess import Assessment, assess
 from rampwise.cli._common import console, emit_json, guarded
+from rampwise.cli.geometry import findings_table
+from rampwise.cli.inspection import plan_view
+from rampwise.cli.quote import quote_view
+from rampwise.cli.tolerance import route_view
 from rampwise.project_file import load_project
 from rampwise.report.terminal import assessment_view, profile_table
 from rampwise.stage import stage_profiles
@@ -31,7 +35,21 @@ def assess_command(project: Path = PROJECT_ARG, json: bool = JSON_OPT) -> None:
     if json:
         emit_json(result)
     else:
-        console.print(assessment_view(result))
+        print_assessment(result)
+
+
+def print_assessment(result: Assessment) -> None:
+    """Print every section of an assessment: decision, gate, geometry, route, plan, quote."""
+    console.print(assessment_view(result))
+    if result.geometry is not None:
+        console.print(findings_table(result.geometry))
+    console.print(route_view(result.route))
+    console.print(plan_view(result.inspection))
+    if result.quote is not None:
+        title = f"Price ladder at {result.stage.value} ({result.part_number})"
+        console.print(quote_view(result.quote, title=title))
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 @guarded
@@ -59,4 +77,4 @@ def demo_command() -> None:
     """Assess the bundled example projects: one per stage and the mismatch cases."""
     for path in example_projects():
         console.rule(f"[bold]{path.name}")
-        console.print(assessment_view(assess(load_project(path))))
+        print_assessment(assess(load_project(path)))

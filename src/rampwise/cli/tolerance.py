@@ -8,7 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from rampwise.cli._common import console, emit_json, guarded
 from rampwise.model import Stage
@@ -209,18 +212,21 @@ def route_command(
     if json:
         emit_json(result)
     else:
-        _print_route(result)
+        console.print(route_view(result))
 
 
 def _capable(value: bool | None) -> str:
     return {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[value]
 
 
-def _print_route(route: Route) -> None:
-    console.print(
-        f"[bold]Route of {route.part_number}[/] at {route.stage.value}: "
-        f"{route.strategy.value}, {route.setups} setup(s), Cp target {route.cp_target:g}"
-    )
+def route_view(route: Route) -> RenderableType:
+    """The route as Rich renderables: header, characteristic table, holding, notes."""
+    parts: list[RenderableType] = [
+        Text.from_markup(
+            f"[bold]Route of {route.part_number}[/] at {route.stage.value}: "
+            f"{route.strategy.value}, {route.setups} setup(s), Cp target {route.cp_target:g}"
+        )
+    ]
     table = Table(title="Characteristics", title_justify="left")
     for name in ("#", "Name", "Limit", "IT", "Chain", "Cp", "OK", "Gauge"):
         table.add_column(name)
@@ -241,27 +247,26 @@ def _print_route(route: Route) -> None:
             _capable(row.capable),
             row.inspection,
         )
-    console.print(table)
-    extra = ", ".join(route.extra_operations) or "none"
-    console.print(
-        f"Extra operations: {extra}; added inspection {route.added_inspection_minutes:g} min/part"
-    )
-    holding = route.workholding
-    console.print(f"Workholding: [bold]{holding.kind.value}[/] — {holding.reason}")
+    parts.append(table)
+    lines = [
+        f"Extra operations: {', '.join(route.extra_operations) or 'none'}; added inspection "
+        f"{route.added_inspection_minutes:g} min/part",
+        f"Workholding: [bold]{route.workholding.kind.value}[/] — {route.workholding.reason}",
+    ]
     if route.hybrid is not None:
-        console.print(
+        lines.append(
             f"Hybrid offer: {route.hybrid.reason}; finish-machined "
             f"{', '.join('#' + i for i in route.hybrid.finish_machined) or 'none'}"
         )
     run = route.validation_run
     if run is not None:
         index = f", Ppk > {run.min_index:g}" if run.min_index is not None else ""
-        console.print(
+        lines.append(
             f"Validation run: {run.quantity} part(s) ({run.purpose}), measure "
             f"{run.measured_quantity}: {'; '.join(run.measure)}; pass: first-pass yield ≥ "
             f"{run.min_first_pass_yield:.0%}{index}"
         )
-    for row in route.characteristics:
-        console.print(f"• {row.note}", highlight=False)
-    for note in route.notes:
-        console.print(f"• {note}", highlight=False)
+    lines.extend(f"• {escape(row.note)}" for row in route.characteristics)
+    lines.extend(f"• {escape(note)}" for note in route.notes)
+    parts.extend(Text.from_markup(line) for line in lines)
+    return Group(*parts)
