@@ -6,7 +6,8 @@ gate, and the gate reads facts that other steps compute:
 
 1. geometry of the CAD model, when the part names one (features, DFM findings, and the
    envelope when the project file gives none);
-2. batch consistency of the measurements file, when the project names one;
+2. batch consistency of the measurements file, when the project names one (measured
+   capability then overrides the supplier's stated figures in the gate);
 3. the gate's evidence for *mass production*, the stage the gate is about (seed 004): the
    production inspection plan's verdict and the quoted unit price at the cost target's
    quantity, priced on the production route;
@@ -28,8 +29,11 @@ from rampwise.geometry.models import PartGeometry
 from rampwise.inspection import InspectionPlan, StepKind, inspection_plan, inspection_verdict
 from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfile
 from rampwise.process import MachiningStrategy, Route, plan_route
+from rampwise.quality.batch import BatchResult, analyze_batch
+from rampwise.quality.measurements import load_measurements
+from rampwise.quality.specs import specs_for_characteristics
 from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project
-from rampwise.readiness import GateEvidence, evaluate_readiness
+from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
 from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.stage import decide_stage, stage_profiles
 
@@ -58,6 +62,8 @@ class Assessment(BaseModel):
         How the parts are made, how quality is proven and what they cost at the stage.
     geometry
         Facts, features and DFM findings of the CAD model, when the part names one.
+    batch
+        Batch consistency of the project's measurements file, when it names one.
     notes
         What could not be computed and why (e.g. no envelope to quote from).
     """
@@ -76,6 +82,7 @@ class Assessment(BaseModel):
     inspection: InspectionPlan
     quote: Quote | None
     geometry: PartGeometry | None
+    batch: BatchResult | None
     notes: tuple[str, ...]
     assessed_on: date
     rampwise_version: str
@@ -119,6 +126,7 @@ def assess(
         geometry = analyze_geometry(project.part.cad, metal=project.part.material.metal)
     project = _with_geometry(project, geometry)
     facts = _geometry_facts(geometry)
+    batch = _batch(project)
 
     production_route = _route(project, Stage.MASS_PRODUCTION, geometry)
     production_inspection = inspection_plan(project, Stage.MASS_PRODUCTION)
@@ -137,6 +145,7 @@ def assess(
         quoted_at_target = target_quote.breaks[0].unit_price if target_quote else None
     evidence = GateEvidence(
         quoted_unit_price=quoted_at_target,
+        measured=_measured(batch),
         inspection=inspection_verdict(production_inspection),
         today=today,
     )
@@ -170,6 +179,7 @@ def assess(
         inspection=plan,
         quote=quote,
         geometry=geometry,
+        batch=batch,
         notes=tuple(dict.fromkeys(notes)),
         assessed_on=today,
         rampwise_version=__version__,
@@ -189,6 +199,26 @@ def _with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
     if not update:
         return project
     return project.model_copy(update={"part": part.model_copy(update=update)})
+
+
+def _batch(project: Project) -> BatchResult | None:
+    """Batch consistency of the measurements file the project names (seed 002)."""
+    if project.measurements is None:
+        return None
+    specs = specs_for_characteristics(project.part.characteristics)
+    return analyze_batch(load_measurements(project.measurements, specs=specs))
+
+
+def _measured(batch: BatchResult | None) -> MeasuredCapability | None:
+    """What the readiness gate reads off a measured batch."""
+    if batch is None:
+        return None
+    return MeasuredCapability(
+        cpk=batch.cpk_by_characteristic(),
+        first_pass_yield=batch.first_pass_yield,
+        source=batch.source,
+        unstable=frozenset(c.name for c in batch.characteristics if not c.stable),
+    )
 
 
 def _geometry_facts(geometry: PartGeometry | None) -> GeometryFacts | None:

@@ -69,6 +69,9 @@ class MeasuredCapability:
         Within-subgroup Cpk [unitless] per characteristic key.
     first_pass_yield
         Fraction of measured parts inside every limit [unitless], ``None`` if unknown.
+    unstable
+        Keys of characteristics whose control charts show run-rule violations: their
+        capability index does not describe a predictable process (AIAG SPC manual).
     source
         Where the measurements came from (file name), quoted as evidence.
     """
@@ -76,6 +79,7 @@ class MeasuredCapability:
     cpk: Mapping[str, float]
     first_pass_yield: float | None
     source: str
+    unstable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -385,6 +389,7 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     facts: list[str] = []
     low: list[str] = []
     missing: list[str] = []
+    unstable: list[str] = []
     for ch in critical:
         value, where = _cpk_for(ch, project, measured)
         if value is None:
@@ -393,6 +398,18 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
         facts.append(f"{_label(ch)}: Cpk {value:.2f} ({where})")
         if value < cpk_min:
             low.append(f"{_label(ch)} (Cpk {value:.2f})")
+        if measured is not None and {str(ch.id), ch.name} & measured.unstable:
+            unstable.append(_label(ch))
+    if unstable:
+        return _result(
+            ReadinessArea.SUPPLIER_CAPABILITY,
+            AreaStatus.FAIL,
+            [*facts, f"out of statistical control: {', '.join(unstable)}"],
+            f"Bring {', '.join(unstable)} into statistical control (remove the assignable "
+            "causes the control chart flags); a capability index of an unstable process "
+            "does not predict the next batch.",
+            source,
+        )
     if low:
         return _result(
             ReadinessArea.SUPPLIER_CAPABILITY,

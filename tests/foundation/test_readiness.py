@@ -272,3 +272,18 @@ def test_cost_target_compares_quote_with_target(
 def test_no_cost_target_is_unknown(make_project: MakeProject) -> None:
     project = make_project(ready=True, cost_target=None)
     assert status(project, ReadinessArea.COST_TARGET) is AreaStatus.UNKNOWN
+
+
+def test_unstable_measured_process_fails_capability(make_project: MakeProject) -> None:
+    """A capable-looking Cpk of an out-of-control process does not count: seed 004 asks that
+    batch consistency "can be controlled repeatably" (AIAG SPC: capability presumes a
+    stable process)."""
+    measured = MeasuredCapability(
+        cpk={"Bore": 1.66}, first_pass_yield=1.0, source="b.csv", unstable=frozenset({"Bore"})
+    )
+    evidence = GateEvidence(quoted_unit_price=10.0, measured=measured, today=TODAY)
+    area = evaluate_readiness(make_project(ready=True), evidence).area(
+        ReadinessArea.SUPPLIER_CAPABILITY
+    )
+    assert area.status is AreaStatus.FAIL
+    assert "out of statistical control: #1 Bore" in area.evidence

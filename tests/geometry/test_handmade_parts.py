@@ -18,6 +18,7 @@ from OCP.BRepAlgoAPI import BRepAlgoAPI_Cut, BRepAlgoAPI_Fuse
 from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox, BRepPrimAPI_MakeCylinder
 from OCP.gp import gp_Ax2, gp_Dir, gp_Pnt
 from OCP.IFSelect import IFSelect_ReturnStatus
+from OCP.ShapeUpgrade import ShapeUpgrade_UnifySameDomain
 from OCP.STEPControl import STEPControl_StepModelType, STEPControl_Writer
 from OCP.TopoDS import TopoDS_Shape
 
@@ -32,7 +33,9 @@ def box(x: float, y: float, z: float, dx: float, dy: float, dz: float) -> TopoDS
     return BRepPrimAPI_MakeBox(gp_Pnt(x, y, z), dx, dy, dz).Shape()
 
 
-def drill(part: TopoDS_Shape, x: float, y: float, top: float, diameter: float, depth: float) -> TopoDS_Shape:
+def drill(
+    part: TopoDS_Shape, x: float, y: float, top: float, diameter: float, depth: float
+) -> TopoDS_Shape:
     """Cut a flat-bottomed hole down from z = top."""
     axis = gp_Ax2(gp_Pnt(x, y, top - depth), gp_Dir(0, 0, 1))
     tool = BRepPrimAPI_MakeCylinder(axis, diameter / 2, depth + 1.0).Shape()
@@ -41,6 +44,13 @@ def drill(part: TopoDS_Shape, x: float, y: float, top: float, diameter: float, d
 
 def cut(part: TopoDS_Shape, tool: TopoDS_Shape) -> TopoDS_Shape:
     return BRepAlgoAPI_Cut(part, tool).Shape()
+
+
+def merged(shape: TopoDS_Shape) -> TopoDS_Shape:
+    """Merge the coplanar faces a boolean union leaves (as a CAD system's export would)."""
+    unifier = ShapeUpgrade_UnifySameDomain(shape, True, True, False)
+    unifier.Build()
+    return unifier.Shape()
 
 
 def write_step(shape: TopoDS_Shape, path: Path) -> Path:
@@ -133,29 +143,39 @@ def test_deep_narrow_pocket_and_rounded_corners(tmp_path: Path) -> None:
     for x, y in ((22, 22), (48, 22), (22, 32), (48, 32)):
         corner = BRepPrimAPI_MakeCylinder(gp_Ax2(gp_Pnt(x, y, 14), gp_Dir(0, 0, 1)), 2, 17).Shape()
         tool = BRepAlgoAPI_Fuse(tool, corner).Shape()
-    part = cut(part, tool)
+    part = merged(cut(part, tool))
     result = analyze(write_step(part, tmp_path / "pockets.step"), limits=IN_PROCESS)
     narrow = [p for p in result.pockets if p.width_mm == pytest.approx(4)]
     assert narrow and narrow[0].depth_mm == pytest.approx(20) and narrow[0].kind == "pocket"
     ratio = [f for f in result.violations if f.rule == "pocket.depth_ratio"]
     assert ratio and "5 x width" in ratio[0].actual.replace("5.0 x", "5 x")
     rounded = [c for c in result.internal_corners if c.radius_mm > 0]
-    assert Counter((round(c.radius_mm, 3), round(c.depth_mm, 3)) for c in rounded) == {(2.0, 16.0): 4}
+    assert Counter((round(c.radius_mm, 3), round(c.depth_mm, 3)) for c in rounded) == {
+        (2.0, 16.0): 4
+    }
     wide = next(p for p in result.pockets if p.width_mm == pytest.approx(14))
     assert wide.corner_radius_mm == pytest.approx(2) and wide.depth_mm == pytest.approx(16)
     corners = [f for f in result.violations if f.rule == "corner.depth_ratio"]
     # 16 / 2 = 8 x radius, over the 4 x of the rule.
-    assert len(corners) == 1 and "8.0 x radius" in corners[0].actual and corners[0].where.startswith("4 ×")
+    assert (
+        len(corners) == 1
+        and "8.0 x radius" in corners[0].actual
+        and corners[0].where.startswith("4 ×")
+    )
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     length=st.floats(20, 200),
     width=st.floats(20, 200),
     thickness=st.floats(2, 30),
     diameter=st.floats(1, 15),
 )
-def test_plate_with_one_hole(tmp_path: Path, length: float, width: float, thickness: float, diameter: float) -> None:
+def test_plate_with_one_hole(
+    tmp_path: Path, length: float, width: float, thickness: float, diameter: float
+) -> None:
     """Any plate with one centred through hole: one hole of that size, volume by hand."""
     plate = box(0, 0, 0, length, width, thickness)
     plate = drill(plate, length / 2, width / 2, thickness, diameter, thickness)
@@ -176,7 +196,9 @@ def test_plate_with_one_hole(tmp_path: Path, length: float, width: float, thickn
     if thickness < web:
         assert result.min_wall_mm == pytest.approx(thickness, rel=1e-6)
     else:
-        assert web - 1e-6 <= result.min_wall_mm <= web + centre * (1 / math.cos(math.radians(15)) - 1)
+        assert (
+            web - 1e-6 <= result.min_wall_mm <= web + centre * (1 / math.cos(math.radians(15)) - 1)
+        )
 
 
 def test_turned_part_is_turnable(tmp_path: Path) -> None:

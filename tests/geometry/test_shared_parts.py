@@ -127,7 +127,9 @@ def test_ftc9_countersinks_recognised_from_bspline(analysed: Analysed) -> None:
     assert len(result.holes) == 29
     countersunk = [h for h in result.holes if h.countersink is not None]
     assert len(countersunk) == 4
-    assert all(h.countersink and h.countersink.angle_deg == pytest.approx(90, abs=0.1) for h in countersunk)
+    assert all(
+        h.countersink and h.countersink.angle_deg == pytest.approx(90, abs=0.1) for h in countersunk
+    )
     assert result.face_types.get("bspline", 0) == 0
 
 
@@ -138,7 +140,10 @@ def test_ftc11_ring_is_turned_with_one_hole(analysed: Analysed) -> None:
     assert result.holes[0].through
     assert result.turnable is True and result.turning_axis is not None
     assert result.stock is not None and result.stock.form == "round_bar"
-    sizes = {(c.kind.value, c.nominal, c.lower_deviation, c.upper_deviation) for c in result.characteristics}
+    sizes = {
+        (c.kind.value, c.nominal, c.lower_deviation, c.upper_deviation)
+        for c in result.characteristics
+    }
     assert ("diameter", 32.0, -0.3, 0.3) in sizes
     assert ("diameter", 63.0, -0.5, 0.5) in sizes
     assert ("radius", 1.5, -0.04, 0.04) in sizes
@@ -164,7 +169,9 @@ def test_ctc1_pmi(analysed: Analysed) -> None:
     }
     positions = [c for c in result.characteristics if c.kind.value == "position"]
     assert {c.datum for c in positions} == {"A|B|C"}
-    twenty = {(c.lower_deviation, c.upper_deviation) for c in result.characteristics if c.nominal == 20.0}
+    twenty = {
+        (c.lower_deviation, c.upper_deviation) for c in result.characteristics if c.nominal == 20.0
+    }
     assert (-0.1, 0.05) in twenty
     # Every Ø35 size characteristic names the faces of a Ø35 hole.
     links = {link.characteristic_id: link for link in result.characteristic_links}
@@ -216,7 +223,10 @@ def test_tessellated_step_is_analysed_as_a_mesh(analysed: Analysed) -> None:
 def test_multi_body_file_is_refused_unless_asked(cad_dir: Path, analysed: Analysed) -> None:
     """MANIFEST.md: box_sides.STEP is 10 solids."""
     with pytest.raises(GeometryError, match="10 solids"):
-        analyze(cad_dir / "box_sides.STEP", limits=analyze.__kwdefaults__["limits"].__class__(time_limit_s=None))
+        analyze(
+            cad_dir / "box_sides.STEP",
+            limits=analyze.__kwdefaults__["limits"].__class__(time_limit_s=None),
+        )
     result = analysed("box_sides.STEP", largest_solid=True)
     assert result.solids == 10 and result.analysed_solid is not None
     assert any(f.rule == "input.multi_body" for f in result.findings)
@@ -230,7 +240,9 @@ def test_mesh_without_unit_reports_the_suspected_unit(analysed: Analysed) -> Non
         finding = next(f for f in result.findings if f.rule == "input.units")
         assert f"--unit {unit}" in finding.fix
         assert not result.units_declared
-        assert all(f.status.value == "unverified" for f in result.findings if f.rule.startswith("wall."))
+        assert all(
+            f.status.value == "unverified" for f in result.findings if f.rule.startswith("wall.")
+        )
 
 
 @pytest.mark.parametrize("name", sorted(MANIFEST_BOXES))
@@ -238,7 +250,22 @@ def test_json_contract_fields(analysed: Analysed, name: str) -> None:
     """Issue item 7: the fields the JSON must carry."""
     _, options = MANIFEST_BOXES[name]
     data = analysed(name, **options).model_dump(mode="json")
-    for key in ("units", "bbox_mm", "volume_mm3", "area_mm2", "solids", "holes", "turnable", "setups", "characteristics", "findings", "removed_volume_mm3", "machined_area_mm2", "feature_count", "min_wall_mm"):
+    for key in (
+        "units",
+        "bbox_mm",
+        "volume_mm3",
+        "area_mm2",
+        "solids",
+        "holes",
+        "turnable",
+        "setups",
+        "characteristics",
+        "findings",
+        "removed_volume_mm3",
+        "machined_area_mm2",
+        "feature_count",
+        "min_wall_mm",
+    ):
         assert key in data
     for hole in data["holes"]:
         assert {"diameter_mm", "depth_mm", "through", "axis"} <= set(hole)

@@ -164,3 +164,12 @@ def test_r_chart_on_individuals_is_an_input_error_naming_the_characteristic() ->
 def test_calibration_larger_than_the_data_is_an_input_error(rings_csv: Path) -> None:
     with pytest.raises(InputError, match="calibration"):
         analyze_batch(load_measurements(rings_csv), calibration=41)
+
+
+def test_bundled_spec_file_matches_the_example_project(examples_dir: Path) -> None:
+    from rampwise.quality.specs import load_spec_file
+
+    table = load_spec_file(examples_dir / "measurements" / "sensor_housing_spec.yaml")
+    # sensor_housing_pilot.yaml: Bore 12.0 ±0.005, Overall length 60.0 ±0.1
+    assert table.by_name["Bore"] == SpecLimits(lsl=11.995, usl=12.005, target=12.0)
+    assert table.by_name["Overall length"] == SpecLimits(lsl=59.9, usl=60.1, target=60.0)

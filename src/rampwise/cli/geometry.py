@@ -35,7 +35,7 @@ TIME_LIMIT_OPT = typer.Option(60.0, "--time-limit", help="Stop the analysis afte
 _SEVERITY_STYLE = {"critical": "bold red", "major": "dark_orange", "minor": "cyan"}
 
 
-class MeshUnit(str, enum.Enum):
+class MeshUnit(enum.StrEnum):
     """Units a mesh file's numbers can be in."""
 
     MM = "mm"
@@ -103,18 +103,28 @@ def facts_table(result: PartGeometry) -> Table:
     x, y, z = result.bbox_mm
     rows = [
         ("representation", f"{result.representation.value}, units {result.units}"),
-        ("solids", f"{result.solids}" + (f" (analysed #{result.analysed_solid})" if result.analysed_solid is not None else "")),
+        (
+            "solids",
+            f"{result.solids}"
+            + (
+                f" (analysed #{result.analysed_solid})" if result.analysed_solid is not None else ""
+            ),
+        ),
         ("box", f"{x:.2f} x {y:.2f} x {z:.2f} mm"),
         ("volume", f"{result.volume_mm3:,.0f} mm³" if result.volume_mm3 is not None else "unknown"),
         ("area", f"{result.area_mm2:,.0f} mm²"),
         ("stock", result.stock.designation if result.stock else "unknown"),
         (
             "removed volume",
-            f"{result.removed_volume_mm3:,.0f} mm³" if result.removed_volume_mm3 is not None else "unknown",
+            f"{result.removed_volume_mm3:,.0f} mm³"
+            if result.removed_volume_mm3 is not None
+            else "unknown",
         ),
         (
             "machined area",
-            f"{result.machined_area_mm2:,.0f} mm²" if result.machined_area_mm2 is not None else "unknown",
+            f"{result.machined_area_mm2:,.0f} mm²"
+            if result.machined_area_mm2 is not None
+            else "unknown",
         ),
         (
             "features",
@@ -133,7 +143,10 @@ def facts_table(result: PartGeometry) -> Table:
             if result.turnable is None
             else f"{'yes' if result.turnable else 'no'} ({(result.revolved_area_share or 0):.0%} of the area revolved)",
         ),
-        ("thinnest wall", f"{result.min_wall_mm:.2f} mm" if result.min_wall_mm is not None else "unknown"),
+        (
+            "thinnest wall",
+            f"{result.min_wall_mm:.2f} mm" if result.min_wall_mm is not None else "unknown",
+        ),
         ("face types", ", ".join(f"{k} {v}" for k, v in result.face_types.items()) or "-"),
         (
             "PMI",
@@ -163,7 +176,13 @@ def holes_table(result: PartGeometry) -> Table:
             if hole.countersink
             else "-"
         )
-        key = (round(hole.diameter_mm, 3), round(hole.depth_mm, 2), kind, entry, hole.standard_drill or "none")
+        key = (
+            round(hole.diameter_mm, 3),
+            round(hole.depth_mm, 2),
+            kind,
+            entry,
+            hole.standard_drill or "none",
+        )
         groups[key] = groups.get(key, 0) + 1
     for (diameter, depth, kind, entry, drill), count in groups.items():
         table.add_row(str(count), f"{diameter:g}", f"{depth:g}", kind, entry, drill)

@@ -11,6 +11,7 @@ from rampwise.assess import Assessment, assess
 from rampwise.cli._common import console, emit_json, guarded
 from rampwise.cli.geometry import findings_table
 from rampwise.cli.inspection import plan_view
+from rampwise.cli.quality import batch_view
 from rampwise.cli.quote import quote_view
 from rampwise.cli.tolerance import route_view
 from rampwise.project_file import load_project
@@ -39,12 +40,14 @@ def assess_command(project: Path = PROJECT_ARG, json: bool = JSON_OPT) -> None:
 
 
 def print_assessment(result: Assessment) -> None:
-    """Print every section of an assessment: decision, gate, geometry, route, plan, quote."""
+    """Print every section: decision, gate, geometry, route, plan, batch, quote."""
     console.print(assessment_view(result))
     if result.geometry is not None:
         console.print(findings_table(result.geometry))
     console.print(route_view(result.route))
     console.print(plan_view(result.inspection))
+    if result.batch is not None:
+        console.print(batch_view(result.batch, None))
     if result.quote is not None:
         title = f"Price ladder at {result.stage.value} ({result.part_number})"
         console.print(quote_view(result.quote, title=title))

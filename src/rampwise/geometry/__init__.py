@@ -127,6 +127,8 @@ def _worker(connection: Any, arguments: tuple[Any, ...]) -> None:
 
 def _run_limited(arguments: tuple[Any, ...], seconds: float) -> PartGeometry:
     """Run the analysis in a forked child; stop it at ``seconds``."""
+    import rampwise.geometry.analysis  # noqa: F401  (load the kernel once, before forking)
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)

@@ -28,6 +28,7 @@ from OCP.TopAbs import TopAbs_EDGE
 from OCP.TopExp import TopExp_Explorer
 from OCP.TopoDS import TopoDS, TopoDS_Face
 
+from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.faces import (
     ANALYTIC,
     ROTATIONAL,
@@ -38,7 +39,6 @@ from rampwise.geometry.faces import (
     Vector,
     coverage,
 )
-from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.features import FULL_TURN, as_vector3, group_by_axis
 from rampwise.geometry.models import InternalCorner
 from rampwise.geometry.raycast import RayCaster, triangle_normals

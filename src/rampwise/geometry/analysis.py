@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from rampwise.errors import GeometryError
 from rampwise.geometry.access import AccessMap, assess_turning, find_internal_corners, plan_setups
+from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.dfm import rules
 from rampwise.geometry.faces import SurfaceKind, face_map, survey_edges, survey_faces
 from rampwise.geometry.facts import (
@@ -32,10 +33,15 @@ from rampwise.geometry.facts import (
     face_type_histogram,
     oriented_frame,
 )
-from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.features import as_vector3, find_bosses, find_holes, find_pockets
 from rampwise.geometry.formats import UNIT_SCALE_MM
-from rampwise.geometry.mesh import MESH_LIMITATIONS, LoadedMesh, closed_body, load_mesh, unit_finding
+from rampwise.geometry.mesh import (
+    MESH_LIMITATIONS,
+    LoadedMesh,
+    closed_body,
+    load_mesh,
+    unit_finding,
+)
 from rampwise.geometry.models import (
     Finding,
     FindingStatus,
@@ -157,7 +163,9 @@ def _analyze_triangles(data: _MeshInput, overrides: Mapping[str, Any] | None) ->
                 opposition_deg=geometry_parameter("wall_opposition_deg"),
             )
         )
-        stock, removed, kept, _ = _stock_figures([aligned, oriented], vertices, triangles, mesh.volume_mm3)
+        stock, removed, kept, _ = _stock_figures(
+            [aligned, oriented], vertices, triangles, mesh.volume_mm3
+        )
         machined = mesh.area_mm2 - kept
     if not mesh.watertight:
         closed = mesh.volume_mm3 is not None
@@ -166,7 +174,11 @@ def _analyze_triangles(data: _MeshInput, overrides: Mapping[str, Any] | None) ->
                 "open_mesh",
                 Severity.MAJOR if closed else Severity.CRITICAL,
                 f"{mesh.open_edges} open edge(s): "
-                + ("volume, stock and walls are approximate" if closed else "volume, stock and walls are unknown"),
+                + (
+                    "volume, stock and walls are approximate"
+                    if closed
+                    else "volume, stock and walls are unknown"
+                ),
                 "export a closed (watertight) mesh, or better the STEP model",
                 "research/cad.md section 3.3 (volume needs a closed solid)",
                 "a closed surface",
@@ -347,9 +359,7 @@ def analyze_step_file(
     # Round bar is fitted about the best revolution axis whenever most of the part is
     # revolved (a slotted screw head is still cut from bar), else about the long box axis.
     turned = (
-        (2 * turning.max_radius_mm, turning.length_mm)
-        if turning.share >= MOSTLY_REVOLVED
-        else None
+        (2 * turning.max_radius_mm, turning.length_mm) if turning.share >= MOSTLY_REVOLVED else None
     )
     stock, removed, kept, choice = _stock_figures(
         [aligned, oriented], mesh.vertices, mesh.triangles, volume, turned

@@ -28,7 +28,7 @@ def _drill_sizes() -> tuple[tuple[float, str], ...]:
     sizes: list[tuple[float, str]] = []
     for row in load_table("drill_sizes"):
         low, high, step = float(row["from_mm"]), float(row["to_mm"]), float(row["step_mm"])
-        count = 1 if step == 0 else int(round((high - low) / step)) + 1
+        count = 1 if step == 0 else round((high - low) / step) + 1
         for i in range(count):
             diameter = low + i * step
             label = row["designation"] or _size_label(row["series"], diameter)

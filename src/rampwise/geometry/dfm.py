@@ -377,12 +377,13 @@ def check(
         if rule.enabled and rule.applies_to in {"any", material} and rule.measure in CHECKS
     ]
     active.sort(key=lambda r: _SEVERITY_ORDER[r.severity])
-    claimed: set[tuple[str, str, str]] = set()
+    claimed: set[tuple[str, str, object]] = set()
     merged: dict[tuple[str, str], tuple[DfmRule, _Hit, int]] = {}
     for rule in active:
         family = rule.rule.removesuffix(LIMIT_SUFFIX)
         for hit in CHECKS[rule.measure](geometry, rule):
-            feature = (family, hit.where, hit.actual)
+            # One feature is one place (or, for whole-part checks, one statement).
+            feature = (family, hit.where, hit.location or hit.actual)
             if feature in claimed:
                 continue
             claimed.add(feature)

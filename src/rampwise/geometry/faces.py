@@ -31,10 +31,10 @@ from OCP.collections import (
     IndexedDataMap_TopoDS_Shape_List_TopoDS_Shape_TopTools_ShapeMapHasher as EdgeFaceMap,
 )
 from OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as ShapeIndex
+from OCP.Geom import Geom_ConicalSurface, Geom_CylindricalSurface, Geom_Plane, Geom_SphericalSurface
 from OCP.GeomAbs import GeomAbs_CurveType, GeomAbs_SurfaceType
 from OCP.GeomAdaptor import GeomAdaptor_Surface
 from OCP.GeomConvert import GeomConvert_SurfToAnaSurf
-from OCP.Geom import Geom_ConicalSurface, Geom_CylindricalSurface, Geom_Plane, Geom_SphericalSurface
 from OCP.gp import gp_Cone, gp_Cylinder, gp_Pln, gp_Pnt, gp_Sphere, gp_Vec
 from OCP.ShapeAnalysis import ShapeAnalysis_CanonicalRecognition
 from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_FORWARD
@@ -48,7 +48,7 @@ from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM
 Vector = NDArray[np.float64]
 
 
-class SurfaceKind(str, enum.Enum):
+class SurfaceKind(enum.StrEnum):
     """Surface type of a face, after canonical recognition where it applies."""
 
     PLANE = "plane"
@@ -91,7 +91,7 @@ ROTATIONAL = frozenset(
 )
 
 
-class EdgeShape(str, enum.Enum):
+class EdgeShape(enum.StrEnum):
     """How two faces meet along an edge, seen from outside the material."""
 
     CONVEX = "convex"

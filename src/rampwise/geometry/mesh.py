@@ -141,7 +141,7 @@ def closed_body(body: trimesh.Trimesh, bodies: int) -> LoadedMesh:
         open_edges=gaps,
         volume_mm3=float(body.volume) if nearly and body.is_winding_consistent else None,
         area_mm2=float(body.area),
-        genus=int(round((2 - body.euler_number) / 2)) if body.is_watertight else None,
+        genus=round((2 - body.euler_number) / 2) if body.is_watertight else None,
     )
 
 

@@ -21,7 +21,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How much a DFM finding costs if left as it is (aPriori's three classes)."""
 
     CRITICAL = "critical"
@@ -29,14 +29,14 @@ class Severity(str, enum.Enum):
     MINOR = "minor"
 
 
-class FindingStatus(str, enum.Enum):
+class FindingStatus(enum.StrEnum):
     """Whether a rule was broken or could not be checked on this model."""
 
     VIOLATED = "violated"
     UNVERIFIED = "unverified"
 
 
-class Representation(str, enum.Enum):
+class Representation(enum.StrEnum):
     """What the file gave: an exact B-rep, or triangles only."""
 
     BREP = "brep"

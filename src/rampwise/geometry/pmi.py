@@ -27,10 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from OCP.collections import Sequence_TDF_Label
 from OCP.collections import (
     IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as ShapeIndex,
 )
+from OCP.collections import Sequence_TDF_Label
 from OCP.TDF import TDF_AttributeIterator, TDF_Label
 from OCP.TopAbs import TopAbs_FACE
 from OCP.TopExp import TopExp
@@ -43,8 +43,8 @@ from OCP.XCAFDimTolObjects import (
 )
 from OCP.XCAFDoc import (
     XCAFDoc_Datum,
-    XCAFDoc_DimTolTool,
     XCAFDoc_Dimension,
+    XCAFDoc_DimTolTool,
     XCAFDoc_DocumentTool,
     XCAFDoc_GeomTolerance,
     XCAFDoc_ShapeTool,

@@ -17,14 +17,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+from numpy.typing import NDArray
 
-from rampwise.errors import InputError  # noqa: E402
-from rampwise.geometry.models import FindingStatus, PartGeometry, Severity  # noqa: E402
-from rampwise.geometry.raycast import triangle_normals  # noqa: E402
+from rampwise.errors import InputError
+from rampwise.geometry.models import FindingStatus, PartGeometry, Severity
+from rampwise.geometry.raycast import triangle_normals
 
 SEVERITY_COLOURS: Final = {
     Severity.CRITICAL: "#d62728",
@@ -82,9 +82,13 @@ def render_part(
         if f.location_mm is not None and f.status is FindingStatus.VIOLATED
     ]
     figure = plt.figure(figsize=(8, 8 if located else 7), dpi=110)
-    axes = figure.add_axes((0.0, 0.22 if located else 0.0, 1.0, 0.74 if located else 0.95), projection="3d")
+    axes = figure.add_axes(
+        (0.0, 0.22 if located else 0.0, 1.0, 0.74 if located else 0.95), projection="3d"
+    )
     axes.add_collection3d(
-        Poly3DCollection(vertices[triangles], facecolors=colours, edgecolors=colours, linewidths=0.3)
+        Poly3DCollection(
+            vertices[triangles], facecolors=colours, edgecolors=colours, linewidths=0.3
+        )
     )
     low, high = vertices.min(axis=0), vertices.max(axis=0)
     span = np.maximum(high - low, 1e-6 * float((high - low).max() or 1.0))
@@ -101,7 +105,9 @@ def render_part(
         colour = SEVERITY_COLOURS[finding.severity]
         axes.scatter([x], [y], [z], s=90, c=colour, depthshade=False, edgecolors="white", zorder=10)
         axes.text(x, y, z, f" {number}", color=colour, fontsize=11, fontweight="bold", zorder=11)
-        legend.append((colour, f"{number}. {finding.severity.value}: {finding.actual} ({finding.rule})"))
+        legend.append(
+            (colour, f"{number}. {finding.severity.value}: {finding.actual} ({finding.rule})")
+        )
     sx, sy, sz = geometry.bbox_mm
     title = f"{Path(geometry.file).name}: {sx:.1f} x {sy:.1f} x {sz:.1f} mm"
     if geometry.setups is not None:

@@ -28,7 +28,6 @@ References
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -305,13 +304,11 @@ def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    parsed: list[tuple[int, list[str]]] = []
-    for number, line in content:
-        try:
-            fields = next(csv.reader(io.StringIO(line), dialect))
-        except (csv.Error, StopIteration) as err:
-            raise InputError(f"row {number}", f"cannot be read as CSV: {err}") from None
-        parsed.append((number, fields))
+    try:
+        rows = list(csv.reader([line for _, line in content], dialect))
+    except csv.Error as err:
+        raise InputError("measurements", f"cannot be read as CSV: {err}") from None
+    parsed = [(number, fields) for (number, _), fields in zip(content, rows, strict=False)]
     header = [h.strip() for h in parsed[0][1]]
     return header, parsed[1:]
 

@@ -138,6 +138,78 @@ def price_ladder_svg(
     return _svg("Price ladder", description, body)
 
 
+DRIVER_COLOURS = (
+    "#1d4ed8",
+    "#b42318",
+    "#3f6212",
+    "#7e22ce",
+    "#b45309",
+    "#0e7490",
+    "#be185d",
+    "#4b5563",
+    "#854d0e",
+    "#065f46",
+)
+"""Segment colours of the driver chart (the legend and a table name them too)."""
+
+
+def drivers_svg(rows: Sequence[tuple[int, dict[str, float]]], *, currency: str) -> Markup:
+    """Share of each price driver in the unit price, one 100 % bar per quantity break.
+
+    Parameters
+    ----------
+    rows
+        ``(quantity [pcs], {driver: contribution to the unit price [currency]})``.
+    currency
+        Currency code, for the description.
+    """
+    data = [(q, {k: v for k, v in d.items() if v > 0}) for q, d in rows if sum(d.values()) > 0]
+    if not data:
+        return Markup("")
+    names = list(dict.fromkeys(name for _, drivers in data for name in drivers))
+    colour = {name: DRIVER_COLOURS[i % len(DRIVER_COLOURS)] for i, name in enumerate(names)}
+    bar_height, gap, top = 18, 8, MARGIN_TOP
+    legend_rows = math.ceil(len(names) / 4)
+    height = top + len(data) * (bar_height + gap) + 24 + legend_rows * 18
+    span = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    body: list[str] = []
+    for row, (quantity, drivers) in enumerate(data):
+        y = top + row * (bar_height + gap)
+        total = sum(drivers.values())
+        body.append(
+            f'<text x="{MARGIN_LEFT - 6}" y="{y + 13}" text-anchor="end">{quantity:,} pcs</text>'
+        )
+        x = float(MARGIN_LEFT)
+        for name, value in drivers.items():
+            width = value / total * span
+            body.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{max(width, 0.5):.1f}" height="{bar_height}" '
+                f'fill="{colour[name]}"><title>{escape(name)}: {value / total:.0%}</title></rect>'
+            )
+            if width > 34:
+                body.append(
+                    f'<text x="{x + width / 2:.1f}" y="{y + 13}" text-anchor="middle" '
+                    f'fill="#fff">{value / total:.0%}</text>'
+                )
+            x += width
+    legend_top = top + len(data) * (bar_height + gap) + 12
+    for i, name in enumerate(names):
+        lx = MARGIN_LEFT + (i % 4) * (span / 4)
+        ly = legend_top + (i // 4) * 18
+        body.append(
+            f'<rect x="{lx:.1f}" y="{ly}" width="12" height="12" fill="{colour[name]}"/>'
+            f'<text x="{lx + 16:.1f}" y="{ly + 10}">{escape(name.replace("_", " "))}</text>'
+        )
+    largest = {q: max(d, key=lambda k: d[k]) for q, d in data}
+    description = (
+        f"Price drivers per quantity break ({currency}): at {data[0][0]} pcs "
+        f"{largest[data[0][0]].replace('_', ' ')} leads, at {data[-1][0]} pcs "
+        f"{largest[data[-1][0]].replace('_', ' ')} leads."
+    )
+    svg = _svg("Price drivers", description, body)
+    return Markup(str(svg).replace(f"0 0 {WIDTH} {HEIGHT}", f"0 0 {WIDTH} {height}", 1))
+
+
 def control_chart_svg(
     statistic: Sequence[float | None],
     *,
@@ -282,4 +354,4 @@ def histogram_svg(
     return _svg(title, description, body)
 
 
-__all__ = ["control_chart_svg", "histogram_svg", "price_ladder_svg"]
+__all__ = ["control_chart_svg", "drivers_svg", "histogram_svg", "price_ladder_svg"]

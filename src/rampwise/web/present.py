@@ -150,6 +150,32 @@ def quote_chart(result: Mapping[str, Any], document: Mapping[str, Any] | None = 
     )
 
 
+def drivers_chart(quote: Mapping[str, Any]) -> Markup:
+    """The price drivers of each quantity break as a 100 % stacked bar chart."""
+    rows = [
+        (
+            int(row["quantity"]),
+            {
+                str(k): float(v)
+                for k, v in (row.get("drivers") or {}).items()
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            },
+        )
+        for row in quote_rows(quote)
+        if isinstance(row.get("quantity"), int) and isinstance(row.get("drivers"), Mapping)
+    ]
+    return charts.drivers_svg(rows, currency=str(quote.get("currency") or ""))
+
+
+def driver_names(quote: Mapping[str, Any]) -> list[str]:
+    """Every driver named in any quantity break, in order of first appearance."""
+    names: dict[str, None] = {}
+    for row in quote_rows(quote):
+        for name in row.get("drivers") or {}:
+            names.setdefault(str(name), None)
+    return list(names)
+
+
 def quote_details(quote: Mapping[str, Any]) -> dict[str, Any]:
     """Everything in a Quote JSON but its quantity breaks (shown as the ladder)."""
     key = quote_rows_key(quote)
@@ -202,6 +228,8 @@ def register(env: Environment) -> None:
         quote_chart=quote_chart,
         quote_rows=quote_rows,
         quote_details=quote_details,
+        drivers_chart=drivers_chart,
+        driver_names=driver_names,
         price_at=price_at,
         target_quantity=target_quantity,
         batch_charts=batch_charts,
