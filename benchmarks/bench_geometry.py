@@ -77,7 +77,8 @@ def main() -> None:
     raws, totals, ratios = [], [], []
     for path in files:
         step = path.suffix.lower() in {".stp", ".step"}
-        raw = best_of(lambda p=path: raw_step(p) if step else raw_mesh(p), args.repeat)
+        raw_read = raw_step if step else raw_mesh
+        raw = best_of(lambda p=path, read=raw_read: read(p), args.repeat)
         total = best_of(lambda p=path: analyze(p, limits=limits, largest_solid=True), args.repeat)
         raws.append(raw)
         totals.append(total)

@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from rampwise.documents import read_document
 from rampwise.errors import InputError
 from rampwise.model import Project
 
@@ -46,18 +46,7 @@ def load_project(path: str | Path, *, today: date | None = None) -> Project:
         If the file is missing or unreadable, is not YAML, or does not validate.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("project file", f"not found: {file}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError("project file", f"cannot read {file}: {err}") from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        where = getattr(err, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        raise InputError("project file", f"malformed YAML{line} in {file}") from None
+    document = read_document(file, role="project file")
     return project_from_mapping(document, base_dir=file.parent, today=today)
 
 

@@ -26,16 +26,15 @@ References
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
+from rampwise.documents import read_document
 from rampwise.errors import InputError
 from rampwise.model import Material, find_material, materials
 from rampwise.validation import require_positive
@@ -456,17 +455,7 @@ def load_shop(path: str | Path) -> ShopConfig:
     suffix = file.suffix.lower()
     if suffix not in (".yaml", ".yml", ".toml"):
         raise InputError("shop file", f"must be .yaml, .yml or .toml; got {file.name!r}")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("shop file", f"not found: {file}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError("shop file", f"cannot read {file}: {err}") from None
-    try:
-        document = tomllib.loads(text) if suffix == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError):
-        kind = "TOML" if suffix == ".toml" else "YAML"
-        raise InputError("shop file", f"malformed {kind} in {file}") from None
+    document = read_document(file, role="shop file")
     return shop_from_mapping(document, name=file.stem)
 
 

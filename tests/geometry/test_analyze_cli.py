@@ -113,7 +113,10 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
 
 
 def test_open_stl_is_a_finding_not_a_crash(tmp_path: Path) -> None:
-    triangle = b"solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n"
+    triangle = (
+        b"solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\n"
+        b"vertex 0 1 0\nendloop\nendfacet\nendsolid t\n"
+    )
     result = analyze(
         bad(tmp_path, "open.stl", triangle), unit="mm", limits=Limits(time_limit_s=None)
     )

@@ -73,7 +73,8 @@ def test_catalog_rules_have_sources_and_known_severities() -> None:
 
 
 def test_issue_example_hole_14_diameters_deep_is_critical_only() -> None:
-    """Issue: "hole Ø3 depth 42 mm: 14×D, standard drills reach 4×D, 10×D is the practical limit"."""
+    """Issue 5: "hole Ø3 depth 42 mm: 14×D, standard drills reach 4×D, 10×D is the
+    practical limit"."""
     findings = check(part(holes=(hole(3.0, 42.0),)))
     deep = [f for f in findings if f.rule.startswith("hole.depth_ratio")]
     assert [(f.rule, f.severity) for f in deep] == [("hole.depth_ratio_limit", Severity.CRITICAL)]

@@ -134,7 +134,8 @@ def test_ftc9_countersinks_recognised_from_bspline(analysed: Analysed) -> None:
 
 
 def test_ftc11_ring_is_turned_with_one_hole(analysed: Analysed) -> None:
-    """MANIFEST.md: flat ring OD 63, ID 32, 3 mm thick, turned; PMI Ø32 ±0.3, Ø63 ±0.5, R1.5 ±0.04."""
+    """MANIFEST.md: flat ring OD 63, ID 32, 3 mm thick, turned;
+    PMI Ø32 ±0.3, Ø63 ±0.5, R1.5 ±0.04."""
     result = analysed("nist_ftc_11_asme1_ap242-e1.stp")
     assert [round(h.diameter_mm, 3) for h in result.holes] == [32.0]
     assert result.holes[0].through
@@ -211,7 +212,8 @@ def test_declared_units(analysed: Analysed, name: str, units: str) -> None:
 
 
 def test_tessellated_step_is_analysed_as_a_mesh(analysed: Analysed) -> None:
-    """MANIFEST.md: FTC 8 -tg has triangles only; cad.md §3.3: volume -503 281 mm³ (sign flipped)."""
+    """MANIFEST.md: FTC 8 -tg has triangles only;
+    cad.md §3.3: volume -503 281 mm³ (sign flipped)."""
     result = analysed("nist_ftc_08_asme1_ap242-e1-tg.stp")
     assert result.representation is Representation.MESH
     assert result.holes == () and result.setups is None and result.pmi.semantic is False

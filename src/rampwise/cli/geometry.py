@@ -141,7 +141,8 @@ def facts_table(result: PartGeometry) -> Table:
             "turnable",
             "not from a mesh"
             if result.turnable is None
-            else f"{'yes' if result.turnable else 'no'} ({(result.revolved_area_share or 0):.0%} of the area revolved)",
+            else f"{'yes' if result.turnable else 'no'} "
+            f"({(result.revolved_area_share or 0):.0%} of the area revolved)",
         ),
         (
             "thinnest wall",
@@ -192,7 +193,8 @@ def holes_table(result: PartGeometry) -> Table:
 def findings_table(result: PartGeometry) -> Table:
     """DFM findings: severity, then rule and actual, expected, where and fix."""
     table = Table(
-        title=f"DFM findings ({len(result.violations)} violated, {len(result.unverified)} unverified)",
+        title=f"DFM findings ({len(result.violations)} violated, "
+        f"{len(result.unverified)} unverified)",
         title_justify="left",
         show_header=False,
         show_lines=True,

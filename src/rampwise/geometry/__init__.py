@@ -130,7 +130,7 @@ def _run_limited(arguments: tuple[Any, ...], seconds: float) -> PartGeometry:
     import rampwise.geometry.analysis  # noqa: F401  (load the kernel once, before forking)
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    context: Any = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_worker, args=(sender, arguments), daemon=True)
     process.start()

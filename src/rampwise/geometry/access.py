@@ -293,8 +293,8 @@ def find_internal_corners(
             or b.kind is not SurfaceKind.PLANE
         ):
             continue
-        along = [d for d in (edge.direction, -edge.direction) if _reaches_both(access, d, a, b)]
-        if not along:
+        sides = [d for d in (edge.direction, -edge.direction) if _reaches_both(access, d, a, b)]
+        if not sides:
             continue
         if access.face_reachable(a.index, a.normal) or access.face_reachable(b.index, b.normal):
             continue
@@ -302,7 +302,7 @@ def find_internal_corners(
             InternalCorner(
                 radius_mm=0.0,
                 depth_mm=edge.length,
-                axis=as_vector3(along[0]),
+                axis=as_vector3(sides[0]),
                 location_mm=as_vector3(edge.midpoint),
             )
         )
@@ -354,7 +354,7 @@ def assess_turning(
     .. [1] ``research/cad.md`` §5 check 10 (≥ ~90 % of the area revolved → lathe).
     """
     total = sum(r.area for r in records)
-    best = (0.0, None, None)
+    best: tuple[float, Vector | None, Vector | None] = (0.0, None, None)
     groups = group_by_axis([r for r in records if r.kind in ROTATIONAL])
     groups.sort(key=lambda g: -sum(r.area for r in g.members))
     for group in groups[:TURNING_AXES_TRIED]:

@@ -302,7 +302,8 @@ def analyze_step_file(
         what = "an assembly" if model.assembly else "a multi-body part"
         raise GeometryError(
             str(path),
-            f"{len(model.solids)} solids ({what}); analyse one part per file, or pass --largest-solid",
+            f"{len(model.solids)} solids ({what}); analyse one part per file, "
+            "or pass --largest-solid",
         )
     chosen = int(np.argmax(volumes))
     if model.tessellated:

@@ -185,7 +185,8 @@ def _min_wall(geometry: PartGeometry, rule: DfmRule) -> Iterator[_Hit]:
         return
     if not geometry.units_declared:
         yield _Hit(
-            f"thinnest wall {_mm(geometry.min_wall_mm)} file units, but the mesh unit was not given",
+            f"thinnest wall {_mm(geometry.min_wall_mm)} file units, "
+            "but the mesh unit was not given",
             "whole part",
             status=FindingStatus.UNVERIFIED,
         )

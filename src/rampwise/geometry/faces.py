@@ -483,7 +483,8 @@ def _normal_on_edge(face: TopoDS_Face, edge: Any, parameter: float) -> Vector | 
     magnitude = normal.Magnitude()
     if magnitude <= 0.0:
         return None
-    return np.array(normal.Coord()) / magnitude
+    unit: Vector = np.array(normal.Coord(), dtype=np.float64) / magnitude
+    return unit
 
 
 def _edge_length(curve: BRepAdaptor_Curve, first: float, last: float) -> float:

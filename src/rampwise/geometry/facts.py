@@ -71,7 +71,7 @@ def oriented_frame(points: FloatArray) -> Frame:
         Axes (rows), lower corner in that frame, and sides [mm]; the model-axis box when
         the approximation is no smaller than it.
     """
-    transform, extents = trimesh.bounds.oriented_bounds(points)
+    transform, extents = trimesh.bounds.oriented_bounds(points)  # type: ignore[no-untyped-call]
     rotation = np.asarray(transform)[:3, :3]
     local = points @ rotation.T
     oriented = Frame(rotation, local.min(axis=0), np.asarray(extents, dtype=np.float64))
@@ -174,7 +174,9 @@ def choose_stock(
                 StockChoice(
                     Stock(
                         form="plate",
-                        designation=f"plate {designation} x {w + 2 * allowance:.1f} x {sawn:.1f} mm",
+                        designation=(
+                            f"plate {designation} x {w + 2 * allowance:.1f} x {sawn:.1f} mm"
+                        ),
                         size_mm=(size, w + 2 * allowance, sawn),
                         volume_mm3=size * (w + 2 * allowance) * sawn,
                         allowance_mm=allowance,

@@ -335,9 +335,10 @@ def find_pockets(
         walls: set[int] = set()
         open_sides = 0
         for key in edges.outer_wires[floor.index]:
-            edge = by_key.get(key)
-            if edge is None:
+            found_edge = by_key.get(key)
+            if found_edge is None:
                 continue
+            edge = found_edge
             other = edge.faces[1] if edge.faces[0] == floor.index else edge.faces[0]
             found = _walls_through(records, other, edge.shape, direction, neighbours)
             if found:

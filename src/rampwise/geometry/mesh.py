@@ -105,7 +105,7 @@ def load_mesh(path: Path, *, scale: float, largest_body: bool) -> LoadedMesh:
     if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
         raise GeometryError(str(path), f"the {kind.upper()} file holds no triangles")
     mesh = loaded.copy()
-    mesh.apply_scale(scale)
+    mesh.apply_scale(scale)  # type: ignore[no-untyped-call]
     bodies = mesh.split(only_watertight=False) if mesh.body_count > 1 else [mesh]
     if len(bodies) > 1 and not largest_body:
         raise GeometryError(
@@ -119,7 +119,8 @@ def load_mesh(path: Path, *, scale: float, largest_body: bool) -> LoadedMesh:
 
 def open_edges(mesh: trimesh.Trimesh) -> int:
     """Number of edges used by one triangle only (0 for a closed mesh)."""
-    return len(trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1))
+    unshared = trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1)  # type: ignore[no-untyped-call]
+    return len(unshared)
 
 
 def closed_body(body: trimesh.Trimesh, bodies: int) -> LoadedMesh:

@@ -54,6 +54,7 @@ from rampwise.geometry.models import CharacteristicLink, Hole, PmiSummary
 from rampwise.model import Characteristic, CharacteristicKind
 
 _DIM = XCAFDimTolObjects_DimensionType
+_MODIFIER = XCAFDimTolObjects_GeomToleranceMatReqModif
 _TOL = XCAFDimTolObjects_GeomToleranceType
 
 _SIZE_KINDS: dict[Any, CharacteristicKind] = {
@@ -185,8 +186,8 @@ def _tolerance(ident: int, tolerance: Any, datums: Sequence[str]) -> Characteris
     )
     modifier = tolerance.GetMaterialRequirementModifier()
     condition = {
-        XCAFDimTolObjects_GeomToleranceMatReqModif.XCAFDimTolObjects_GeomToleranceMatReqModif_M: "MMC",
-        XCAFDimTolObjects_GeomToleranceMatReqModif.XCAFDimTolObjects_GeomToleranceMatReqModif_L: "LMC",
+        _MODIFIER.XCAFDimTolObjects_GeomToleranceMatReqModif_M: "MMC",
+        _MODIFIER.XCAFDimTolObjects_GeomToleranceMatReqModif_L: "LMC",
     }.get(modifier)
     zone = f"{'Ø' if diametral else ''}{value:g}"
     frame = "|".join(datums)

@@ -258,7 +258,8 @@ def _slab_test(
         far = np.where(np.isnan(t2), np.inf, np.maximum(t1, t2))
     enter = near.max(axis=1)
     leave = far.min(axis=1)
-    return (leave >= np.maximum(enter, 0.0)) & (leave >= 0.0)
+    inside: NDArray[np.bool_] = (leave >= np.maximum(enter, 0.0)) & (leave >= 0.0)
+    return inside
 
 
 def triangle_normals(vertices: FloatArray, triangles: IntArray) -> tuple[FloatArray, FloatArray]:

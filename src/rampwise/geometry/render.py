@@ -11,7 +11,7 @@ References
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import matplotlib
 
@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
 from rampwise.errors import InputError
@@ -82,7 +82,7 @@ def render_part(
         if f.location_mm is not None and f.status is FindingStatus.VIOLATED
     ]
     figure = plt.figure(figsize=(8, 8 if located else 7), dpi=110)
-    axes = figure.add_axes(
+    axes: Any = figure.add_axes(
         (0.0, 0.22 if located else 0.0, 1.0, 0.74 if located else 0.95), projection="3d"
     )
     axes.add_collection3d(

@@ -158,7 +158,8 @@ def _declared_units(reader: STEPCAFControl_Reader, head: bytes) -> str:
                 names = [{"milli": "millimetre", "centi": "centimetre"}.get(prefix, "metre")]
     if not names:
         return "unknown"
-    return _UNIT_NAMES.get(names[0], names[0])
+    first = str(names[0])
+    return _UNIT_NAMES.get(first, first)
 
 
 def _check_header(path: Path) -> bytes:

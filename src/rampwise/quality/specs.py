@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from rampwise.documents import read_document
 from rampwise.errors import InputError
 from rampwise.model import Characteristic, CharacteristicKind
 from rampwise.quality.capability import SpecLimits
@@ -151,12 +151,7 @@ def load_spec_file(path: Path) -> SpecTable:
     InputError
         If the file is missing, not YAML, or an entry is invalid.
     """
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError("spec", f"cannot read {path}: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        raise InputError("spec", f"{Path(path).name} is not valid YAML: {err}") from None
+    document = read_document(path, role="spec")
     if not isinstance(document, dict):
         raise InputError("spec", f"{Path(path).name} must hold a mapping")
     unit = str(document.get("unit", "mm"))

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy.stats import norm
 
+from rampwise.documents import read_document
 from rampwise.errors import InputError
 from rampwise.tolerance.spec import ToleranceSpec, is_iso_class, parse_tolerance
 
@@ -625,19 +625,7 @@ def load_stack(path: str | Path) -> Stack:
     InputError
         If the file is missing, not YAML, or any field is invalid (the message names it).
     """
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("stack file", f"not found: {file}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError("stack file", f"cannot read {file}: {err}") from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise InputError("stack file", f"malformed YAML{line} in {file}") from None
+    document = read_document(path, role="stack file")
     return stack_from_mapping(document)
 
 

@@ -58,9 +58,9 @@ def _number(value: float) -> str:
     return f"{value:,.4g}"
 
 
-def _svg(title: str, description: str, body: list[str]) -> Markup:
+def _svg(title: str, description: str, body: list[str], *, height: int = HEIGHT) -> Markup:
     return Markup(
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         f'<g font-family="system-ui, sans-serif" font-size="12" fill="{INK}">'
@@ -206,8 +206,7 @@ def drivers_svg(rows: Sequence[tuple[int, dict[str, float]]], *, currency: str) 
         f"{largest[data[0][0]].replace('_', ' ')} leads, at {data[-1][0]} pcs "
         f"{largest[data[-1][0]].replace('_', ' ')} leads."
     )
-    svg = _svg("Price drivers", description, body)
-    return Markup(str(svg).replace(f"0 0 {WIDTH} {HEIGHT}", f"0 0 {WIDTH} {height}", 1))
+    return _svg("Price drivers", description, body, height=height)
 
 
 def control_chart_svg(

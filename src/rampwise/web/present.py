@@ -45,6 +45,7 @@ SECTION_TITLES = {
     "route": "Route",
     "inspection": "Inspection plan",
     "batch": "Batch quality",
+    "notes": "Notes",
 }
 """Headings of the optional sections, in page order; unknown ones follow by name."""
 
@@ -121,7 +122,7 @@ def columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 def sections(result: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
     """The optional sections present in an Assessment JSON: (key, heading, value)."""
-    extra = [key for key in result if key not in CORE_KEYS and result[key] is not None]
+    extra = [key for key in result if key not in CORE_KEYS and result[key] not in (None, [], {})]
     known = [key for key in SECTION_TITLES if key in extra]
     unknown = [key for key in extra if key not in SECTION_TITLES]
     return [(key, SECTION_TITLES.get(key, humanise(key)), result[key]) for key in known + unknown]
