@@ -273,3 +273,16 @@ def test_json_contract_fields(analysed: Analysed, name: str) -> None:
         assert {"diameter_mm", "depth_mm", "through", "axis"} <= set(hole)
     for finding in data["findings"]:
         assert {"rule", "severity", "expected", "actual", "where", "fix"} <= set(finding)
+
+
+def test_quote_inputs_read_off_the_result(analysed: Analysed) -> None:
+    """What the quote and route read: removed volume, machined area, features, setups."""
+    result = analysed("featuretype.STEP")
+    assert result.stock is not None and result.volume_mm3 is not None
+    assert result.removed_volume_mm3 == pytest.approx(result.stock.volume_mm3 - result.volume_mm3)
+    assert result.machined_area_mm2 is not None
+    assert 0 < result.machined_area_mm2 <= result.area_mm2
+    assert result.feature_count == len(result.holes) + len(result.pockets) + len(result.bosses)
+    counts = result.feature_counts()
+    assert counts.holes == 9 and counts.setups == result.setups
+    assert counts.thin_wall_mm == result.min_wall_mm

@@ -110,3 +110,31 @@ def test_migrations_are_found_inside_the_installed_package(tmp_path: Path) -> No
     assert (location / "env.py").is_file()
     assert any((location / "versions").glob("*.py"))
     assert location.parent.name == "store" and location.parent.parent.name == "rampwise"
+
+
+def test_processes_starting_together_on_an_empty_database_all_start(
+    url: str, tmp_path: Path
+) -> None:
+    """Several server processes migrate the same empty database at once: none fails."""
+    import threading
+
+    databases = [Database(url, data_dir=tmp_path) for _ in range(3)]
+    outcomes: list[str | BaseException] = []
+    start = threading.Barrier(len(databases))
+
+    def begin(database: Database) -> None:
+        start.wait()
+        try:
+            outcomes.append(prepare_database(database))
+        except BaseException as err:  # collected for the assertion below
+            outcomes.append(err)
+
+    threads = [threading.Thread(target=begin, args=(d,)) for d in databases]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    head = head_revision(databases[0])
+    for database in databases:
+        database.dispose()
+    assert outcomes == [head] * len(databases)

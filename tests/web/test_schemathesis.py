@@ -19,6 +19,8 @@ from rampwise.web import create_app
 from service_support import make_settings
 
 MAX_EXAMPLES = 10
+
+pytestmark = pytest.mark.slow
 """Generated requests per operation: enough to reach every route's error paths."""
 
 

@@ -56,6 +56,7 @@ def test_a_step_upload_is_assessed_by_a_job_and_kept_by_hash(
     )
 
 
+@pytest.mark.slow
 def test_a_zip_of_models_makes_one_project_per_part(
     client: TestClient,
     auth: dict[str, str],

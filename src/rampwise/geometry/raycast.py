@@ -29,9 +29,15 @@ LEAF_SIZE: Final = 8
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+NEAR_THINNEST: Final = 1.5
+"""Curved faces within this factor of the thinnest first-pass wall are re-sampled [unitless]."""
+
 CURVED_FACE_SAMPLES: Final = 24
 """Wall-thickness rays per curved face [unitless]: one per 15° around a full cylinder, so a
 web beside a hole is measured within r·(1 − cos 7.5°) ≈ 0.9 % of the hole radius."""
+
+BRUTE_FORCE_PAIRS: Final = 60_000
+"""Below this many ray × triangle pairs every triangle is tested directly [unitless]."""
 
 _EDGE_SLACK: Final = 1e-9
 """Barycentric slack [unitless] so a ray through a shared edge hits at least one triangle."""
@@ -133,6 +139,25 @@ class RayCaster:
             return RayHits(best, best_triangle)
         with np.errstate(divide="ignore", invalid="ignore"):
             inverse = 1.0 / directions
+        count = len(self._v0)
+        if len(origins) * count <= BRUTE_FORCE_PAIRS:
+            # A few rays: testing every triangle costs less than descending the tree.
+            pair_rays = np.repeat(np.arange(len(origins)), count)
+            pair_triangles = np.tile(np.arange(count), len(origins))
+        else:
+            pair_rays, pair_triangles = self._candidates(origins, inverse)
+        distance = self._intersect(
+            origins[pair_rays], directions[pair_rays], pair_triangles, min_distance
+        )
+        hit = np.isfinite(distance)
+        pair_rays, pair_triangles, distance = pair_rays[hit], pair_triangles[hit], distance[hit]
+        np.minimum.at(best, pair_rays, distance)
+        winners = distance == best[pair_rays]
+        best_triangle[pair_rays[winners]] = self._source[pair_triangles[winners]]
+        return RayHits(best, best_triangle)
+
+    def _candidates(self, origins: FloatArray, inverse: FloatArray) -> tuple[IntArray, IntArray]:
+        """Ray/triangle pairs whose leaf box the ray meets, all rays descending together."""
         rays = np.arange(len(origins))
         nodes = np.zeros(len(origins), dtype=np.int64)
         for level in range(self._depth + 1):
@@ -151,15 +176,7 @@ class RayCaster:
         pair_rays = np.repeat(rays, sizes)
         offsets = np.arange(len(pair_rays)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         pair_triangles = self._order[np.repeat(starts, sizes) + offsets]
-        distance = self._intersect(
-            origins[pair_rays], directions[pair_rays], pair_triangles, min_distance
-        )
-        hit = np.isfinite(distance)
-        pair_rays, pair_triangles, distance = pair_rays[hit], pair_triangles[hit], distance[hit]
-        np.minimum.at(best, pair_rays, distance)
-        winners = distance == best[pair_rays]
-        best_triangle[pair_rays[winners]] = self._source[pair_triangles[winners]]
-        return RayHits(best, best_triangle)
+        return pair_rays, pair_triangles
 
     def inside(
         self, points: FloatArray, directions: FloatArray, *, min_distance: float
@@ -347,9 +364,9 @@ def measure_walls(
     face_ids
         ``(m,)`` B-rep face of each triangle; None for a plain mesh.
     curved_faces
-        Faces sampled at up to :data:`CURVED_FACE_SAMPLES` triangles (a web beside a hole
-        is thinnest in one direction); other faces get ``samples_per_face`` evenly spread
-        triangles.
+        Faces sampled first like planes, then, where they come near the thinnest wall, at
+        up to :data:`CURVED_FACE_SAMPLES` triangles (a web beside a hole is thinnest in one
+        direction); other faces get ``samples_per_face`` evenly spread triangles.
     samples_per_face
         Samples on each planar face [unitless].
     max_samples
@@ -369,31 +386,42 @@ def measure_walls(
     """
     normals, areas = triangle_normals(vertices, triangles)
     usable = np.flatnonzero(areas > 0)
+    limit = -np.cos(np.radians(opposition_deg))
+
+    def cast(rows: IntArray) -> tuple[FloatArray, FloatArray, IntArray]:
+        """Thickness, start point and triangle of the rays that crossed a wall."""
+        starts = vertices[triangles[rows]].mean(axis=1)
+        hits = caster.first_hits(starts, -normals[rows], min_distance=min_distance)
+        crossed = np.isfinite(hits.distance)
+        facing = np.einsum("ij,ij->i", normals[rows], normals[np.where(crossed, hits.triangle, 0)])
+        crossed &= facing <= limit
+        return hits.distance[crossed], starts[crossed], rows[crossed]
+
     if face_ids is None:
-        chosen = _spread(usable, max_samples)
+        thickness, points, chosen = cast(_spread(usable, max_samples))
     else:
         owners = face_ids[usable]
         order = np.argsort(owners, kind="stable")
-        bounds = np.flatnonzero(np.diff(owners[order])) + 1
-        groups = np.split(usable[order], bounds)
-        chosen = np.concatenate(
-            [
-                _spread(group, CURVED_FACE_SAMPLES)
-                if int(face_ids[group[0]]) in curved_faces
-                else _spread(group, samples_per_face)
-                for group in groups
-                if len(group)
+        groups = np.split(usable[order], np.flatnonzero(np.diff(owners[order])) + 1)
+        curved = [g for g in groups if len(g) and int(face_ids[g[0]]) in curved_faces]
+        flat = [g for g in groups if len(g) and int(face_ids[g[0]]) not in curved_faces]
+        rows = [_spread(g, samples_per_face) for g in flat + curved]
+        thickness, points, chosen = cast(np.concatenate(rows) if rows else usable[:0])
+        # Second pass: curved faces near the thinnest (or under the report limit) get
+        # CURVED_FACE_SAMPLES rays, so a web beside a hole is measured where it is thinnest.
+        if len(thickness):
+            near = max(report_below_mm, NEAR_THINNEST * float(thickness.min()))
+            thin_faces = set(face_ids[chosen[thickness <= near]].tolist())
+            refine = [
+                _spread(g, CURVED_FACE_SAMPLES) for g in curved if int(face_ids[g[0]]) in thin_faces
             ]
-        )
-    points = vertices[triangles[chosen]].mean(axis=1)
-    hits = caster.first_hits(points, -normals[chosen], min_distance=min_distance)
-    finite = np.isfinite(hits.distance)
-    exit_normals = normals[np.where(finite, hits.triangle, 0)]
-    facing = np.einsum("ij,ij->i", normals[chosen], exit_normals)
-    finite &= facing <= -np.cos(np.radians(opposition_deg))
-    if not finite.any():
+            if refine:
+                extra = cast(np.concatenate(refine))
+                thickness = np.concatenate((thickness, extra[0]))
+                points = np.concatenate((points, extra[1]))
+                chosen = np.concatenate((chosen, extra[2]))
+    if not len(thickness):
         return WallReport(None, None, ())
-    thickness, points, chosen = hits.distance[finite], points[finite], chosen[finite]
     best = int(np.argmin(thickness))
     thin: list[tuple[float, tuple[float, float, float], int | None]] = []
     below = np.flatnonzero(thickness < report_below_mm)

@@ -97,7 +97,12 @@ def prepare_database(database: Database) -> str:
                 f"database {display_url(database.url)} holds tables but no rampwise "
                 f"migration record ({', '.join(sorted(tables)[:5])}); use an empty database"
             )
-        return upgrade(database)
+        try:
+            return upgrade(database)
+        except StoreError:
+            if current_revision(database) == head:  # another process migrated it meanwhile
+                return head
+            raise
     known = {script.revision for script in _scripts(database).walk_revisions()}
     if current not in known:
         raise StoreError(

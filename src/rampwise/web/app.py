@@ -92,10 +92,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.upload_max_bytes + FORM_OVERHEAD_BYTES)
     install_error_handlers(app)
     from rampwise.web.pages import routers as page_routers
-    from rampwise.web.routes import assess, batches, projects, service
+    from rampwise.web.routes import (
+        assess,
+        batches,
+        planning,
+        projects,
+        quality,
+        service,
+        tolerances,
+    )
 
-    for router in (service.router, assess.router, projects.router, batches.router):
-        app.include_router(router)
+    for module in (service, assess, projects, batches, planning, tolerances, quality):
+        app.include_router(module.router)
     for router in page_routers:
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

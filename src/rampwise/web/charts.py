@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 WIDTH = 640
 HEIGHT = 260
-MARGIN_LEFT = 64
+MARGIN_LEFT = 80
 MARGIN_RIGHT = 16
 MARGIN_TOP = 16
 MARGIN_BOTTOM = 40
@@ -30,17 +30,26 @@ SPEC = "#7e22ce"
 
 
 class _Frame:
-    """Maps data coordinates to the drawing area."""
+    """Maps data coordinates to the drawing area (linear or log₁₀ on either axis)."""
 
     def __init__(
-        self, x_range: tuple[float, float], y_range: tuple[float, float], *, log_x: bool = False
+        self,
+        x_range: tuple[float, float],
+        y_range: tuple[float, float],
+        *,
+        log_x: bool = False,
+        log_y: bool = False,
+        floor_y: float | None = None,
+        height: int = HEIGHT,
     ) -> None:
-        self.log_x = log_x
+        self.log_x, self.log_y, self.height = log_x, log_y, height
         x0, x1 = (math.log10(v) for v in x_range) if log_x else x_range
         self.x0, self.x1 = (x0, x1) if x1 > x0 else (x0 - 0.5, x0 + 0.5)
-        y0, y1 = y_range
+        y0, y1 = (math.log10(v) for v in y_range) if log_y else y_range
         pad = (y1 - y0) * 0.08 if y1 > y0 else max(abs(y0) * 0.05, 1e-9)
         self.y0, self.y1 = y0 - pad, y1 + pad
+        if floor_y is not None:
+            self.y0 = floor_y
 
     def x(self, value: float) -> float:
         v = math.log10(value) if self.log_x else value
@@ -48,8 +57,47 @@ class _Frame:
         return MARGIN_LEFT + (v - self.x0) / (self.x1 - self.x0) * span
 
     def y(self, value: float) -> float:
-        span = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-        return MARGIN_TOP + (self.y1 - value) / (self.y1 - self.y0) * span
+        v = math.log10(value) if self.log_y else value
+        span = self.height - MARGIN_TOP - MARGIN_BOTTOM
+        return MARGIN_TOP + (self.y1 - v) / (self.y1 - self.y0) * span
+
+    def label(self, value: float) -> str:
+        """A y value with the precision this axis resolves."""
+        if self.log_y:
+            return _number(value)
+        return _on_scale(value, self.y1 - self.y0)
+
+    def y_ticks(self) -> list[float]:
+        """Round values for the y axis: 1-2-5 steps, or 1-2-5 per decade on a log axis."""
+        if self.log_y:
+            ticks = [
+                m * 10.0**e
+                for e in range(math.floor(self.y0), math.ceil(self.y1) + 1)
+                for m in (1, 2, 5)
+            ]
+            return [t for t in ticks if self.y0 <= math.log10(t) <= self.y1]
+        raw = (self.y1 - self.y0) / 5
+        magnitude = 10.0 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+        first = math.ceil(self.y0 / step) * step
+        return [first + i * step for i in range(int((self.y1 - first) / step) + 1)]
+
+
+def _spaced(positions: Sequence[float], min_gap: float) -> list[int]:
+    """Indices of positions to label, left to right, at least ``min_gap`` apart [px]."""
+    chosen: list[int] = []
+    for i, x in enumerate(positions):
+        if not chosen or x - positions[chosen[-1]] >= min_gap:
+            chosen.append(i)
+    return chosen
+
+
+def _on_scale(value: float, span: float) -> str:
+    """A value with as many decimals as an axis spanning ``span`` needs (two digits of it)."""
+    if span <= 0 or not math.isfinite(span):
+        return _number(value)
+    decimals = min(8, max(0, 2 - math.floor(math.log10(span))))
+    return f"{value:,.{decimals}f}"
 
 
 def _number(value: float) -> str:
@@ -71,16 +119,17 @@ def _svg(title: str, description: str, body: list[str], *, height: int = HEIGHT)
 
 def _y_axis(frame: _Frame, label: str) -> list[str]:
     parts = []
-    for i in range(5):
-        value = frame.y0 + (frame.y1 - frame.y0) * i / 4
+    for value in frame.y_ticks():
         y = frame.y(value)
         parts.append(
             f'<line x1="{MARGIN_LEFT}" x2="{WIDTH - MARGIN_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}"/>'
-            f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_number(value)}</text>'
+            f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{frame.label(value)}</text>"
         )
+    middle = frame.height / 2
     parts.append(
-        f'<text x="14" y="{HEIGHT / 2:.0f}" transform="rotate(-90 14 {HEIGHT / 2:.0f})" '
+        f'<text x="14" y="{middle:.0f}" transform="rotate(-90 14 {middle:.0f})" '
         f'text-anchor="middle">{escape(label)}</text>'
     )
     return parts
@@ -104,20 +153,41 @@ def price_ladder_svg(
     if not data:
         return Markup("")
     prices = [p for _, p in data]
-    frame = _Frame((data[0][0], data[-1][0]), (0.0, max(prices)), log_x=True)
-    body = _y_axis(frame, f"unit price [{currency}]")
+    log_y = min(prices) > 0 and max(prices) / min(prices) > LOG_SCALE_RATIO
+    frame = (
+        _Frame((data[0][0], data[-1][0]), (min(prices), max(prices)), log_x=True, log_y=True)
+        if log_y
+        else _Frame((data[0][0], data[-1][0]), (0.0, max(prices)), log_x=True, floor_y=0.0)
+    )
+    scale = ", log scale" if log_y else ""
+    body = _y_axis(frame, f"unit price [{currency}{scale}]")
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{frame.x(q):.1f},{frame.y(p):.1f}"
         for i, (q, p) in enumerate(data)
     )
     body.append(f'<path d="{path}" fill="none" stroke="{SERIES}" stroke-width="2"/>')
-    for quantity, price in data:
-        x, y = frame.x(quantity), frame.y(price)
+    xs = [frame.x(q) for q, _ in data]
+    for x, (_, price) in zip(xs, data, strict=True):
+        body.append(f'<circle cx="{x:.1f}" cy="{frame.y(price):.1f}" r="4" fill="{SERIES}"/>')
+    labelled = _spaced(xs, 46)
+    edge = WIDTH - MARGIN_RIGHT - 30
+    if len(labelled) > 1 and xs[labelled[-1]] > edge and xs[labelled[-1]] - xs[labelled[-2]] < 60:
+        del labelled[-2]
+    for i in labelled:
+        anchor, dx, dy = "middle", 0, -9
+        if xs[i] > edge:
+            anchor, dx = "end", 4
+        elif xs[i] < MARGIN_LEFT + 30:
+            anchor, dx, dy = "start", 7, -1
         body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{SERIES}"/>'
-            f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle">{_number(price)}</text>'
-            f'<text x="{x:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="middle">'
-            f"{quantity:,}</text>"
+            f'<text x="{xs[i] + dx:.1f}" y="{frame.y(data[i][1]) + dy:.1f}" '
+            f'text-anchor="{anchor}">{_number(data[i][1])}</text>'
+        )
+    for i in _spaced(xs, 30):
+        anchor = "end" if xs[i] > WIDTH - MARGIN_RIGHT - 20 else "middle"
+        body.append(
+            f'<text x="{xs[i]:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="{anchor}">'
+            f"{data[i][0]:,}</text>"
         )
     if target_quantity is not None and data[0][0] <= target_quantity <= data[-1][0]:
         x = frame.x(target_quantity)
@@ -137,6 +207,9 @@ def price_ladder_svg(
     )
     return _svg("Price ladder", description, body)
 
+
+LOG_SCALE_RATIO = 8.0
+"""Prices spanning more than this factor are drawn on a log scale [unitless]."""
 
 DRIVER_COLOURS = (
     "#1d4ed8",
@@ -262,7 +335,7 @@ def control_chart_svg(
             y = frame.y(last)
             body.append(
                 f'<text x="{WIDTH - MARGIN_RIGHT - 2}" y="{y - 4:.1f}" text-anchor="end" '
-                f'fill="{colour}">{name} {_number(last)}</text>'
+                f'fill="{colour}">{name} {frame.label(last)}</text>'
             )
     path = " ".join(
         f"{'M' if k == 0 else 'L'}{frame.x(i):.1f},{frame.y(v):.1f}"
@@ -314,17 +387,18 @@ def histogram_svg(
     if len(data) < 2:
         return Markup("")
     count = bins or max(5, min(30, round(math.sqrt(len(data)))))
-    low = min([*data, *(x for x in (lsl, usl) if x is not None)])
-    high = max([*data, *(x for x in (lsl, usl) if x is not None)])
-    width = (high - low) / count or 1.0
+    first, last = min(data), max(data)
+    width = (last - first) / count or max(abs(first) * 1e-6, 1e-9)
     heights = [0] * count
     for v in data:
-        heights[min(int((v - low) / width), count - 1)] += 1
-    frame = _Frame((low, high), (0.0, float(max(heights))))
-    frame.y0 = 0.0
+        heights[min(int((v - first) / width), count - 1)] += 1
+    limits = [x for x in (lsl, usl) if x is not None]
+    low, high = min([first, *limits]), max([last, *limits])
+    pad = (high - low) * 0.04
+    frame = _Frame((low - pad, high + pad), (0.0, float(max(heights))), floor_y=0.0)
     body = _y_axis(frame, "count")
     for k, h in enumerate(heights):
-        x0, x1 = frame.x(low + k * width), frame.x(low + (k + 1) * width)
+        x0, x1 = frame.x(first + k * width), frame.x(first + (k + 1) * width)
         y = frame.y(h)
         body.append(
             f'<rect x="{x0 + 0.5:.1f}" y="{y:.1f}" width="{max(x1 - x0 - 1, 0.5):.1f}" '
@@ -339,17 +413,19 @@ def histogram_svg(
                 f'<text x="{x:.1f}" y="{MARGIN_TOP + 10}" text-anchor="middle" fill="{SPEC}">'
                 f"{name}</text>"
             )
-    for k in (0, count // 2, count):
-        value = low + k * width
+    span = high - low
+    for value in (low, (low + high) / 2, high):
         body.append(
             f'<text x="{frame.x(value):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" '
-            f'text-anchor="middle">{_number(value)}</text>'
+            f'text-anchor="middle">{_on_scale(value, span)}</text>'
         )
     body.append(
         f'<text x="{(WIDTH + MARGIN_LEFT) / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">'
         f"{escape(f'value [{unit}]' if unit else 'value')}</text>"
     )
-    description = f"{title}: {len(data)} values from {_number(min(data))} to {_number(max(data))}."
+    description = (
+        f"{title}: {len(data)} values from {_on_scale(first, span)} to {_on_scale(last, span)}."
+    )
     return _svg(title, description, body)
 
 

@@ -89,6 +89,31 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def measure(value: Any) -> str:
+    """A measured value or limit with the digits a gauge reports (7 significant)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.7g}"
+    return fmt(value)
+
+
+def index(value: Any) -> str:
+    """A capability index with two decimals."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{value:.2f}"
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return " – ".join(index(v) for v in value)
+    return fmt(value)
+
+
+VERDICTS = {
+    "both": ("pass", "stable and capable"),
+    "stable": ("unknown", "stable, not capable"),
+    "capable": ("unknown", "capable, not stable"),
+    "neither": ("fail", "neither stable nor capable"),
+}
+"""Batch verdict → (traffic light, words)."""
+
+
 def money(value: Any, currency: str = "") -> str:
     """A price with two decimals and its currency."""
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -219,7 +244,7 @@ def batch_charts(characteristic: Mapping[str, Any]) -> list[Markup]:
 
 def register(env: Environment) -> None:
     """Make the helpers available to every template."""
-    env.filters.update(humanise=humanise, fmt=fmt, money=money)
+    env.filters.update(humanise=humanise, fmt=fmt, money=money, measure=measure, index=index)
     env.tests.update(scalar=is_scalar, mapping_value=is_mapping, rows=is_rows)
     env.globals.update(
         columns=columns,
@@ -236,4 +261,5 @@ def register(env: Environment) -> None:
         batch_charts=batch_charts,
         profile_fields=PROFILE_FIELDS,
         status_label=STATUS_LABEL,
+        verdicts=VERDICTS,
     )

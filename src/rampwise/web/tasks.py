@@ -57,6 +57,7 @@ class JobKind(enum.StrEnum):
     ASSESS_UPLOAD = "assess_upload"
     ASSESS_ARCHIVE = "assess_archive"
     IMPORT_BATCH = "import_batch"
+    ANALYZE = "analyze"
 
 
 class AnalysisTimeoutError(RampwiseError):
@@ -123,6 +124,19 @@ def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str
     if answer["outcome"] == "rampwise":
         raise RampwiseError(answer["message"])
     raise RampwiseError(f"analysis of {label} failed: {answer['message']}")
+
+
+def compute_geometry(path: str) -> dict[str, Any]:
+    """Analyse a CAD model (child process).
+
+    Returns
+    -------
+    dict
+        The PartGeometry JSON.
+    """
+    from rampwise.geometry import analyze
+
+    return analyze(Path(path)).model_dump(mode="json")
 
 
 def compute_assessment(document: dict[str, Any], cad_path: str | None) -> dict[str, Any]:
@@ -353,10 +367,31 @@ def _import_batch(context: _Context, payload: Mapping[str, Any]) -> None:
         )
 
 
+def _analyze(context: _Context, payload: Mapping[str, Any]) -> None:
+    """Analyse a model; the PartGeometry JSON becomes the job's result."""
+    blob = context.blob(payload["file"])
+    context.progress(0.1, f"analysing {blob.original_name}")
+    geometry = run_limited(
+        compute_geometry,
+        str(blob.path),
+        timeout_s=context.settings.analysis_timeout_s,
+        label=blob.original_name,
+    )
+    findings = len(geometry.get("findings") or [])
+    with context.database.write() as session:
+        finish_job(
+            session,
+            job_id=context.job_id,
+            message=f"analysed {blob.original_name}: {findings} DFM findings",
+            result=geometry,
+        )
+
+
 HANDLERS: dict[JobKind, Callable[[_Context, Mapping[str, Any]], None]] = {
     JobKind.ASSESS_UPLOAD: _assess_upload,
     JobKind.ASSESS_ARCHIVE: _assess_archive,
     JobKind.IMPORT_BATCH: _import_batch,
+    JobKind.ANALYZE: _analyze,
 }
 
 
