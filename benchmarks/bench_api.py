@@ -1,12 +1,12 @@
 """Load on loopback: ``POST /api/assess`` against a bare FastAPI hello-world, same run.
 
-Starts two uvicorn servers on free loopback ports (one worker each): the rampwise app on a
+Starts two uvicorn servers on free loopback ports (``--workers``, default 1): the rampwise app on a
 temporary data folder, and the hello-world app defined below. Each gets a warm-up, then a
 bounded load at 32 concurrent connections, with ``wrk`` when it is installed (Debian
 package ``wrk``) or an httpx async client otherwise. Prints requests/s, p50 and p99 for
 both, and checks the targets: assess at ≥ 50 % of the hello-world rate, p99 < 50 ms.
 
-    .venv/bin/python benchmarks/bench_api.py [--seconds 10] [--concurrency 32]
+    .venv/bin/python benchmarks/bench_api.py [--seconds 10] [--concurrency 32] [--workers 1]
 """
 
 from __future__ import annotations
@@ -62,10 +62,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(app: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
+def uvicorn_server(
+    app: str, env: dict[str, str], *, workers: int, factory: bool = False
+) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
     command += ["--log-level", "warning", "--no-access-log", "--app-dir", str(HERE)]
+    command += ["--workers", str(workers)]
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, env=env)
@@ -191,20 +194,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
     options = parser.parse_args()
     document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     body = json.dumps(document, default=str)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("RAMPWISE_")}
     with tempfile.TemporaryDirectory() as data:
         env = {**base_env, "RAMPWISE_DATA_DIR": data}
-        with uvicorn_server("rampwise.web.app:create_app", env, factory=True) as url:
+        with uvicorn_server(
+            "rampwise.web.app:create_app", env, workers=options.workers, factory=True
+        ) as url:
             check = httpx.post(f"{url}/api/assess", content=body, timeout=10)
             if check.status_code != 200:
                 raise SystemExit(f"POST /api/assess answered {check.status_code}: {check.text}")
             assess = load(
                 "POST /api/assess", f"{url}/api/assess", body, options.seconds, options.concurrency
             )
-        with uvicorn_server("bench_api:hello_app", base_env) as url:
+        with uvicorn_server("bench_api:hello_app", base_env, workers=options.workers) as url:
             hello_figures = load(
                 "GET /hello (bare FastAPI)",
                 f"{url}/hello",
@@ -214,7 +220,7 @@ def main() -> None:
             )
     print(
         f"Load on loopback, {options.concurrency} concurrent, {options.seconds} s, "
-        f"tool: {assess.tool}"
+        f"{options.workers} uvicorn worker(s) per server, tool: {assess.tool}"
     )
     print(f"{'route':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for figures in (assess, hello_figures):

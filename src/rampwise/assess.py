@@ -12,7 +12,8 @@ gate, and the gate reads facts that other steps compute:
    production inspection plan's verdict and the quoted unit price at the cost target's
    quantity, priced on the production route;
 4. readiness gate, then the stage decision from quantity, purpose and the gate;
-5. for the decided stage: the route, the inspection plan and the price ladder.
+5. for the decided stage: the route, the inspection plan and the price ladder
+   (:func:`price_ladder`, which ``rampwise quote`` calls with its own ladder).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from rampwise import __version__
-from rampwise.cycle_time import GeometryFacts, operation_adders
+from rampwise.cycle_time import GeometryFacts
 from rampwise.geometry import analyze as analyze_geometry
 from rampwise.geometry.models import PartGeometry
-from rampwise.inspection import InspectionPlan, StepKind, inspection_plan, inspection_verdict
+from rampwise.inspection import InspectionPlan, inspection_plan, inspection_verdict
+from rampwise.leadtime import LeadTimeTier
 from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfile
-from rampwise.process import MachiningStrategy, Route, plan_route
+from rampwise.process import Route, plan_route
 from rampwise.quality.batch import BatchResult, analyze_batch
 from rampwise.quality.measurements import load_measurements
 from rampwise.quality.specs import specs_for_characteristics
@@ -36,13 +38,6 @@ from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project
 from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
 from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.stage import decide_stage, stage_profiles
-
-MACHINE_OF_STRATEGY = {
-    MachiningStrategy.TURNING: "lathe",
-    MachiningStrategy.MILLING_3AXIS: "mill_3axis",
-    MachiningStrategy.MILLING_5AXIS: "mill_5axis",
-}
-"""Machine class of ``catalog/machines.csv`` that prices each whole-part route."""
 
 
 class Assessment(BaseModel):
@@ -122,14 +117,12 @@ def assess(
     today = today or date.today()
     shop = shop or resolve_shop()
     notes: list[str] = []
-    if geometry is None and project.part.cad is not None:
-        geometry = analyze_geometry(project.part.cad, metal=project.part.material.metal)
+    geometry = _analysed(project, geometry)
     project = _with_geometry(project, geometry)
-    facts = _geometry_facts(geometry)
     batch = _batch(project)
 
-    production_route = _route(project, Stage.MASS_PRODUCTION, geometry)
-    production_inspection = inspection_plan(project, Stage.MASS_PRODUCTION)
+    production_route = route_at(project, Stage.MASS_PRODUCTION, geometry=geometry)
+    production_inspection = inspection_plan(project, Stage.MASS_PRODUCTION, shop=shop)
     quoted_at_target = None
     if project.cost_target is not None:
         target_quote = _quote(
@@ -137,7 +130,7 @@ def assess(
             Stage.MASS_PRODUCTION,
             (project.cost_target.at_quantity,),
             shop=shop,
-            facts=facts,
+            geometry=geometry,
             route=production_route,
             plan=production_inspection,
             notes=notes,
@@ -155,16 +148,23 @@ def assess(
     route = (
         production_route
         if decision.stage is Stage.MASS_PRODUCTION
-        else _route(project, decision.stage, geometry)
+        else route_at(project, decision.stage, geometry=geometry)
     )
     plan = (
         production_inspection
         if decision.stage is Stage.MASS_PRODUCTION
-        else inspection_plan(project, decision.stage)
+        else inspection_plan(project, decision.stage, shop=shop)
     )
     ladder = tuple(sorted({*DEFAULT_BREAKS, project.quantity}))
     quote = _quote(
-        project, decision.stage, ladder, shop=shop, facts=facts, route=route, plan=plan, notes=notes
+        project,
+        decision.stage,
+        ladder,
+        shop=shop,
+        geometry=geometry,
+        route=route,
+        plan=plan,
+        notes=notes,
     )
     return Assessment(
         project=project.project,
@@ -184,6 +184,13 @@ def assess(
         assessed_on=today,
         rampwise_version=__version__,
     )
+
+
+def _analysed(project: Project, geometry: PartGeometry | None) -> PartGeometry | None:
+    """The analysis given, else that of the CAD model the part names (``None`` without one)."""
+    if geometry is None and project.part.cad is not None:
+        return analyze_geometry(project.part.cad, metal=project.part.material.metal)
+    return geometry
 
 
 def _with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
@@ -236,12 +243,33 @@ def _geometry_facts(geometry: PartGeometry | None) -> GeometryFacts | None:
     )
 
 
-def _route(project: Project, stage: Stage, geometry: PartGeometry | None) -> Route:
+def route_at(project: Project, stage: Stage, *, geometry: PartGeometry | None = None) -> Route:
+    """The route of a project at a stage, as :func:`assess` plans it.
+
+    The CAD model fills what the project file leaves out (envelope, PMI tolerances) and
+    tells the part's turnability and setups; the project's repeat-order flag picks the
+    workholding. ``rampwise route`` calls it for a ``--stage`` of the user's.
+
+    Parameters
+    ----------
+    project
+        The project.
+    stage
+        Stage to plan at.
+    geometry
+        An analysis of ``project.part.cad``; ``None`` analyses the file when the part
+        names one.
+
+    Raises
+    ------
+    InputError
+        If the CAD model cannot be read.
+    """
+    geometry = _analysed(project, geometry)
+    project = _with_geometry(project, geometry)
     if geometry is None:
-        return plan_route(project.part, stage)
-    return plan_route(
-        project.part, stage, turnable=geometry.turnable, setups=geometry.setups or None
-    )
+        return plan_route(project, stage)
+    return plan_route(project, stage, turnable=geometry.turnable, setups=geometry.setups or None)
 
 
 def _quote(
@@ -250,30 +278,87 @@ def _quote(
     quantities: Sequence[int],
     *,
     shop: ShopConfig,
-    facts: GeometryFacts | None,
+    geometry: PartGeometry | None,
     route: Route,
     plan: InspectionPlan,
     notes: list[str],
 ) -> Quote | None:
-    """The price ladder at ``stage``, priced on its route and inspection plan.
+    """:func:`price_ladder`, or ``None`` with a note when there is no size to price.
 
-    Returns ``None`` (with a note) when the part has neither an envelope nor a CAD model:
-    without a size there is no stock to price.
+    Without an envelope or a CAD model there is no stock to price.
     """
     if project.part.envelope_mm is None:
         notes.append(
             "No quote: the part has neither envelope_mm nor a CAD model to size the stock."
         )
         return None
-    first_article = next((s for s in plan.steps if s.kind is StepKind.FIRST_ARTICLE), None)
+    return price_ladder(
+        project, stage, quantities, shop=shop, geometry=geometry, route=route, plan=plan
+    )
+
+
+def price_ladder(
+    project: Project,
+    stage: Stage,
+    quantities: Sequence[int],
+    *,
+    shop: ShopConfig,
+    geometry: PartGeometry | None = None,
+    tier: LeadTimeTier = LeadTimeTier.STANDARD,
+    machine: str | None = None,
+    route: Route | None = None,
+    plan: InspectionPlan | None = None,
+) -> Quote:
+    """The price ladder of a project at a stage, priced as :func:`assess` prices it.
+
+    The one pricing call of the pipeline: the stage's route (its whole-part machine and
+    extra finishing operations, turnability and setups from the CAD model) and its
+    inspection plan (minutes per fully inspected part, first-article cost) go into
+    :func:`rampwise.quote.quote_project`. ``rampwise quote`` calls it with the user's
+    ladder, shop and tier at the stage :func:`assess` decides.
+
+    Parameters
+    ----------
+    project
+        The project.
+    stage
+        Stage to price at (the decided stage of :func:`assess`).
+    quantities
+        Quantity breaks [pieces].
+    shop
+        Shop rates and limits.
+    geometry
+        An analysis of ``project.part.cad``; ``None`` analyses the file when the part
+        names one.
+    tier
+        Lead-time tier of each break's ``lead_time_days``.
+    machine
+        Machine class to price on instead of the route's (a what-if); ``None``: the
+        route's.
+    route, plan
+        The route and inspection plan already made at ``stage`` for this project;
+        ``None`` plans them (the route with the CAD model's turnability and setups).
+
+    Returns
+    -------
+    Quote
+        Breaks, strategies, assumptions and notes.
+
+    Raises
+    ------
+    InputError
+        If the part has neither an envelope nor a CAD model, or a quantity, machine
+        class or finish is not valid.
+    """
+    geometry = _analysed(project, geometry)
     return quote_project(
-        project,
+        _with_geometry(project, geometry),
         stage=stage,
         quantities=quantities,
         shop=shop,
-        geometry=facts,
-        extra_operations=operation_adders(route.extra_operations, project.part, shop),
-        inspection_minutes_per_part=sum(g.minutes for g in plan.gauges) or None,
-        fai_cost=first_article.cost if first_article is not None else None,
-        machine=MACHINE_OF_STRATEGY[route.strategy],
+        geometry=_geometry_facts(geometry),
+        route=route,
+        inspection=plan,
+        machine=machine,
+        tier=tier,
     )

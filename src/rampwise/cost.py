@@ -47,15 +47,15 @@ from rampwise.cycle_time import (
     CycleTime,
     GeometryFacts,
     OperationAdder,
-    beyond_natural_grade,
     estimate_cycle_time,
-    finishing_operations,
-    is_turned,
+    operation_adders,
     require_envelope,
 )
 from rampwise.errors import CatalogError, InputError
+from rampwise.inspection import InspectionPlan, inspection_plan
 from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time
-from rampwise.model import Characteristic, CharacteristicKind, Project, Stage
+from rampwise.model import Project, Stage
+from rampwise.process import Route, WorkholdingKind, plan_route
 from rampwise.shop import Finish, MachineClass, ShopConfig
 from rampwise.stock import Stock, select_stock
 from rampwise.strategies import (
@@ -63,7 +63,7 @@ from rampwise.strategies import (
     StrategySpec,
     strategy_specs,
 )
-from rampwise.validation import require_positive, require_whole
+from rampwise.validation import require_whole
 
 DEFAULT_BREAKS = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
 """Default quantity ladder [pieces] (research/quoting.md §6 item 2)."""
@@ -117,7 +117,7 @@ class Drivers(_Result):
 
 
 # --------------------------------------------------------------------------------------
-# Pure pieces: learning, inspection share, gauges, material
+# Pure pieces: learning, inspection share, material
 # --------------------------------------------------------------------------------------
 
 _EXACT_TERMS = 4096
@@ -220,46 +220,6 @@ def inspected_parts(stage: Stage, quantity: int) -> float:
     return sum(
         fraction * max(0.0, min(quantity, upper) - start + 1)
         for start, upper, fraction in inspection_schedule()[stage]
-    )
-
-
-def gauge_for(ch: Characteristic, shop: ShopConfig) -> tuple[str, float]:
-    """Gauge and minutes to inspect one characteristic on one part.
-
-    Roughness → profilometer; geometric zones → CMM; sizes by tolerance width: ≥
-    ``caliper_min_width_mm`` caliper, ≥ ``micrometer_min_width_mm`` micrometer, else CMM;
-    threads → thread gauge (micrometer time); untoleranced → caliper.
-
-    Parameters
-    ----------
-    ch
-        The characteristic.
-    shop
-        Gauge thresholds [mm] and minutes [min].
-
-    References
-    ----------
-    .. [1] research/quoting.md §2.6 (±0.1 mm calipers, ±0.05/±0.025 micrometer, ±0.01 CMM,
-       after sinbo-machining.com).
-    """
-    width = ch.tolerance_width
-    if ch.kind is CharacteristicKind.ROUGHNESS:
-        return "profilometer", shop.default("inspect_minutes_profilometer")
-    if ch.kind is CharacteristicKind.THREAD:
-        return "thread gauge", shop.default("inspect_minutes_micrometer")
-    if ch.kind.is_geometric or (
-        width is not None and width < shop.default("micrometer_min_width_mm")
-    ):
-        return "CMM", shop.default("inspect_minutes_cmm")
-    if width is not None and width < shop.default("caliper_min_width_mm"):
-        return "micrometer", shop.default("inspect_minutes_micrometer")
-    return "caliper", shop.default("inspect_minutes_caliper")
-
-
-def inspection_minutes(characteristics: Sequence[Characteristic], shop: ShopConfig) -> float:
-    """Minutes to inspect one part fully: a base check plus each characteristic's gauge [min]."""
-    return shop.default("inspect_minutes_base") + sum(
-        gauge_for(ch, shop)[1] for ch in characteristics
     )
 
 
@@ -417,9 +377,6 @@ def check_quantities(quantities: Sequence[int]) -> tuple[int, ...]:
 # Assembling the quote
 # --------------------------------------------------------------------------------------
 
-DEFAULT_MILL = "mill_3axis"
-DEFAULT_LATHE = "lathe"
-
 
 class QuotePlan(_Result):
     """The quantity-independent part of a quote: process, stock, times and cost bases.
@@ -429,15 +386,17 @@ class QuotePlan(_Result):
     machine, stock, operations, finish
         The process chosen, the stock piece, the added operations and the finish.
     tight_tolerance
-        A characteristic is finer than the machine's natural IT grade.
+        The route's base processes do not hold a tolerance (it needs a finishing
+        operation, :attr:`rampwise.process.Route.tight_characteristics`).
     thin_wall
-        ``features.thin_wall_mm`` is under seed 003's 1.5 mm.
+        A wall under seed 003's 1.5 mm: the route pots the part in low-melting alloy
+        (:attr:`rampwise.process.WorkholdingKind.CONFORMAL_SUPPORT`).
+    inspection
+        The inspection plan priced: its gauges and first article.
     inspection_minutes
-        Minutes to inspect one part fully [min].
-    inspection_from_plan
-        Whether those minutes and the FAI cost came from the inspection plan.
+        Minutes to inspect one part fully, by the plan's gauges [min].
     fai_usd
-        First-article inspection cost [USD].
+        The plan's first-article inspection cost [USD].
     cycle_times, bases
         Per strategy.
     """
@@ -448,15 +407,11 @@ class QuotePlan(_Result):
     finish: Finish | None
     tight_tolerance: bool
     thin_wall: bool
+    inspection: InspectionPlan
     inspection_minutes: float
-    inspection_from_plan: bool
     fai_usd: float
     cycle_times: dict[StrategyName, CycleTime]
     bases: dict[StrategyName, CostBasis]
-
-
-def _optional_non_negative(name: str, value: float | None) -> float | None:
-    return None if value is None else require_positive(name, value, allow_zero=True)
 
 
 def plan_quote(
@@ -465,9 +420,9 @@ def plan_quote(
     stage: Stage,
     shop: ShopConfig,
     geometry: GeometryFacts | None = None,
+    route: Route | None = None,
+    inspection: InspectionPlan | None = None,
     extra_operations: Sequence[OperationAdder] | None = None,
-    inspection_minutes_per_part: float | None = None,
-    fai_cost: float | None = None,
     machine: str | None = None,
 ) -> QuotePlan:
     """Everything about the order that does not depend on quantity, per strategy.
@@ -482,51 +437,47 @@ def plan_quote(
     shop
         Rates and defaults.
     geometry
-        CAD facts replacing the envelope estimates.
+        CAD facts replacing the envelope estimates (and the route's turnability and
+        setups when the route is planned here).
+    route
+        The route to price; ``None`` plans it at ``stage``
+        (:func:`rampwise.process.plan_route`).
+    inspection
+        The inspection plan to price (minutes per fully inspected part by its gauges,
+        first-article cost); ``None`` makes it at ``stage``
+        (:func:`rampwise.inspection.inspection_plan`).
     extra_operations
-        The route's added operations; ``None`` derives them from the characteristics.
-    inspection_minutes_per_part
-        Minutes to inspect one part fully, from the inspection plan [min]; ``None``
-        estimates them by gauge.
-    fai_cost
-        First-article inspection cost from the inspection plan [USD]; ``None`` uses the
-        FAI cost model (low volume and mass production only).
+        Operations to add; ``None`` times the route's extra finishing processes
+        (:func:`rampwise.cycle_time.operation_adders`).
     machine
-        Machine class to use; ``None`` picks the lathe for a turned part, else the 3-axis
-        mill.
+        Machine class to use; ``None`` takes the machine of the route's whole-part
+        strategy (lathe, 3-axis or 5-axis mill).
 
     Raises
     ------
     InputError
-        Unknown machine class or finish, no envelope, negative inspection time or cost.
+        Unknown machine class or finish, no envelope.
     """
     part = project.part
     envelope = require_envelope(part)
-    inspection_given = _optional_non_negative(
-        "inspection_minutes_per_part", inspection_minutes_per_part
-    )
-    fai_given = _optional_non_negative("fai_cost", fai_cost)
-    if machine is None:
-        turned = is_turned(part, shop, geometry)
-        machine_class = shop.machine(DEFAULT_LATHE if turned else DEFAULT_MILL)
-    else:
-        machine_class = shop.machine(machine)
-        turned = machine_class.turning
+    if inspection is None:
+        inspection = inspection_plan(project, stage, shop=shop)
+    if route is None:
+        facts = geometry or GeometryFacts()
+        route = plan_route(part, stage, turnable=facts.turnable, setups=facts.setups)
+    machine_class = shop.machine(machine or route.strategy.machine_class)
+    turned = machine_class.turning
     stock = select_stock(
         envelope, allowance_mm=shop.default("stock_allowance_mm"), round_bar=turned
     )
     operations = (
         tuple(extra_operations)
         if extra_operations is not None
-        else finishing_operations(part, machine_class, shop)
+        else operation_adders(route.extra_operations, part, shop)
     )
     finish = shop.finish(part.finish) if part.finish else None
-    tight = bool(beyond_natural_grade(part, machine_class))
-    thin = (
-        part.features is not None
-        and part.features.thin_wall_mm is not None
-        and part.features.thin_wall_mm < shop.default("thin_wall_threshold_mm")
-    )
+    tight = bool(route.tight_characteristics)
+    thin = route.workholding.kind is WorkholdingKind.CONFORMAL_SUPPORT
 
     def cycle(load_minutes: float) -> CycleTime:
         return estimate_cycle_time(
@@ -547,13 +498,7 @@ def plan_quote(
         part_volume_mm3=bare.part_volume_mm3,
         machined_area_mm2=bare.machined_area_mm2,
     )
-    inspect_min = (
-        inspection_given
-        if inspection_given is not None
-        else inspection_minutes(part.characteristics, shop)
-    )
     cycles = {spec.name: cycle(spec.load_minutes_per_setup) for spec in specs}
-    fai_usd = fai_given if fai_given is not None else _fai_model_usd(stage, shop)
     context = _Context(
         project=project,
         stage=stage,
@@ -565,8 +510,8 @@ def plan_quote(
         finish=finish,
         tight=tight,
         thin=thin,
-        inspection_minutes=inspect_min,
-        fai_usd=fai_usd,
+        inspection_minutes=inspection.part_minutes,
+        fai_usd=inspection.first_article_cost,
     )
     return QuotePlan(
         machine=machine_class,
@@ -575,22 +520,11 @@ def plan_quote(
         finish=finish,
         tight_tolerance=tight,
         thin_wall=thin,
-        inspection_minutes=inspect_min,
-        inspection_from_plan=inspection_given is not None,
-        fai_usd=fai_usd,
+        inspection=inspection,
+        inspection_minutes=inspection.part_minutes,
+        fai_usd=inspection.first_article_cost,
         cycle_times=cycles,
         bases={spec.name: _basis(spec, cycles[spec.name], context) for spec in specs},
-    )
-
-
-def _fai_model_usd(stage: Stage, shop: ShopConfig) -> float:
-    """FAI = n × per part + program + overhead (mfgcalcs.com), none for prototypes [USD]."""
-    if stage is Stage.PROTOTYPE:
-        return 0.0
-    return (
-        shop.default("fai_parts") * shop.default("fai_usd_per_part")
-        + shop.default("fai_program_usd")
-        + shop.default("fai_overhead_usd")
     )
 
 

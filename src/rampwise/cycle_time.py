@@ -8,10 +8,9 @@ The estimate adds up, per part [min]:
   ``features:`` (or the CAD model) × minutes per feature × the class's time factor;
 - tool changes: roughing and finishing tools per setup, one tool per feature kind and
   per added operation, each ``tool_change_seconds``;
-- added operations: each characteristic toleranced tighter than the machine's natural
-  ISO IT grade adds a finishing operation (ream, fine bore, grind…), and each roughness
-  of Ra ≤ 0.8 µm adds a finishing pass over the largest face; the route may hand its own
-  list instead (:class:`OperationAdder`);
+- added operations: the finishing processes the route adds beyond its base operations
+  for tolerance and roughness (ream, hone, grind…, :func:`rampwise.process.plan_route`),
+  each timed by :func:`operation_adders` (:class:`OperationAdder`);
 - handling: loading and unloading in every setup (set by the workholding strategy).
 
 Removed volume, machined area, feature count and setups from a CAD model
@@ -22,10 +21,9 @@ References
 ----------
 .. [1] research/quoting.md §6 item 7 (physics-bounded time model: stock = box + allowance,
    roughing = removed volume / MRR, finishing by area, setups by directions, tool changes
-   3–30 s), §2.4 (removal rates), §2.8 (natural IT grade by process).
+   3–30 s), §2.4 (removal rates), §2.2 (tool setup 5–15 min per tool).
 .. [2] J. Intell. Manuf. (2021), doi 10.1007/s10845-021-01741-y (≈25 % mean error of
    parametric estimators), via research/quoting.md §1.3.
-.. [3] ISO 286-1:2010 Table 1 (IT grade of a tolerance width at a size).
 """
 
 from __future__ import annotations
@@ -36,10 +34,9 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from rampwise.errors import InputError
-from rampwise.model import Characteristic, CharacteristicKind, FeatureCounts, Part
-from rampwise.shop import MachineClass, ShopConfig
+from rampwise.model import FeatureCounts, Part
+from rampwise.shop import ShopConfig
 from rampwise.stock import Stock, round_axis
-from rampwise.tolerance.iso286 import MAX_SIZE_MM, grade_for_tolerance
 
 MM3_PER_CM3 = 1000.0
 """Volume conversion [mm³/cm³]."""
@@ -161,139 +158,6 @@ def require_envelope(part: Part) -> tuple[float, float, float]:
     if part.envelope_mm is None:
         raise InputError("part.envelope_mm", "is needed to quote (three lengths [mm])")
     return part.envelope_mm
-
-
-def is_turned(part: Part, shop: ShopConfig, geometry: GeometryFacts | None = None) -> bool:
-    """Whether the part is turned: the CAD model says so, else the envelope suggests it.
-
-    Without CAD, an envelope with two sides equal within ``equal_sides_tolerance`` and
-    a third at least ``turned_length_ratio_min`` times longer is a shaft-like lathe part.
-
-    Parameters
-    ----------
-    part
-        The part (its envelope [mm]).
-    shop
-        Source of the two heuristic thresholds [unitless].
-    geometry
-        CAD facts; ``turnable`` decides when set.
-    """
-    if geometry is not None and geometry.turnable is not None:
-        return geometry.turnable
-    envelope = require_envelope(part)
-    axis = round_axis(envelope)
-    a, b = (v for i, v in enumerate(envelope) if i != axis)
-    equal = abs(a - b) <= shop.default("equal_sides_tolerance") * max(a, b)
-    return equal and envelope[axis] >= shop.default("turned_length_ratio_min") * max(a, b)
-
-
-def _size_for_grade(ch: Characteristic, envelope: Sequence[float]) -> float:
-    size = ch.nominal if ch.kind.is_size and ch.nominal else max(envelope)
-    return min(abs(size), MAX_SIZE_MM)
-
-
-def beyond_natural_grade(
-    part: Part, machine: MachineClass
-) -> tuple[tuple[Characteristic, int | None], ...]:
-    """Characteristics toleranced finer than the machine's natural ISO IT grade.
-
-    The grade of a size is that of its tolerance width at its nominal; a geometric zone
-    is graded at the envelope's largest side. Angles and threads are not graded.
-
-    Parameters
-    ----------
-    part
-        The part: envelope [mm] and characteristics.
-    machine
-        The machine class doing the work (``natural_it_grade`` [unitless]).
-
-    Returns
-    -------
-    tuple of (Characteristic, grade)
-        Each such characteristic with its grade (``None`` when finer than IT1).
-
-    References
-    ----------
-    .. [1] ISO 286-1:2010 Table 1; research/quoting.md §2.8 (mill ≈IT10, turn ≈IT9,
-       ream ≈IT7, grind ≈IT6).
-    """
-    envelope = require_envelope(part)
-    out: list[tuple[Characteristic, int | None]] = []
-    for ch in part.characteristics:
-        width = ch.tolerance_width
-        skipped = (
-            CharacteristicKind.ANGLE,
-            CharacteristicKind.THREAD,
-            CharacteristicKind.ROUGHNESS,
-        )
-        if ch.kind in skipped or not width:
-            continue
-        grade = grade_for_tolerance(_size_for_grade(ch, envelope), width)
-        if grade is None or grade < machine.natural_it_grade:
-            out.append((ch, grade))
-    return tuple(out)
-
-
-def finishing_operations(
-    part: Part, machine: MachineClass, shop: ShopConfig
-) -> tuple[OperationAdder, ...]:
-    """Operations the drawing adds beyond the machine's natural capability.
-
-    Each characteristic of :func:`beyond_natural_grade` adds one finishing operation
-    (ream, fine bore, grind…) of ``finishing_op_minutes`` × the material's feature time
-    factor; each roughness of Ra ≤ ``ra_pass_threshold_um`` adds a finishing pass over
-    the envelope's largest face at the material's finishing area rate. Each operation
-    needs ``finishing_op_setup_minutes`` of setup.
-
-    Parameters
-    ----------
-    part
-        The part: envelope [mm], characteristics, material.
-    machine
-        The machine class doing the work.
-    shop
-        Minutes per operation [min], setup per operation [min], Ra threshold [µm],
-        finishing rates [cm²/min].
-
-    Returns
-    -------
-    tuple of OperationAdder
-        Tolerance operations in drawing order, then roughness passes.
-
-    References
-    ----------
-    .. [1] research/quoting.md §2.8 (natural IT grade by process), §2.5 (as-milled Ra
-       3.2 µm; finer needs extra work), §2.2 (tool setup 5–15 min per tool).
-    """
-    envelope = require_envelope(part)
-    rates = shop.removal_rates[part.material.removal_rate_class]
-    op_setup = shop.default("finishing_op_setup_minutes")
-    operations = [
-        OperationAdder(
-            name=(
-                f"finishing operation for {ch.name} "
-                f"({'finer than IT1' if grade is None else f'IT{grade}'}, tighter than "
-                f"IT{machine.natural_it_grade} of {machine.name})"
-            ),
-            minutes_per_part=shop.default("finishing_op_minutes") * rates.feature_time_factor,
-            setup_minutes=op_setup,
-        )
-        for ch, grade in beyond_natural_grade(part, machine)
-    ]
-    a, b, c = envelope
-    largest_face_cm2 = max(a * b, b * c, a * c) / MM2_PER_CM2
-    operations.extend(
-        OperationAdder(
-            name=f"finishing pass for {ch.name} (Ra {ch.max:g} µm)",
-            minutes_per_part=largest_face_cm2 / rates.finishing_cm2_per_min,
-            setup_minutes=op_setup,
-        )
-        for ch in part.characteristics
-        if ch.kind is CharacteristicKind.ROUGHNESS
-        and ch.max is not None
-        and ch.max <= shop.default("ra_pass_threshold_um")
-    )
-    return tuple(operations)
 
 
 def operation_adders(

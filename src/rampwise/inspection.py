@@ -44,6 +44,7 @@ from rampwise.errors import CatalogError, InputError
 from rampwise.model import Characteristic, CharacteristicKind, Project, Stage
 from rampwise.quality.sampling import SamplingPlan, parse_aql, parse_level, sampling_plan
 from rampwise.readiness import InspectionVerdict
+from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.validation import require_whole
 
 __all__ = [
@@ -214,6 +215,16 @@ class InspectionPlan(BaseModel):
     cost_per_part: float
     complete: bool
     findings: tuple[str, ...]
+
+    @property
+    def part_minutes(self) -> float:
+        """Minutes to inspect one part fully: every characteristic with its gauge [min]."""
+        return sum(g.minutes for g in self.gauges)
+
+    @property
+    def first_article_cost(self) -> float:
+        """Cost of the first-article step, 0 when the stage has none (prototypes) [USD]."""
+        return sum(s.cost for s in self.steps if s.kind is StepKind.FIRST_ARTICLE)
 
 
 # --------------------------------------------------------------------------------------
@@ -465,6 +476,7 @@ def _step(
     description: str,
     gauges: Sequence[GaugeChoice],
     *,
+    rate: float,
     inspected_parts: int,
     frequency: str,
     source: str,
@@ -473,8 +485,8 @@ def _step(
     optional: bool = False,
     sampling: SamplingPlan | None = None,
 ) -> InspectionStep:
+    """One step; its cost is the inspector's time at ``rate`` [USD/h] plus ``fixed_cost``."""
     minutes = inspected_parts * sum(g.minutes for g in gauges)
-    rate = _number("inspector_rate")
     return InspectionStep(
         kind=kind,
         description=description,
@@ -490,11 +502,12 @@ def _step(
     )
 
 
-def _first_article(gauges: Sequence[GaugeChoice]) -> InspectionStep:
+def _first_article(gauges: Sequence[GaugeChoice], rate: float) -> InspectionStep:
     return _step(
         StepKind.FIRST_ARTICLE,
         "first article inspection of part 1: every characteristic, AS9102 forms 1-3",
         gauges,
+        rate=rate,
         inspected_parts=1,
         parts=(1,),
         frequency="first part of the run",
@@ -503,12 +516,15 @@ def _first_article(gauges: Sequence[GaugeChoice]) -> InspectionStep:
     )
 
 
-def _prototype_steps(quantity: int, gauges: Sequence[GaugeChoice]) -> list[InspectionStep]:
+def _prototype_steps(
+    quantity: int, gauges: Sequence[GaugeChoice], shop: ShopConfig
+) -> list[InspectionStep]:
     return [
         _step(
             StepKind.FULL_DIMENSIONAL,
             "full dimensional inspection of every part, critical characteristics first",
             gauges,
+            rate=shop.labour("inspection"),
             inspected_parts=quantity,
             parts=range(1, quantity + 1),
             frequency="every part",
@@ -518,10 +534,13 @@ def _prototype_steps(quantity: int, gauges: Sequence[GaugeChoice]) -> list[Inspe
 
 
 def _low_volume_steps(
-    quantity: int, gauges: Sequence[GaugeChoice], schedule: Sequence[ScheduledPart]
+    quantity: int,
+    gauges: Sequence[GaugeChoice],
+    schedule: Sequence[ScheduledPart],
+    shop: ShopConfig,
 ) -> list[InspectionStep]:
     critical = [g for g in gauges if g.critical] or list(gauges)
-    validation_parts = int(_number("validation_run_parts"))
+    rate = shop.labour("inspection")
     later = [p.part for p in schedule if p.part != 1]
     return [
         _step(
@@ -529,16 +548,18 @@ def _low_volume_steps(
             "process validation run: one sacrificial part from the same material batch, "
             "every critical feature measured before the batch",
             critical,
-            inspected_parts=validation_parts,
+            rate=rate,
+            inspected_parts=int(shop.default("validation_run_parts")),
             frequency="before the batch",
             source=f"{_SEED_003}: 'Never skip the Process Validation Run'",
         ),
-        _first_article(gauges),
+        _first_article(gauges, rate),
         _step(
             StepKind.TIERED_SAMPLING,
             "tiered in-process inspection (parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th "
             "and after every tool change, then the steady rate)",
             gauges,
+            rate=rate,
             inspected_parts=len(later),
             parts=later,
             frequency=f"{len(schedule)} of {quantity} parts",
@@ -548,16 +569,22 @@ def _low_volume_steps(
 
 
 def _mass_production_steps(
-    quantity: int, gauges: Sequence[GaugeChoice], lot_size: int, aql: float, level: str
+    quantity: int,
+    gauges: Sequence[GaugeChoice],
+    lot_size: int,
+    aql: float,
+    level: str,
+    shop: ShopConfig,
 ) -> list[InspectionStep]:
     critical = [g for g in gauges if g.critical]
+    rate = shop.labour("inspection")
     subgroup = int(_number("spc_subgroup_size"))
     every = int(_number("spc_every_parts"))
     subgroups = math.ceil(quantity / every)
     lots = math.ceil(quantity / lot_size)
     plan = sampling_plan(lot_size, aql, level)
     probing_every = int(_number("probing_every"))
-    steps = [_first_article(gauges)]
+    steps = [_first_article(gauges, rate)]
     if critical:
         steps.append(
             _step(
@@ -565,6 +592,7 @@ def _mass_production_steps(
                 f"X̄-R control charts on the critical characteristics: subgroups of {subgroup} "
                 f"consecutive parts every {every} parts",
                 critical,
+                rate=rate,
                 inspected_parts=subgroups * subgroup,
                 frequency=f"{subgroup} parts every {every}",
                 source="seed 001/002 (production: SPC); AIAG SPC manual 2nd ed. (subgroups of 4-5)",
@@ -577,6 +605,7 @@ def _mass_production_steps(
             f"{plan.aql:g}: code {plan.code_letter}, n {plan.sample_size}, Ac {plan.accept}, "
             f"Re {plan.reject} per lot of {lot_size}",
             gauges,
+            rate=rate,
             inspected_parts=lots * plan.sample_size,
             frequency=f"{plan.sample_size} parts per lot of {lot_size} ({lots} lots)",
             sampling=plan,
@@ -589,6 +618,7 @@ def _mass_production_steps(
             f"optional in-process probing of the critical features every {probing_every}th "
             "part to auto-adjust tool offsets (machine cycle time, not inspector time)",
             critical or gauges,
+            rate=rate,
             inspected_parts=quantity // probing_every,
             frequency=f"every {probing_every}th part",
             optional=True,
@@ -607,6 +637,7 @@ def inspection_plan(
     aql: float | None = None,
     level: str | None = None,
     gauges: Mapping[str, str] | None = None,
+    shop: ShopConfig | None = None,
 ) -> InspectionPlan:
     """Inspection plan of a project at a stage, with its cost and readiness verdict.
 
@@ -627,6 +658,10 @@ def inspection_plan(
     gauges
         Gauge to use per characteristic id (e.g. what the shop owns); others by the
         10:1 rule.
+    shop
+        Inspector rate [USD/h] (``labour_rates.csv``, role ``inspection``) and the parts
+        of the validation run (``validation_run_parts``), the figures the quote uses;
+        ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
 
     Returns
     -------
@@ -639,6 +674,7 @@ def inspection_plan(
         For an unknown stage, a bad lot size, AQL, level, tool change or gauge.
     """
     chosen_stage = _stage(stage)
+    shop = shop or resolve_shop()
     forced = {str(k): v for k, v in (gauges or {}).items()}
     unknown = sorted(set(forced) - {str(c.id) for c in project.part.characteristics})
     if unknown:
@@ -650,15 +686,15 @@ def inspection_plan(
     quantity = project.quantity
     schedule: tuple[ScheduledPart, ...] = ()
     if chosen_stage is Stage.PROTOTYPE:
-        steps = _prototype_steps(quantity, ordered)
+        steps = _prototype_steps(quantity, ordered, shop)
     elif chosen_stage is Stage.LOW_VOLUME:
         schedule = tiered_schedule(quantity, tool_changes=tool_changes)
-        steps = _low_volume_steps(quantity, ordered, schedule)
+        steps = _low_volume_steps(quantity, ordered, schedule, shop)
     else:
         size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
         chosen_aql = parse_aql(aql if aql is not None else _parameters()["outgoing_aql"])
         chosen_level = parse_level(level or _parameters()["outgoing_level"]).value
-        steps = _mass_production_steps(quantity, ordered, size, chosen_aql, chosen_level)
+        steps = _mass_production_steps(quantity, ordered, size, chosen_aql, chosen_level, shop)
     required = [s for s in steps if not s.optional]
     total_minutes = sum(s.minutes for s in required)
     total_cost = sum(s.cost for s in required)

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
 from rampwise.errors import InputError
+from rampwise.inspection import choose_gauge
 from rampwise.model import Characteristic, CharacteristicKind, Part, Project, Stage
 from rampwise.process_capability import (
     SPINDLE,
@@ -37,7 +38,6 @@ from rampwise.process_capability import (
     SurfaceClass,
     capability_target,
     choose_chain,
-    inspection_method,
     process_capabilities,
     process_holds,
     route_rule,
@@ -70,6 +70,19 @@ class MachiningStrategy(enum.StrEnum):
     TURNING = "turning"
     MILLING_3AXIS = "milling_3axis"
     MILLING_5AXIS = "milling_5axis"
+
+    @property
+    def machine_class(self) -> str:
+        """Machine class of ``catalog/machines.csv`` that makes and prices this route."""
+        return MACHINE_OF_STRATEGY[self]
+
+
+MACHINE_OF_STRATEGY = {
+    MachiningStrategy.TURNING: "lathe",
+    MachiningStrategy.MILLING_3AXIS: "mill_3axis",
+    MachiningStrategy.MILLING_5AXIS: "mill_5axis",
+}
+"""Machine class of ``catalog/machines.csv`` for each whole-part route."""
 
 
 class WorkholdingKind(enum.StrEnum):
@@ -111,9 +124,13 @@ class CharacteristicRoute(_Result):
     expected_cp
         tolerance / spread [unitless]; ``capable`` compares it with the stage's target
         (``None`` where the process chart does not rate the characteristic).
+    inspection
+        Gauge that measures it, by the 10:1 rule of the inspection plan
+        (:func:`rampwise.inspection.choose_gauge`, ``catalog/gauges.csv``).
     inspection_minutes
-        Minutes to measure it once [min]; ``added_inspection_minutes`` counts them when an
-        extra operation is needed (the tolerance cost of seed 003's "tolerance paradox").
+        Minutes to measure it once with that gauge [min]; ``added_inspection_minutes``
+        counts them when an extra operation is needed (the tolerance cost of seed 003's
+        "tolerance paradox").
     """
 
     id: str
@@ -232,6 +249,20 @@ class Route(_Result):
     hybrid: HybridOffer | None
     validation_run: ValidationRun | None
     notes: tuple[str, ...]
+
+    @property
+    def tight_characteristics(self) -> tuple[str, ...]:
+        """Ids of the tolerances the route's base processes do not hold.
+
+        A size or geometric tolerance is tight when its chain needs a finishing process
+        beyond the base operation, or when no chain in the catalog holds it (seed 003's
+        12 % scrap of the standard approach on such parts; ``scrap_rate_tight``).
+        """
+        return tuple(
+            r.id
+            for r in self.characteristics
+            if r.tolerance_mm is not None and (r.extra_operations or r.capable is False)
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -395,10 +426,8 @@ def route_characteristic(
     tolerance, tolerance_source = _tolerance(characteristic, part)
     ra_max = characteristic.max if characteristic.kind is CharacteristicKind.ROUGHNESS else None
     grade = grade_for_tolerance(size, tolerance) if size and tolerance else None
-    iso_class = bool(characteristic.designation) and tolerance_source == characteristic.designation
-    method, minutes = inspection_method(
-        surface, characteristic.kind, tolerance, iso_class=iso_class
-    )
+    gauge = choose_gauge(characteristic)
+    method, minutes = gauge.gauge, gauge.minutes
     common = {
         "id": str(characteristic.id),
         "name": characteristic.name,

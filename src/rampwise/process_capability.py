@@ -29,7 +29,7 @@ from functools import cache
 
 from rampwise.catalog import load_table
 from rampwise.errors import CatalogError
-from rampwise.model import CharacteristicKind, Stage
+from rampwise.model import Stage
 from rampwise.quality.capability import capability_thresholds
 from rampwise.tolerance.iso286 import standard_tolerance
 
@@ -248,48 +248,3 @@ def choose_chain(
         if verdict is not False:
             break
     return choice
-
-
-# --------------------------------------------------------------------------------------
-# Inspection time
-# --------------------------------------------------------------------------------------
-
-
-@cache
-def _inspection_methods() -> dict[str, tuple[tuple[float, str, float], ...]]:
-    by_use: dict[str, list[tuple[float, str, float]]] = {}
-    for row in load_table("process_inspection_methods"):
-        by_use.setdefault(row["applies_to"], []).append(
-            (float(row["min_half_tolerance_mm"]), row["method"], float(row["minutes"]))
-        )
-    return {use: tuple(sorted(rows, reverse=True)) for use, rows in by_use.items()}
-
-
-def inspection_method(
-    surface: SurfaceClass,
-    kind: CharacteristicKind,
-    tolerance_mm: float | None,
-    *,
-    iso_class: bool = False,
-) -> tuple[str, float]:
-    """Gauge and minutes per measurement [min] for a characteristic.
-
-    An ISO 286 class is checked with GO/NO-GO limit gauges (ISO 1938-1); other sizes go by
-    half their tolerance (±0.1 mm caliper … ±0.005 mm temperature-controlled CMM); form,
-    orientation and location need a CMM, roughness a profilometer, threads a thread gauge
-    (``catalog/process_inspection_methods.csv``).
-    """
-    if kind is CharacteristicKind.ROUGHNESS:
-        use, half = "roughness", 0.0
-    elif surface is SurfaceClass.THREAD:
-        use, half = "thread", 0.0
-    elif kind.is_geometric or surface in (SurfaceClass.LOCATION, SurfaceClass.ANGLE):
-        use, half = "geometric", 0.0
-    elif iso_class:
-        use, half = "iso286", 0.0
-    else:
-        use, half = "size", (tolerance_mm / 2 if tolerance_mm is not None else math.inf)
-    for minimum, method, minutes in _inspection_methods()[use]:
-        if half >= minimum:
-            return method, minutes
-    raise CatalogError(f"process_inspection_methods has no {use} row for ±{half:g} mm")

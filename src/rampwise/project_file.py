@@ -152,12 +152,14 @@ def _as_input_error(err: ValidationError) -> InputError:
 def _dotted(loc: tuple[int | str, ...]) -> str:
     out = ""
     for item in loc:
+        name = str(item)
         if isinstance(item, int):
             out += f"[{item}]"
-        elif str(item).startswith(("function-", "tagged-union", "str", "float", "list", "dict")):
+        elif name.startswith(("function-", "tagged-union", "str", "float", "list", "dict")):
             continue
         else:
-            out += f".{item}" if out else str(item)
+            name = name if name.isprintable() else repr(name)  # keep the message one line
+            out += f".{name}" if out else name
     return out
 
 

@@ -26,7 +26,6 @@ from rampwise.cost import (
     QuotePlan,
     break_lead_time,
     check_quantities,
-    gauge_for,
     inspection_schedule,
     plan_quote,
     price_drivers,
@@ -35,8 +34,11 @@ from rampwise.cost import (
 )
 from rampwise.cycle_time import CycleTime, GeometryFacts, OperationAdder
 from rampwise.errors import InputError
+from rampwise.inspection import InspectionPlan
 from rampwise.leadtime import LeadTime, LeadTimeTier
 from rampwise.model import Project, Stage
+from rampwise.process import Route
+from rampwise.process_capability import route_rule
 from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.stock import Stock
 from rampwise.strategies import DEFAULT_STRATEGY, StrategyName, break_even_quantity
@@ -211,9 +213,9 @@ def quote_project(
     quantities: Sequence[int] = DEFAULT_BREAKS,
     shop: ShopConfig | None = None,
     geometry: GeometryFacts | None = None,
+    route: Route | None = None,
+    inspection: InspectionPlan | None = None,
     extra_operations: Sequence[OperationAdder] | None = None,
-    inspection_minutes_per_part: float | None = None,
-    fai_cost: float | None = None,
     machine: str | None = None,
     tier: LeadTimeTier = LeadTimeTier.STANDARD,
 ) -> Quote:
@@ -231,15 +233,19 @@ def quote_project(
         Rates and defaults; ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
     geometry
         CAD facts replacing the envelope estimates.
+    route
+        The route to price; ``None`` plans it at ``stage``
+        (:func:`rampwise.process.plan_route`, with the turnability and setups of
+        ``geometry``).
+    inspection
+        The inspection plan to price (minutes per fully inspected part, first-article
+        cost); ``None`` makes it at ``stage``
+        (:func:`rampwise.inspection.inspection_plan`).
     extra_operations
-        The route's added finishing operations (``None``: derived from the drawing).
-    inspection_minutes_per_part
-        Minutes to inspect one part fully, from the inspection plan [min].
-    fai_cost
-        First-article inspection cost from the inspection plan [currency].
+        Operations to add; ``None`` times the route's extra finishing processes.
     machine
         Machine class (``mill_3axis``, ``mill_5axis``, ``lathe``, ``swiss``, ``grinder``,
-        ``edm`` or a shop's); ``None`` chooses the lathe or the 3-axis mill.
+        ``edm`` or a shop's); ``None`` takes the machine of the route's strategy.
     tier
         Lead-time tier of ``lead_time_days``.
 
@@ -265,9 +271,9 @@ def quote_project(
         stage=stage,
         shop=shop,
         geometry=geometry,
+        route=route,
+        inspection=inspection,
         extra_operations=extra_operations,
-        inspection_minutes_per_part=inspection_minutes_per_part,
-        fai_cost=fai_cost,
         machine=machine,
     )
     category = project.part.material.category
@@ -383,10 +389,7 @@ def _assumptions(
         f"{shop.default('validation_run_parts'):g} validation part before the batch (seed 003)"
     )
     estimated = ", ".join(cycle.from_geometry) or "nothing"
-    if plan.inspection_from_plan:
-        gauges = "from the inspection plan"
-    else:
-        gauges = "; ".join(f"{ch.name}: {gauge_for(ch, shop)[0]}" for ch in part.characteristics)
+    gauges = "; ".join(f"{g.characteristic}: {g.gauge}" for g in plan.inspection.gauges)
     finish = (
         f"{plan.finish.name} at {_money(plan.finish.price_usd_per_part, cur)}/part, lot minimum "
         f"{_money(plan.finish.lot_minimum_usd, cur)}, +{plan.finish.days:g} days"
@@ -394,12 +397,11 @@ def _assumptions(
         else "none (as machined)"
     )
     operations = "; ".join(op.name for op in plan.operations) or (
-        "none: every tolerance within the machine's natural IT grade, no Ra ≤ "
-        f"{shop.default('ra_pass_threshold_um'):g} µm"
+        "none: the route's base processes hold every tolerance and roughness"
     )
     scrap_why = (
         " (seed 003: 12 % with the standard approach when a tolerance is finer than the "
-        "process's natural grade)"
+        "route's base process holds)"
         if plan.tight_tolerance
         else ""
     )
@@ -452,13 +454,13 @@ def _notes(shop: ShopConfig, plan: QuotePlan, quantities: Sequence[int]) -> tupl
         )
     if plan.thin_wall:
         notes.append(
-            f"Walls under {shop.default('thin_wall_threshold_mm'):g} mm: potted in low-melting "
+            f"Walls under {route_rule('thin_wall_mm'):g} mm: potted in low-melting "
             f"alloy, +{shop.default('thin_wall_setup_minutes'):g} min setup (seed 003)."
         )
     if plan.tight_tolerance:
         notes.append(
-            "A tolerance finer than the machine's natural grade adds an operation, inspection "
-            "time and scrap; ask whether it can open up (tolerance review, seed 004)."
+            "A tolerance finer than the route's base process holds adds an operation, "
+            "inspection time and scrap; ask whether it can open up (tolerance review, seed 004)."
         )
     return tuple(notes)
 

@@ -3,8 +3,9 @@
 Each area is ``pass``, ``fail`` or ``unknown`` with the evidence used and the action that
 closes it. Missing information is ``unknown``, never assumed to pass; the gate is ready
 only when all seven pass. Thresholds live in ``catalog/readiness_thresholds.csv`` with
-their sources (AIAG PPAP for capability, XYZ analysis for demand variation, a documented
-rampwise default for the design-freeze window).
+their sources (XYZ analysis for demand variation, a documented rampwise default for the
+design-freeze window); the capability figure (AIAG Cpk ≥ 1.33) is the one the quality
+module and the route use, ``catalog/capability_thresholds.csv``.
 
 Measured facts from other modules arrive through :class:`GateEvidence`: a quoted unit
 price at the target quantity (``cost``), measured capability (``quality``) and the
@@ -35,6 +36,7 @@ from rampwise.model import (
     Readiness,
     ReadinessArea,
 )
+from rampwise.quality.capability import capability_thresholds
 
 SEED_004 = "seed 004"
 
@@ -374,7 +376,7 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     Measured capability (from a batch file) takes precedence over stated figures.
     Seed 004: "Quality, lead time, and batch consistency can be controlled repeatably."
     """
-    cpk_min = threshold("cpk_min")
+    cpk_min = capability_thresholds().cpk_min
     source = f"{SEED_004} 'batch consistency can be controlled repeatably'; Cpk ≥ {cpk_min} (AIAG)"
     critical = project.part.critical_characteristics
     if not critical:

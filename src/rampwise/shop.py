@@ -48,7 +48,7 @@ _UNIT_INTERVAL = frozenset({"learning_rate", "learning_floor", "part_fill_fracti
 _BELOW_ONE = frozenset({"scrap_rate", "scrap_rate_tight", "uncertainty_fraction"})
 """Keys that must lie in [0, 1)."""
 
-_WHOLE = frozenset({"natural_it_grade", "default_setups", "fai_parts", "validation_run_parts"})
+_WHOLE = frozenset({"default_setups", "validation_run_parts"})
 """Keys that must be whole numbers."""
 
 
@@ -69,15 +69,12 @@ class MachineClass(_Frozen):
         Whether the machine turns the part (round bar stock).
     rate_usd_per_h
         Rate while cutting or being set up, operator included [USD/h].
-    natural_it_grade
-        ISO IT grade held without an extra finishing operation [unitless].
     """
 
     name: str
     description: str
     turning: bool
     rate_usd_per_h: float
-    natural_it_grade: int
     source: str
 
 
@@ -224,7 +221,7 @@ Raw = dict[str, dict[str, dict[str, float]]]
 
 _FLAT = {"cost_defaults": ("key", "value"), "labour_rates": ("role", "rate_usd_per_h")}
 _TABLES = {
-    "machines": ("machine_class", ("rate_usd_per_h", "natural_it_grade")),
+    "machines": ("machine_class", ("rate_usd_per_h",)),
     "finishes": ("finish", ("price_usd_per_part", "lot_minimum_usd", "days")),
     "removal_rates": (
         "removal_class",
@@ -280,8 +277,6 @@ def _number(value: Any, field: str, key: str) -> float:
         raise InputError(field, f"must be in [0, 1); got {value!r}")
     if key in _WHOLE and number != int(number):
         raise InputError(field, f"must be a whole number; got {value!r}")
-    if key == "natural_it_grade" and not 1 <= number <= 18:
-        raise InputError(field, f"must be an IT grade 1–18; got {value!r}")
     return number
 
 
@@ -403,7 +398,6 @@ def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> Shop
                 description=tables["machines"][k]["description"],
                 turning=tables["machines"][k]["turning"] == "true",
                 rate_usd_per_h=v["rate_usd_per_h"],
-                natural_it_grade=int(v["natural_it_grade"]),
                 source=tables["machines"][k]["source"],
             )
             for k, v in raw["machines"].items()

@@ -1,7 +1,8 @@
 """The smallest standard stock that contains a part's envelope plus a machining allowance.
 
-Pure functions over ``catalog/stock_sizes.csv`` (no CAD kernel), shared by the quote and
-the geometry analysis. Stock is bought in standard cross-sections and sawn to length:
+Pure functions over ``catalog/stock_sizes.csv`` (no CAD kernel), the one stock model and
+selection of the quote and the geometry analysis. Stock is bought in standard
+cross-sections and sawn to length:
 
 - a turned part (``round_bar=True``) comes from the smallest round bar whose diameter
   holds the envelope's cross-section plus the allowance on each side;
@@ -9,6 +10,10 @@ the geometry analysis. Stock is bought in standard cross-sections and sawn to le
   hold the two smaller envelope sides (bar is preferred: 6061 bar costs about half the
   $/lb of plate), else from plate of a standard thickness sawn to width and length,
   else from a custom block when even plate is too thin.
+
+A part side that equals a standard size (within :data:`SIZE_MATCH_MM`) takes that size
+without allowance: its faces keep the mill finish of the stock (``Stock.mill_finish``).
+Sawn lengths and widths always get the allowance.
 
 References
 ----------
@@ -35,6 +40,13 @@ from rampwise.validation import require_positive
 
 BLOCK_SOURCE = "no standard size of catalog/stock_sizes.csv fits: custom block, sides cut to size"
 
+SIZE_MATCH_MM = 0.01
+"""A part side within this of a standard size is that size, left as supplied [mm].
+
+The 0.01 mm line tolerance of ``research/cad.md`` §6 (``LINE_TOLERANCE_MM`` of the
+geometry package).
+"""
+
 
 class StockForm(enum.StrEnum):
     """Form in which stock is bought."""
@@ -47,9 +59,6 @@ class StockForm(enum.StrEnum):
 
 class Stock(BaseModel):
     """The stock one part is cut from.
-
-    Field names match :class:`rampwise.geometry.models.Stock`, so either can be built
-    from the other's ``model_dump()``.
 
     Attributes
     ----------
@@ -65,6 +74,9 @@ class Stock(BaseModel):
         Allowance added on each side [mm].
     source
         Where the size series comes from.
+    mill_finish
+        Per entry of ``size_mm``: the part keeps this dimension of the stock as supplied
+        (a standard size equal to the part's), so its faces are not machined.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -75,6 +87,7 @@ class Stock(BaseModel):
     volume_mm3: float
     allowance_mm: float
     source: str
+    mill_finish: tuple[bool, ...] = ()
 
     @property
     def length_mm(self) -> float:
@@ -107,8 +120,18 @@ def stock_series() -> dict[StockForm, tuple[_Size, ...]]:
     return {form: tuple(sorted(sizes, key=lambda s: s.size_mm)) for form, sizes in series.items()}
 
 
-def _smallest(form: StockForm, needed_mm: float) -> _Size | None:
-    return next((s for s in stock_series().get(form, ()) if s.size_mm >= needed_mm - 1e-9), None)
+def _standard(form: StockForm, side_mm: float, allowance_mm: float) -> tuple[_Size, bool] | None:
+    """Smallest size of ``form`` that equals the side or holds it with both allowances.
+
+    Returns the size and whether it is the side itself (kept as supplied), or ``None``
+    when the series has no such size.
+    """
+    for size in stock_series().get(form, ()):
+        if abs(size.size_mm - side_mm) <= SIZE_MATCH_MM:
+            return size, True
+        if size.size_mm >= side_mm + 2 * allowance_mm - 1e-9:
+            return size, False
+    return None
 
 
 def round_axis(envelope_mm: Sequence[float]) -> int:
@@ -154,8 +177,8 @@ def select_stock(
     envelope_mm
         Part envelope, three sides in any order [mm].
     allowance_mm
-        Clean-up allowance on every side [mm] (``stock_allowance_mm`` of the quote's
-        cost defaults or of the geometry parameters).
+        Clean-up allowance on every side [mm] (``stock_allowance_mm`` of
+        ``catalog/cost_defaults.csv`` or a shop's).
     round_bar
         True for a turned part: choose round bar first.
     axis
@@ -165,7 +188,8 @@ def select_stock(
     Returns
     -------
     Stock
-        Round bar, rectangular bar, plate or (when nothing standard fits) a block.
+        Round bar, rectangular bar, plate or (when nothing standard fits) a block; a side
+        equal to a standard size is kept as supplied (``mill_finish``).
 
     Raises
     ------
@@ -185,9 +209,10 @@ def select_stock(
         if axis not in (0, 1, 2):
             raise InputError("axis", f"must be 0, 1 or 2; got {axis!r}")
         length = envelope[axis] + 2 * allowance
-        diameter = max(v for i, v in enumerate(envelope) if i != axis) + 2 * allowance
-        bar = _smallest(StockForm.ROUND_BAR, diameter)
-        if bar is not None:
+        diameter = max(v for i, v in enumerate(envelope) if i != axis)
+        round_bar_size = _standard(StockForm.ROUND_BAR, diameter, allowance)
+        if round_bar_size is not None:
+            bar, kept = round_bar_size
             volume = math.pi / 4 * bar.size_mm**2 * length
             return Stock(
                 form=StockForm.ROUND_BAR,
@@ -196,25 +221,31 @@ def select_stock(
                 volume_mm3=volume,
                 allowance_mm=allowance,
                 source=bar.source,
+                mill_finish=(kept, False),
             )
     return _prismatic_stock(envelope, allowance)
 
 
 def _prismatic_stock(envelope: tuple[float, float, float], allowance: float) -> Stock:
-    thick, wide, long = (side + 2 * allowance for side in sorted(envelope))
-    bar_t = _smallest(StockForm.RECT_BAR, thick)
-    bar_w = _smallest(StockForm.RECT_BAR, wide)
+    """Rectangular bar, else plate, else a block; sides in ascending order."""
+    sides = sorted(envelope)
+    thick, wide, long = (side + 2 * allowance for side in sides)
+    bar_t = _standard(StockForm.RECT_BAR, sides[0], allowance)
+    bar_w = _standard(StockForm.RECT_BAR, sides[1], allowance)
     if bar_t is not None and bar_w is not None:
+        (size_t, kept_t), (size_w, kept_w) = bar_t, bar_w
         return Stock(
             form=StockForm.RECT_BAR,
-            designation=f"rect bar {bar_t.designation} × {bar_w.designation} × {_mm(long)} mm",
-            size_mm=(bar_t.size_mm, bar_w.size_mm, long),
-            volume_mm3=bar_t.size_mm * bar_w.size_mm * long,
+            designation=f"rect bar {size_t.designation} × {size_w.designation} × {_mm(long)} mm",
+            size_mm=(size_t.size_mm, size_w.size_mm, long),
+            volume_mm3=size_t.size_mm * size_w.size_mm * long,
             allowance_mm=allowance,
-            source=bar_t.source,
+            source=size_t.source,
+            mill_finish=(kept_t, kept_w, False),
         )
-    plate = _smallest(StockForm.PLATE, thick)
-    if plate is not None:
+    plate_size = _standard(StockForm.PLATE, sides[0], allowance)
+    if plate_size is not None:
+        plate, kept = plate_size
         return Stock(
             form=StockForm.PLATE,
             designation=f"plate {plate.designation} × {_mm(wide)} × {_mm(long)} mm",
@@ -222,6 +253,7 @@ def _prismatic_stock(envelope: tuple[float, float, float], allowance: float) -> 
             volume_mm3=plate.size_mm * wide * long,
             allowance_mm=allowance,
             source=plate.source,
+            mill_finish=(kept, False, False),
         )
     return Stock(
         form=StockForm.BLOCK,
@@ -230,4 +262,5 @@ def _prismatic_stock(envelope: tuple[float, float, float], allowance: float) -> 
         volume_mm3=thick * wide * long,
         allowance_mm=allowance,
         source=BLOCK_SOURCE,
+        mill_finish=(False, False, False),
     )

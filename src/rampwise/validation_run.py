@@ -27,6 +27,7 @@ from rampwise.errors import InputError
 from rampwise.model import Part, Stage
 from rampwise.process_capability import route_rule
 from rampwise.quality.capability import PpapStatus, capability_thresholds, ppap_status
+from rampwise.shop import default_shop
 
 
 class _Result(BaseModel):
@@ -120,7 +121,7 @@ def plan_validation_run(part: Part, stage: Stage) -> ValidationRun | None:
     labels = ", ".join(f"#{c.id} {c.name}" for c in chosen) or "every toleranced characteristic"
     limits = capability_thresholds()
     if stage is Stage.LOW_VOLUME:
-        quantity = int(route_rule("validation_low_volume_quantity"))
+        quantity = int(default_shop().default("validation_run_parts"))  # the quote's part
         return ValidationRun(
             purpose="sacrificial part before the low-volume batch",
             quantity=quantity,

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from rampwise.errors import CatalogError
 from rampwise.model import AreaStatus, Project, ReadinessArea
+from rampwise.quality.capability import capability_thresholds
 from rampwise.readiness import (
     GateEvidence,
     InspectionVerdict,
@@ -210,6 +212,13 @@ def test_cpk_threshold_is_aiag_133(
     """AIAG PPAP: Cpk ≥ 1.33 on every critical characteristic (research/readiness.md §6)."""
     project = make_project(ready=True, supplier={"cpk": {1: cpk}})
     assert status(project, ReadinessArea.SUPPLIER_CAPABILITY) is expected
+
+
+def test_cpk_threshold_has_one_source() -> None:
+    """The gate, the quality module and the route read Cpk ≥ 1.33 from one catalog row."""
+    assert capability_thresholds().cpk_min == 1.33  # capability_thresholds.csv, AIAG
+    with pytest.raises(CatalogError, match="no readiness threshold 'cpk_min'"):
+        threshold("cpk_min")
 
 
 def test_missing_cpk_for_a_critical_characteristic_is_unknown(make_project: MakeProject) -> None:

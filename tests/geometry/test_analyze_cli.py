@@ -135,6 +135,9 @@ def test_worker_returns_the_same_result(cad_dir: Path) -> None:
     forked = analyze(path, limits=Limits(time_limit_s=60))
     here = analyze(path, limits=Limits(time_limit_s=None))
     assert forked == here
+    # and the other way round: an analysis made in this process first must not leave
+    # state (a started kernel thread pool) that hangs the worker forked after it
+    assert analyze(path, limits=Limits(time_limit_s=30)) == here
 
 
 def test_worker_passes_user_errors_back(tmp_path: Path) -> None:

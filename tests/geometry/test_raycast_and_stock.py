@@ -73,14 +73,19 @@ def test_inside_test_of_a_cube() -> None:
     assert caster.inside(points, up, min_distance=1e-9).tolist() == [True, False, True]
 
 
-def test_stock_plate_with_allowance() -> None:
+def test_stock_bar_with_allowance() -> None:
     """Part 10 x 50 x 100 mm: 10 + 2 x 1 mm allowance = 12 -> the next 1/8 in size is 1/2 in
-    (12.7 mm); width and length sawn with 1 mm per side: 52 x 102 mm."""
+    (12.7 mm); 50 + 2 = 52 -> 2 1/4 in (57.15 mm) bar; length sawn with 1 mm a side: 102 mm.
+
+    The analysis takes the quote's stock (rampwise.stock): rectangular bar before plate, as
+    bar costs about half the $/lb of plate (research/quoting.md §2.3). Its own rule took
+    the smaller volume, plate 12.7 x 52 x 102 mm.
+    """
     points = np.array([[0, 0, 0], [100, 50, 10]], dtype=float)
     choice = choose_stock([axis_aligned_frame(points)], allowance_mm=1.0)
-    assert choice.stock.form in {"plate", "rect_bar"}
-    assert choice.stock.size_mm[0] == pytest.approx(12.7)
-    assert choice.stock.volume_mm3 == pytest.approx(min(12.7 * 52 * 102, 12.7 * 57.15 * 102))
+    assert choice.stock.form == "rect_bar"
+    assert choice.stock.size_mm == pytest.approx((12.7, 57.15, 102))
+    assert choice.stock.volume_mm3 == pytest.approx(12.7 * 57.15 * 102)
     assert choice.kept_axes == ()
 
 

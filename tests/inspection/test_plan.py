@@ -16,6 +16,7 @@ from rampwise.inspection import (
     tiered_schedule,
 )
 from rampwise.model import Characteristic, Project, Stage
+from rampwise.shop import shop_from_mapping
 
 MakeProject = Callable[..., Project]
 
@@ -129,6 +130,15 @@ def test_low_volume_plan_for_the_seed_003_sensor_housing(make_project: MakeProje
     assert fai.cost == pytest.approx(3.5 / 60 * 40 + 350)
     assert plan.total_minutes == pytest.approx(1.5 + 3.5 + 12 * 3.5)
     assert plan.cost_per_part == pytest.approx(plan.total_cost / 40)
+
+
+def test_plan_prices_with_the_shop_rates_the_quote_uses(make_project: MakeProject) -> None:
+    """Inspector rate and validation-run parts are the quote's (labour_rates, cost_defaults)."""
+    shop = shop_from_mapping({"labour_rates": {"inspection": 80}, "validation_run_parts": 2})
+    plan = inspection_plan(make_project(quantity=40), "low_volume", shop=shop)
+    validation, fai = plan.steps[0], plan.steps[1]
+    assert validation.inspected_parts == 2 and validation.minutes == pytest.approx(2 * 1.5)
+    assert fai.cost == pytest.approx(3.5 / 60 * 80 + 350)  # bore gauge + profilometer at 80
 
 
 def test_mass_production_plan(make_project: MakeProject) -> None:

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rampwise.errors import InputError
+from rampwise.inspection import choose_gauge
 from rampwise.model import Characteristic, Part, Project, Stage
 from rampwise.process import (
     MachiningStrategy,
@@ -25,7 +26,7 @@ from rampwise.process import (
     route_characteristic,
     surface_class,
 )
-from rampwise.process_capability import SurfaceClass, choose_chain, inspection_method
+from rampwise.process_capability import SurfaceClass, choose_chain
 from rampwise.project_file import load_project
 
 PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
@@ -58,7 +59,9 @@ def test_h7_bore_is_drilled_and_reamed(stage: Stage) -> None:
     assert row.required_it_grade == 7
     assert row.expected_cp == pytest.approx(21 / 13)
     assert row.capable is True
-    assert row.inspection == "limit gauge"
+    # the inspection plan's gauge (10:1 rule, gauges.csv): bore gauge 0.001 ≤ 0.021 / 10;
+    # the route no longer keeps its own GO/NO-GO limit-gauge rule for ISO 286 classes
+    assert row.inspection == "bore gauge"
 
 
 def test_it5_shaft_is_turned_then_ground_for_a_prototype() -> None:
@@ -187,16 +190,22 @@ def test_location_and_thread_are_not_rated_by_the_chart() -> None:
     assert thread.chain == () and thread.inspection == "thread gauge"
 
 
-def test_inspection_gauge_follows_the_tolerance() -> None:
-    # sinbo-machining.com bands: ±0.1 caliper, ±0.05 micrometer, ±0.01 CMM, ±0.005 temp.-controlled
-    size = SurfaceClass.PLANE
-    from rampwise.model import CharacteristicKind as K
-
-    assert inspection_method(size, K.LENGTH, 0.2)[0] == "caliper"
-    assert inspection_method(size, K.LENGTH, 0.1)[0] == "micrometer"
-    assert inspection_method(size, K.LENGTH, 0.02)[0] == "CMM"
-    assert inspection_method(size, K.LENGTH, 0.01)[0] == "temperature-controlled CMM"
-    assert inspection_method(size, K.FLATNESS, 0.01)[0] == "CMM"
+def test_route_inspects_with_the_inspection_plan_gauge() -> None:
+    """The route's gauge is the inspection plan's (10:1 rule over catalog/gauges.csv)."""
+    specs = [
+        # 0.2 mm wide → tenth 0.02 ≥ caliper resolution 0.01
+        {"id": 1, "name": "Length", "nominal": 60, "tolerance": "±0.1"},
+        # Ø12 ±0.005 bore: 0.010 wide → tenth 0.001 = bore gauge resolution
+        {"id": 2, "name": "Bore", "nominal": 12, "tolerance": "±0.005"},
+        {"id": 3, "name": "Flat", "kind": "flatness", "max": 0.02},
+        {"id": 4, "name": "Face", "kind": "roughness", "max": 0.8},
+    ]
+    part = _part(*specs)
+    rows = plan_route(part, LOW).characteristics
+    assert [r.inspection for r in rows] == ["caliper", "bore gauge", "CMM", "profilometer"]
+    for row, characteristic in zip(rows, part.characteristics, strict=True):
+        chosen = choose_gauge(characteristic)
+        assert (row.inspection, row.inspection_minutes) == (chosen.gauge, chosen.minutes)
 
 
 # --------------------------------------------------------------------------------------
@@ -237,8 +246,10 @@ def test_sensor_housing_route(examples_dir: Path) -> None:
     assert route.extra_operations == ("boring", "honing", "grinding_surface")
     # hone and surface grinder are machines beyond the mill: 2 + 2 setups
     assert (route.added_setups, route.setups) == (2, 4)
-    # added inspection: temperature-controlled CMM 5 min (±0.005) + profilometer 2 min
-    assert route.added_inspection_minutes == pytest.approx(5 + 2)
+    # added inspection, by the inspection plan's gauges (gauges.csv): bore gauge 1.5 min
+    # (±0.005) + profilometer 2 min; the route's own gauge table (temperature-controlled
+    # CMM 5 min) is gone, so the figure follows the plan
+    assert route.added_inspection_minutes == pytest.approx(1.5 + 2)
     operations = {op.process: op for op in route.operations}
     assert operations["honing"].new_setup and not operations["boring"].new_setup
     assert operations["milling"].extra is False and operations["honing"].extra is True

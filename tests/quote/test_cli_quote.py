@@ -77,6 +77,32 @@ def test_json_is_the_quote_contract(examples_dir: Path) -> None:
     assert data["assumptions"] and result.stderr == ""
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sensor_housing_pilot.yaml",  # low volume, milled, bore honed
+        "shaft_function_test.yaml",  # prototype, turned
+        "valve_body_production.yaml",
+        pytest.param("ring_customer_testing.yaml", marks=pytest.mark.cad),  # CAD model only
+    ],
+)
+def test_quote_prices_what_assess_prices(examples_dir: Path, name: str) -> None:
+    """``quote --qty <project quantity>`` gives assess's price at that break: one pipeline."""
+    path = str(examples_dir / name)
+    assessed = runner.invoke(app, ["assess", path, "--json"])
+    assert assessed.exit_code == 0, assessed.stderr
+    assessment = json.loads(assessed.stdout)
+    quantity = assessment["quantity"]
+    expected = next(b for b in assessment["quote"]["breaks"] if b["quantity"] == quantity)
+    quoted = runner.invoke(app, ["quote", path, "--qty", str(quantity), "--json"])
+    assert quoted.exit_code == 0, quoted.stderr
+    quote = json.loads(quoted.stdout)
+    assert quote["stage"] == assessment["stage"]
+    assert quote["machine_class"] == assessment["quote"]["machine_class"]
+    assert quote["breaks"][0]["unit_price"] == pytest.approx(expected["unit_price"], rel=1e-12)
+    assert quote["breaks"][0]["drivers"] == pytest.approx(expected["drivers"], rel=1e-12)
+
+
 def test_table_shows_the_default_ladder(examples_dir: Path) -> None:
     result = runner.invoke(app, ["quote", str(examples_dir / "bracket_fit_check.yaml")])
     assert result.exit_code == 0, result.stderr

@@ -33,8 +33,6 @@ HAND_SHOP: dict[str, Any] = {
     "tool_change_seconds": 6,
     "minutes_per_hole": 0.5,
     "deburr_minutes": 2.0,
-    "inspect_minutes_base": 1.0,
-    "inspect_minutes_caliper": 0.5,
     "labour_rates": {"setup": 30, "programming": 60, "operator": 30, "inspection": 60},
     "machines": {"mill_3axis": {"rate_usd_per_h": 60}},
     "materials": {"Al 6061-T6": {"price_usd_per_kg": 5.0}},
@@ -54,8 +52,9 @@ HAND_PROJECT: dict[str, Any] = {
         "finish": "bead_blast",
         "features": {"holes": 4, "setups": 2},
         # ±0.1 at 100 mm is 0.2 mm wide: IT10 (0.140 mm) fits, IT11 (0.220 mm) does not,
-        # so the grade is IT10 = the 3-axis mill's natural grade: no extra operation; a
-        # 0.2 mm width is read with a caliper.
+        # so the grade is IT10, which milling holds (process_capability.csv, Cp 0.2/0.14 ≥ 1
+        # for a prototype): the route adds no extra operation; a
+        # 0.2 mm width is read with a caliper (0.01 mm ≤ 0.2 / 10, gauges.csv: 0.5 min).
         "characteristics": [{"id": 1, "name": "Length", "nominal": 100, "tolerance": "±0.1"}],
     },
     "quantity": 10,
@@ -81,7 +80,9 @@ MACHINING = CYCLE / 60 * 60 + 2 / 60 * 30  # machine 60 USD/h + deburr 2 min × 
 PROGRAMMING = (60 + 5 * 4 + 30 * 2) / 60 * 60  # 140 min × 60 USD/h = 140 USD
 SETUP = 2 * 60 / 60 * (30 + 60)  # 2 setups × 60 min × (setup 30 + machine 60 USD/h) = 180
 FIXTURE = 30 + 0.5 * 60  # soft jaws: 30 USD blanks + 0.5 h × 60 USD/h = 60 USD
-INSPECTION = (1.0 + 0.5) / 60 * 60  # prototype: every part, base 1 + caliper 0.5 min
+# prototype: every part, caliper 0.5 min (the inspection plan's gauge minutes; the quote's
+# own 1 min base check went with its duplicate gauge table)
+INSPECTION = 0.5 / 60 * 60
 SCRAP_RATE = 0.04
 UPLIFT = 1.10 * 1.20
 
@@ -152,15 +153,19 @@ def test_low_volume_adds_first_article_and_validation_part(
     proto = plan_quote(hand_project, stage=Stage.PROTOTYPE, shop=hand_shop)
     low = plan_quote(hand_project, stage=Stage.LOW_VOLUME, shop=hand_shop)
     jaws_proto, jaws_low = (p.bases[StrategyName.SOFT_JAWS] for p in (proto, low))
-    # FAI model (mfgcalcs.com): 1 part × 120 + 200 program + 150 overhead = 470 USD
-    assert jaws_low.fai_usd == pytest.approx(470.0)
+    # The inspection plan's first article (inspection_parameters.csv, mfgcalcs.com model):
+    # part 1 with every gauge, caliper 0.5 min at the shop's inspection rate 60 USD/h, +
+    # 200 USD program + 150 USD overhead = 350.50 USD. (The quote's own FAI model, 1 × 120
+    # + 200 + 150 = 470 USD, was a second copy of the rule and is gone.)
+    fai = 0.5 / 60 * 60 + 200 + 150
+    assert jaws_low.fai_usd == pytest.approx(fai)
     assert jaws_proto.fai_usd == 0.0
     # validation part: one more part's material, cycle, deburr and full inspection
     validation = MATERIAL + MACHINING + INSPECTION
     assert jaws_low.setup_usd - jaws_proto.setup_usd == pytest.approx(validation)
     # inspection at 40 pcs, low volume: seed 003 inspects 3 + 7/2 + 30/5 = 12.5 parts
     d = price_drivers(jaws_low, 40)
-    assert d.inspection == pytest.approx(INSPECTION * 12.5 / 40 + 470.0 / 40)
+    assert d.inspection == pytest.approx(INSPECTION * 12.5 / 40 + fai / 40)
 
 
 # Research note §2.7 (lasercalcpro.com): setup 300 USD + 15 USD variable per part gives

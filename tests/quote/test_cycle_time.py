@@ -1,4 +1,4 @@
-"""Cycle time without CAD: added operations from tolerances and roughness, CAD facts."""
+"""Cycle time: the route's added operations, the route's machine, CAD facts."""
 
 from __future__ import annotations
 
@@ -7,21 +7,21 @@ from typing import Any
 
 import pytest
 
+from rampwise.cost import plan_quote
 from rampwise.cycle_time import (
     GeometryFacts,
     OperationAdder,
-    beyond_natural_grade,
     estimate_cycle_time,
-    finishing_operations,
-    is_turned,
     operation_adders,
 )
 from rampwise.errors import InputError
-from rampwise.model import Part, Project, Stage
+from rampwise.model import Project, Stage
+from rampwise.process import plan_route
 from rampwise.project_file import load_project, project_from_mapping
 from rampwise.quote import quote_project
 from rampwise.shop import default_shop
 from rampwise.stock import select_stock
+from rampwise.strategies import StrategyName
 from support import TODAY, build_document
 
 
@@ -29,33 +29,31 @@ def _example(examples_dir: Path, name: str) -> Project:
     return load_project(examples_dir / name, today=TODAY)
 
 
-def test_sensor_housing_bore_and_sealing_face_add_operations(examples_dir: Path) -> None:
-    shop = default_shop()
-    part = _example(examples_dir, "sensor_housing_pilot.yaml").part
-    ops = finishing_operations(part, shop.machine("mill_3axis"), shop)
-    # Bore Ø12 ±0.005: 0.010 mm wide at 12 mm is IT5 (IT5 = 8 µm, IT6 = 11 µm, ISO 286-1
-    # Table 1, 10–18 mm) — finer than the mill's natural IT10; the other sizes are coarser
-    # (60 ± 0.1 → 0.2 mm at 60 mm is IT11). The Ra 0.8 sealing face adds a pass over the
-    # largest face, 60 × 40 mm = 24 cm² at 120 cm²/min (aluminium) = 0.2 min.
-    assert [op.name.split(" (")[0] for op in ops] == [
-        "finishing operation for Bore",
-        "finishing pass for Sealing face",
-    ]
-    assert "IT5" in ops[0].name
-    assert ops[0].minutes_per_part == pytest.approx(1.5)  # 1.5 min × aluminium factor 1
-    assert ops[1].minutes_per_part == pytest.approx(0.2)
-    assert all(op.setup_minutes == 10 for op in ops)
+def test_sensor_housing_prices_the_route_finishing_operations(examples_dir: Path) -> None:
+    """The quote adds the route's extra processes (process_capability.csv), one rule.
+
+    Bore Ø12 ±0.005: 0.010 mm wide at 12 mm is IT5 (ISO 286-1 Table 1, 10–18 mm: IT5 =
+    8 µm) — drilling holds IT10, boring and honing finish it; the Ra 0.8 sealing face
+    needs surface grinding at low volume. Each is 1.5 min × aluminium factor 1 per part
+    and 10 min of tool setup (cost_defaults.csv).
+    """
+    project = _example(examples_dir, "sensor_housing_pilot.yaml")
+    plan = plan_quote(project, stage=Stage.LOW_VOLUME, shop=default_shop())
+    assert [op.name for op in plan.operations] == ["boring", "honing", "grinding_surface"]
+    assert all(op.minutes_per_part == pytest.approx(1.5) for op in plan.operations)
+    assert all(op.setup_minutes == 10 for op in plan.operations)
+    assert plan.tight_tolerance  # the bore needs operations beyond drilling
 
 
-def test_natural_grade_depends_on_the_machine(examples_dir: Path) -> None:
-    shop = default_shop()
-    part = _example(examples_dir, "bracket_fit_check.yaml").part
-    # Hole pitch ±0.05 at 50 mm → 0.1 mm = IT10 (IT10 = 100 µm at 30–50 mm): the mill's
-    # own grade, no operation; the Ø6 H7 hole is IT7, finer than the mill's IT10 and the
-    # grinder's natural IT6 holds it.
-    beyond_mill = beyond_natural_grade(part, shop.machine("mill_3axis"))
-    assert [(ch.name, grade) for ch, grade in beyond_mill] == [("Mounting hole", 7)]
-    assert beyond_natural_grade(part, shop.machine("grinder")) == ()
+def test_tight_tolerance_follows_the_route(examples_dir: Path) -> None:
+    """Bracket: Ø6 H7 (IT7) needs reaming after drilling, so it is tight; the ±0.05 hole
+    pitch is a location the route does not rate and the ±0.1 thickness is milled."""
+    project = _example(examples_dir, "bracket_fit_check.yaml")
+    route = plan_route(project.part, Stage.PROTOTYPE)
+    assert route.tight_characteristics == ("2",)
+    plan = plan_quote(project, stage=Stage.PROTOTYPE, shop=default_shop())
+    assert plan.tight_tolerance
+    assert plan.bases[StrategyName.SOFT_JAWS].scrap_rate == 0.12  # scrap_rate_tight
 
 
 def test_geometry_facts_replace_the_estimates() -> None:
@@ -116,13 +114,34 @@ def test_route_operations_replace_the_derived_ones() -> None:
 
 
 @pytest.mark.parametrize(
-    ("envelope", "turned"),
-    [([20, 20, 140], True), ([45, 45, 60], False), ([60, 40, 25], False), ([30, 200, 30], True)],
+    ("envelope", "machine"),
+    [
+        ([20, 20, 140], "lathe"),
+        # a round section without prismatic features is turned by the route's rule
+        # (process.is_turnable); the quote's own elongation rule (third side ≥ 1.5 × the
+        # diameter) that milled this one is gone with the duplicate machine choice
+        ([45, 45, 60], "lathe"),
+        ([60, 40, 25], "mill_3axis"),
+        ([30, 200, 30], "lathe"),
+    ],
 )
-def test_turned_envelopes(envelope: list[float], turned: bool) -> None:
-    part = Part.model_validate({"number": "x", "material": "4140", "envelope_mm": envelope})
-    assert is_turned(part, default_shop()) is turned
-    assert is_turned(part, default_shop(), GeometryFacts(turnable=not turned)) is (not turned)
+def test_quote_machine_is_the_route_machine(envelope: list[float], machine: str) -> None:
+    project = project_from_mapping(
+        {
+            "project": "envelope only",
+            "part": {"number": "x", "material": "4140", "envelope_mm": envelope},
+            "quantity": 10,
+            "purpose": "pilot_run",
+        },
+        today=TODAY,
+    )
+    shop = default_shop()
+    assert plan_quote(project, stage=Stage.LOW_VOLUME, shop=shop).machine.name == machine
+    other = not shop.machine(machine).turning
+    plan = plan_quote(
+        project, stage=Stage.LOW_VOLUME, shop=shop, geometry=GeometryFacts(turnable=other)
+    )
+    assert plan.machine.turning is other  # a CAD model's turnability decides the route
 
 
 def test_quote_needs_an_envelope() -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rampwise.cost import gauge_for, inspected_parts, wright_mean_factor
-from rampwise.model import Characteristic, Stage
+from rampwise.cost import inspected_parts, plan_quote, wright_mean_factor
+from rampwise.inspection import inspection_plan
+from rampwise.model import Stage
+from rampwise.project_file import load_project
 from rampwise.shop import default_shop
+from support import TODAY
 
 
 def test_two_units_at_ninety_percent() -> None:
@@ -62,17 +66,14 @@ def test_prototype_inspects_every_part_and_production_samples() -> None:
     assert inspected_parts(Stage.MASS_PRODUCTION, 1000) == pytest.approx(14.5 + 47.5)
 
 
-@pytest.mark.parametrize(
-    ("spec", "gauge"),
-    [
-        ({"nominal": 50, "tolerance": "±0.1"}, "caliper"),  # 0.2 wide: calipers (±0.1)
-        ({"nominal": 50, "tolerance": "±0.05"}, "micrometer"),  # 0.1 wide
-        ({"nominal": 12, "tolerance": "±0.005"}, "CMM"),  # 0.01 wide < 0.05
-        ({"kind": "flatness", "max": 0.02}, "CMM"),
-        ({"kind": "roughness", "max": 0.8}, "profilometer"),
-        ({"kind": "thread"}, "thread gauge"),
-    ],
-)
-def test_gauge_by_tolerance(spec: dict[str, object], gauge: str) -> None:
-    ch = Characteristic.model_validate({"id": 1, "name": "c", **spec})
-    assert gauge_for(ch, default_shop())[0] == gauge
+def test_quote_inspects_with_the_inspection_plan_gauges(examples_dir: Path) -> None:
+    """The quote's minutes per fully inspected part are the plan's gauges (gauges.csv).
+
+    Sensor housing (seed 003): Ø12 ±0.005 bore → bore gauge 1.5 min (0.001 ≤ 0.010 / 10);
+    Ra 0.8 face → profilometer 2.0 min; 60 ±0.1 and 6 +0.5/0 lengths → caliper 0.5 min each.
+    """
+    project = load_project(examples_dir / "sensor_housing_pilot.yaml", today=TODAY)
+    plan = plan_quote(project, stage=Stage.LOW_VOLUME, shop=default_shop())
+    assert plan.inspection_minutes == pytest.approx(1.5 + 2.0 + 0.5 + 0.5)
+    gauges = inspection_plan(project, Stage.LOW_VOLUME).gauges
+    assert plan.inspection_minutes == pytest.approx(sum(g.minutes for g in gauges))

@@ -31,7 +31,7 @@ def test_every_kind_of_override() -> None:
             "overhead_rate": 0.3,
             "cost_defaults": {"margin_rate": 0.1},
             "labour_rates": {"setup": 40},
-            "machines": {"lathe": {"rate_usd_per_h": 90, "natural_it_grade": 8}},
+            "machines": {"lathe": {"rate_usd_per_h": 90}},
             "materials": {"316L": {"price_usd_per_kg": 9.5}},
             "finishes": {"hard anodize": {"days": 5}},
             "lead_times": {"queue_days": {"standard": 5}},
@@ -43,14 +43,15 @@ def test_every_kind_of_override() -> None:
     assert (shop.name, shop.currency) == ("Acme", "EUR")
     assert shop.default("overhead_rate") == 0.3 and shop.default("margin_rate") == 0.1
     assert shop.labour("setup") == 40
-    assert shop.machine("lathe").natural_it_grade == 8
+    assert shop.machine("lathe").rate_usd_per_h == 90
     assert shop.material_price(find_material("SS 316L")) == 9.5
     assert shop.finish("anodize_type_iii").days == 5
     assert shop.lead("queue_days", "standard") == 5
     assert shop.strategy("dedicated_fixture", "fixture_material_usd") == 180
     assert shop.removal_rates["steel"].roughing_cm3_per_min == 15
     assert shop.am_powders["titanium"] == 350
-    assert len(shop.overrides) == 11
+    # 10 overrides: machines.csv no longer has a natural_it_grade column to override
+    assert len(shop.overrides) == 10
     assert default_shop().labour("setup") == 32.5  # the catalog itself is untouched
 
 
@@ -83,11 +84,7 @@ def test_every_kind_of_override() -> None:
         ({"margin_rate": "lots"}, "shop.cost_defaults.margin_rate", "must be a number"),
         ({"learning_rate": 1.2}, "shop.cost_defaults.learning_rate", "(0, 1]"),
         ({"scrap_rate": 1.0}, "shop.cost_defaults.scrap_rate", "[0, 1)"),
-        (
-            {"machines": {"lathe": {"natural_it_grade": 7.5}}},
-            "shop.machines.lathe.natural_it_grade",
-            "whole number",
-        ),
+        ({"default_setups": 2.5}, "shop.cost_defaults.default_setups", "whole number"),
         ({"labour_rates": [1, 2]}, "shop.labour_rates", "must be a mapping"),
         ([1, 2], "shop", "must be a mapping"),
     ],

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rampwise.errors import InputError
-from rampwise.stock import StockForm, round_axis, select_stock, stock_series
+from rampwise.stock import SIZE_MATCH_MM, StockForm, round_axis, select_stock, stock_series
 
 IN = 25.4  # mm per inch: stock_sizes.csv lists inch sizes (dfmpartners.com series)
 
@@ -76,15 +76,33 @@ def test_stock_always_contains_the_envelope(
     envelope: list[float], allowance: float, round_bar: bool
 ) -> None:
     stock = select_stock(envelope, allowance_mm=allowance, round_bar=round_bar)
-    needed = sorted(v + 2 * allowance for v in envelope)
+    # Each stock dimension holds its part side plus both allowances, or equals a side that
+    # is itself a standard size (kept as supplied: the mill-finish rule of the one stock
+    # model, which the geometry analysis used on its own before)
     if stock.form is StockForm.ROUND_BAR:
         axis = round_axis(envelope)
-        cross = max(v for i, v in enumerate(envelope) if i != axis) + 2 * allowance
-        assert stock.size_mm[0] >= cross - 1e-9
+        sides = [max(v for i, v in enumerate(envelope) if i != axis)]
         assert stock.size_mm[1] == pytest.approx(envelope[axis] + 2 * allowance)
     else:
-        assert all(s >= n - 1e-9 for s, n in zip(stock.size_mm, needed, strict=True))
-    assert stock.volume_mm3 >= math.prod(envelope) * (math.pi / 4 if round_bar else 1) - 1e-6
+        sides = sorted(envelope)
+    for size, side, kept in zip(stock.size_mm, sides, stock.mill_finish, strict=False):
+        if kept:
+            assert abs(size - side) <= SIZE_MATCH_MM
+        else:
+            assert size >= side + 2 * allowance - 1e-9
+    smallest = math.prod(v - SIZE_MATCH_MM for v in envelope)
+    assert stock.volume_mm3 >= smallest * (math.pi / 4 if round_bar else 1) - 1e-6
+
+
+def test_a_standard_side_keeps_the_mill_finish() -> None:
+    # 12.7 mm = 1/2 in: the bar's own thickness, no allowance; 40 + 2 → 1 3/4 in (44.45)
+    stock = select_stock([100, 12.7, 40], allowance_mm=1.0)
+    assert stock.form is StockForm.RECT_BAR
+    assert stock.size_mm == pytest.approx((IN / 2, 1.75 * IN, 102))
+    assert stock.mill_finish == (True, False, False)
+    # a turned Ø22.225 (7/8 in) part keeps the bar's diameter
+    bar = select_stock([22.225, 22.225, 50], allowance_mm=1.0, round_bar=True)
+    assert bar.size_mm == pytest.approx((22.225, 52)) and bar.mill_finish == (True, False)
 
 
 def test_series_are_sorted_and_sourced() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,26 +117,27 @@ def test_migrations_are_found_inside_the_installed_package(tmp_path: Path) -> No
 def test_processes_starting_together_on_an_empty_database_all_start(
     url: str, tmp_path: Path
 ) -> None:
-    """Several server processes migrate the same empty database at once: none fails."""
-    import threading
-
-    databases = [Database(url, data_dir=tmp_path) for _ in range(3)]
-    outcomes: list[str | BaseException] = []
-    start = threading.Barrier(len(databases))
-
-    def begin(database: Database) -> None:
-        start.wait()
-        try:
-            outcomes.append(prepare_database(database))
-        except BaseException as err:  # collected for the assertion below
-            outcomes.append(err)
-
-    threads = [threading.Thread(target=begin, args=(d,)) for d in databases]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    head = head_revision(databases[0])
-    for database in databases:
-        database.dispose()
-    assert outcomes == [head] * len(databases)
+    """Three server processes migrate the same empty database at once: none fails."""
+    program = (
+        "import sys; from pathlib import Path; "
+        "from rampwise.store import Database, prepare_database; "
+        "print(prepare_database(Database(sys.argv[1], data_dir=Path(sys.argv[2]))))"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", program, url, str(tmp_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [process.communicate(timeout=120) for process in processes]
+    database = Database(url, data_dir=tmp_path)
+    head = head_revision(database)
+    assert current_revision(database) == head
+    database.dispose()
+    assert [
+        (out.strip(), process.returncode)
+        for (out, _), process in zip(outcomes, processes, strict=True)
+    ] == [(head, 0)] * 3, [err for _, err in outcomes]

@@ -10,12 +10,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from rampwise.assess import assess
+from rampwise.assess import assess, price_ladder
 from rampwise.cli._common import console, emit_json, guarded, parse_number_list
 from rampwise.cost import DEFAULT_BREAKS, driver_shares
 from rampwise.leadtime import LeadTimeTier
 from rampwise.project_file import load_project
-from rampwise.quote import Quote, quote_project
+from rampwise.quote import Quote
 from rampwise.shop import resolve_shop
 
 PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
@@ -35,7 +35,8 @@ TIER_OPT = typer.Option(LeadTimeTier.STANDARD, "--tier", help="Lead-time tier sh
 MACHINE_OPT = typer.Option(
     None,
     "--machine",
-    help="Machine class (mill_3axis, mill_5axis, lathe, swiss, grinder, edm); default by shape.",
+    help="Machine class (mill_3axis, mill_5axis, lathe, swiss, grinder, edm) to price on "
+    "instead of the route's; default the route's.",
     show_default=False,
 )
 PLOT_OPT = typer.Option(
@@ -59,13 +60,25 @@ def quote_command(
     plot: Path | None = PLOT_OPT,
     json: bool = JSON_OPT,
 ) -> None:
-    """Unit price, total and lead time per quantity, with price drivers and strategies."""
+    """Unit price, total and lead time per quantity, with price drivers and strategies.
+
+    Priced as ``rampwise assess`` prices the project at the stage it decides (same route,
+    inspection plan and first-article cost), with the given ladder, shop and tier.
+    """
     quantities = parse_number_list("--qty", qty) if qty is not None else list(DEFAULT_BREAKS)
     shop_config = resolve_shop(shop)
     loaded = load_project(project)
-    stage = assess(loaded).stage
-    result = quote_project(
-        loaded, stage=stage, quantities=quantities, shop=shop_config, machine=machine, tier=tier
+    assessment = assess(loaded, shop=shop_config)
+    result = price_ladder(
+        loaded,
+        assessment.stage,
+        quantities,
+        shop=shop_config,
+        geometry=assessment.geometry,
+        tier=tier,
+        machine=machine,
+        route=assessment.route,
+        plan=assessment.inspection,
     )
     if plot is not None:
         from rampwise.report.quote_plot import plot_ladder

@@ -13,9 +13,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from rampwise.assess import assess, route_at
 from rampwise.cli._common import console, emit_json, guarded
 from rampwise.model import Stage
-from rampwise.process import Route, plan_route
+from rampwise.process import Route
 from rampwise.project_file import load_project
 from rampwise.tolerance.iso286 import Limits, fit, limits
 from rampwise.tolerance.stackup import (
@@ -207,8 +208,12 @@ def _print_stack(result: StackResult, method: StackMethod) -> None:
 def route_command(
     project: Path = PROJECT_ARG, stage: Stage | None = STAGE_OPT, json: bool = JSON_OPT
 ) -> None:
-    """How each characteristic will be made: chains, setups, workholding, validation run."""
-    result = plan_route(load_project(project), stage)
+    """How each characteristic will be made: chains, setups, workholding, validation run.
+
+    The route ``rampwise assess`` plans: at the stage it decides, or at ``--stage``.
+    """
+    loaded = load_project(project)
+    result = assess(loaded).route if stage is None else route_at(loaded, stage)
     if json:
         emit_json(result)
     else:

@@ -36,9 +36,9 @@ from rampwise.geometry.models import (
     Pocket,
     Representation,
     Severity,
-    Stock,
     ThinWall,
 )
+from rampwise.stock import Stock
 from rampwise.validation import require_choice, require_positive
 
 

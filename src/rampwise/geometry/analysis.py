@@ -62,6 +62,7 @@ from rampwise.geometry.step import (
     tessellate,
 )
 from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM, LINE_TOLERANCE_MM
+from rampwise.shop import default_shop
 
 MOSTLY_REVOLVED = 0.5
 """Revolved area share [unitless] above which round bar is sized about the revolution axis."""
@@ -105,10 +106,14 @@ def _stock_figures(
     volume: float | None,
     turning: tuple[float, float] | None = None,
 ) -> tuple[Any, float | None, float, Any]:
-    """Stock, removed volume, as-stock box area, and the choice (for a kept diameter)."""
+    """Stock, removed volume, as-stock box area, and the choice (for a kept diameter).
+
+    The allowance is the quote's catalog default (``stock_allowance_mm`` of
+    ``catalog/cost_defaults.csv``), so the analysis sizes the stock the quote prices.
+    """
     choice = choose_stock(
         frames,
-        allowance_mm=geometry_parameter("stock_allowance_mm"),
+        allowance_mm=default_shop().default("stock_allowance_mm"),
         turning_diameter_mm=turning[0] if turning else None,
         turning_length_mm=turning[1] if turning else None,
     )

@@ -1,9 +1,10 @@
 """Plain facts of a part from numbers: oriented box, stock, removed volume, machined area.
 
 Nothing here touches OpenCascade: the same functions serve B-rep tessellations and STL
-meshes. Stock is the smallest standard plate, rectangular bar or round bar from
-``catalog/stock_sizes.csv`` that contains the part with an allowance; a side that equals a
-standard size is left as it comes from the mill and its faces are not machined.
+meshes. Stock is the quote's (:func:`rampwise.stock.select_stock`): round bar about the
+revolution axis for a mostly revolved part, else rectangular bar, plate or a block, fitted
+to the smaller of the model-axis and oriented boxes; a side that equals a standard size is
+left as it comes from the mill and its faces are not machined.
 
 References
 ----------
@@ -19,22 +20,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import trimesh
 from numpy.typing import NDArray
 
-from rampwise.catalog import load_table
 from rampwise.errors import InputError
-from rampwise.geometry.models import Stock
 from rampwise.geometry.tolerances import LINE_TOLERANCE_MM
-from rampwise.validation import require_positive
+from rampwise.stock import Stock, StockForm, select_stock
 
 FloatArray = NDArray[np.float64]
 
 SIZE_MATCH_MM = LINE_TOLERANCE_MM
-"""A part side within this of a standard size [mm] keeps the mill finish (no allowance)."""
+"""A triangle within this of a kept stock face [mm] lies on it (keeps the mill finish)."""
 
 
 @dataclass(frozen=True)
@@ -84,26 +82,6 @@ def face_type_histogram(kinds: Iterable[str]) -> dict[str, int]:
     return dict(Counter(kinds).most_common())
 
 
-@cache
-def _stock_series() -> dict[str, tuple[tuple[float, str, str], ...]]:
-    series: dict[str, list[tuple[float, str, str]]] = {}
-    for row in load_table("stock_sizes"):
-        series.setdefault(row["form"], []).append(
-            (float(row["size_mm"]), row["designation"], row["source"])
-        )
-    return {form: tuple(sorted(sizes)) for form, sizes in series.items()}
-
-
-def _standard(form: str, needed: float, allowance: float) -> tuple[float, str, str, bool] | None:
-    """Smallest size of ``form`` that equals ``needed`` or exceeds it by both allowances."""
-    for size, designation, source in _stock_series().get(form, ()):
-        if abs(size - needed) <= SIZE_MATCH_MM:
-            return size, designation, source, True
-        if size >= needed + 2 * allowance:
-            return size, designation, source, False
-    return None
-
-
 @dataclass(frozen=True)
 class StockChoice:
     """The chosen stock and which box sides keep their mill finish.
@@ -133,7 +111,11 @@ def choose_stock(
     turning_diameter_mm: float | None = None,
     turning_length_mm: float | None = None,
 ) -> StockChoice:
-    """Smallest standard stock containing the part with allowance.
+    """The stock of :func:`rampwise.stock.select_stock` for the part's boxes.
+
+    A part with a turning diameter is cut from round bar about that axis when a standard
+    bar holds it; otherwise each box (model-axis, oriented) gets its prismatic stock and
+    the smallest standard one is taken (a block only when no standard size fits).
 
     Parameters
     ----------
@@ -142,106 +124,51 @@ def choose_stock(
     allowance_mm
         Allowance per side on sawn or faced dimensions [mm].
     turning_diameter_mm
-        Largest diameter about the turning axis [mm], for a turnable part.
+        Largest diameter about the turning axis [mm], for a mostly revolved part.
     turning_length_mm
-        Length along the turning axis [mm].
+        Length along the turning axis [mm]; default the longest side of the first box.
 
     Returns
     -------
     StockChoice
-        The stock of least volume; a ``block`` (box + allowance) when no standard size fits.
+        The stock, the box it was fitted in and the sides that keep the mill finish.
 
     Raises
     ------
     InputError
-        If the allowance is negative or not finite.
+        If no box is given or the allowance is negative or not finite.
 
     References
     ----------
-    .. [1] ``catalog/stock_sizes.csv`` (rectangular bar 1/8 in then 1/4 in steps,
-       dfmpartners raw-material sizes; round bar 1/8 in steps, focusedonmachining).
+    .. [1] ``catalog/stock_sizes.csv`` via :mod:`rampwise.stock` (rectangular bar 1/8 in
+       then 1/4 in steps, dfmpartners raw-material sizes; round bar 1/8 in steps,
+       focusedonmachining).
     """
-    allowance = require_positive("allowance_mm", allowance_mm, allow_zero=True)
-    options: list[StockChoice] = []
-    for frame in frames:
-        order = np.argsort(frame.sides)
-        t, w, length = (float(frame.sides[i]) for i in order)
-        sawn = length + 2 * allowance
-        plate = _standard("plate", t, allowance)
-        if plate is not None:
-            size, designation, source, kept = plate
-            options.append(
-                StockChoice(
-                    Stock(
-                        form="plate",
-                        designation=(
-                            f"plate {designation} x {w + 2 * allowance:.1f} x {sawn:.1f} mm"
-                        ),
-                        size_mm=(size, w + 2 * allowance, sawn),
-                        volume_mm3=size * (w + 2 * allowance) * sawn,
-                        allowance_mm=allowance,
-                        source=source,
-                    ),
-                    frame,
-                    (int(order[0]),) if kept else (),
-                )
-            )
-        thick, wide = _standard("rect_bar", t, allowance), _standard("rect_bar", w, allowance)
-        if thick is not None and wide is not None:
-            kept_axes = tuple(int(order[i]) for i, part in enumerate((thick, wide)) if part[3])
-            options.append(
-                StockChoice(
-                    Stock(
-                        form="rect_bar",
-                        designation=f"bar {thick[1]} x {wide[1]} x {sawn:.1f} mm",
-                        size_mm=(thick[0], wide[0], sawn),
-                        volume_mm3=thick[0] * wide[0] * sawn,
-                        allowance_mm=allowance,
-                        source=thick[2],
-                    ),
-                    frame,
-                    kept_axes,
-                )
-            )
-        diameter = float(np.hypot(t, w)) if turning_diameter_mm is None else turning_diameter_mm
-        bar_length = sawn if turning_length_mm is None else turning_length_mm + 2 * allowance
-        round_bar = _standard("round_bar", diameter, allowance)
-        if round_bar is not None:
-            size, designation, source, kept = round_bar
-            options.append(
-                StockChoice(
-                    Stock(
-                        form="round_bar",
-                        designation=f"round bar {designation} x {bar_length:.1f} mm",
-                        size_mm=(size, bar_length),
-                        volume_mm3=float(np.pi * size**2 / 4 * bar_length),
-                        allowance_mm=allowance,
-                        source=source,
-                    ),
-                    frame,
-                    kept_diameter_mm=size if kept and turning_diameter_mm is not None else None,
-                )
-            )
-        block = tuple(float(s) + 2 * allowance for s in sorted(frame.sides))
-        options.append(
-            StockChoice(
-                Stock(
-                    form="block",
-                    designation="block {:.1f} x {:.1f} x {:.1f} mm (no standard size fits)".format(
-                        *block
-                    ),
-                    size_mm=block,
-                    volume_mm3=float(np.prod(block)),
-                    allowance_mm=allowance,
-                    source="part box + allowance on every side",
-                ),
-                frame,
-            )
-        )
-    if not options:
+    boxes = list(frames)
+    if not boxes:
         raise InputError("frames", "no box given to fit stock to")
-    standard = [o for o in options if o.stock.form != "block"]
+    if turning_diameter_mm is not None:
+        length = float(max(boxes[0].sides)) if turning_length_mm is None else turning_length_mm
+        bar = select_stock(
+            (turning_diameter_mm, turning_diameter_mm, length),
+            allowance_mm=allowance_mm,
+            round_bar=True,
+            axis=2,
+        )
+        if bar.form is StockForm.ROUND_BAR:
+            kept = bar.size_mm[0] if bar.mill_finish[0] else None
+            return StockChoice(bar, boxes[0], kept_diameter_mm=kept)
+    options = [_prismatic_choice(frame, allowance_mm) for frame in boxes]
+    standard = [o for o in options if o.stock.form is not StockForm.BLOCK]
     return min(standard or options, key=lambda o: o.stock.volume_mm3)
+
+
+def _prismatic_choice(frame: Frame, allowance_mm: float) -> StockChoice:
+    """Prismatic stock of one box; the kept sides mapped back to the box's axes."""
+    stock = select_stock(tuple(float(s) for s in frame.sides), allowance_mm=allowance_mm)
+    order = np.argsort(frame.sides, kind="stable")  # select_stock sorts sides ascending
+    kept = tuple(int(order[i]) for i, flag in enumerate(stock.mill_finish) if flag)
+    return StockChoice(stock, frame, kept)
 
 
 def as_stock_area(

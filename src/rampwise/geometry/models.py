@@ -13,6 +13,7 @@ import enum
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from rampwise.model import Characteristic, FeatureCounts
+from rampwise.stock import Stock
 
 Vector3 = tuple[float, float, float]
 
@@ -215,33 +216,6 @@ class ThinWall(_Frozen):
     face_id: int | None = None
 
 
-class Stock(_Frozen):
-    """The smallest standard stock containing the part with its allowance.
-
-    Attributes
-    ----------
-    form
-        ``plate``, ``rect_bar``, ``round_bar`` or ``block`` (no standard size fits).
-    designation
-        Human-readable size, e.g. ``"plate 1 in × 129 × 66 mm"``.
-    size_mm
-        Stock dimensions [mm]: thickness/width/length, or diameter/length for round bar.
-    volume_mm3
-        Stock volume [mm³].
-    allowance_mm
-        Allowance per side added to cut dimensions [mm].
-    source
-        Where the size series comes from.
-    """
-
-    form: str
-    designation: str
-    size_mm: tuple[float, ...]
-    volume_mm3: float
-    allowance_mm: float
-    source: str
-
-
 class PmiSummary(_Frozen):
     """What the file's PMI held, semantic or graphic.
 
@@ -316,7 +290,8 @@ class PartGeometry(_Frozen):
     watertight
         Whether the surface is closed.
     stock
-        Smallest standard stock with allowance.
+        Smallest standard stock with allowance (:func:`rampwise.stock.select_stock`, the
+        quote's stock model).
     removed_volume_mm3
         Stock volume minus part volume [mm³].
     machined_area_mm2

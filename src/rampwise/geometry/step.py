@@ -381,12 +381,14 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
     has_surfaces = not _is_tessellated(faces)
     deflection = max(diagonal_mm * MESH_DEFLECTION_RATIO, GEOMETRIC_TOLERANCE_MM)
     if has_surfaces:
+        # Serial meshing: a parallel mesh starts OpenCascade's thread pool in this process,
+        # and an analysis forked from it afterwards (the time-limited worker) deadlocks.
         mesher = BRepMesh_IncrementalMesh(
             shape,
             deflection,
             False,
             MESH_ANGULAR_DEFLECTION_RAD,
-            True,
+            False,
         )
         if not mesher.IsDone():
             raise GeometryError("mesh", "OpenCascade could not tessellate the solid")

@@ -305,8 +305,10 @@ def _chi_square_interval(value: float, df: float, alpha: float) -> IndexEstimate
 
 
 def _bissell_interval(value: float, n: int, z: float) -> IndexEstimate:
-    half = z * math.sqrt(1.0 / (9.0 * n * value**2) + 1.0 / (2.0 * (n - 1)))
-    return IndexEstimate(value=value, lower=value * (1.0 - half), upper=value * (1.0 + half))
+    # Ĉ[1 ± z·√(1/(9nĈ²) + 1/(2(n−1)))] written as Ĉ ± z·√(1/(9n) + Ĉ²/(2(n−1))): the same
+    # for Ĉ > 0, defined at Ĉ = 0 and ordered (lower < upper) for a negative index.
+    half = z * math.sqrt(1.0 / (9.0 * n) + value**2 / (2.0 * (n - 1)))
+    return IndexEstimate(value=value, lower=value - half, upper=value + half)
 
 
 class _IndexSet(BaseModel):

@@ -62,7 +62,7 @@ def upgrade(database: Database, revision: str = "head") -> str:
     database.check()
     config = alembic_config(database)
     try:
-        with database.engine.begin() as connection:
+        with database.write_engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except SQLAlchemyError as err:

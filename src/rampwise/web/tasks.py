@@ -1,4 +1,4 @@
-"""What background jobs do: assess an uploaded model or a ZIP of models, import a batch.
+"""What background jobs do: assess a model or a ZIP of models, analyse a model, import a batch.
 
 :func:`run_job` is the one entry point, for the in-process pool and for RQ workers
 alike. The heavy step of each job (reading CAD, assessing, computing a batch report)
@@ -26,6 +26,7 @@ from rampwise.store import (
     Database,
     FileKind,
     MeasuredValue,
+    RecordNotFoundError,
     add_revision,
     create_batch,
     create_project,
@@ -430,5 +431,8 @@ def run_job(
 
 
 def _fail(database: Database, job_id: str, error: str) -> None:
-    with database.write() as session:
-        fail_job(session, job_id=job_id, error=error)
+    try:
+        with database.write() as session:
+            fail_job(session, job_id=job_id, error=error)
+    except RecordNotFoundError:
+        log.warning("job %s vanished before it could be marked failed: %s", job_id, error)
