@@ -39,7 +39,6 @@ import math
 from collections.abc import Sequence
 from functools import cache
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
@@ -120,14 +119,15 @@ class Drivers(_Result):
 # Pure pieces: learning, inspection share, material
 # --------------------------------------------------------------------------------------
 
-_EXACT_TERMS = 4096
-"""Units summed exactly before the Euler–Maclaurin tail of the learning sum."""
+_EXACT_TERMS = 64
+"""Units summed exactly before the Euler–Maclaurin tail of the learning sum (the first
+omitted correction term at 64 units is below 1e-9 of the sum for b ∈ [−1, 0])."""
 
 
 def _power_sum(n: int, b: float) -> float:
-    """Σ_{x=1}^{n} x^b for b ≤ 0: exact to 4096 terms, then Euler–Maclaurin."""
+    """Σ_{x=1}^{n} x^b for b ≤ 0: exact to 64 terms, then Euler–Maclaurin."""
     m = min(n, _EXACT_TERMS)
-    head = float(np.sum(np.arange(1, m + 1, dtype=float) ** b))
+    head = math.fsum(math.pow(x, b) for x in range(1, m + 1))
     if n <= m:
         return head
 
@@ -146,6 +146,7 @@ def _power_sum(n: int, b: float) -> float:
     return head + tail
 
 
+@cache
 def wright_mean_factor(quantity: int, learning_rate: float, floor: float) -> float:
     """Mean time factor of units 1…q on a Wright learning curve with a floor.
 
