@@ -193,6 +193,25 @@ def _analysed(project: Project, geometry: PartGeometry | None) -> PartGeometry |
     return geometry
 
 
+def as_assessed(project: Project, *, geometry: PartGeometry | None = None) -> Project:
+    """The project as :func:`assess` sees it: what the CAD model tells filled in.
+
+    Parameters
+    ----------
+    project
+        The project.
+    geometry
+        An analysis of ``project.part.cad``; ``None`` analyses the file when the part
+        names one.
+
+    Raises
+    ------
+    InputError
+        If the CAD model cannot be read.
+    """
+    return _with_geometry(project, _analysed(project, geometry))
+
+
 def _with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
     """Fill what the project file left out from the CAD model: envelope and PMI tolerances."""
     if geometry is None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from rich.markup import escape
 from rich.table import Table
 
-from rampwise.assess import assess
+from rampwise.assess import as_assessed, assess
 from rampwise.cli._common import console, emit_json, guarded
 from rampwise.inspection import InspectionPlan, inspection_plan
 from rampwise.project_file import load_project
@@ -97,8 +97,10 @@ def inspect_command(
     json: bool = JSON_OPT,
 ) -> None:
     """Inspection plan of the project's stage, its cost, gauges and readiness verdict."""
-    document = load_project(project)
-    chosen = stage if stage is not None else assess(document).stage
+    loaded = load_project(project)
+    assessment = assess(loaded)
+    document = as_assessed(loaded, geometry=assessment.geometry)
+    chosen = stage if stage is not None else assessment.stage
     plan = inspection_plan(document, chosen, tool_changes=tool_change, lot_size=lot_size)
     summary = None
     if fai is not None:
