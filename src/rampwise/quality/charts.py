@@ -471,20 +471,36 @@ def xbar_r_charts(
     table = {int(k): (d2_for(int(k), convention), d3(int(k))) for k in np.unique(counts)}
     center_line = np.array([table[int(k)][0] for k in counts]) * sigma
     spread = NSIGMAS * np.array([table[int(k)][1] for k in counts]) * sigma
+    dispersion = _dispersion_chart(
+        ChartType.R, stats.ranges, center_line, spread, counts, phase_one, sigma, rules
+    )
+    return location, dispersion
+
+
+def _dispersion_chart(
+    chart_type: ChartType,
+    statistic: NDArray[np.float64],
+    center_line: NDArray[np.float64],
+    spread: NDArray[np.float64],
+    counts: NDArray[np.int64],
+    phase_one: int,
+    sigma: float,
+    rules: RuleSet,
+) -> ControlChart:
+    """An R or S chart: limits center ± spread, the lower one clamped at 0, rule 1 only."""
     lower = np.maximum(center_line - spread, 0.0)
     upper = center_line + spread
-    dispersion = build_chart(
-        ChartType.R,
-        statistic=stats.ranges,
+    return build_chart(
+        chart_type,
+        statistic=statistic,
         center_line=center_line,
         lower=lower,
         upper=upper,
         sizes=counts,
         phase_one=phase_one,
         sigma=sigma,
-        violations=beyond_limit_violations(stats.ranges, lower, upper, rules),
+        violations=beyond_limit_violations(statistic, lower, upper, rules),
     )
-    return location, dispersion
 
 
 def xbar_s_charts(
@@ -534,18 +550,8 @@ def xbar_s_charts(
     c4_per_point = np.array([bias[int(k)] for k in counts])
     center_line = c4_per_point * sigma
     spread = NSIGMAS * sigma * np.sqrt(1.0 - c4_per_point**2)
-    lower = np.maximum(center_line - spread, 0.0)
-    upper = center_line + spread
-    dispersion = build_chart(
-        ChartType.S,
-        statistic=stats.std_devs,
-        center_line=center_line,
-        lower=lower,
-        upper=upper,
-        sizes=counts,
-        phase_one=phase_one,
-        sigma=sigma,
-        violations=beyond_limit_violations(stats.std_devs, lower, upper, rules),
+    dispersion = _dispersion_chart(
+        ChartType.S, stats.std_devs, center_line, spread, counts, phase_one, sigma, rules
     )
     return location, dispersion
 
