@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from rampwise.assess import assess
+from rampwise.assess import assess, route_at
 from rampwise.errors import InputError
 from rampwise.inspection import InspectionPlan, inspection_plan
 from rampwise.leadtime import LeadTimeTier
 from rampwise.model import Project, Stage
-from rampwise.process import Route, plan_route
+from rampwise.process import Route
 from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project
 from rampwise.shop import resolve_shop
 from rampwise.web.deps import Reader
@@ -99,7 +99,11 @@ async def quote(
 async def route(request: Request, _reader: Reader, stage: StageQuery = None) -> Response:
     """How each characteristic will be made: chains, setups, workholding (``rampwise route``)."""
     project = await _project(request)
-    return _json(await run_in_threadpool(plan_route, project, stage))
+
+    def run() -> Route:
+        return route_at(project, _stage(project, stage))
+
+    return _json(await run_in_threadpool(run))
 
 
 @router.post("/inspect", response_model=InspectionPlan, responses=ERRORS, openapi_extra=BODY)
