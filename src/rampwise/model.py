@@ -26,6 +26,8 @@ from pydantic import (
 
 from rampwise.catalog import load_table
 from rampwise.errors import InputError
+from rampwise.tolerance.spec import parse_tolerance
+from rampwise.validation import require_whole
 
 # --------------------------------------------------------------------------------------
 # Closed vocabularies
@@ -222,8 +224,6 @@ class Characteristic(_Input):
 
     @model_validator(mode="after")
     def _resolve_tolerance(self) -> Characteristic:
-        from rampwise.tolerance.spec import parse_tolerance
-
         if self.tolerance is not None:
             if self.nominal is None:
                 raise InputError("nominal", "is needed to apply a tolerance")
@@ -439,8 +439,6 @@ class Project(_Input):
     @field_validator("quantity", mode="before")
     @classmethod
     def _whole_quantity(cls, value: Any) -> Any:
-        from rampwise.validation import require_whole
-
         if isinstance(value, str):
             raise InputError("quantity", f"must be a whole number ≥ 1; got {value!r}")
         return require_whole("quantity", value)
@@ -530,3 +528,9 @@ class StageProfile(_Result):
     cost_per_part: str
     ideal_for: str
     source: str
+
+
+PROFILE_ASPECTS: tuple[str, ...] = tuple(
+    name for name in StageProfile.model_fields if name not in {"stage", "source"}
+)
+"""The comparison aspects of a stage profile, in the seeds' row order."""

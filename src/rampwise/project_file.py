@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from rampwise.documents import read_document
 from rampwise.errors import InputError
 from rampwise.model import Project
+from rampwise.tolerance.spec import is_iso_class, parse_tolerance
 
 MM_PER_INCH = 25.4
 """Exact conversion factor [mm/in] (international inch, 1959)."""
@@ -118,8 +119,6 @@ def _scaled(value: Any, factor: float) -> Any:
 
 def _scaled_tolerance(value: Any, factor: float) -> Any:
     """Scale a tolerance given in file units; ISO 286 designations are unit-free."""
-    from rampwise.tolerance.spec import is_iso_class, parse_tolerance
-
     if isinstance(value, list):
         return [_scaled(v, factor) for v in value]
     if isinstance(value, dict):

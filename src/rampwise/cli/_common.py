@@ -8,6 +8,7 @@ httpie's ``status.py``).
 from __future__ import annotations
 
 import enum
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,8 @@ import typer
 from pydantic import BaseModel
 from rich.console import Console
 
-from rampwise.errors import RampwiseError
+from rampwise.errors import InputError, RampwiseError
+from rampwise.validation import require_whole
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -57,7 +59,6 @@ def user_errors() -> Iterator[None]:
 
 def guarded(func: Callable[P, R]) -> Callable[P, R]:
     """Decorate a command so user errors exit 2 with one line instead of a traceback."""
-    import functools
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -76,9 +77,6 @@ def emit_json(result: BaseModel | Any) -> None:
 
 def parse_number_list(name: str, text: str) -> list[int]:
     """Parse a comma-separated list of whole numbers (``"1,5,50"``) for an option ``name``."""
-    from rampwise.errors import InputError
-    from rampwise.validation import require_whole
-
     values: list[int] = []
     for item in text.split(","):
         item = item.strip()

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rampwise.assess import Assessment
-from rampwise.model import AreaStatus, Stage, StageProfile
+from rampwise.model import PROFILE_ASPECTS, AreaStatus, Stage, StageProfile
 
 STATUS_STYLE = {AreaStatus.PASS: "green", AreaStatus.FAIL: "red", AreaStatus.UNKNOWN: "yellow"}
 STAGE_STYLE = {Stage.PROTOTYPE: "cyan", Stage.LOW_VOLUME: "magenta", Stage.MASS_PRODUCTION: "green"}
@@ -77,17 +77,7 @@ def profile_table(profiles: Iterable[StageProfile], *, title: str = "Stage profi
     table.add_column("Aspect", style="bold", no_wrap=True)
     for profile in rows:
         table.add_column(profile.stage.value, style=STAGE_STYLE[profile.stage])
-    for field in (
-        "main_purpose",
-        "typical_quantity",
-        "quality_focus",
-        "delivery_focus",
-        "setup",
-        "flexibility",
-        "inspection",
-        "cost_per_part",
-        "ideal_for",
-    ):
+    for field in PROFILE_ASPECTS:
         table.add_row(field.replace("_", " "), *(getattr(p, field) for p in rows))
     return table
 

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from rampwise.model import PROFILE_ASPECTS
 from rampwise.store.history import (
     price_at,
     quote_rows,
@@ -50,18 +51,6 @@ SECTION_TITLES = {
 """Headings of the optional sections, in page order; unknown ones follow by name."""
 
 STATUS_LABEL = {"pass": "pass", "fail": "fail", "unknown": "unknown"}
-
-PROFILE_FIELDS = (
-    "main_purpose",
-    "typical_quantity",
-    "quality_focus",
-    "delivery_focus",
-    "setup",
-    "flexibility",
-    "inspection",
-    "cost_per_part",
-    "ideal_for",
-)
 
 
 def humanise(key: Any) -> str:
@@ -259,7 +248,7 @@ def register(env: Environment) -> None:
         price_at=price_at,
         target_quantity=target_quantity,
         batch_charts=batch_charts,
-        profile_fields=PROFILE_FIELDS,
+        profile_fields=PROFILE_ASPECTS,
         status_label=STATUS_LABEL,
         verdicts=VERDICTS,
     )
