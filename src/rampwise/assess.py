@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,7 +35,7 @@ from rampwise.process import Route, plan_route
 from rampwise.quality.batch import BatchResult, analyze_batch
 from rampwise.quality.measurements import load_measurements
 from rampwise.quality.specs import specs_for_characteristics
-from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project
+from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project, unit_price_at
 from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
 from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.stage import decide_stage, stage_profiles
@@ -121,50 +122,47 @@ def assess(
     project = _with_geometry(project, geometry)
     batch = _batch(project)
 
-    production_route = route_at(project, Stage.MASS_PRODUCTION, geometry=geometry)
-    production_inspection = inspection_plan(project, Stage.MASS_PRODUCTION, shop=shop)
+    @cache
+    def route(stage: Stage) -> Route:
+        return route_at(project, stage, geometry=geometry)
+
+    @cache
+    def plan(stage: Stage) -> InspectionPlan:
+        return inspection_plan(project, stage, shop=shop)
+
     quoted_at_target = None
-    if project.cost_target is not None:
-        target_quote = _quote(
+    if project.cost_target is not None and _priceable(project, notes):
+        quoted_at_target = unit_price_at(
             project,
-            Stage.MASS_PRODUCTION,
-            (project.cost_target.at_quantity,),
+            project.cost_target.at_quantity,
+            stage=Stage.MASS_PRODUCTION,
             shop=shop,
-            geometry=geometry,
-            route=production_route,
-            plan=production_inspection,
-            notes=notes,
+            geometry=_geometry_facts(geometry),
+            route=route(Stage.MASS_PRODUCTION),
+            inspection=plan(Stage.MASS_PRODUCTION),
         )
-        quoted_at_target = target_quote.breaks[0].unit_price if target_quote else None
     evidence = GateEvidence(
         quoted_unit_price=quoted_at_target,
         measured=_measured(batch),
-        inspection=inspection_verdict(production_inspection),
+        inspection=inspection_verdict(plan(Stage.MASS_PRODUCTION)),
         today=today,
     )
     readiness = evaluate_readiness(project, evidence)
     decision = decide_stage(project, readiness)
 
-    route = (
-        production_route
-        if decision.stage is Stage.MASS_PRODUCTION
-        else route_at(project, decision.stage, geometry=geometry)
-    )
-    plan = (
-        production_inspection
-        if decision.stage is Stage.MASS_PRODUCTION
-        else inspection_plan(project, decision.stage, shop=shop)
-    )
     ladder = tuple(sorted({*DEFAULT_BREAKS, project.quantity}))
-    quote = _quote(
-        project,
-        decision.stage,
-        ladder,
-        shop=shop,
-        geometry=geometry,
-        route=route,
-        plan=plan,
-        notes=notes,
+    quote = (
+        price_ladder(
+            project,
+            decision.stage,
+            ladder,
+            shop=shop,
+            geometry=geometry,
+            route=route(decision.stage),
+            plan=plan(decision.stage),
+        )
+        if _priceable(project, notes)
+        else None
     )
     return Assessment(
         project=project.project,
@@ -175,8 +173,8 @@ def assess(
         readiness=readiness,
         stage_decision=decision,
         profile=stage_profiles()[decision.stage],
-        route=route,
-        inspection=plan,
+        route=route(decision.stage),
+        inspection=plan(decision.stage),
         quote=quote,
         geometry=geometry,
         batch=batch,
@@ -291,29 +289,14 @@ def route_at(project: Project, stage: Stage, *, geometry: PartGeometry | None = 
     return plan_route(project, stage, turnable=geometry.turnable, setups=geometry.setups or None)
 
 
-def _quote(
-    project: Project,
-    stage: Stage,
-    quantities: Sequence[int],
-    *,
-    shop: ShopConfig,
-    geometry: PartGeometry | None,
-    route: Route,
-    plan: InspectionPlan,
-    notes: list[str],
-) -> Quote | None:
-    """:func:`price_ladder`, or ``None`` with a note when there is no size to price.
-
-    Without an envelope or a CAD model there is no stock to price.
-    """
+def _priceable(project: Project, notes: list[str]) -> bool:
+    """Whether the part has a size to price its stock from; a note says why not."""
     if project.part.envelope_mm is None:
         notes.append(
             "No quote: the part has neither envelope_mm nor a CAD model to size the stock."
         )
-        return None
-    return price_ladder(
-        project, stage, quantities, shop=shop, geometry=geometry, route=route, plan=plan
-    )
+        return False
+    return True
 
 
 def price_ladder(

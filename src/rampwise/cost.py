@@ -52,7 +52,7 @@ from rampwise.cycle_time import (
 )
 from rampwise.errors import CatalogError, InputError
 from rampwise.inspection import InspectionPlan, inspection_plan
-from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time
+from rampwise.leadtime import LeadTimeInputs
 from rampwise.model import Project, Stage
 from rampwise.process import Route, WorkholdingKind, plan_route
 from rampwise.shop import Finish, MachineClass, ShopConfig
@@ -198,6 +198,7 @@ def inspection_schedule() -> dict[Stage, tuple[tuple[int, float, float], ...]]:
     return {stage: tuple(rows) for stage, rows in schedule.items()}
 
 
+@cache
 def inspected_parts(stage: Stage, quantity: int) -> float:
     """Expected number of parts fully inspected in a batch [pieces].
 
@@ -297,6 +298,26 @@ class CostBasis(_Result):
         return self.programming_usd + self.setup_usd + self.fixture_usd + self.fai_usd
 
 
+def _bucket_costs(basis: CostBasis, quantity: int) -> dict[str, float]:
+    """The eight cost buckets per unit before overhead and margin [currency/piece]."""
+    q = quantity
+    learning = wright_mean_factor(q, basis.learning_rate, basis.learning_floor)
+    machining = basis.cycle_min * learning / MINUTES_PER_HOUR * basis.machine_rate_usd_per_h
+    machining += basis.deburr_usd
+    scrap = (basis.material_usd + machining) * basis.scrap_rate / (1 - basis.scrap_rate)
+    return {
+        "programming": basis.programming_usd / q,
+        "setup": basis.setup_usd / q,
+        "fixture": basis.fixture_usd / q,
+        "material": basis.material_usd,
+        "machining": machining,
+        "finishing": max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
+        "inspection": basis.inspection_usd_per_part * inspected_parts(basis.stage, q) / q
+        + basis.fai_usd / q,
+        "scrap": scrap,
+    }
+
+
 def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
     """The nine buckets per unit at a quantity [currency/piece].
 
@@ -316,23 +337,18 @@ def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
     ----------
     .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
     """
-    q = quantity
-    learning = wright_mean_factor(q, basis.learning_rate, basis.learning_floor)
-    machining = basis.cycle_min * learning / MINUTES_PER_HOUR * basis.machine_rate_usd_per_h
-    machining += basis.deburr_usd
-    scrap = (basis.material_usd + machining) * basis.scrap_rate / (1 - basis.scrap_rate)
-    costs = {
-        "programming": basis.programming_usd / q,
-        "setup": basis.setup_usd / q,
-        "fixture": basis.fixture_usd / q,
-        "material": basis.material_usd,
-        "machining": machining,
-        "finishing": max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
-        "inspection": basis.inspection_usd_per_part * inspected_parts(basis.stage, q) / q
-        + basis.fai_usd / q,
-        "scrap": scrap,
-    }
+    costs = _bucket_costs(basis, quantity)
     return Drivers(**costs, overhead_margin=math.fsum(costs.values()) * (basis.uplift - 1))
+
+
+def unit_price(basis: CostBasis, quantity: int) -> float:
+    """The unit price at a quantity [currency/piece]: ``price_drivers(...).total()``.
+
+    The same sum, bit for bit, without building the buckets' model: the quote compares
+    strategies and searches break-even quantities with it, a hundred prices per quote.
+    """
+    costs = _bucket_costs(basis, quantity)
+    return math.fsum([*costs.values(), math.fsum(costs.values()) * (basis.uplift - 1)])
 
 
 def driver_shares(drivers: Drivers) -> tuple[tuple[str, float], ...]:
@@ -600,20 +616,20 @@ def _basis(spec: StrategySpec, cycle: CycleTime, ctx: _Context) -> CostBasis:
     )
 
 
-def break_lead_time(
+def batch_work(
     basis: CostBasis,
     quantity: int,
-    tier: LeadTimeTier,
     *,
     shop: ShopConfig,
     material_category: str,
     finish: Finish | None,
-) -> LeadTime:
-    """Lead time of a batch priced with ``basis`` [working days].
+) -> LeadTimeInputs:
+    """The work of a batch priced with ``basis``, as the lead-time model reads it.
 
     Machine hours are setup, fixture making, the validation part and the batch-average
     cycle time of every part made (good parts / (1 − scrap)); a printed blank adds its
-    printing hours for every part made.
+    printing hours for every part made. :func:`rampwise.leadtime.lead_time` turns it
+    into working days per tier.
     """
     made = quantity / (1 - basis.scrap_rate)
     validation = 0.0 if basis.stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
@@ -623,7 +639,7 @@ def break_lead_time(
         + basis.fixture_machine_hours
         + (made * learning + validation) * basis.cycle_min / MINUTES_PER_HOUR
     )
-    inputs = LeadTimeInputs(
+    return LeadTimeInputs(
         material_category=material_category,
         programming_hours=basis.programming_hours,
         machine_hours=machine_hours,
@@ -632,4 +648,3 @@ def break_lead_time(
         stage=basis.stage,
         additive_hours=(made + validation) * basis.print_hours_per_part,
     )
-    return lead_time(inputs, tier, shop)

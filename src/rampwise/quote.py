@@ -24,18 +24,19 @@ from rampwise.cost import (
     CostBasis,
     Drivers,
     QuotePlan,
-    break_lead_time,
+    batch_work,
     check_quantities,
     inspection_schedule,
     plan_quote,
     price_drivers,
     top_drivers,
+    unit_price,
     wright_mean_factor,
 )
 from rampwise.cycle_time import CycleTime, GeometryFacts, OperationAdder
 from rampwise.errors import InputError
 from rampwise.inspection import InspectionPlan
-from rampwise.leadtime import LeadTime, LeadTimeTier
+from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time
 from rampwise.model import Project, Stage
 from rampwise.process import Route
 from rampwise.process_capability import route_rule
@@ -51,6 +52,7 @@ __all__ = [
     "Quote",
     "StrategyOption",
     "Uncertainty",
+    "cheapest_basis",
     "quote_project",
     "unit_price_at",
 ]
@@ -277,24 +279,24 @@ def quote_project(
         machine=machine,
     )
     category = project.part.material.category
-    applicable = [b for b in plan.bases.values() if b.spec.applies]
     crossover = shop.default("cnc_crossover_min_pcs")
     band = shop.default("uncertainty_fraction")
 
     def best(quantity: int) -> tuple[Drivers, CostBasis]:
-        priced = [(price_drivers(b, quantity), b) for b in applicable]
-        return min(priced, key=lambda pair: pair[0].total())
+        basis = cheapest_basis(plan, quantity)
+        return price_drivers(basis, quantity), basis
 
-    def lead(basis: CostBasis, quantity: int, which: LeadTimeTier) -> LeadTime:
-        return break_lead_time(
-            basis, quantity, which, shop=shop, material_category=category, finish=plan.finish
+    def work(basis: CostBasis, quantity: int) -> LeadTimeInputs:
+        return batch_work(
+            basis, quantity, shop=shop, material_category=category, finish=plan.finish
         )
 
     breaks = []
     for q in breaks_q:
         drivers, basis = best(q)
         unit = drivers.total()
-        tiers = {t: lead(basis, q, t).days for t in LeadTimeTier}
+        batch = work(basis, q)
+        tiers = {t: lead_time(batch, t, shop).days for t in LeadTimeTier}
         breaks.append(
             QuantityBreak(
                 quantity=q,
@@ -313,8 +315,8 @@ def quote_project(
                 above_cnc_crossover=q >= crossover,
             )
         )
-    order_basis = best(project.quantity)[1]
-    order_lead = lead(order_basis, project.quantity, tier)
+    order_basis = cheapest_basis(plan, project.quantity)
+    order_lead = lead_time(work(order_basis, project.quantity), tier, shop)
     return Quote(
         currency=shop.currency,
         breaks=tuple(breaks),
@@ -336,13 +338,13 @@ def _strategy_options(plan: QuotePlan, order_quantity: int) -> tuple[StrategyOpt
     default = plan.bases[DEFAULT_STRATEGY]
 
     def total(basis: CostBasis) -> Callable[[int], float]:
-        return lambda q: price_drivers(basis, q).total() * q
+        return lambda q: unit_price(basis, q) * q
 
     options = []
     for name, basis in plan.bases.items():
         priced = name is not StrategyName.HYBRID_AM or basis.spec.blank is not None
         one_time = basis.one_time_usd * basis.uplift
-        unit = price_drivers(basis, order_quantity).total()
+        unit = unit_price(basis, order_quantity)
         options.append(
             StrategyOption(
                 name=name,
@@ -465,10 +467,26 @@ def _notes(shop: ShopConfig, plan: QuotePlan, quantities: Sequence[int]) -> tupl
     return tuple(notes)
 
 
+def cheapest_basis(plan: QuotePlan, quantity: int) -> CostBasis:
+    """The applicable strategy with the lowest unit price at a quantity (soft jaws on a tie)."""
+    applicable = (b for b in plan.bases.values() if b.spec.applies)
+    return min(applicable, key=lambda basis: unit_price(basis, quantity))
+
+
 def unit_price_at(
-    project: Project, quantity: int, *, stage: Stage, shop: ShopConfig | None = None
+    project: Project,
+    quantity: int,
+    *,
+    stage: Stage,
+    shop: ShopConfig | None = None,
+    geometry: GeometryFacts | None = None,
+    route: Route | None = None,
+    inspection: InspectionPlan | None = None,
 ) -> float:
     """Quoted unit price at one quantity [currency/piece] (the readiness gate's cost target).
+
+    The price :func:`quote_project` gives that quantity, without the ladder's lead times,
+    strategy comparison and assumptions.
 
     Parameters
     ----------
@@ -477,10 +495,19 @@ def unit_price_at(
     quantity
         Pieces [pieces], whole and ≥ 1.
     stage
-        The order's stage.
+        The stage to price at.
     shop
         Rates and defaults; ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
+    geometry, route, inspection
+        As for :func:`quote_project`.
     """
-    return (
-        quote_project(project, stage=stage, quantities=(quantity,), shop=shop).breaks[0].unit_price
+    (quantity,) = check_quantities((quantity,))
+    plan = plan_quote(
+        project,
+        stage=stage,
+        shop=shop or resolve_shop(),
+        geometry=geometry,
+        route=route,
+        inspection=inspection,
     )
+    return unit_price(cheapest_basis(plan, quantity), quantity)

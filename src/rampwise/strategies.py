@@ -27,6 +27,7 @@ References
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from functools import cache
 
@@ -282,8 +283,11 @@ def break_even_quantity(
     """Smallest quantity at which a strategy's total price is no higher than the default's.
 
     The difference of the totals is taken to fall with quantity (a strategy trades a
-    higher one-time cost for a lower per-part cost): a doubling search finds a quantity
-    where it has turned, then bisection the first one.
+    higher one-time cost for a lower per-part cost), so the answer is bracketed by 1 and
+    ``limit``. The bracket closes by linear interpolation of the difference (nearly
+    affine in quantity: one-time cost minus a per-part saving, so two or three prices
+    find it) with a bisection step whenever an interpolation fails to halve the bracket,
+    which bounds the search at twice a bisection's count.
 
     Parameters
     ----------
@@ -301,18 +305,29 @@ def break_even_quantity(
         ``None`` when it stays dearer up to ``limit``.
     """
 
-    def pays(quantity: int) -> bool:
+    def excess(quantity: int) -> float:
+        """How much dearer the strategy is, less a rounding allowance [currency]."""
         strategy, default = total_price(quantity), default_total_price(quantity)
-        return strategy <= default + 1e-9 * max(1.0, abs(default))
+        return strategy - default - 1e-9 * max(1.0, abs(default))
 
-    if pays(1):
+    low, excess_low = 1, excess(1)
+    if excess_low <= 0:
         return 1
-    low, high = 1, 2
-    while not pays(high):
-        if high >= limit:
-            return None
-        low, high = high, min(2 * high, limit)
+    high, excess_high = limit, excess(limit)
+    if excess_high > 0:
+        return None
+    bisect = False
     while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (low, middle) if pays(middle) else (middle, high)
+        width = high - low
+        if bisect:
+            probe = (low + high) // 2
+        else:
+            root = low + excess_low * width / (excess_low - excess_high)
+            probe = min(max(math.ceil(root), low + 1), high - 1)
+        excess_probe = excess(probe)
+        if excess_probe <= 0:
+            high, excess_high = probe, excess_probe
+        else:
+            low, excess_low = probe, excess_probe
+        bisect = high - low > width / 2
     return high

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rampwise.leadtime import LeadTimeInputs, LeadTimeTier, lead_time
 from rampwise.model import Stage
@@ -117,6 +120,35 @@ def test_break_even_of_linear_totals() -> None:
     assert break_even_quantity(lambda q: 501 + 10 * q, lambda q: 100 + 12 * q) == 201
     assert break_even_quantity(lambda q: 50 + 10 * q, lambda q: 100 + 12 * q) == 1
     assert break_even_quantity(lambda q: 500 + 12 * q, lambda q: 100 + 12 * q) is None
+
+
+@given(
+    extra_one_time=st.floats(min_value=0.01, max_value=1e5),
+    saving_per_part=st.floats(min_value=0.0, max_value=50.0),
+    learning_exponent=st.floats(min_value=-0.5, max_value=0.0),
+)
+def test_break_even_matches_a_linear_scan(
+    extra_one_time: float, saving_per_part: float, learning_exponent: float
+) -> None:
+    """The interpolating search finds what walking q = 1, 2, 3… finds.
+
+    The strategy costs ``extra_one_time`` more up front and saves ``saving_per_part``
+    on each part's learning-curve time (x^b summed), so the difference falls with q.
+    """
+    limit = 3000
+    learning = list(accumulate(x**learning_exponent for x in range(1, limit + 1)))
+
+    def default_total(q: int) -> float:
+        return 100.0 + 20.0 * learning[q - 1]
+
+    def strategy_total(q: int) -> float:
+        return default_total(q) + extra_one_time - saving_per_part * learning[q - 1]
+
+    def pays(q: int) -> bool:
+        return strategy_total(q) <= default_total(q) + 1e-9 * max(1.0, default_total(q))
+
+    expected = next((q for q in range(1, limit + 1) if pays(q)), None)
+    assert break_even_quantity(strategy_total, default_total, limit=limit) == expected
 
 
 def test_fixture_break_even_matches_its_totals(examples_dir: Path) -> None:

@@ -239,6 +239,7 @@ def _sample_sizes(column: str) -> dict[str, int]:
     }
 
 
+@cache
 def valid_aqls() -> tuple[float, ...]:
     """AQL values of the master tables, ascending [% or nonconformities per 100 items]."""
     return tuple(float(label) for label in _aql_labels())
@@ -261,10 +262,13 @@ def parse_aql(value: float | str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    if not any(math.isclose(number, aql, rel_tol=1e-9) for aql in valid_aqls()):
+    tabulated = next(
+        (aql for aql in valid_aqls() if math.isclose(number, aql, rel_tol=1e-9)), None
+    )
+    if tabulated is None:
         listed = ", ".join(_aql_labels())
         raise InputError("aql", f"must be one of {listed}; got {value!r}")
-    return next(aql for aql in valid_aqls() if math.isclose(number, aql, rel_tol=1e-9))
+    return tabulated
 
 
 def _aql_label(aql: float) -> str:
