@@ -247,6 +247,7 @@ def _parse_grade(grade: int | str) -> int:
     return -1 if text == "01" else int(text)
 
 
+@cache
 def _standard_tolerance_um(size_mm: float, grade: int) -> float:
     for over, to, values in _it_rows():
         if over < size_mm <= to:
