@@ -717,16 +717,9 @@ def _strategy(turnable: bool, setups: int) -> tuple[MachiningStrategy, int, str]
 # --------------------------------------------------------------------------------------
 
 
-def _decided_stage(project: Project) -> Stage:
-    from rampwise.readiness import evaluate_readiness
-    from rampwise.stage import decide_stage
-
-    return decide_stage(project, evaluate_readiness(project)).stage
-
-
 def plan_route(
     subject: Project | Part,
-    stage: Stage | str | None = None,
+    stage: Stage | str,
     *,
     turnable: bool | None = None,
     setups: int | None = None,
@@ -736,11 +729,12 @@ def plan_route(
     Parameters
     ----------
     subject
-        A project (its part, repeat-order flag and, by default, its decided stage) or a
-        part alone (then ``stage`` is required).
+        A project (its part and repeat-order flag) or a part alone.
     stage
-        ``prototype``, ``low_volume`` or ``mass_production``; default for a project: the
-        stage :func:`rampwise.stage.decide_stage` decides.
+        ``prototype``, ``low_volume`` or ``mass_production``. The stage a project belongs
+        to depends on the readiness gate's evidence (quote, inspection plan, measured
+        batches), so only :func:`rampwise.assess.assess` decides it;
+        :func:`rampwise.assess.route_at` plans at the stage it decides.
     turnable
         Whether the part is turned, from the geometry analysis; default inferred from the
         envelope and features (:func:`is_turnable`).
@@ -758,15 +752,12 @@ def plan_route(
     Raises
     ------
     InputError
-        If ``stage`` is missing for a bare part or unknown, or ``setups`` is not ≥ 1.
+        If ``stage`` is unknown or ``setups`` is not ≥ 1.
     """
     if isinstance(subject, Project):
         part, repeat_order = subject.part, subject.repeat_order
-        stage = stage if stage is not None else _decided_stage(subject)
     elif isinstance(subject, Part):
         part, repeat_order = subject, False
-        if stage is None:
-            raise InputError("stage", "is needed to plan the route of a part without its project")
     else:
         raise InputError("project", f"must be a Project or a Part; got {type(subject).__name__}")
     try:

@@ -266,18 +266,18 @@ def test_geometry_facts_override_the_guess() -> None:
     assert err.value.field == "setups"
 
 
-def test_stage_is_needed_for_a_bare_part_and_must_be_known() -> None:
+def test_stage_must_be_known() -> None:
     part = _part({"id": 1, "name": "Length", "nominal": 40})
-    with pytest.raises(InputError) as err:
-        plan_route(part)
-    assert err.value.field == "stage"
-    with pytest.raises(InputError, match="must be one of prototype, low_volume"):
+    with pytest.raises(InputError, match="must be one of prototype, low_volume") as err:
         plan_route(part, "pilot")
+    assert err.value.field == "stage"
 
 
-def test_project_route_uses_the_decided_stage(make_project: Callable[..., Project]) -> None:
+def test_project_route_is_planned_at_the_stage_given(
+    make_project: Callable[..., Project],
+) -> None:
     project = make_project(quantity=3, purpose="fit_check")
-    assert plan_route(project).stage is PROTOTYPE
+    assert plan_route(project, "prototype").stage is PROTOTYPE
     assert plan_route(project, "mass_production").stage is MASS
 
 
