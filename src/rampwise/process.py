@@ -28,7 +28,6 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.catalog import load_table
 from rampwise.errors import InputError
 from rampwise.inspection import choose_gauge
 from rampwise.model import Characteristic, CharacteristicKind, Part, Project, Stage
@@ -175,16 +174,14 @@ class Operation(_Result):
 
 
 class Workholding(_Result):
-    """The chosen workholding and what it costs the quote.
+    """The chosen workholding and why.
+
+    What workholding costs (jaws, fixture plate, adapter, potting setup) is the quote's:
+    one set of figures in ``catalog/strategies.csv`` and ``cost_defaults.csv`` that a
+    shop file overrides, priced per strategy with its break-even quantity.
 
     Attributes
     ----------
-    fixture_material_usd
-        One-off fixture material [USD], ``None`` when no public figure exists.
-    fixture_build_hours
-        One-off machine time to make the fixture [h].
-    setup_minutes
-        Time per setup [min].
     alternatives
         The other kinds, for the quote's strategies (e.g. when a fixture pays off).
     """
@@ -192,9 +189,6 @@ class Workholding(_Result):
     kind: WorkholdingKind
     reason: str
     source: str
-    fixture_material_usd: float | None
-    fixture_build_hours: float | None
-    setup_minutes: float | None
     alternatives: tuple[WorkholdingKind, ...]
 
 
@@ -556,10 +550,6 @@ def _thin_wall(part: Part) -> float | None:
     return min(thin) if thin else None
 
 
-def _optional(cell: str) -> float | None:
-    return float(cell) if cell else None
-
-
 def choose_workholding(
     part: Part,
     stage: Stage,
@@ -568,7 +558,7 @@ def choose_workholding(
     *,
     repeat_order: bool = False,
 ) -> Workholding:
-    """Workholding for the part at a stage, with the quote's one-off and setup figures.
+    """Workholding for the part at a stage, with the reason and its source.
 
     In order: walls under 1.5 mm → conformal support (low-melting alloy, seed 003); mass
     production → dedicated fixture plate (seed 002: "full production tooling and jigs");
@@ -609,15 +599,10 @@ def choose_workholding(
         kind = WorkholdingKind.VISE
         reason = "a few prototypes need no more than a vise"
         source = f"{SEED_002} 'Minimal setup, may use soft tooling or temporary fixturing'"
-    rows = {row["kind"]: row for row in load_table("process_workholding")}
-    row = rows[kind.value]
     return Workholding(
         kind=kind,
         reason=reason,
         source=source,
-        fixture_material_usd=_optional(row["fixture_material_usd"]),
-        fixture_build_hours=_optional(row["fixture_build_h"]),
-        setup_minutes=_optional(row["setup_min"]),
         alternatives=tuple(k for k in WorkholdingKind if k is not kind),
     )
 

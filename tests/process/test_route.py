@@ -304,12 +304,10 @@ def test_workholding(stage: Stage, fields: dict[str, Any], kind: WorkholdingKind
 
 
 def test_critical_finishing_in_a_batch_gets_a_fixture_plate() -> None:
-    # seed 003: dedicated plate, $250 material and 4 h machine time, 15 min setup
+    # seed 003 Step 2: critical finishing in a batch is held on a dedicated plate
     part = _part({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005", "critical": True})
     holding = plan_route(part, LOW).workholding
     assert holding.kind is WorkholdingKind.FIXTURE_PLATE
-    assert (holding.fixture_material_usd, holding.fixture_build_hours) == (250, 4)
-    assert holding.setup_minutes == 15
     assert "#1" in holding.reason
 
 
