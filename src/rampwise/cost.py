@@ -51,7 +51,7 @@ from rampwise.cycle_time import (
     require_envelope,
 )
 from rampwise.errors import CatalogError, InputError
-from rampwise.inspection import InspectionPlan, inspection_plan
+from rampwise.inspection import InspectionPlan, inspection_plan, inspection_tiers
 from rampwise.leadtime import LeadTimeInputs
 from rampwise.model import Project, Stage
 from rampwise.process import Route, WorkholdingKind, plan_route
@@ -184,18 +184,39 @@ def wright_mean_factor(quantity: int, learning_rate: float, floor: float) -> flo
 
 @cache
 def inspection_schedule() -> dict[Stage, tuple[tuple[int, float, float], ...]]:
-    """Per stage: (first part, last part or ∞, fraction inspected) from the catalog."""
-    schedule: dict[Stage, list[tuple[int, float, float]]] = {}
+    """Per stage: (first part, last part or ∞, fraction fully inspected) [unitless].
+
+    Seed 003's tiers (``inspection_tiers.csv``: the inspection plan's low-volume
+    schedule) give each band the share 1/every; a stage's own rows in
+    ``inspection_rates.csv`` replace the tiers from their first part on (prototypes: every
+    part; production: the sampling share after part 50).
+
+    Raises
+    ------
+    CatalogError
+        If the fractions rise along a stage.
+    """
+    tiers = [
+        (tier.first, float(tier.last) if tier.last else math.inf, 1 / tier.every)
+        for tier in inspection_tiers()
+    ]
+    own: dict[Stage, list[tuple[int, float, float]]] = {}
     for row in load_table("inspection_rates"):
         upper = float(row["to_part"]) if row["to_part"] else math.inf
-        schedule.setdefault(Stage(row["stage"]), []).append(
+        own.setdefault(Stage(row["stage"]), []).append(
             (int(row["from_part"]), upper, float(row["fraction"]))
         )
-    for stage, rows in schedule.items():
-        fractions = [f for _, _, f in rows]
+    schedule = {}
+    for stage in Stage:
+        rows = own.get(stage, [])
+        start = rows[0][0] if rows else math.inf
+        ramp = [(first, min(last, start - 1), f) for first, last, f in tiers if first < start]
+        bands = (*ramp, *rows)
+        fractions = [share for _, _, share in bands]
         if fractions != sorted(fractions, reverse=True):
             raise CatalogError(f"inspection_rates: fractions rise along stage {stage.value}")
-    return {stage: tuple(rows) for stage, rows in schedule.items()}
+        schedule[stage] = bands
+    return schedule
 
 
 @cache
@@ -205,7 +226,7 @@ def inspected_parts(stage: Stage, quantity: int) -> float:
     Parameters
     ----------
     stage
-        The order's stage (its schedule in ``catalog/inspection_rates.csv``).
+        The order's stage (its schedule: :func:`inspection_schedule`).
     quantity
         Batch size [pieces].
 

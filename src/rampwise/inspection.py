@@ -267,7 +267,13 @@ def _number(name: str) -> float:
     return float(_parameters()[name])
 
 
-class _Tier(BaseModel):
+class InspectionTier(BaseModel):
+    """One band of seed 003's schedule.
+
+    Part numbers ``first``…``last`` that are multiples of ``every`` are inspected
+    (``last`` ``None``: no upper end).
+    """
+
     model_config = ConfigDict(frozen=True)
 
     first: int
@@ -277,9 +283,10 @@ class _Tier(BaseModel):
 
 
 @cache
-def _tiers() -> tuple[_Tier, ...]:
+def inspection_tiers() -> tuple[InspectionTier, ...]:
+    """Seed 003's "inspect the first article, then sample" schedule (``inspection_tiers.csv``)."""
     return tuple(
-        _Tier(
+        InspectionTier(
             first=int(row["first_part"]),
             last=int(row["last_part"]) if row["last_part"] else None,
             every=int(row["every"]),
@@ -449,7 +456,7 @@ def tiered_schedule(
     for part in range(1, count + 1):
         reasons = [
             tier.rule
-            for tier in _tiers()
+            for tier in inspection_tiers()
             if tier.first <= part <= (tier.last or count) and part % tier.every == 0
         ]
         if part in after_change:
