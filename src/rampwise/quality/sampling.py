@@ -262,9 +262,7 @@ def parse_aql(value: float | str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    tabulated = next(
-        (aql for aql in valid_aqls() if math.isclose(number, aql, rel_tol=1e-9)), None
-    )
+    tabulated = next((aql for aql in valid_aqls() if math.isclose(number, aql, rel_tol=1e-9)), None)
     if tabulated is None:
         listed = ", ".join(_aql_labels())
         raise InputError("aql", f"must be one of {listed}; got {value!r}")
