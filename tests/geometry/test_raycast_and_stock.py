@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from rampwise.errors import InputError
 from rampwise.geometry.facts import as_stock_area, axis_aligned_frame, choose_stock
+from rampwise.geometry.features import min_area_rectangle
 from rampwise.geometry.raycast import RayCaster, measure_walls, triangle_normals
 
 
@@ -51,6 +52,101 @@ def test_caster_agrees_with_brute_force(seed: int) -> None:
         assert distance == pytest.approx(expected, rel=1e-9, abs=1e-9) or (
             np.isinf(distance) and np.isinf(expected)
         )
+
+
+def all_triangles(
+    vertices: np.ndarray, triangles: np.ndarray, origin: np.ndarray, direction: np.ndarray
+) -> float:
+    """First hit against every triangle at once: plane distance, then the three edge signs."""
+    a, b, c = (vertices[triangles[:, k]] for k in range(3))
+    normal = np.cross(b - a, c - a)
+    facing = normal @ direction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.einsum("ij,ij->i", normal, a - origin) / facing
+        point = origin + distance[:, None] * direction
+        signs = np.stack(
+            [
+                np.einsum("ij,ij->i", np.cross(q - p, point - p), normal)
+                for p, q in ((a, b), (b, c), (c, a))
+            ]
+        )
+    scale = np.einsum("ij,ij->i", normal, normal)
+    inside = (signs >= -1e-9 * scale).all(axis=0) | (signs <= 1e-9 * scale).all(axis=0)
+    hit = inside & (np.abs(facing) > 1e-15) & (distance > 1e-9)
+    return float(distance[hit].min()) if hit.any() else float("inf")
+
+
+def test_caster_agrees_with_brute_force_on_a_large_mesh() -> None:
+    """Thousands of triangles and hundreds of rays: the hierarchy is descended, not skipped.
+
+    Half the rays are axis-parallel and start on the planes of the box's faces (rays that a
+    box test with 0 × ∞ used to drop).
+    """
+    sphere = trimesh.creation.icosphere(subdivisions=4, radius=10.0)
+    box = trimesh.creation.box(extents=(30.0, 4.0, 8.0))
+    scene = trimesh.util.concatenate([sphere, box])
+    vertices, triangles = np.asarray(scene.vertices), np.asarray(scene.faces, dtype=np.int64)
+    rng = np.random.default_rng(7)
+    random_origins = rng.uniform(-20, 20, size=(150, 3))
+    random_directions = rng.normal(size=(150, 3))
+    random_directions /= np.linalg.norm(random_directions, axis=1)[:, None]
+    # Rays in the planes of the box's y faces, along x from beyond its ends or along z from
+    # above and below it: each grazes a face and meets the box or the sphere.
+    side = rng.choice([-1.0, 1.0], size=(150, 1))
+    along_x = np.column_stack((25.0 * side[:75, 0], np.zeros(75), rng.uniform(-3.9, 3.9, 75)))
+    along_z = np.column_stack((rng.uniform(-14, 14, 75), np.zeros(75), 20.0 * side[75:, 0]))
+    axis_origins = np.vstack((along_x, along_z))
+    axis_origins[:, 1] = rng.choice([-2.0, 2.0], size=150)
+    axis_directions = -side * np.vstack(
+        (np.tile([1.0, 0, 0], (75, 1)), np.tile([0, 0, 1.0], (75, 1)))
+    )
+    origins = np.vstack((random_origins, axis_origins))
+    directions = np.vstack((random_directions, axis_directions))
+    hits = RayCaster(vertices, triangles).first_hits(origins, directions, min_distance=1e-9)
+    expected = np.array(
+        [all_triangles(vertices, triangles, o, d) for o, d in zip(origins, directions, strict=True)]
+    )
+    assert np.isfinite(expected[150:]).all()
+    for distance, want in zip(hits.distance, expected, strict=True):
+        assert distance == pytest.approx(want, rel=1e-9, abs=1e-9) or (
+            np.isinf(distance) and np.isinf(want)
+        )
+
+
+def test_rays_cast_together_or_one_by_one_agree() -> None:
+    """A batch starts its descent nearer the root than a single ray; the hits are the same."""
+    sphere = trimesh.creation.icosphere(subdivisions=3, radius=5.0)
+    vertices, triangles = np.asarray(sphere.vertices), np.asarray(sphere.faces, dtype=np.int64)
+    caster = RayCaster(vertices, triangles)
+    rng = np.random.default_rng(3)
+    origins = rng.uniform(-8, 8, size=(400, 3))
+    directions = rng.normal(size=(400, 3))
+    directions /= np.linalg.norm(directions, axis=1)[:, None]
+    together = caster.first_hits(origins, directions, min_distance=1e-9)
+    for i in range(0, 400, 37):
+        alone = caster.first_hits(origins[i : i + 1], directions[i : i + 1], min_distance=1e-9)
+        assert alone.distance[0] == together.distance[i]
+        assert alone.triangle[0] == together.triangle[i]
+
+
+def test_a_ray_through_a_shared_edge_names_the_lower_triangle() -> None:
+    """A square of two triangles hit on its diagonal: both at 5 mm, triangle 0 is reported."""
+    vertices = np.array([[0, 0, 0], [1, 0, 0], [1, 1, 0], [0, 1, 0]], dtype=float)
+    for triangles in (np.array([[0, 1, 2], [0, 2, 3]]), np.array([[0, 2, 3], [0, 1, 2]])):
+        hits = RayCaster(vertices, triangles).first_hits(
+            np.array([[0.5, 0.5, 5.0]]), np.array([[0.0, 0.0, -1.0]]), min_distance=1e-9
+        )
+        assert hits.distance[0] == pytest.approx(5.0)
+        assert hits.triangle[0] == 0
+
+
+def test_min_area_rectangle_of_a_rotated_rectangle() -> None:
+    """A 3 x 7 rectangle turned 30° about z, with points inside it: its own sides back."""
+    angle = np.radians(30.0)
+    corners = np.array([[0, 0], [3, 0], [3, 7], [0, 7], [1, 2], [2, 5]], dtype=float)
+    turned = corners @ np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
+    points = np.column_stack((turned, np.full(len(turned), 4.0)))
+    assert min_area_rectangle(points, np.array([0.0, 0.0, 1.0])) == pytest.approx((3.0, 7.0))
 
 
 @pytest.mark.parametrize("thickness", [0.5, 2.0, 12.0])

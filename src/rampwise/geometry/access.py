@@ -41,7 +41,7 @@ from rampwise.geometry.faces import (
 )
 from rampwise.geometry.features import FULL_TURN, as_vector3, group_by_axis
 from rampwise.geometry.models import InternalCorner
-from rampwise.geometry.raycast import RayCaster, triangle_normals
+from rampwise.geometry.raycast import RayCaster
 from rampwise.geometry.step import Tessellation
 from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM, LINE_TOLERANCE_MM
 
@@ -88,7 +88,7 @@ class AccessMap:
     _face_cache: dict[tuple[int, tuple[float, ...]], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        normals, area = triangle_normals(self.mesh.vertices, self.mesh.triangles)
+        normals, area, centroids = self.mesh.facets
         order = np.argsort(self.mesh.face_ids, kind="stable")
         starts = np.searchsorted(self.mesh.face_ids[order], np.arange(len(self.records) + 1))
         picks = [
@@ -105,8 +105,7 @@ class AccessMap:
         # Start rays one deflection off the surface: facets lie inside the exact surface
         # by up to that much, and a ray from a facet would hit a tangent neighbour's facets.
         self._offset = self.mesh.deflection
-        centroids = self.mesh.vertices[self.mesh.triangles[rows]].mean(axis=1)
-        self._origins = centroids + self._offset * self.sample_normals
+        self._origins = centroids[rows] + self._offset * self.sample_normals
 
     @staticmethod
     def _pick(rows: NDArray[np.int64], areas: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -117,45 +116,91 @@ class AccessMap:
 
     def samples_reachable(self, direction: Vector) -> NDArray[np.bool_]:
         """Per sample: True when a tool coming from ``direction`` reaches it."""
-        key = tuple(round(float(c), 6) for c in direction)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        result = self.sample_normals @ direction >= -GEOMETRIC_TOLERANCE_MM
-        candidates = np.flatnonzero(result)
-        if len(candidates):
-            hits = self.caster.first_hits(
-                self._origins[candidates],
-                np.tile(direction, (len(candidates), 1)),
-                min_distance=self._offset,
-            )
-            result[candidates[np.isfinite(hits.distance)]] = False
-        self._cache[key] = result
-        return result
+        return self.reach_all([direction])[0]
+
+    def reach_all(self, directions: Sequence[Vector]) -> list[NDArray[np.bool_]]:
+        """:meth:`samples_reachable` for several directions, their rays cast together.
+
+        A direction within rounding (6 decimals) of one already cast takes its answer.
+        """
+        pending: dict[tuple[float, ...], Vector] = {}
+        for direction in directions:
+            key = _key(direction)
+            if key not in self._cache:
+                pending.setdefault(key, direction)
+        facing = {
+            key: self.sample_normals @ direction >= -GEOMETRIC_TOLERANCE_MM
+            for key, direction in pending.items()
+        }
+        candidates = [np.flatnonzero(flags) for flags in facing.values()]
+        blocked = self._blocked(
+            [
+                (self._origins[rows], direction)
+                for rows, direction in zip(candidates, pending.values(), strict=True)
+            ]
+        )
+        for (key, flags), rows, hit in zip(facing.items(), candidates, blocked, strict=True):
+            flags[rows[hit]] = False
+            self._cache[key] = flags
+        return [self._cache[_key(direction)] for direction in directions]
 
     def face_reachable(self, face: int, direction: Vector) -> bool:
         """True when a tool coming from ``direction`` reaches every sample of ``face``.
 
         Casts only the face's own rays unless the direction was already cast for all.
         """
-        key = tuple(round(float(c), 6) for c in direction)
-        samples = self._face_samples[face]
+        key = _key(direction)
         whole = self._cache.get(key)
         if whole is not None:
-            return bool(whole[samples].all())
-        cached = self._face_cache.get((face, key))
-        if cached is None:
-            facing = self.sample_normals[samples] @ direction >= -GEOMETRIC_TOLERANCE_MM
-            cached = bool(facing.all())
-            if cached:
-                hits = self.caster.first_hits(
-                    self._origins[samples],
-                    np.tile(direction, (len(samples), 1)),
-                    min_distance=self._offset,
-                )
-                cached = not bool(np.isfinite(hits.distance).any())
-            self._face_cache[(face, key)] = cached
-        return cached
+            return bool(whole[self._face_samples[face]].all())
+        if (face, key) not in self._face_cache:
+            self.prefetch([(face, direction)])
+        return self._face_cache[(face, key)]
+
+    def prefetch(self, queries: Sequence[tuple[int, Vector]]) -> None:
+        """Answer many :meth:`face_reachable` queries with one batch of rays.
+
+        Queries already answered, or whose direction was cast for every sample, are
+        skipped; of several directions within rounding for one face the first is cast.
+        """
+        pending: dict[tuple[int, tuple[float, ...]], Vector] = {}
+        for face, direction in queries:
+            key = _key(direction)
+            if key not in self._cache and (face, key) not in self._face_cache:
+                pending.setdefault((face, key), direction)
+        groups = []
+        cast = []
+        for (face, key), direction in pending.items():
+            samples = self._face_samples[face]
+            if bool((self.sample_normals[samples] @ direction >= -GEOMETRIC_TOLERANCE_MM).all()):
+                groups.append((self._origins[samples], direction))
+                cast.append((face, key))
+            else:
+                self._face_cache[(face, key)] = False
+        for query, hit in zip(cast, self._blocked(groups), strict=True):
+            self._face_cache[query] = not bool(hit.any())
+
+    def _blocked(self, groups: Sequence[tuple[Vector, Vector]]) -> list[NDArray[np.bool_]]:
+        """Per group of ray origins sharing a direction: which rays hit the part."""
+        counts = [len(origins) for origins, _ in groups]
+        if not sum(counts):
+            return [np.zeros(count, dtype=bool) for count in counts]
+        hits = self.caster.first_hits(
+            np.concatenate([origins for origins, _ in groups]),
+            np.concatenate(
+                [np.tile(direction, (len(origins), 1)) for origins, direction in groups]
+            ),
+            min_distance=self._offset,
+        )
+        blocked: list[NDArray[np.bool_]] = np.split(
+            np.isfinite(hits.distance), np.cumsum(counts)[:-1]
+        )
+        return blocked
+
+
+def _key(direction: Vector) -> tuple[float, ...]:
+    """A direction rounded to 6 decimals, so that nearly equal directions share answers."""
+    return tuple(round(float(c), 6) for c in direction)
 
 
 @dataclass(frozen=True)
@@ -209,11 +254,12 @@ def plan_setups(access: AccessMap) -> Setups:
         Directions in the order chosen, and the faces with a sample no candidate reaches.
     """
     candidates = list(PRINCIPAL_DIRECTIONS)
-    table = [access.samples_reachable(d) for d in candidates]
+    table = access.reach_all(candidates)
     missed = ~np.logical_or.reduce(table)
-    for direction in _oblique_candidates(access, missed) if missed.any() else []:
-        candidates.append(direction)
-        table.append(access.samples_reachable(direction))
+    if missed.any():
+        obliques = _oblique_candidates(access, missed)
+        candidates.extend(obliques)
+        table.extend(access.reach_all(obliques))
     reach = np.array(table)
     area = access.sample_area
     share = area / area.sum() if area.sum() > 0 else area
@@ -259,40 +305,50 @@ def find_internal_corners(
     list of InternalCorner
         Radius 0 for sharp corners.
     """
+    cylinders = [
+        (r, r.axis, r.radius)
+        for r in records
+        if r.kind is SurfaceKind.CYLINDER
+        and r.concave
+        and r.span < FULL_TURN
+        and r.index not in hole_faces
+        and r.axis is not None
+        and r.axis_point is not None
+        and r.radius is not None
+    ]
+    sharp = [
+        (edge, records[edge.faces[0]], records[edge.faces[1]])
+        for edge in edges.edges
+        if edge.shape is EdgeShape.CONCAVE
+        and edge.straight
+        and records[edge.faces[0]].kind is SurfaceKind.PLANE
+        and records[edge.faces[1]].kind is SurfaceKind.PLANE
+    ]
+    # Every reachability question the loops below may ask, in their order, in one batch.
+    queries: list[tuple[int, Vector]] = []
+    for record, axis, _ in cylinders:
+        queries += [(record.index, axis), (record.index, -axis), (record.index, record.normal)]
+    for edge, a, b in sharp:
+        for direction in (edge.direction, -edge.direction):
+            queries += [(a.index, direction), (b.index, direction)]
+        queries += [(a.index, a.normal), (b.index, b.normal)]
+    access.prefetch(queries)
     corners = []
-    for record in records:
-        if (
-            record.kind is not SurfaceKind.CYLINDER
-            or not record.concave
-            or record.span >= FULL_TURN
-            or record.index in hole_faces
-            or record.axis is None
-            or record.axis_point is None
-            or record.radius is None
-        ):
-            continue
-        along = record.axis if access.face_reachable(record.index, record.axis) else -record.axis
+    for record, axis, radius in cylinders:
+        along = axis if access.face_reachable(record.index, axis) else -axis
         if not access.face_reachable(record.index, along) or access.face_reachable(
             record.index, record.normal
         ):
             continue
         corners.append(
             InternalCorner(
-                radius_mm=record.radius,
+                radius_mm=radius,
                 depth_mm=record.extent[1] - record.extent[0],
                 axis=as_vector3(along),
                 location_mm=as_vector3(record.centroid),
             )
         )
-    for edge in edges.edges:
-        a, b = (records[i] for i in edge.faces)
-        if (
-            edge.shape is not EdgeShape.CONCAVE
-            or not edge.straight
-            or a.kind is not SurfaceKind.PLANE
-            or b.kind is not SurfaceKind.PLANE
-        ):
-            continue
+    for edge, a, b in sharp:
         sides = [d for d in (edge.direction, -edge.direction) if _reaches_both(access, d, a, b)]
         if not sides:
             continue
@@ -357,13 +413,14 @@ def assess_turning(
     best: tuple[float, Vector | None, Vector | None] = (0.0, None, None)
     groups = group_by_axis([r for r in records if r.kind in ROTATIONAL])
     groups.sort(key=lambda g: -sum(r.area for r in g.members))
+    outlines: dict[int, list[Vector] | None] = {}
     for group in groups[:TURNING_AXES_TRIED]:
         revolved = sum(r.area for r in group.members)
         for record in records:
             if (
                 record.kind is SurfaceKind.PLANE
                 and abs(abs(float(record.normal @ group.axis)) - 1.0) <= GEOMETRIC_TOLERANCE_MM
-                and _coaxial_outline(faces[record.index], group.foot, group.axis)
+                and _coaxial(_outline(faces, record.index, outlines), group.foot, group.axis)
             ) or (
                 record.kind not in ANALYTIC
                 and coverage(record.points, group.foot, group.axis) >= FULL_TURN
@@ -386,17 +443,33 @@ def assess_turning(
     )
 
 
-def _coaxial_outline(face: TopoDS_Face, foot: Vector, axis: Vector) -> bool:
-    """True when every edge of the face's outer wire is a circle centred on the axis."""
-    explorer = TopExp_Explorer(BRepTools.OuterWire_s(face), TopAbs_EDGE)
-    while explorer.More():
-        curve = BRepAdaptor_Curve(TopoDS.Edge(explorer.Current()))
-        if curve.GetType() != GeomAbs_CurveType.GeomAbs_Circle:
-            return False
-        circle = curve.Circle()
-        centre = np.array(circle.Location().Coord())
+def _outline(
+    faces: Sequence[TopoDS_Face], index: int, known: dict[int, list[Vector] | None]
+) -> list[Vector] | None:
+    """Centres of the circles of a face's outer wire [mm]; None if an edge is no circle.
+
+    Kept in ``known``: the same planes are tried against each candidate axis.
+    """
+    if index not in known:
+        centres: list[Vector] | None = []
+        explorer = TopExp_Explorer(BRepTools.OuterWire_s(faces[index]), TopAbs_EDGE)
+        while explorer.More() and centres is not None:
+            curve = BRepAdaptor_Curve(TopoDS.Edge(explorer.Current()))
+            if curve.GetType() == GeomAbs_CurveType.GeomAbs_Circle:
+                centres.append(np.array(curve.Circle().Location().Coord()))
+            else:
+                centres = None
+            explorer.Next()
+        known[index] = centres
+    return known[index]
+
+
+def _coaxial(centres: list[Vector] | None, foot: Vector, axis: Vector) -> bool:
+    """True when every outline circle is centred on the axis (a faced shoulder)."""
+    if centres is None:
+        return False
+    for centre in centres:
         offset = centre - foot
         if float(np.linalg.norm(offset - (offset @ axis) * axis)) > LINE_TOLERANCE_MM:
             return False
-        explorer.Next()
     return True

@@ -51,7 +51,7 @@ from rampwise.geometry.models import (
     ThinWall,
 )
 from rampwise.geometry.pmi import read_pmi
-from rampwise.geometry.raycast import RayCaster, WallReport, measure_walls, triangle_normals
+from rampwise.geometry.raycast import RayCaster, WallReport, measure_walls
 from rampwise.geometry.step import (
     prepare_solid,
     read_step,
@@ -101,14 +101,14 @@ def _wall_threshold(overrides: Mapping[str, Any] | None) -> float:
 
 def _stock_figures(
     frames: list[Frame],
-    vertices: NDArray[np.float64],
-    triangles: NDArray[np.int64],
+    facets: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
     volume: float | None,
     turning: tuple[float, float] | None = None,
 ) -> tuple[Any, float | None, float, Any]:
     """Stock, removed volume, as-stock box area, and the choice (for a kept diameter).
 
-    The allowance is the quote's catalog default (``stock_allowance_mm`` of
+    ``facets`` are the triangles' unit normals, areas [mm²] and centroids [mm]. The
+    allowance is the quote's catalog default (``stock_allowance_mm`` of
     ``catalog/cost_defaults.csv``), so the analysis sizes the stock the quote prices.
     """
     choice = choose_stock(
@@ -117,8 +117,7 @@ def _stock_figures(
         turning_diameter_mm=turning[0] if turning else None,
         turning_length_mm=turning[1] if turning else None,
     )
-    normals, areas = triangle_normals(vertices, triangles)
-    centroids = vertices[triangles].mean(axis=1)
+    normals, areas, centroids = facets
     kept = as_stock_area(choice, centroids, normals, areas)
     removed = choice.stock.volume_mm3 - volume if volume is not None else None
     return choice.stock, removed, kept, choice
@@ -168,9 +167,8 @@ def _analyze_triangles(data: _MeshInput, overrides: Mapping[str, Any] | None) ->
                 opposition_deg=geometry_parameter("wall_opposition_deg"),
             )
         )
-        stock, removed, kept, _ = _stock_figures(
-            [aligned, oriented], vertices, triangles, mesh.volume_mm3
-        )
+        facets = (caster.normals, caster.areas, vertices[triangles].mean(axis=1))
+        stock, removed, kept, _ = _stock_figures([aligned, oriented], facets, mesh.volume_mm3)
         machined = mesh.area_mm2 - kept
     if not mesh.watertight:
         closed = mesh.volume_mm3 is not None
@@ -367,9 +365,7 @@ def analyze_step_file(
     turned = (
         (2 * turning.max_radius_mm, turning.length_mm) if turning.share >= MOSTLY_REVOLVED else None
     )
-    stock, removed, kept, choice = _stock_figures(
-        [aligned, oriented], mesh.vertices, mesh.triangles, volume, turned
-    )
+    stock, removed, kept, choice = _stock_figures([aligned, oriented], mesh.facets, volume, turned)
     if choice.kept_diameter_mm is not None and turning.axis is not None:
         kept += sum(
             r.area

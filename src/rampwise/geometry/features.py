@@ -73,33 +73,32 @@ class _AxisGroup:
     members: list[FaceRecord]
 
 
-def _distance_to_line(point: Vector, foot: Vector, axis: Vector) -> float:
-    offset = point - foot
-    return float(np.linalg.norm(offset - (offset @ axis) * axis))
-
-
 def group_by_axis(records: Iterable[FaceRecord]) -> list[_AxisGroup]:
     """Group rotational faces whose axes are the same line (:data:`LINE_TOLERANCE_MM`).
 
     Lines are compared where the face is (its axis point nearest its centroid), so a
-    fitted axis a few µrad off still joins its hole.
+    fitted axis a few µrad off still joins its hole. A face joins the first group it
+    matches; it is compared with all groups at once.
     """
     groups: list[_AxisGroup] = []
+    axes = feet = np.zeros((0, 3))
     for record in records:
         if record.axis is None or record.axis_point is None:
             continue
         near = (
             record.axis_point + ((record.centroid - record.axis_point) @ record.axis) * record.axis
         )
-        for group in groups:
-            if (
-                np.abs(group.axis - record.axis).max() <= GEOMETRIC_TOLERANCE_MM
-                and _distance_to_line(near, group.foot, group.axis) <= LINE_TOLERANCE_MM
-            ):
-                group.members.append(record)
-                break
+        parallel = np.flatnonzero(np.abs(axes - record.axis).max(axis=1) <= GEOMETRIC_TOLERANCE_MM)
+        offsets = near - feet[parallel]
+        along = np.einsum("ij,ij->i", offsets, axes[parallel])
+        distances = np.linalg.norm(offsets - along[:, None] * axes[parallel], axis=1)
+        same = parallel[distances <= LINE_TOLERANCE_MM]
+        if len(same):
+            groups[int(same[0])].members.append(record)
         else:
             groups.append(_AxisGroup(record.axis, record.axis_point, [record]))
+            axes = np.vstack((axes, record.axis))
+            feet = np.vstack((feet, record.axis_point))
     return groups
 
 
@@ -169,33 +168,53 @@ def find_holes(records: Sequence[FaceRecord], caster: RayCaster) -> list[Hole]:
     concave = [
         r for r in records if r.concave and r.kind in {SurfaceKind.CYLINDER, SurfaceKind.CONE}
     ]
-    holes: list[Hole] = []
-    for group in group_by_axis(concave):
-        full = [s for s in _segments(group.members) if s.span >= FULL_TURN]
-        for chain in _chains(full):
-            hole = _hole_from_chain(chain, group, caster)
-            if hole is not None:
-                holes.append(hole)
+    chains = [
+        (chain, group)
+        for group in group_by_axis(concave)
+        for chain in _chains([s for s in _segments(group.members) if s.span >= FULL_TURN])
+        if any(s.kind is SurfaceKind.CYLINDER for s in chain)
+    ]
+    # Both ends of every chain probed with one batch of rays.
+    points, directions = [], []
+    for chain, group in chains:
+        probe = max(LINE_TOLERANCE_MM, 0.01 * _smallest_radius(chain))
+        low = min(s.low for s in chain)
+        high = max(s.high for s in chain)
+        points += [
+            group.foot + (low - probe) * group.axis,
+            group.foot + (high + probe) * group.axis,
+        ]
+        directions += [-group.axis, group.axis]
+    inside = caster.inside(
+        np.array(points).reshape(-1, 3),
+        np.array(directions).reshape(-1, 3),
+        min_distance=GEOMETRIC_TOLERANCE_MM,
+    )
+    holes = []
+    for (chain, group), (low_inside, high_inside) in zip(
+        chains, inside.reshape(-1, 2).tolist(), strict=True
+    ):
+        hole = _hole_from_chain(chain, group, open_low=not low_inside, open_high=not high_inside)
+        if hole is not None:
+            holes.append(hole)
     return sorted(holes, key=lambda h: (round(h.diameter_mm, 3), h.entry_mm))
 
 
-def _hole_from_chain(chain: list[_Segment], group: _AxisGroup, caster: RayCaster) -> Hole | None:
-    cylinders = [s for s in chain if s.kind is SurfaceKind.CYLINDER]
-    if not cylinders:
-        return None
-    low = min(s.low for s in chain)
-    high = max(s.high for s in chain)
-    smallest = min(s.radius for s in cylinders)
-    probe = max(LINE_TOLERANCE_MM, 0.01 * smallest)
-    points = np.array(
-        [group.foot + (low - probe) * group.axis, group.foot + (high + probe) * group.axis]
-    )
-    inside = caster.inside(
-        points, np.array([-group.axis, group.axis]), min_distance=GEOMETRIC_TOLERANCE_MM
-    )
-    open_low, open_high = not inside[0], not inside[1]
+def _smallest_radius(chain: list[_Segment]) -> float:
+    """Radius of the narrowest cylinder of a chain [mm]."""
+    return min(s.radius for s in chain if s.kind is SurfaceKind.CYLINDER)
+
+
+def _hole_from_chain(
+    chain: list[_Segment], group: _AxisGroup, *, open_low: bool, open_high: bool
+) -> Hole | None:
+    """The hole a chain forms, given which of its ends open out of the material."""
     if not (open_low or open_high):
         return None
+    cylinders = [s for s in chain if s.kind is SurfaceKind.CYLINDER]
+    low = min(s.low for s in chain)
+    high = max(s.high for s in chain)
+    smallest = _smallest_radius(chain)
     through = open_low and open_high
     if through:
         at_high = max(chain, key=lambda s: s.high).radius_high
@@ -448,17 +467,14 @@ def min_area_rectangle(points: Vector, normal: Vector) -> tuple[float, float]:
         extent = np.ptp(flat, axis=0) if len(flat) else np.zeros(2)
         return float(extent.min()), float(extent.max())
     edges = np.roll(hull, -1, axis=0) - hull
-    angles = np.arctan2(edges[:, 1], edges[:, 0])
-    best = (math.inf, 0.0, 0.0)
-    for angle in np.unique(np.mod(angles, math.pi / 2)):
-        rotation = np.array(
-            [[math.cos(angle), math.sin(angle)], [-math.sin(angle), math.cos(angle)]]
-        )
-        extent = np.ptp(hull @ rotation.T, axis=0)
-        area = float(extent[0] * extent[1])
-        if area < best[0]:
-            best = (area, float(extent.min()), float(extent.max()))
-    return best[1], best[2]
+    angles = np.unique(np.mod(np.arctan2(edges[:, 1], edges[:, 0]), math.pi / 2)).tolist()
+    # One stacked product for all edge angles (the same arithmetic as one at a time).
+    rotations = np.array(
+        [[[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]] for a in angles]
+    )
+    extents = np.ptp(hull[None] @ rotations, axis=1)
+    best = int(np.argmin(extents[:, 0] * extents[:, 1]))
+    return float(extents[best].min()), float(extents[best].max())
 
 
 def as_vector3(values: Vector) -> tuple[float, float, float]:

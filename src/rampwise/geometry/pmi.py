@@ -51,6 +51,7 @@ from OCP.XCAFDoc import (
 )
 
 from rampwise.geometry.models import CharacteristicLink, Hole, PmiSummary
+from rampwise.geometry.step import sequence_items
 from rampwise.model import Characteristic, CharacteristicKind
 
 _DIM = XCAFDimTolObjects_DimensionType
@@ -115,7 +116,7 @@ def _attribute(label: TDF_Label, kind: type) -> Any:
 def _labels(getter: Any) -> list[TDF_Label]:
     sequence = Sequence_TDF_Label()
     getter(sequence)
-    return list(sequence)
+    return sequence_items(sequence)
 
 
 def _face_ids(label: TDF_Label, index: ShapeIndex) -> tuple[int, ...]:
@@ -123,7 +124,7 @@ def _face_ids(label: TDF_Label, index: ShapeIndex) -> tuple[int, ...]:
     first, second = Sequence_TDF_Label(), Sequence_TDF_Label()
     XCAFDoc_DimTolTool.GetRefShapeLabel_s(label, first, second)
     found: set[int] = set()
-    for shape_label in [*first, *second]:
+    for shape_label in [*sequence_items(first), *sequence_items(second)]:
         shape = XCAFDoc_ShapeTool.GetShape_s(shape_label)
         if shape.IsNull():
             continue
@@ -263,7 +264,7 @@ def read_pmi(document: Any, faces: Sequence[TopoDS_Face], holes: Sequence[Hole])
         datum_labels = Sequence_TDF_Label()
         XCAFDoc_DimTolTool.GetDatumWithObjectOfTolerLabels_s(label, datum_labels)
         names = []
-        for datum_label in datum_labels:
+        for datum_label in sequence_items(datum_labels):
             datum = _attribute(datum_label, XCAFDoc_Datum)
             if datum is not None:
                 names.append(datum.GetObject().GetName().ToCString())

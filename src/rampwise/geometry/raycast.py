@@ -1,10 +1,14 @@
 """Ray casting against a triangle mesh, in NumPy, for wall thickness and tool access.
 
 A bounding-volume hierarchy is built level by level over the triangles (median split
-along the longest axis of each node) and all rays descend it together, one level per
-vectorised step; the rays reaching a leaf are tested against its triangles with the
-Möller–Trumbore algorithm. The same caster serves B-rep tessellations and STL meshes, so
-both report wall thickness the same way.
+along the longest axis of each node). A query's rays descend it together: every ray is
+tested against all nodes of a start level deep enough that a few rays do not pay for the
+levels above, then each ray/node pair against the node's four grandchildren at once, one
+vectorised step per two levels. The rays reaching a leaf are tested against all its
+triangles with the Möller–Trumbore algorithm, the leaf's triangles stored as one block.
+A ray's nearest hit wins; equally near hits go to the lowest triangle index, so the answer
+does not depend on how rays are batched. The same caster serves B-rep tessellations and
+STL meshes, so both report wall thickness the same way.
 
 References
 ----------
@@ -13,6 +17,9 @@ References
 .. [2] I. Wald, S. Boulos and P. Shirley, "Ray tracing deformable scenes using dynamic
    bounding volume hierarchies", ACM Transactions on Graphics 26(1), 2007.
    doi:10.1145/1189762.1206075 (median-split BVH, packet traversal).
+.. [3] A. Williams, S. Barrus, R. K. Morley and P. Shirley, "An efficient and robust
+   ray-box intersection algorithm", Journal of Graphics Tools 10(1), 2005, pp. 49-54.
+   doi:10.1080/2151237X.2005.10129188 (slab test with precomputed inverse directions).
 """
 
 from __future__ import annotations
@@ -36,11 +43,29 @@ CURVED_FACE_SAMPLES: Final = 24
 """Wall-thickness rays per curved face [unitless]: one per 15° around a full cylinder, so a
 web beside a hole is measured within r·(1 − cos 7.5°) ≈ 0.9 % of the hole radius."""
 
-BRUTE_FORCE_PAIRS: Final = 60_000
-"""Below this many ray × triangle pairs every triangle is tested directly [unitless]."""
+START_PAIRS: Final = 16_384
+"""Ray × node box tests at the level where a query starts descending [unitless]: two rays
+start at the leaves, thousands near the root."""
+
+LEVELS_PER_STEP: Final = 2
+"""Levels of the hierarchy a query descends per vectorised step [unitless]: each node's
+four grandchildren are tested at once."""
+
+CHUNK_LEAVES: Final = 2_048
+"""Ray × leaf pairs intersected per vectorised step [unitless] (keeps them in cache)."""
 
 _EDGE_SLACK: Final = 1e-9
 """Barycentric slack [unitless] so a ray through a shared edge hits at least one triangle."""
+
+BOX_PADDING: Final = 1e-9
+"""Margin added around every box, relative to the mesh's box diagonal [unitless]."""
+
+_FAR: Final = 1e300
+"""Stand-in for the inverse of a zero direction component [1/unitless]: finite, so a ray
+parallel to a box side gives no 0 × ∞ and is inside that slab when it lies between the
+sides (within the box padding)."""
+
+_NO_TRIANGLE: Final = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -52,10 +77,22 @@ class RayHits:
     distance
         ``(r,)`` distance to the first hit along the unit direction [mm]; ``inf`` on a miss.
     triangle
-        ``(r,)`` index of the triangle hit first; ``-1`` on a miss.
+        ``(r,)`` index of the triangle hit first (the lowest index among equally near
+        hits); ``-1`` on a miss.
     """
 
     distance: FloatArray
+    triangle: IntArray
+
+
+@dataclass
+class _Query:
+    """One batch of rays: origins and directions as rows x, y, z, and the best hits so far."""
+
+    origins: FloatArray
+    directions: FloatArray
+    min_distance: float
+    best: FloatArray
     triangle: IntArray
 
 
@@ -69,48 +106,68 @@ class RayCaster:
     triangles
         ``(m, 3)`` vertex indices.
 
+    Attributes
+    ----------
+    normals, areas
+        ``(m, 3)`` outward unit normals [unitless] and ``(m,)`` areas [mm²] of the
+        triangles (:func:`triangle_normals`).
+
     Notes
     -----
     CAD tessellations cover planar faces with long slivers whose boxes overlap most of the
     part; triangles longer than an eighth of the box diagonal are therefore split (for the
-    hierarchy only; hits still name the original triangle).
+    hierarchy only; hits still name the original triangle). Triangles are stored leaf by
+    leaf, one row per coordinate of the first corner and of the two edges from it.
     """
 
     def __init__(self, vertices: FloatArray, triangles: IntArray) -> None:
         points = np.asarray(vertices, dtype=np.float64)
         faces = np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
         diagonal = float(np.linalg.norm(np.ptp(points, axis=0))) if len(points) else 0.0
-        self._normals, _ = triangle_normals(points, faces)
-        points, faces, self._source = _split_long_triangles(points, faces, diagonal / 8.0)
+        self.normals, self.areas = triangle_normals(points, faces)
+        points, faces, source = _split_long_triangles(points, faces, diagonal / 8.0)
         corners = points[faces]
-        self._v0 = corners[:, 0]
-        self._e1 = corners[:, 1] - corners[:, 0]
-        self._e2 = corners[:, 2] - corners[:, 0]
         count = len(corners)
         self._depth = max(0, int(np.ceil(np.log2(max(count, 1) / LEAF_SIZE))))
+        first, second, third = corners[:, 0], corners[:, 1], corners[:, 2]
+        low = np.minimum(np.minimum(first, second), third)
+        high = np.maximum(np.maximum(first, second), third)
+        # Centroids scaled into [0, 1]: a node's triangles sort by ``2 · node + key``.
+        sums = first + second + third
+        spread = max(float(np.ptp(sums, axis=0).max()), np.finfo(np.float64).tiny)
+        centroids = (sums - sums.min(axis=0)) / spread
+        # Boxes grow by a hair so that rounding in the box test never drops a triangle.
+        pad = BOX_PADDING * max(diagonal, 1.0)
         order = np.arange(count)
-        centroids = corners.mean(axis=1)
-        low, high = corners.min(axis=1), corners.max(axis=1)
-        self._boxes_low: list[FloatArray] = []
-        self._boxes_high: list[FloatArray] = []
+        self._boxes: list[FloatArray] = []
         for level in range(self._depth + 1):
-            bounds = self._bounds(count, level)
-            segment = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-            self._boxes_low.append(np.minimum.reduceat(low[order], bounds[:-1], axis=0))
-            self._boxes_high.append(np.maximum.reduceat(high[order], bounds[:-1], axis=0))
+            bounds = _bounds(count, level)
+            starts = bounds[:-1]
+            box_low = np.minimum.reduceat(np.take(low, order, axis=0), starts, axis=0)
+            box_high = np.maximum.reduceat(np.take(high, order, axis=0), starts, axis=0)
+            self._boxes.append(np.vstack((box_low.T - pad, box_high.T + pad)))
             if level == self._depth:
                 break
-            spread = self._boxes_high[-1] - self._boxes_low[-1]
-            axis = np.argmax(spread, axis=1)[segment]
-            key = centroids[order, axis]
-            order = order[np.lexsort((key, segment))]
-        self._order = order
-        self._leaf_bounds = self._bounds(count, self._depth)
-
-    @staticmethod
-    def _bounds(count: int, level: int) -> IntArray:
-        nodes = 1 << level
-        return (np.arange(nodes + 1, dtype=np.int64) * count) // nodes
+            segment = np.repeat(np.arange(len(starts)), np.diff(bounds))
+            axis = np.argmax(box_high - box_low, axis=1).take(segment)
+            key = 2.0 * segment + centroids[order, axis]
+            order = order.take(np.argsort(key, kind="stable"))
+        # Leaves as blocks of equal width: a leaf's triangles are one contiguous gather, and
+        # the slots of shorter leaves hold empty triangles (no area: never hit).
+        leaf_bounds = _bounds(count, self._depth)
+        width = max(int(np.diff(leaf_bounds).max()), 1)
+        slots = leaf_bounds[:-1, None] + np.arange(width)
+        filled = slots < leaf_bounds[1:, None]
+        ordered = corners[order.take(np.where(filled, slots, 0))]
+        ordered[~filled] = 0.0
+        self._triangles = np.stack(
+            (
+                *ordered[..., 0, :].transpose(2, 0, 1),
+                *(ordered[..., 1, :] - ordered[..., 0, :]).transpose(2, 0, 1),
+                *(ordered[..., 2, :] - ordered[..., 0, :]).transpose(2, 0, 1),
+            )
+        )
+        self._source = np.where(filled, source[order.take(np.where(filled, slots, 0))], -1)
 
     def first_hits(
         self, origins: FloatArray, directions: FloatArray, *, min_distance: float
@@ -131,52 +188,104 @@ class RayCaster:
         RayHits
             Distance [mm] and triangle index of the first hit, ``inf``/``-1`` on a miss.
         """
-        origins = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
-        directions = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
-        best = np.full(len(origins), np.inf)
-        best_triangle = np.full(len(origins), -1, dtype=np.int64)
-        if len(origins) == 0 or len(self._v0) == 0:
-            return RayHits(best, best_triangle)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inverse = 1.0 / directions
-        count = len(self._v0)
-        if len(origins) * count <= BRUTE_FORCE_PAIRS:
-            # A few rays: testing every triangle costs less than descending the tree.
-            pair_rays = np.repeat(np.arange(len(origins)), count)
-            pair_triangles = np.tile(np.arange(count), len(origins))
-        else:
-            pair_rays, pair_triangles = self._candidates(origins, inverse)
-        distance = self._intersect(
-            origins[pair_rays], directions[pair_rays], pair_triangles, min_distance
+        starts = np.asarray(origins, dtype=np.float64).reshape(-1, 3)
+        ways = np.asarray(directions, dtype=np.float64).reshape(-1, 3)
+        query = _Query(
+            origins=np.ascontiguousarray(starts.T),
+            directions=np.ascontiguousarray(ways.T),
+            min_distance=min_distance,
+            best=np.full(len(starts), np.inf),
+            triangle=np.full(len(starts), _NO_TRIANGLE, dtype=np.int64),
         )
-        hit = np.isfinite(distance)
-        pair_rays, pair_triangles, distance = pair_rays[hit], pair_triangles[hit], distance[hit]
-        np.minimum.at(best, pair_rays, distance)
-        winners = distance == best[pair_rays]
-        best_triangle[pair_rays[winners]] = self._source[pair_triangles[winners]]
-        return RayHits(best, best_triangle)
+        if len(starts):
+            rays, leaves = self._leaves(query)
+            self._test(query, rays, leaves)
+        found = query.triangle
+        found[found == _NO_TRIANGLE] = -1
+        return RayHits(query.best, found)
 
-    def _candidates(self, origins: FloatArray, inverse: FloatArray) -> tuple[IntArray, IntArray]:
-        """Ray/triangle pairs whose leaf box the ray meets, all rays descending together."""
-        rays = np.arange(len(origins))
-        nodes = np.zeros(len(origins), dtype=np.int64)
-        for level in range(self._depth + 1):
-            keep = _slab_test(
-                origins[rays],
-                inverse[rays],
-                self._boxes_low[level][nodes],
-                self._boxes_high[level][nodes],
+    def _leaves(self, query: _Query) -> tuple[IntArray, IntArray]:
+        """Ray/leaf pairs whose box the ray meets.
+
+        All rays are tested against every node of the start level, then each surviving
+        pair against the node's descendants :data:`LEVELS_PER_STEP` levels down, one
+        contiguous block of boxes per pair. Gathers use ``np.take`` on index arrays:
+        fancy indexing along a second axis and boolean masks cost several times more.
+        """
+        count = query.origins.shape[1]
+        with np.errstate(divide="ignore"):
+            inverse = 1.0 / query.directions
+        infinite = ~np.isfinite(inverse)
+        inverse[infinite] = np.copysign(_FAR, query.directions[infinite])
+        scaled = query.origins * inverse
+        level = int(np.clip(np.floor(np.log2(START_PAIRS / count)), 0, self._depth))
+        rays, nodes = np.nonzero(
+            _slab_test(scaled[:, :, None], inverse[:, :, None], self._boxes[level][:, None, :])
+        )
+        while level < self._depth:
+            step = min(LEVELS_PER_STEP, self._depth - level)
+            children = self._boxes[level + step].reshape(6, -1, 1 << step)
+            pairs, slots = np.nonzero(
+                _slab_test(
+                    np.take(scaled, rays, axis=1)[:, :, None],
+                    np.take(inverse, rays, axis=1)[:, :, None],
+                    np.take(children, nodes, axis=1),
+                )
             )
-            rays, nodes = rays[keep], nodes[keep]
-            if level < self._depth:
-                rays = np.repeat(rays, 2)
-                nodes = np.stack((2 * nodes, 2 * nodes + 1), axis=1).ravel()
-        starts = self._leaf_bounds[nodes]
-        sizes = self._leaf_bounds[nodes + 1] - starts
-        pair_rays = np.repeat(rays, sizes)
-        offsets = np.arange(len(pair_rays)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        pair_triangles = self._order[np.repeat(starts, sizes) + offsets]
-        return pair_rays, pair_triangles
+            rays = rays.take(pairs)
+            nodes = (nodes.take(pairs) << step) + slots
+            level += step
+        return rays, nodes
+
+    def _test(self, query: _Query, rays: IntArray, leaves: IntArray) -> None:
+        """Intersect rays with every triangle of their leaves; keep each ray's nearest hit.
+
+        Equally near hits go to the lowest triangle index, whatever order they come in.
+        """
+        for first in range(0, len(rays), CHUNK_LEAVES):
+            ray_ids = rays[first : first + CHUNK_LEAVES]
+            leaf_ids = leaves[first : first + CHUNK_LEAVES]
+            pairs, slots, distance = self._intersect(query, ray_ids, leaf_ids)
+            if not len(pairs):
+                continue
+            ray_ids = ray_ids.take(pairs)
+            source = self._source[leaf_ids.take(pairs), slots]
+            before = query.best.take(ray_ids)
+            np.minimum.at(query.best, ray_ids, distance)
+            after = query.best.take(ray_ids)
+            query.triangle[ray_ids.take(np.flatnonzero(after < before))] = _NO_TRIANGLE
+            nearest = np.flatnonzero(distance == after)
+            np.minimum.at(query.triangle, ray_ids.take(nearest), source.take(nearest))
+
+    def _intersect(
+        self, query: _Query, rays: IntArray, leaves: IntArray
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Möller–Trumbore test of each ray against its leaf's triangles [1]_.
+
+        Returns the ray/leaf pair and leaf slot of every hit, and its distance [mm]. Dot
+        products add the x and z terms first, then y, as NumPy's ``einsum`` did in the
+        caster this one replaced, so distances are unchanged to the last bit.
+        """
+        ox, oy, oz = np.take(query.origins, rays, axis=1)[:, :, None]
+        dx, dy, dz = np.take(query.directions, rays, axis=1)[:, :, None]
+        ax, ay, az, e1x, e1y, e1z, e2x, e2y, e2z = np.take(self._triangles, leaves, axis=1)
+        px = dy * e2z - dz * e2y
+        py = dz * e2x - dx * e2z
+        pz = dx * e2y - dy * e2x
+        det = (px * e1x + pz * e1z) + py * e1y
+        sx, sy, sz = ox - ax, oy - ay, oz - az
+        qx = sy * e1z - sz * e1y
+        qy = sz * e1x - sx * e1z
+        qz = sx * e1y - sy * e1x
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv = 1.0 / det
+            u = ((sx * px + sz * pz) + sy * py) * inv
+            v = ((dx * qx + dz * qz) + dy * qy) * inv
+            t = ((e2x * qx + e2z * qz) + e2y * qy) * inv
+            inside = (u >= -_EDGE_SLACK) & (v >= -_EDGE_SLACK) & (u + v <= 1.0 + _EDGE_SLACK)
+            inside &= (t > query.min_distance) & (det != 0.0)
+        pairs, slots = np.nonzero(inside)
+        return pairs, slots, t[pairs, slots]
 
     def inside(
         self, points: FloatArray, directions: FloatArray, *, min_distance: float
@@ -203,31 +312,15 @@ class RayCaster:
         hits = self.first_hits(points, directions, min_distance=min_distance)
         found = hits.triangle >= 0
         leaving = np.zeros(len(found), dtype=bool)
-        facing = self._normals[hits.triangle[found]]
+        facing = self.normals[hits.triangle[found]]
         leaving[found] = np.einsum("ij,ij->i", facing, np.asarray(directions)[found]) > 0.0
         return leaving
 
-    def _intersect(
-        self,
-        origins: FloatArray,
-        directions: FloatArray,
-        triangles: IntArray,
-        min_distance: float,
-    ) -> FloatArray:
-        """Möller–Trumbore distance for ray/triangle pairs, ``inf`` where they miss [1]_."""
-        e1, e2 = self._e1[triangles], self._e2[triangles]
-        p = np.cross(directions, e2)
-        det = np.einsum("ij,ij->i", p, e1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inv = 1.0 / det
-            s = origins - self._v0[triangles]
-            u = np.einsum("ij,ij->i", s, p) * inv
-            q = np.cross(s, e1)
-            v = np.einsum("ij,ij->i", directions, q) * inv
-            t = np.einsum("ij,ij->i", e2, q) * inv
-            inside = (u >= -_EDGE_SLACK) & (v >= -_EDGE_SLACK) & (u + v <= 1.0 + _EDGE_SLACK)
-            inside &= (t > min_distance) & (np.abs(det) > 0.0)
-        return np.where(inside, t, np.inf)
+
+def _bounds(count: int, level: int) -> IntArray:
+    """First triangle (in leaf order) of each node of a level, and the count at the end."""
+    nodes = 1 << level
+    return (np.arange(nodes + 1, dtype=np.int64) * count) // nodes
 
 
 def _split_long_triangles(
@@ -235,48 +328,60 @@ def _split_long_triangles(
 ) -> tuple[FloatArray, IntArray, IntArray]:
     """Halve triangles across their longest edge until no edge is longer than ``limit``.
 
+    Only the halves made in one pass are measured again in the next.
+
     Returns the new vertices, the new triangles and, per new triangle, its original index.
     """
     source = np.arange(len(triangles), dtype=np.int64)
     if limit <= 0.0:
         return vertices, triangles, source
-    while True:
-        corners = vertices[triangles]
+    kept: list[IntArray] = []
+    kept_source: list[IntArray] = []
+    pending, owners = triangles, source
+    while len(pending):
+        corners = vertices[pending]
         edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
-        longest = edges.argmax(axis=1)
         too_long = edges.max(axis=1) > limit
-        if not too_long.any():
-            return vertices, triangles, source
-        rows = triangles[too_long]
+        kept.append(pending[~too_long])
+        kept_source.append(owners[~too_long])
+        rows = pending[too_long]
+        longest = edges.argmax(axis=1)[too_long]
         pick = np.arange(len(rows))
-        first = rows[pick, longest[too_long]]
-        second = rows[pick, (longest[too_long] + 1) % 3]
-        opposite = rows[pick, (longest[too_long] + 2) % 3]
+        first = rows[pick, longest]
+        second = rows[pick, (longest + 1) % 3]
+        opposite = rows[pick, (longest + 2) % 3]
         middle = np.arange(len(vertices), len(vertices) + len(rows))
         vertices = np.vstack((vertices, (vertices[first] + vertices[second]) / 2.0))
-        triangles = np.vstack(
+        pending = np.vstack(
             (
-                triangles[~too_long],
                 np.stack((first, middle, opposite), axis=1),
                 np.stack((middle, second, opposite), axis=1),
             )
         )
-        source = np.concatenate((source[~too_long], source[too_long], source[too_long]))
+        owners = np.concatenate((owners[too_long], owners[too_long]))
+    return vertices, np.concatenate(kept), np.concatenate(kept_source)
 
 
-def _slab_test(
-    origins: FloatArray, inverse: FloatArray, low: FloatArray, high: FloatArray
-) -> NDArray[np.bool_]:
-    """True where a ray (forward half-line) meets an axis-aligned box."""
-    with np.errstate(invalid="ignore"):
-        t1 = (low - origins) * inverse
-        t2 = (high - origins) * inverse
-        near = np.where(np.isnan(t1), -np.inf, np.minimum(t1, t2))
-        far = np.where(np.isnan(t2), np.inf, np.maximum(t1, t2))
-    enter = near.max(axis=1)
-    leave = far.min(axis=1)
-    inside: NDArray[np.bool_] = (leave >= np.maximum(enter, 0.0)) & (leave >= 0.0)
-    return inside
+def _slab_test(scaled: FloatArray, inverse: FloatArray, boxes: FloatArray) -> NDArray[np.bool_]:
+    """Whether each ray (forward half-line) meets each box [3]_.
+
+    ``scaled`` (origins times inverse directions) and ``inverse`` are 3 rows, ``boxes`` 6
+    (lower corner, then upper corner) of arrays that broadcast together. The axes are
+    unrolled: NumPy reduces a short first axis slower than it combines rows.
+    """
+    x1 = boxes[0] * inverse[0] - scaled[0]
+    x2 = boxes[3] * inverse[0] - scaled[0]
+    y1 = boxes[1] * inverse[1] - scaled[1]
+    y2 = boxes[4] * inverse[1] - scaled[1]
+    z1 = boxes[2] * inverse[2] - scaled[2]
+    z2 = boxes[5] * inverse[2] - scaled[2]
+    entry = np.maximum(
+        np.maximum(np.minimum(x1, x2), np.minimum(y1, y2)),
+        np.maximum(np.minimum(z1, z2), 0.0),
+    )
+    leave = np.minimum(np.minimum(np.maximum(x1, x2), np.maximum(y1, y2)), np.maximum(z1, z2))
+    meets: NDArray[np.bool_] = leave >= entry
+    return meets
 
 
 def triangle_normals(vertices: FloatArray, triangles: IntArray) -> tuple[FloatArray, FloatArray]:
@@ -352,11 +457,11 @@ def measure_walls(
     Parameters
     ----------
     caster
-        The mesh prepared for ray queries.
+        The mesh prepared for ray queries (its normals and areas are used).
     vertices
-        ``(n, 3)`` vertex coordinates [mm].
+        ``(n, 3)`` vertex coordinates [mm], those the caster was built from.
     triangles
-        ``(m, 3)`` vertex indices, counter-clockwise seen from outside.
+        ``(m, 3)`` vertex indices, counter-clockwise seen from outside, as in the caster.
     report_below_mm
         Faces thinner than this are listed in ``thin`` [mm].
     min_distance
@@ -384,7 +489,7 @@ def measure_walls(
     .. [1] ``research/cad.md`` §5 check 7: ray-cast inward from face sample points and
        report the minimum and its location.
     """
-    normals, areas = triangle_normals(vertices, triangles)
+    normals, areas = caster.normals, caster.areas
     usable = np.flatnonzero(areas > 0)
     limit = -np.cos(np.radians(opposition_deg))
 
