@@ -117,11 +117,12 @@ def assess(
     """
     today = today or date.today()
     shop = shop or resolve_shop()
-    notes: list[str] = []
     geometry = _analysed(project, geometry)
     project = _with_geometry(project, geometry)
     batch = _batch(project)
 
+    # Each stage's route and inspection plan are made once: the gate's production ones
+    # serve again when production is the decided stage.
     @cache
     def route(stage: Stage) -> Route:
         return route_at(project, stage, geometry=geometry)
@@ -130,8 +131,14 @@ def assess(
     def plan(stage: Stage) -> InspectionPlan:
         return inspection_plan(project, stage, shop=shop)
 
+    priceable = project.part.envelope_mm is not None
+    notes = (
+        ()
+        if priceable
+        else ("No quote: the part has neither envelope_mm nor a CAD model to size the stock.",)
+    )
     quoted_at_target = None
-    if project.cost_target is not None and _priceable(project, notes):
+    if project.cost_target is not None and priceable:
         quoted_at_target = unit_price_at(
             project,
             project.cost_target.at_quantity,
@@ -161,7 +168,7 @@ def assess(
             route=route(decision.stage),
             plan=plan(decision.stage),
         )
-        if _priceable(project, notes)
+        if priceable
         else None
     )
     return Assessment(
@@ -178,7 +185,7 @@ def assess(
         quote=quote,
         geometry=geometry,
         batch=batch,
-        notes=tuple(dict.fromkeys(notes)),
+        notes=notes,
         assessed_on=today,
         rampwise_version=__version__,
     )
@@ -287,16 +294,6 @@ def route_at(project: Project, stage: Stage, *, geometry: PartGeometry | None = 
     if geometry is None:
         return plan_route(project, stage)
     return plan_route(project, stage, turnable=geometry.turnable, setups=geometry.setups or None)
-
-
-def _priceable(project: Project, notes: list[str]) -> bool:
-    """Whether the part has a size to price its stock from; a note says why not."""
-    if project.part.envelope_mm is None:
-        notes.append(
-            "No quote: the part has neither envelope_mm nor a CAD model to size the stock."
-        )
-        return False
-    return True
 
 
 def price_ladder(
