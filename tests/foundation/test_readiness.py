@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from rampwise.assess import assess
 from rampwise.errors import CatalogError
 from rampwise.model import AreaStatus, Project, ReadinessArea
+from rampwise.project_file import project_from_mapping
 from rampwise.quality.capability import capability_thresholds
 from rampwise.readiness import (
     GateEvidence,
@@ -17,7 +19,7 @@ from rampwise.readiness import (
     evaluate_readiness,
     threshold,
 )
-from support import TODAY
+from support import TODAY, build_document
 
 MakeProject = Callable[..., Project]
 QUOTED = GateEvidence(quoted_unit_price=10.0, today=TODAY)
@@ -296,3 +298,22 @@ def test_unstable_measured_process_fails_capability(make_project: MakeProject) -
     )
     assert area.status is AreaStatus.FAIL
     assert "out of statistical control: #1 Bore" in area.evidence
+
+
+def test_a_part_without_size_gets_no_quote_and_an_unknown_cost_target() -> None:
+    """No envelope and no CAD model: nothing to size the stock from, so no price at all.
+
+    The cost target cannot then pass (seed 004 asks for it to be *confirmed*): it is
+    unknown, with the action to quote at the target quantity.
+    """
+    document = build_document(ready=True)
+    del document["part"]["envelope_mm"]
+    result = assess(project_from_mapping(document, today=TODAY), today=TODAY)
+    assert result.quote is None
+    assert result.notes == (
+        "No quote: the part has neither envelope_mm nor a CAD model to size the stock.",
+    )
+    area = result.readiness.area(ReadinessArea.COST_TARGET)
+    assert area.status is AreaStatus.UNKNOWN
+    assert area.action == "Quote the part at 1000 pcs."
+    assert not result.readiness.ready
