@@ -7,7 +7,8 @@ gate, and the gate reads facts that other steps compute:
 1. geometry of the CAD model, when the part names one (features, DFM findings, and the
    envelope when the project file gives none);
 2. batch consistency of the measurements file, when the project names one (measured
-   capability then overrides the supplier's stated figures in the gate);
+   capability then overrides the supplier's stated figures in the gate), and the gauge
+   R&R of each gauge study it names (a gauge above 30 %GRR voids a Cpk);
 3. the gate's evidence for *mass production*, the stage the gate is about (seed 004): the
    production inspection plan's verdict and the quoted unit price at the cost target's
    quantity, priced on the production route;
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise import __version__
 from rampwise.cycle_time import GeometryFacts
+from rampwise.errors import InputError
 from rampwise.geometry import analyze as analyze_geometry
 from rampwise.geometry.models import PartGeometry
 from rampwise.inspection import InspectionPlan, inspection_plan, inspection_verdict
@@ -34,6 +36,7 @@ from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfil
 from rampwise.process import Route, plan_route
 from rampwise.quality.batch import BatchResult, analyze_batch
 from rampwise.quality.measurements import load_measurements
+from rampwise.quality.msa import GaugeRRResult, gauge_rr, load_gauge_study
 from rampwise.quality.specs import specs_for_characteristics
 from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project, unit_price_at
 from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
@@ -60,6 +63,9 @@ class Assessment(BaseModel):
         Facts, features and DFM findings of the CAD model, when the part names one.
     batch
         Batch consistency of the project's measurements file, when it names one.
+    gauge_studies
+        Gauge R&R of each gauge study the project names, per characteristic key, judged
+        against the characteristic's tolerance (AIAG MSA).
     notes
         What could not be computed and why (e.g. no envelope to quote from).
     """
@@ -79,6 +85,7 @@ class Assessment(BaseModel):
     quote: Quote | None
     geometry: PartGeometry | None
     batch: BatchResult | None
+    gauge_studies: dict[str, GaugeRRResult]
     notes: tuple[str, ...]
     assessed_on: date
     rampwise_version: str
@@ -120,6 +127,7 @@ def assess(
     geometry = _analysed(project, geometry)
     project = _with_geometry(project, geometry)
     batch = _batch(project)
+    gauges = _gauge_studies(project)
 
     # Each stage's route and inspection plan are made once: the gate's production ones
     # serve again when production is the decided stage.
@@ -152,6 +160,7 @@ def assess(
         quoted_unit_price=quoted_at_target,
         measured=_measured(batch),
         inspection=inspection_verdict(plan(Stage.MASS_PRODUCTION)),
+        gauges=gauges,
         today=today,
     )
     readiness = evaluate_readiness(project, evidence)
@@ -185,6 +194,7 @@ def assess(
         quote=quote,
         geometry=geometry,
         batch=batch,
+        gauge_studies=gauges,
         notes=notes,
         assessed_on=today,
         rampwise_version=__version__,
@@ -238,6 +248,26 @@ def _batch(project: Project) -> BatchResult | None:
         return None
     specs = specs_for_characteristics(project.part.characteristics)
     return analyze_batch(load_measurements(project.measurements, specs=specs))
+
+
+def _gauge_studies(project: Project) -> dict[str, GaugeRRResult]:
+    """Gauge R&R of each study the project names, against its characteristic's tolerance.
+
+    Raises
+    ------
+    InputError
+        Naming ``gauge_studies.<key>`` when a study cannot be read or analysed.
+    """
+    results = {}
+    for key, path in project.gauge_studies.items():
+        characteristic = project.part.characteristic(key)
+        tolerance = characteristic.tolerance_width if characteristic is not None else None
+        try:
+            results[key] = gauge_rr(load_gauge_study(path), tolerance=tolerance)
+        except InputError as err:  # name the project's field; keep the study's row
+            detail = err.message if err.field == "study" else str(err)
+            raise InputError(f"gauge_studies.{key}", detail) from None
+    return results
 
 
 def _measured(batch: BatchResult | None) -> MeasuredCapability | None:

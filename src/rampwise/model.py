@@ -338,6 +338,10 @@ class Part(_Input):
         """The characteristics the drawing marks as critical."""
         return tuple(c for c in self.characteristics if c.critical)
 
+    def characteristic(self, key: str) -> Characteristic | None:
+        """The characteristic with this id or name, ``None`` when there is none."""
+        return next((c for c in self.characteristics if key in (str(c.id), c.name)), None)
+
 
 class Revision(_Input):
     """One released revision of the CAD model or drawing."""
@@ -394,9 +398,14 @@ class SupplierCapability(_Input):
     @field_validator("cpk", "ppk", mode="before")
     @classmethod
     def _keys_as_text(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {str(k): v for k, v in value.items()}
-        return value
+        return _text_keys(value)
+
+
+def _text_keys(value: Any) -> Any:
+    """A mapping keyed by characteristic id written as a number in YAML, keyed as text."""
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
 
 
 class InspectionPlanStatus(_Input):
@@ -435,6 +444,20 @@ class Project(_Input):
     cost_target: CostTarget | None = None
     repeat_order: bool = False
     measurements: Path | None = None
+    gauge_studies: dict[str, Path] = Field(default_factory=dict)
+
+    @field_validator("gauge_studies", mode="before")
+    @classmethod
+    def _study_keys_as_text(cls, value: Any) -> Any:
+        return _text_keys(value)
+
+    @model_validator(mode="after")
+    def _studies_name_characteristics(self) -> Project:
+        for key in self.gauge_studies:
+            if self.part.characteristic(key) is None:
+                known = ", ".join(str(c.id) for c in self.part.characteristics) or "none"
+                raise InputError(f"gauge_studies.{key}", f"names no characteristic (ids: {known})")
+        return self
 
     @field_validator("quantity", mode="before")
     @classmethod

@@ -36,8 +36,8 @@ def load_project(path: str | Path, *, today: date | None = None) -> Project:
     Parameters
     ----------
     path
-        The project file. Paths inside it (``part.cad``, ``measurements``) are relative
-        to the file's folder.
+        The project file. Paths inside it (``part.cad``, ``measurements``,
+        ``gauge_studies``) are relative to the file's folder.
     today
         Date against which revision dates are checked [date]; defaults to today.
 
@@ -178,4 +178,7 @@ def _resolve_paths(project: Project, base_dir: Path) -> Project:
     measurements = project.measurements
     if measurements is not None and not measurements.is_absolute():
         measurements = (base_dir / measurements).resolve()
-    return project.model_copy(update={"part": part, "measurements": measurements})
+    studies = {key: (base_dir / path).resolve() for key, path in project.gauge_studies.items()}
+    return project.model_copy(
+        update={"part": part, "measurements": measurements, "gauge_studies": studies}
+    )

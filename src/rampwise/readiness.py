@@ -37,6 +37,7 @@ from rampwise.model import (
     ReadinessArea,
 )
 from rampwise.quality.capability import capability_thresholds
+from rampwise.quality.msa import GaugeRRResult, gauge_criteria
 
 SEED_004 = "seed 004"
 
@@ -105,6 +106,8 @@ class GateEvidence:
         Capability measured from a batch, overriding the stated supplier figures.
     inspection
         Verdict of the generated inspection plan.
+    gauges
+        Gauge R&R of the gauge measuring a characteristic, per characteristic id or name.
     today
         Date of the assessment [date].
     """
@@ -112,6 +115,7 @@ class GateEvidence:
     quoted_unit_price: float | None = None
     measured: MeasuredCapability | None = None
     inspection: InspectionVerdict | None = None
+    gauges: Mapping[str, GaugeRRResult] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
 
 
@@ -373,7 +377,10 @@ def tolerance_review(project: Project, evidence: GateEvidence) -> AreaResult:
 def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     """Supplier capable: every critical characteristic has Cpk ≥ the AIAG figure (1.33).
 
-    Measured capability (from a batch file) takes precedence over stated figures.
+    Measured capability (from a batch file) takes precedence over stated figures. A Cpk
+    is evidence only of a stable process measured with an acceptable gauge: run-rule
+    violations (AIAG SPC) or a gauge study of the characteristic's gauge above 30 %GRR
+    (AIAG MSA) fail the area whatever the index says.
     Seed 004: "Quality, lead time, and batch consistency can be controlled repeatably."
     """
     cpk_min = capability_thresholds().cpk_min
@@ -392,6 +399,7 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     low: list[str] = []
     missing: list[str] = []
     unstable: list[str] = []
+    unjudgeable: list[str] = []
     for ch in critical:
         value, where = _cpk_for(ch, project, measured)
         if value is None:
@@ -402,6 +410,14 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
             low.append(f"{_label(ch)} (Cpk {value:.2f})")
         if measured is not None and {str(ch.id), ch.name} & measured.unstable:
             unstable.append(_label(ch))
+        study = _gauge_for(ch, evidence.gauges)
+        if study is not None:
+            facts.append(
+                f"{_label(ch)}: gauge %GRR {study.pct_grr_judged:.1f} % "
+                f"({study.acceptability.value}, AIAG MSA)"
+            )
+            if not study.capability_claim_supported:
+                unjudgeable.append(f"{_label(ch)} (%GRR {study.pct_grr_judged:.1f} %)")
     if unstable:
         return _result(
             ReadinessArea.SUPPLIER_CAPABILITY,
@@ -410,6 +426,16 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
             f"Bring {', '.join(unstable)} into statistical control (remove the assignable "
             "causes the control chart flags); a capability index of an unstable process "
             "does not predict the next batch.",
+            source,
+        )
+    if unjudgeable:
+        limit = gauge_criteria().unacceptable_above
+        return _result(
+            ReadinessArea.SUPPLIER_CAPABILITY,
+            AreaStatus.FAIL,
+            [*facts, f"gauge above {limit:g} %GRR: {', '.join(unjudgeable)}"],
+            f"Improve the gauge of {', '.join(unjudgeable)} to at most {limit:g} %GRR and "
+            "repeat the gauge study; a Cpk measured with it is not evidence (AIAG MSA).",
             source,
         )
     if low:
@@ -429,6 +455,10 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
             source,
         )
     return _result(ReadinessArea.SUPPLIER_CAPABILITY, AreaStatus.PASS, facts, None, source)
+
+
+def _gauge_for(ch: Characteristic, gauges: Mapping[str, GaugeRRResult]) -> GaugeRRResult | None:
+    return next((gauges[key] for key in (str(ch.id), ch.name) if key in gauges), None)
 
 
 def _cpk_for(

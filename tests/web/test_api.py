@@ -104,6 +104,7 @@ def test_malformed_json_is_422(client: TestClient, body: bytes, detail: str) -> 
     [
         ({"measurements": "/etc/passwd"}, "measurements"),
         ({"part": {"cad": "/etc/passwd"}}, "part.cad"),
+        ({"gauge_studies": {"1": "/etc/passwd"}}, "gauge_studies"),
     ],
 )
 def test_a_path_on_the_server_is_refused(

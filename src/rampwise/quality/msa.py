@@ -177,6 +177,8 @@ class GaugeRRResult(BaseModel):
         Tolerance width USL − LSL when given [unit].
     pct_grr_tolerance
         100·k·GRR/tolerance with k = ``study_variation_sigmas`` [%].
+    pct_grr_judged
+        The worse of ``pct_grr`` and ``pct_grr_tolerance``: what the band judges [%].
     ndc
         Number of distinct categories ⌊1.41·PV/GRR⌋ [unitless].
     acceptability
@@ -210,6 +212,7 @@ class GaugeRRResult(BaseModel):
     pct_contribution_grr: float
     tolerance: float | None
     pct_grr_tolerance: float | None
+    pct_grr_judged: float
     study_variation_sigmas: float
     ndc: int
     acceptability: GaugeAcceptability
@@ -517,6 +520,7 @@ def gauge_rr(
         pct_contribution_grr=100.0 * grr**2 / tv**2,
         tolerance=tolerance,
         pct_grr_tolerance=pct_tolerance,
+        pct_grr_judged=judged,
         study_variation_sigmas=sigmas,
         ndc=ndc,
         acceptability=band,

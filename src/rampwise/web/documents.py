@@ -25,7 +25,7 @@ SCHEMA_PREFIX = "Document"
 
 PROJECT_DOCUMENT_REF = f"#/components/schemas/{SCHEMA_PREFIX}Project"
 
-SERVER_PATH_FIELDS = (("part", "cad"), ("measurements",))
+SERVER_PATH_FIELDS = (("part", "cad"), ("measurements",), ("gauge_studies",))
 """Fields naming files, which only make sense on the client's machine."""
 
 
@@ -54,7 +54,7 @@ async def read_json(request: Request) -> Any:
 
 
 def check_no_server_paths(document: Mapping[str, Any]) -> None:
-    """Refuse ``part.cad`` and ``measurements`` in a document sent over the network.
+    """Refuse ``part.cad``, ``measurements`` and ``gauge_studies`` sent over the network.
 
     Raises
     ------
@@ -65,7 +65,7 @@ def check_no_server_paths(document: Mapping[str, Any]) -> None:
         node: Any = document
         for key in path[:-1]:
             node = node.get(key) if isinstance(node, Mapping) else None
-        if isinstance(node, Mapping) and node.get(path[-1]) is not None:
+        if isinstance(node, Mapping) and node.get(path[-1]) not in (None, {}):
             raise InputError(".".join(path), "names a file on the server; upload the file instead")
 
 
