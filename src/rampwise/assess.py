@@ -253,20 +253,26 @@ def _batch(project: Project) -> BatchResult | None:
 def _gauge_studies(project: Project) -> dict[str, GaugeRRResult]:
     """Gauge R&R of each study the project names, against its characteristic's tolerance.
 
+    The project is the one assessed, so a characteristic may come from the CAD model's PMI.
+
     Raises
     ------
     InputError
-        Naming ``gauge_studies.<key>`` when a study cannot be read or analysed.
+        Naming ``gauge_studies.<key>`` when the key names no characteristic or the study
+        cannot be read or analysed.
     """
     results = {}
     for key, path in project.gauge_studies.items():
+        field = f"gauge_studies.{key}"
         characteristic = project.part.characteristic(key)
-        tolerance = characteristic.tolerance_width if characteristic is not None else None
+        if characteristic is None:
+            known = ", ".join(str(c.id) for c in project.part.characteristics) or "none"
+            raise InputError(field, f"names no characteristic (ids: {known})")
         try:
-            results[key] = gauge_rr(load_gauge_study(path), tolerance=tolerance)
+            study = load_gauge_study(path)
+            results[key] = gauge_rr(study, tolerance=characteristic.tolerance_width)
         except InputError as err:  # name the project's field; keep the study's row
-            detail = err.message if err.field == "study" else str(err)
-            raise InputError(f"gauge_studies.{key}", detail) from None
+            raise InputError(field, err.message if err.field == "study" else str(err)) from None
     return results
 
 

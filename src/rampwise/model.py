@@ -451,14 +451,6 @@ class Project(_Input):
     def _study_keys_as_text(cls, value: Any) -> Any:
         return _text_keys(value)
 
-    @model_validator(mode="after")
-    def _studies_name_characteristics(self) -> Project:
-        for key in self.gauge_studies:
-            if self.part.characteristic(key) is None:
-                known = ", ".join(str(c.id) for c in self.part.characteristics) or "none"
-                raise InputError(f"gauge_studies.{key}", f"names no characteristic (ids: {known})")
-        return self
-
     @field_validator("quantity", mode="before")
     @classmethod
     def _whole_quantity(cls, value: Any) -> Any:

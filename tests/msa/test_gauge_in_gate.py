@@ -71,7 +71,7 @@ def test_the_bundled_sensor_housing_names_its_bore_gauge(examples_dir: Path) -> 
 def test_a_study_must_name_a_characteristic() -> None:
     document = build_document(gauge_studies={9: "grr.csv"})
     with pytest.raises(InputError) as err:
-        project_from_mapping(document, today=TODAY)
+        assess(project_from_mapping(document, today=TODAY), today=TODAY)
     assert err.value.field == "gauge_studies.9"
     assert "names no characteristic (ids: 1, 2)" in str(err.value)
 
@@ -84,3 +84,18 @@ def test_an_unreadable_study_names_the_project_field(tmp_path: Path) -> None:
         assess(project, today=TODAY)
     assert err.value.field == "gauge_studies.1"
     assert "study row 2" in err.value.message
+
+
+@pytest.mark.cad
+def test_a_study_may_name_a_characteristic_from_the_models_pmi(
+    examples_dir: Path, shared_dir: Path
+) -> None:
+    """The ring lists no characteristics: #2 (Ø32 mm, width 0.6) comes from its AP242 PMI."""
+    document = yaml.safe_load((examples_dir / "ring_customer_testing.yaml").read_text())
+    document["part"]["cad"] = str(examples_dir / document["part"]["cad"])
+    document["gauge_studies"] = {2: str(shared_dir / "refdata" / "aiag_msa_grr.csv")}
+    project = project_from_mapping(document, today=TODAY)
+    grr = assess(project, today=TODAY).gauge_studies["2"]
+    # 100 · 6 · 0.30237 / 0.6 = 302.4 % of the tolerance: the AIAG readings are not in mm
+    assert grr.tolerance == pytest.approx(0.6)
+    assert grr.pct_grr_tolerance == pytest.approx(100 * 6 * AIAG_GRR_SIGMA / 0.6, rel=1e-3)
