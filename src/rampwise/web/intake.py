@@ -232,6 +232,36 @@ def revision_document(
     )
 
 
+async def queue_revision(
+    services: Services,
+    *,
+    project_id: int,
+    upload: UploadFile,
+    quantity: str | None,
+    purpose: str | None,
+    part_revision: str | None,
+) -> JobRecord:
+    """Keep the model of a new revision and queue its assessment as a job.
+
+    Raises
+    ------
+    RecordNotFoundError
+        If the project does not exist.
+    InputError
+        If a changed field is invalid or the file is not a STEP or STL model.
+    """
+    document = revision_document(
+        services,
+        project_id=project_id,
+        quantity=quantity,
+        purpose=purpose,
+        part_revision=part_revision,
+        file_name=upload.filename,
+    )
+    blob = await receive_file(services, upload, (FileKind.STEP, FileKind.STL))
+    return submit_cad(services, blob=blob, document=document, project_id=project_id)
+
+
 def stem(name: str | None) -> str:
     """A file name without folder and suffix, for naming what it holds."""
     return PurePath(name or "part").stem or "part"

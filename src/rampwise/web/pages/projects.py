@@ -9,14 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rampwise.errors import InputError
 from rampwise.store import (
-    FileKind,
     get_project,
     list_batches,
     list_projects,
     project_history,
 )
 from rampwise.web.deps import Reader, ReadSession, ServicesDep, Writer
-from rampwise.web.intake import receive_file, revision_document, submit_cad
+from rampwise.web.intake import queue_revision
 from rampwise.web.pages.common import error_status, render, see_other
 from rampwise.web.routes.projects import ID_MAX
 
@@ -65,16 +64,14 @@ async def submit_revision(
     """Upload the model of a new revision; its assessment runs as a job."""
     form = {"quantity": quantity, "purpose": purpose, "part_revision": part_revision}
     try:
-        document = revision_document(
+        job = await queue_revision(
             services,
             project_id=project_id,
+            upload=cad,
             quantity=quantity,
             purpose=purpose,
             part_revision=part_revision,
-            file_name=cad.filename,
         )
-        blob = await receive_file(services, cad, (FileKind.STEP, FileKind.STL))
-        job = submit_cad(services, blob=blob, document=document, project_id=project_id)
         return see_other(f"/jobs/{job.id}")
     except InputError as err:
         context = _project_context(session, project_id) | {"form": form, "error": str(err)}

@@ -29,8 +29,8 @@ from rampwise.web.errors import ErrorDetail
 from rampwise.web.intake import (
     assessment_json,
     form_document,
+    queue_revision,
     receive_file,
-    revision_document,
     stem,
     store_assessed,
     submit_cad,
@@ -194,15 +194,13 @@ async def upload_revision(
     part_revision: Annotated[str | None, Form(description="Drawing revision.")] = None,
 ) -> JobRecord:
     """Upload a new model of a project's part and queue the new revision's assessment."""
-    document = revision_document(
+    job = await queue_revision(
         services,
         project_id=project_id,
+        upload=file,
         quantity=quantity,
         purpose=purpose,
         part_revision=part_revision,
-        file_name=file.filename,
     )
-    blob = await receive_file(services, file, (FileKind.STEP, FileKind.STL))
-    job = submit_cad(services, blob=blob, document=document, project_id=project_id)
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return job
