@@ -252,6 +252,11 @@ class Characteristic(_Input):
         return self
 
     @property
+    def keys(self) -> tuple[str, str]:
+        """How files refer to it: its id as text, then its name."""
+        return str(self.id), self.name
+
+    @property
     def toleranced(self) -> bool:
         """True when the drawing gives this characteristic a limit."""
         return self.upper_deviation is not None or self.max is not None or self.min is not None
@@ -340,7 +345,7 @@ class Part(_Input):
 
     def characteristic(self, key: str) -> Characteristic | None:
         """The characteristic with this id or name, ``None`` when there is none."""
-        return next((c for c in self.characteristics if key in (str(c.id), c.name)), None)
+        return next((c for c in self.characteristics if key in c.keys), None)
 
 
 class Revision(_Input):

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
+from typing import TypeVar
 
 from rampwise.catalog import load_table
 from rampwise.errors import CatalogError
@@ -408,9 +409,9 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
         facts.append(f"{_label(ch)}: Cpk {value:.2f} ({where})")
         if value < cpk_min:
             low.append(f"{_label(ch)} (Cpk {value:.2f})")
-        if measured is not None and {str(ch.id), ch.name} & measured.unstable:
+        if measured is not None and measured.unstable.intersection(ch.keys):
             unstable.append(_label(ch))
-        study = _gauge_for(ch, evidence.gauges)
+        study = _of(ch, evidence.gauges)
         if study is not None:
             facts.append(
                 f"{_label(ch)}: gauge %GRR {study.pct_grr_judged:.1f} % "
@@ -457,17 +458,19 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     return _result(ReadinessArea.SUPPLIER_CAPABILITY, AreaStatus.PASS, facts, None, source)
 
 
-def _gauge_for(ch: Characteristic, gauges: Mapping[str, GaugeRRResult]) -> GaugeRRResult | None:
-    return next((gauges[key] for key in (str(ch.id), ch.name) if key in gauges), None)
+_T = TypeVar("_T")
+
+
+def _of(ch: Characteristic, by_key: Mapping[str, _T]) -> _T | None:
+    """The entry for a characteristic in a mapping keyed by its id or its name."""
+    return next((by_key[key] for key in ch.keys if key in by_key), None)
 
 
 def _cpk_for(
     ch: Characteristic, project: Project, measured: MeasuredCapability | None
 ) -> tuple[float | None, str]:
-    if measured is not None:
-        for key in (str(ch.id), ch.name):
-            if key in measured.cpk:
-                return measured.cpk[key], f"measured, {measured.source}"
+    if measured is not None and (found := _of(ch, measured.cpk)) is not None:
+        return found, f"measured, {measured.source}"
     stated = project.supplier.cpk.get(str(ch.id))
     return stated, "stated by supplier"
 
