@@ -211,7 +211,7 @@ def fai_lines(
     tools = {g.characteristic_id: g.gauge for g in (gauges or ())}
     lines = []
     for balloon, c in enumerate(project.part.characteristics, start=1):
-        results = tuple(found.get(str(c.id), ())) + tuple(found.get(c.name, ()))
+        results = tuple(value for key in c.keys for value in found.get(key, ()))
         lines.append(
             FaiLine(
                 balloon=balloon,
