@@ -33,6 +33,7 @@ from OCP.TDocStd import TDocStd_Document
 from OCP.XCAFDoc import XCAFDoc_DocumentTool
 
 from rampwise.geometry import DEFAULT_LIMITS, Limits, analysis, analyze
+from rampwise.geometry.kernel_threads import note_pool_started
 from rampwise.geometry.step import silence_kernel_messages
 from rampwise.geometry.tolerances import MESH_ANGULAR_DEFLECTION_RAD, MESH_DEFLECTION_RATIO
 
@@ -80,6 +81,7 @@ def raw_step(path: Path) -> None:
     BRepMesh_IncrementalMesh(
         shape, diagonal * MESH_DEFLECTION_RATIO, False, MESH_ANGULAR_DEFLECTION_RAD, True
     )
+    note_pool_started()  # a forked analysis after this meshes serially (kernel_threads)
 
 
 def raw_mesh(path: Path) -> None:

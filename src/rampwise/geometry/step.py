@@ -48,6 +48,7 @@ from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape, TopoDS_Solid
 from OCP.XCAFDoc import XCAFDoc_DocumentTool, XCAFDoc_ShapeTool
 
 from rampwise.errors import GeometryError
+from rampwise.geometry.kernel_threads import parallel_call
 from rampwise.geometry.raycast import triangle_normals
 from rampwise.geometry.tolerances import (
     GEOMETRIC_TOLERANCE_MM,
@@ -226,7 +227,7 @@ def prepare_solid(solid: TopoDS_Solid) -> tuple[TopoDS_Solid, bool, bool]:
         The solid to analyse, whether ``BRepCheck_Analyzer`` accepts it, and whether it
         was healed.
     """
-    if BRepCheck_Analyzer(solid).IsValid():
+    if BRepCheck_Analyzer(solid, True, parallel_call()).IsValid():
         return solid, True, False
     fixer = ShapeFix_Shape(solid)
     fixer.SetPrecision(GEOMETRIC_TOLERANCE_MM)
@@ -235,7 +236,7 @@ def prepare_solid(solid: TopoDS_Solid) -> tuple[TopoDS_Solid, bool, bool]:
     if len(solids) != 1:
         return solid, False, False
     healed = TopoDS.Solid(solids[0])
-    return healed, bool(BRepCheck_Analyzer(healed).IsValid()), True
+    return healed, bool(BRepCheck_Analyzer(healed, True, parallel_call()).IsValid()), True
 
 
 def _is_tessellated(faces: list[TopoDS_Face]) -> bool:
@@ -402,14 +403,8 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
     has_surfaces = not _is_tessellated(faces)
     deflection = max(diagonal_mm * MESH_DEFLECTION_RATIO, GEOMETRIC_TOLERANCE_MM)
     if has_surfaces:
-        # Serial meshing: a parallel mesh starts OpenCascade's thread pool in this process,
-        # and an analysis forked from it afterwards (the time-limited worker) deadlocks.
         mesher = BRepMesh_IncrementalMesh(
-            shape,
-            deflection,
-            False,
-            MESH_ANGULAR_DEFLECTION_RAD,
-            False,
+            shape, deflection, False, MESH_ANGULAR_DEFLECTION_RAD, parallel_call()
         )
         if not mesher.IsDone():
             raise GeometryError("mesh", "OpenCascade could not tessellate the solid")
