@@ -120,6 +120,23 @@ def lead_time(inputs: LeadTimeInputs, tier: LeadTimeTier, shop: ShopConfig) -> L
     ----------
     .. [1] research/quoting.md §2.9; seed 003 (validation run).
     """
+    start_days, path = _critical_path(inputs, tier, shop)
+    return LeadTime(tier=tier, start_days=start_days, path=path, days=_whole_days(path))
+
+
+def lead_time_days(inputs: LeadTimeInputs, shop: ShopConfig) -> dict[LeadTimeTier, int]:
+    """Whole working days of every tier: :func:`lead_time`'s ``days`` without the path.
+
+    A price ladder asks this for each of its breaks; the explained path is made once,
+    for the order's own quantity and tier.
+    """
+    return {tier: _whole_days(_critical_path(inputs, tier, shop)[1]) for tier in LeadTimeTier}
+
+
+def _critical_path(
+    inputs: LeadTimeInputs, tier: LeadTimeTier, shop: ShopConfig
+) -> tuple[float, tuple[tuple[str, float], ...]]:
+    """Longest start track [working days] and the terms in order, each ``(what, days)``."""
     t = tier.value
     if inputs.additive_hours > 0:
         material = inputs.additive_hours / shop.lead("additive_hours_per_day", t) + shop.lead(
@@ -134,20 +151,19 @@ def lead_time(inputs: LeadTimeInputs, tier: LeadTimeTier, shop: ShopConfig) -> L
         "queue": shop.lead("queue_days", t),
         "programming": inputs.programming_hours / shop.lead("programming_hours_per_day", t),
     }
-    first = max(starts, key=lambda k: starts[k])
+    first = max(starts, key=starts.__getitem__)
     validated = inputs.stage is not Stage.PROTOTYPE
-    path: list[tuple[str, float]] = [
+    path = (
         (first, starts[first]),
         ("validation run", shop.lead("validation_run_days", t) if validated else 0.0),
         ("machining", inputs.machine_hours / shop.lead("spindle_hours_per_day", t)),
         (inputs.finish_name or "finishing", inputs.finish_days),
         ("first-article report", shop.lead("fai_days", t) if validated else 0.0),
         ("shipping", shop.lead("shipping_days", t)),
-    ]
-    total = sum(days for _, days in path)
-    return LeadTime(
-        tier=tier,
-        start_days=starts[first],
-        path=tuple(path),
-        days=max(1, math.ceil(total - 1e-9)),
     )
+    return starts[first], path
+
+
+def _whole_days(path: tuple[tuple[str, float], ...]) -> int:
+    """The path's total rounded up to whole working days, at least 1."""
+    return max(1, math.ceil(math.fsum(days for _, days in path) - 1e-9))

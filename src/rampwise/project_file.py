@@ -72,7 +72,7 @@ def project_from_mapping(
     """
     if not isinstance(document, Mapping):
         raise InputError("project file", "must be a mapping of fields (project, part, …)")
-    data = _to_millimetres(copy.deepcopy(dict(document)))
+    data = _to_millimetres(dict(document))
     try:
         project = Project.model_validate(data)
     except ValidationError as err:
@@ -86,12 +86,17 @@ def project_from_mapping(
 
 
 def _to_millimetres(data: dict[str, Any]) -> dict[str, Any]:
-    """Convert an inch document to mm in place and drop the ``unit`` key."""
+    """The document in mm without its ``unit`` key.
+
+    An inch document's nested fields are converted in a deep copy, so the caller's
+    mapping is never changed.
+    """
     unit = data.pop("unit", "mm")
     if unit not in ("mm", "in"):
         raise InputError("unit", f"must be one of mm, in; got {unit!r}")
     if unit == "mm":
         return data
+    data = copy.deepcopy(data)
     part = data.get("part")
     if not isinstance(part, dict):
         return data

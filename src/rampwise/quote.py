@@ -36,7 +36,7 @@ from rampwise.cost import (
 from rampwise.cycle_time import CycleTime, GeometryFacts, OperationAdder
 from rampwise.errors import InputError
 from rampwise.inspection import InspectionPlan
-from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time
+from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time, lead_time_days
 from rampwise.model import Project, Stage
 from rampwise.process import Route
 from rampwise.process_capability import route_rule
@@ -296,7 +296,7 @@ def quote_project(
         drivers, basis = best(q)
         unit = drivers.total()
         batch = work(basis, q)
-        tiers = {t: lead_time(batch, t, shop).days for t in LeadTimeTier}
+        tiers = lead_time_days(batch, shop)
         breaks.append(
             QuantityBreak(
                 quantity=q,

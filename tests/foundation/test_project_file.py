@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,9 @@ def test_inch_file_is_converted_to_millimetres() -> None:
         {"id": 2, "name": "Face", "kind": "roughness", "max": 32},
         {"id": 3, "name": "Flat", "kind": "flatness", "max": 0.002},
     ]
+    sent = copy.deepcopy(doc)
     part = project_from_mapping(doc, today=TODAY).part
+    assert doc == sent  # the caller's document is not converted in place
     assert part.envelope_mm == pytest.approx((50.8, 25.4, 12.7))
     bore, face, flat = part.characteristics
     assert bore.nominal == pytest.approx(12.7)
