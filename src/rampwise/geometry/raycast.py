@@ -36,9 +36,6 @@ LEAF_SIZE: Final = 8
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-NEAR_THINNEST: Final = 1.5
-"""Curved faces within this factor of the thinnest first-pass wall are re-sampled [unitless]."""
-
 CURVED_FACE_SAMPLES: Final = 24
 """Wall-thickness rays per curved face [unitless]: one per 15° around a full cylinder, so a
 web beside a hole is measured within r·(1 − cos 7.5°) ≈ 0.9 % of the hole radius."""
@@ -469,9 +466,9 @@ def measure_walls(
     face_ids
         ``(m,)`` B-rep face of each triangle; None for a plain mesh.
     curved_faces
-        Faces sampled first like planes, then, where they come near the thinnest wall, at
-        up to :data:`CURVED_FACE_SAMPLES` triangles (a web beside a hole is thinnest in one
-        direction); other faces get ``samples_per_face`` evenly spread triangles.
+        Faces sampled at up to :data:`CURVED_FACE_SAMPLES` triangles (a web beside a hole
+        is thinnest in one direction, which a few samples can miss); other faces get
+        ``samples_per_face`` evenly spread triangles.
     samples_per_face
         Samples on each planar face [unitless].
     max_samples
@@ -510,21 +507,9 @@ def measure_walls(
         groups = np.split(usable[order], np.flatnonzero(np.diff(owners[order])) + 1)
         curved = [g for g in groups if len(g) and int(face_ids[g[0]]) in curved_faces]
         flat = [g for g in groups if len(g) and int(face_ids[g[0]]) not in curved_faces]
-        rows = [_spread(g, samples_per_face) for g in flat + curved]
+        rows = [_spread(g, samples_per_face) for g in flat]
+        rows += [_spread(g, CURVED_FACE_SAMPLES) for g in curved]
         thickness, points, chosen = cast(np.concatenate(rows) if rows else usable[:0])
-        # Second pass: curved faces near the thinnest (or under the report limit) get
-        # CURVED_FACE_SAMPLES rays, so a web beside a hole is measured where it is thinnest.
-        if len(thickness):
-            near = max(report_below_mm, NEAR_THINNEST * float(thickness.min()))
-            thin_faces = set(face_ids[chosen[thickness <= near]].tolist())
-            refine = [
-                _spread(g, CURVED_FACE_SAMPLES) for g in curved if int(face_ids[g[0]]) in thin_faces
-            ]
-            if refine:
-                extra = cast(np.concatenate(refine))
-                thickness = np.concatenate((thickness, extra[0]))
-                points = np.concatenate((points, extra[1]))
-                chosen = np.concatenate((chosen, extra[2]))
     if not len(thickness):
         return WallReport(None, None, ())
     best = int(np.argmin(thickness))
