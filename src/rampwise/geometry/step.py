@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import Any, Final
 
@@ -417,17 +418,21 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
         triangulation = BRep_Tool.Triangulation_s(face, location)
         if triangulation is None:
             continue
-        node = triangulation.Node
-        nodes = np.array(
-            [node(i).Coord() for i in range(1, triangulation.NbNodes() + 1)], dtype=np.float64
-        )
+        node, count = triangulation.Node, triangulation.NbNodes()
+        nodes = np.fromiter(
+            chain.from_iterable(node(i).Coord() for i in range(1, count + 1)),
+            dtype=np.float64,
+            count=3 * count,
+        ).reshape(-1, 3)
         if not location.IsIdentity():
             transform = location.Transformation()
             matrix = np.array([[transform.Value(r, c) for c in range(1, 5)] for r in range(1, 4)])
             nodes = nodes @ matrix[:, :3].T + matrix[:, 3]
-        tris = np.array(
-            [triangulation.Triangle(i).Get() for i in range(1, triangulation.NbTriangles() + 1)],
+        triangle, count = triangulation.Triangle, triangulation.NbTriangles()
+        tris = np.fromiter(
+            chain.from_iterable(triangle(i).Get() for i in range(1, count + 1)),
             dtype=np.int64,
+            count=3 * count,
         ).reshape(-1, 3)
         tris -= 1
         if face.Orientation() == TopAbs_REVERSED:
