@@ -20,6 +20,7 @@ References
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -379,6 +380,16 @@ def solid_box(faces: list[TopoDS_Face]) -> tuple[NDArray[np.float64], NDArray[np
         high = boxes[measured, 1].max(axis=0)
 
 
+def _one_based(count: int) -> range:
+    """OpenCascade's array indices 1 … ``count``."""
+    return range(1, count + 1)
+
+
+def _triples(items: Iterable[tuple[Any, Any, Any]], count: int, dtype: type) -> NDArray[Any]:
+    """``(count, 3)`` array of ``count`` triples, filled straight from the kernel's values."""
+    return np.fromiter(chain.from_iterable(items), dtype=dtype, count=3 * count).reshape(-1, 3)
+
+
 def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float) -> Tessellation:
     """Mesh ``shape`` and gather its triangles with the index of their face.
 
@@ -418,22 +429,20 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
         triangulation = BRep_Tool.Triangulation_s(face, location)
         if triangulation is None:
             continue
-        node, count = triangulation.Node, triangulation.NbNodes()
-        nodes = np.fromiter(
-            chain.from_iterable(node(i).Coord() for i in range(1, count + 1)),
-            dtype=np.float64,
-            count=3 * count,
-        ).reshape(-1, 3)
+        nodes = _triples(
+            (p.Coord() for p in map(triangulation.Node, _one_based(triangulation.NbNodes()))),
+            triangulation.NbNodes(),
+            np.float64,
+        )
         if not location.IsIdentity():
             transform = location.Transformation()
             matrix = np.array([[transform.Value(r, c) for c in range(1, 5)] for r in range(1, 4)])
             nodes = nodes @ matrix[:, :3].T + matrix[:, 3]
-        triangle, count = triangulation.Triangle, triangulation.NbTriangles()
-        tris = np.fromiter(
-            chain.from_iterable(triangle(i).Get() for i in range(1, count + 1)),
-            dtype=np.int64,
-            count=3 * count,
-        ).reshape(-1, 3)
+        tris = _triples(
+            (t.Get() for t in map(triangulation.Triangle, _one_based(triangulation.NbTriangles()))),
+            triangulation.NbTriangles(),
+            np.int64,
+        )
         tris -= 1
         if face.Orientation() == TopAbs_REVERSED:
             tris = tris[:, ::-1]
