@@ -17,6 +17,7 @@ from rampwise.store import (
     StoreError,
     current_revision,
     head_revision,
+    migrate,
     prepare_database,
     upgrade,
 )
@@ -141,3 +142,22 @@ def test_processes_starting_together_on_an_empty_database_all_start(
         (out.strip(), process.returncode)
         for (out, _), process in zip(outcomes, processes, strict=True)
     ] == [(head, 0)] * 3, [err for _, err in outcomes]
+
+
+def test_a_migration_committed_between_the_two_looks_is_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The revision is read (empty), then another process commits its migration, then the
+    tables are listed: the tables are that process's, not foreign ones."""
+    database = Database(f"sqlite:///{tmp_path / 'race.db'}", data_dir=tmp_path)
+    head = upgrade(database)  # the other process's committed migration
+    real = migrate.current_revision
+    calls: list[str | None] = []
+
+    def first_read_before_the_commit(db: Database) -> str | None:
+        calls.append(None if not calls else real(db))
+        return calls[-1]
+
+    monkeypatch.setattr(migrate, "current_revision", first_read_before_the_commit)
+    assert prepare_database(database) == head
+    database.dispose()

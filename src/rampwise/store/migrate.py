@@ -93,6 +93,10 @@ def prepare_database(database: Database) -> str:
         with database.engine.connect() as connection:
             tables = inspect(connection).get_table_names()
         if tables:
+            # Another process may have committed its migration since the revision was
+            # read: its tables and its record arrive in one transaction.
+            if current_revision(database) == head:
+                return head
             raise StoreError(
                 f"database {display_url(database.url)} holds tables but no rampwise "
                 f"migration record ({', '.join(sorted(tables)[:5])}); use an empty database"
