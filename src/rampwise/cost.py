@@ -97,6 +97,19 @@ class _Result(BaseModel):
 # --------------------------------------------------------------------------------------
 
 
+COST_BUCKETS = (
+    "programming",
+    "setup",
+    "fixture",
+    "material",
+    "machining",
+    "finishing",
+    "inspection",
+    "scrap",
+)
+"""The eight cost buckets of :class:`Drivers`, before overhead and margin."""
+
+
 class Drivers(_Result):
     """The nine price buckets of one unit [currency/piece]; they sum to the unit price."""
 
@@ -110,9 +123,13 @@ class Drivers(_Result):
     scrap: float
     overhead_margin: float
 
+    def costs(self) -> dict[str, float]:
+        """The eight cost buckets, without overhead and margin [currency/piece]."""
+        return {name: getattr(self, name) for name in COST_BUCKETS}
+
     def total(self) -> float:
         """The unit price: the sum of the nine buckets [currency/piece]."""
-        return math.fsum(self.model_dump().values())
+        return math.fsum([*self.costs().values(), self.overhead_margin])
 
 
 # --------------------------------------------------------------------------------------
@@ -378,7 +395,7 @@ def driver_shares(drivers: Drivers) -> tuple[tuple[str, float], ...]:
     A bucket's share is taken of the cost before overhead and margin, which the uplift
     spreads in proportion; the overhead-and-margin bucket itself is not ranked.
     """
-    costs = {k: v for k, v in drivers.model_dump().items() if k != "overhead_margin"}
+    costs = drivers.costs()
     total = math.fsum(costs.values())
     if total <= 0:
         return ()
