@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 import math
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -438,6 +438,7 @@ def parse_enum(name: str, value: str | enum.Enum, enum_type: type[E]) -> E:
     raise InputError(name, f"must be one of {listed}; got {value!r}")
 
 
+@lru_cache(maxsize=4096)
 def sampling_plan(
     lot_size: int,
     aql: float,
@@ -446,6 +447,9 @@ def sampling_plan(
     scheme: SamplingScheme | str = SamplingScheme.SINGLE,
 ) -> SamplingPlan:
     """Z1.4 / ISO 2859-1 sampling plan for one lot.
+
+    The plan is immutable and a pure function of its arguments, so the last few thousand
+    are kept: an inspection plan asks for the same lot's plan at every assessment.
 
     Parameters
     ----------

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -171,7 +172,9 @@ def _iso_class(text: str, nominal: float | None, field: str) -> ToleranceSpec:
     return _spec(result.upper_deviation, result.lower_deviation, field, result.designation)
 
 
+@lru_cache(maxsize=4096)
 def _from_text(text: str, nominal: float | None, field: str) -> ToleranceSpec:
+    """A written tolerance read (kept: the same few callouts recur in every document)."""
     text = text.strip().replace("−", "-").replace("＋", "+")
     if match := _SIZE_PREFIX.match(text):
         size = float(match.group(1))
