@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import trimesh
 from numpy.typing import NDArray
-from scipy.spatial import ConvexHull, QhullError
+from scipy.spatial import QhullError
 
 from rampwise.errors import InputError
 from rampwise.geometry.tolerances import LINE_TOLERANCE_MM, MESH_DEFLECTION_RATIO
@@ -63,15 +63,16 @@ def axis_aligned_frame(points: FloatArray) -> Frame:
 def oriented_frame(points: FloatArray) -> Frame:
     """The smallest box of a point set flush with a face of its convex hull [2]_.
 
-    The candidates are trimesh's (``trimesh.bounds.oriented_bounds``): the hull's face
-    normals merged in 0.1 rad steps of their spherical angles. Each is ranked by a lower
-    bound on its box volume, the hull's extent along the normal times the area of its
+    The hull and the candidates are trimesh's (``trimesh.bounds.oriented_bounds``): the
+    hull's face normals merged in 0.1 rad steps of their spherical angles. Each is ranked
+    by a lower bound on its box volume, the hull's extent along the normal times the area of its
     shadow across it (half the sum of ``|A_f · n|`` over the hull's face area vectors;
     no rectangle holding the shadow is smaller), and a candidate's minimum-area rectangle
     is computed only while its bound is below the best box found (starting from the
     model-axis box) by more than :data:`~rampwise.geometry.tolerances.MESH_DEFLECTION_RATIO`,
     the tessellation's own relative error. On a round part that is a fraction of the
-    candidates trimesh measures one by one.
+    candidates trimesh measures one by one, and the box is never larger than trimesh's
+    by more than that fraction.
 
     Parameters
     ----------
@@ -86,18 +87,20 @@ def oriented_frame(points: FloatArray) -> Frame:
     """
     aligned = axis_aligned_frame(points)
     try:
-        hull = ConvexHull(points)
+        hull = trimesh.convex.convex_hull(points, repair=True)
     except QhullError:  # flat or degenerate: the model-axis box is as good as any
         return aligned
-    normals = hull.equations[:, :3]
-    shell = _Shell(points, hull.simplices, hull.neighbors, normals)
-    corners = points[hull.simplices]
-    area_vectors = 0.5 * np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
-    spherical = trimesh.util.vector_to_spherical(trimesh.util.vector_hemisphere(normals))
+    shell = _Shell(
+        vertices=np.asarray(hull.vertices),
+        normals=np.asarray(hull.face_normals),
+        adjacency=np.asarray(hull.face_adjacency),
+        shared_edges=np.asarray(hull.face_adjacency_edges),
+    )
+    area_vectors = np.asarray(hull.area_faces)[:, None] * shell.normals
+    spherical = trimesh.util.vector_to_spherical(trimesh.util.vector_hemisphere(shell.normals))
     distinct = trimesh.grouping.unique_rows(spherical, digits=1)[0]  # type: ignore[no-untyped-call]
     candidates = trimesh.util.spherical_to_vector(spherical[distinct])
-    hull_points = points[hull.vertices]
-    heights = np.ptp(hull_points @ candidates.T, axis=0)
+    heights = np.ptp(shell.vertices @ candidates.T, axis=0)
     bounds = heights * 0.5 * np.abs(area_vectors @ candidates.T).sum(axis=0)
     best_volume, best_axes = aligned.volume, aligned.axes
     for index in np.argsort(bounds):
@@ -117,12 +120,14 @@ def oriented_frame(points: FloatArray) -> Frame:
 
 @dataclass(frozen=True)
 class _Shell:
-    """A convex hull's arrays, read once (scipy builds some of them on each access)."""
+    """A convex hull's arrays, read once (trimesh builds some of them on first access)."""
 
-    points: FloatArray
-    simplices: NDArray[np.int32]
-    neighbors: NDArray[np.int32]
+    vertices: FloatArray
     normals: FloatArray
+    adjacency: NDArray[np.int64]
+    """Pairs of faces sharing an edge."""
+    shared_edges: NDArray[np.int64]
+    """The vertex pair of each of those edges."""
 
 
 def _shadow_rectangle(shell: _Shell, normal: FloatArray) -> tuple[float, FloatArray]:
@@ -141,12 +146,10 @@ def _shadow_rectangle(shell: _Shell, normal: FloatArray) -> tuple[float, FloatAr
     u = cross3(normal, np.eye(3)[int(np.argmin(np.abs(normal)))])
     u /= np.linalg.norm(u)
     plane = np.stack([u, cross3(normal, u)])
-    facing = shell.normals @ normal > 0
-    face, slot = np.nonzero(facing[:, None] & ~facing[shell.neighbors])
-    starts = shell.simplices[face, (slot + 1) % 3]
-    ends = shell.simplices[face, (slot + 2) % 3]
-    outline = shell.points[np.union1d(starts, ends)] @ plane.T
-    directions = (shell.points[ends] - shell.points[starts]) @ plane.T
+    facing = shell.normals @ normal > -1e-10
+    edges = shell.shared_edges[facing[shell.adjacency[:, 0]] ^ facing[shell.adjacency[:, 1]]]
+    outline = shell.vertices[np.unique(edges)] @ plane.T
+    directions = (shell.vertices[edges[:, 1]] - shell.vertices[edges[:, 0]]) @ plane.T
     lengths = np.linalg.norm(directions, axis=1)
     directions = directions[lengths > 0] / lengths[lengths > 0, None]
     across = directions[:, ::-1] * np.array([-1.0, 1.0])
