@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from rampwise.errors import InputError
 from rampwise.geometry.facts import as_stock_area, axis_aligned_frame, choose_stock
 from rampwise.geometry.features import min_area_rectangle
-from rampwise.geometry.raycast import RayCaster, measure_walls, triangle_normals
+from rampwise.geometry.raycast import RayCaster, measure_walls, spread, triangle_normals
 
 
 def brute_force(
@@ -33,6 +33,13 @@ def brute_force(
         if all(v >= -1e-9 for v in signs) or all(v <= 1e-9 for v in signs):
             best = min(best, distance)
     return best
+
+
+@given(size=st.integers(0, 5_000), count=st.integers(1, 4_000))
+def test_spread_picks_what_linspace_picks(size: int, count: int) -> None:
+    rows = np.arange(size, dtype=np.int64) * 7
+    expected = rows if size <= count else rows[np.linspace(0, size - 1, count).astype(np.int64)]
+    np.testing.assert_array_equal(spread(rows, count), expected)
 
 
 @settings(max_examples=10, deadline=None)

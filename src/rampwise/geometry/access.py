@@ -41,7 +41,7 @@ from rampwise.geometry.faces import (
 )
 from rampwise.geometry.features import FULL_TURN, as_vector3, group_by_axis
 from rampwise.geometry.models import InternalCorner
-from rampwise.geometry.raycast import RayCaster
+from rampwise.geometry.raycast import RayCaster, spread
 from rampwise.geometry.step import Tessellation
 from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM, LINE_TOLERANCE_MM
 
@@ -94,11 +94,10 @@ class AccessMap:
         picks = [
             self._pick(order[starts[i] : starts[i + 1]], area) for i in range(len(self.records))
         ]
-        self.sample_face = np.concatenate(
-            [np.full(len(p), i, dtype=np.int64) for i, p in enumerate(picks)]
-        )
-        bounds = np.cumsum([0, *(len(p) for p in picks)])
-        self._face_samples = [np.arange(bounds[i], bounds[i + 1]) for i in range(len(picks))]
+        counts = [len(p) for p in picks]
+        self.sample_face = np.repeat(np.arange(len(picks), dtype=np.int64), counts)
+        bounds = np.cumsum([0, *counts]).tolist()
+        self._face_samples = [slice(bounds[i], bounds[i + 1]) for i in range(len(picks))]
         rows = np.concatenate(picks).astype(np.int64)
         self.sample_area = area[rows]
         self.sample_normals = normals[rows]
@@ -111,8 +110,9 @@ class AccessMap:
     def _pick(rows: NDArray[np.int64], areas: NDArray[np.float64]) -> NDArray[np.int64]:
         if len(rows) <= SAMPLES_PER_FACE:
             return rows
-        spread = rows[np.linspace(0, len(rows) - 1, SAMPLES_PER_FACE - 1).astype(np.int64)]
-        return np.unique(np.concatenate(([rows[int(np.argmax(areas[rows]))]], spread)))
+        largest = int(rows[int(np.argmax(areas[rows]))])
+        picked = {largest, *spread(rows, SAMPLES_PER_FACE - 1).tolist()}
+        return np.array(sorted(picked), dtype=np.int64)
 
     def samples_reachable(self, direction: Vector) -> NDArray[np.bool_]:
         """Per sample: True when a tool coming from ``direction`` reaches it."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -31,13 +31,14 @@ from OCP.collections import (
     IndexedDataMap_TopoDS_Shape_List_TopoDS_Shape_TopTools_ShapeMapHasher as EdgeFaceMap,
 )
 from OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as ShapeIndex
+from OCP.GCPnts import GCPnts_AbscissaPoint
 from OCP.Geom import Geom_ConicalSurface, Geom_CylindricalSurface, Geom_Plane, Geom_SphericalSurface
 from OCP.GeomAbs import GeomAbs_CurveType, GeomAbs_SurfaceType
 from OCP.GeomAdaptor import GeomAdaptor_Surface
 from OCP.GeomConvert import GeomConvert_SurfToAnaSurf
 from OCP.gp import gp_Cone, gp_Cylinder, gp_Pln, gp_Pnt, gp_Sphere, gp_Vec
 from OCP.ShapeAnalysis import ShapeAnalysis_CanonicalRecognition
-from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_FORWARD
+from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_FORWARD, TopAbs_WIRE
 from OCP.TopExp import TopExp, TopExp_Explorer
 from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape
 
@@ -211,7 +212,9 @@ def face_map(solid: TopoDS_Shape) -> list[TopoDS_Face]:
 
 def _analytic_adaptor(face: TopoDS_Face) -> tuple[Any, SurfaceKind, SurfaceKind]:
     """Adaptor of the face's surface, recognised as analytic where possible."""
-    adaptor = BRepAdaptor_Surface(face, True)
+    # Unrestricted: the type and the analytic primitive do not depend on the face's
+    # bounds, and restricting to them costs a UV-bounds pass over every face.
+    adaptor = BRepAdaptor_Surface(face, False)
     file_kind = _KINDS.get(adaptor.GetType(), SurfaceKind.OTHER)
     if file_kind in ANALYTIC or file_kind is SurfaceKind.OTHER:
         return adaptor, file_kind, file_kind
@@ -277,48 +280,89 @@ def survey_faces(faces: list[TopoDS_Face], mesh: Tessellation) -> list[FaceRecor
         One record per face, in ``faces`` order.
     """
     normals, areas, centroids = mesh.facets
-    order = np.argsort(mesh.face_ids, kind="stable")
-    starts = np.searchsorted(mesh.face_ids[order], np.arange(len(faces) + 1))
+    face_ids = mesh.face_ids
+    if len(face_ids) > 1 and bool((face_ids[1:] < face_ids[:-1]).any()):
+        order = np.argsort(face_ids, kind="stable")
+        normals, areas, centroids = normals[order], areas[order], centroids[order]
+        triangles = mesh.triangles[order]
+        face_ids = face_ids[order]
+    else:  # as :func:`~rampwise.geometry.step.tessellate` makes them: face by face
+        triangles = mesh.triangles
+    starts = np.searchsorted(face_ids, np.arange(len(faces) + 1)).tolist()
+    # Area-weighted sums per face are slices of these (the same products, row by row).
+    weighted_centroids = centroids * areas[:, None]
+    weighted_normals = normals * areas[:, None]
     records = []
     for index, face in enumerate(faces):
-        rows = order[starts[index] : starts[index + 1]]
+        rows = slice(starts[index], starts[index + 1])
         records.append(
-            _describe(index, face, areas[rows], centroids[rows], normals[rows], mesh, rows)
+            _describe(
+                index,
+                face,
+                _FaceTriangles(
+                    areas[rows],
+                    centroids[rows],
+                    normals[rows],
+                    weighted_centroids[rows],
+                    weighted_normals[rows],
+                    mesh.vertices[np.unique(triangles[rows])],
+                ),
+            )
         )
     return records
 
 
-def _describe(
-    index: int,
-    face: TopoDS_Face,
-    areas: Vector,
-    centroids: Vector,
-    normals: Vector,
-    mesh: Tessellation,
-    rows: NDArray[np.int64],
-) -> FaceRecord:
+@dataclass(frozen=True)
+class _FaceTriangles:
+    """One face's triangles and mesh nodes, as :func:`_describe` reads them.
+
+    Areas [mm²], centroids [mm], unit normals [unitless], centroids and normals times
+    the areas, and the face's mesh nodes [mm].
+    """
+
+    areas: Vector
+    centroids: Vector
+    normals: Vector
+    weighted_centroids: Vector
+    weighted_normals: Vector
+    points: Vector
+
+
+def _describe(index: int, face: TopoDS_Face, tris: _FaceTriangles) -> FaceRecord:
+    areas, centroids, normals, points = tris.areas, tris.centroids, tris.normals, tris.points
     area = float(areas.sum())
     if area <= 0.0:
         empty = np.zeros(3)
         return FaceRecord(index, SurfaceKind.OTHER, SurfaceKind.OTHER, 0.0, empty, empty)
-    centroid = (centroids * areas[:, None]).sum(axis=0) / area
-    mean_normal = (normals * areas[:, None]).sum(axis=0)
+    centroid = tris.weighted_centroids.sum(axis=0) / area
+    mean_normal = tris.weighted_normals.sum(axis=0)
     norm = float(np.linalg.norm(mean_normal))
     mean_normal = mean_normal / norm if norm > 0 else mean_normal
     adaptor, kind, file_kind = _analytic_adaptor(face)
-    points = mesh.vertices[np.unique(mesh.triangles[rows])]
-    base = FaceRecord(index, kind, file_kind, area, centroid, mean_normal, points=points)
     if kind is SurfaceKind.PLANE:
         offset = float(centroid @ mean_normal)
-        return replace(base, extent=(offset, offset))
+        return FaceRecord(
+            index,
+            kind,
+            file_kind,
+            area,
+            centroid,
+            mean_normal,
+            extent=(offset, offset),
+            points=points,
+        )
     if kind not in ROTATIONAL:
-        return base
+        return FaceRecord(index, kind, file_kind, area, centroid, mean_normal, points=points)
+    semi_angle = major_radius = None
     if kind is SurfaceKind.CYLINDER:
-        gp_axis, radius = adaptor.Cylinder().Axis(), adaptor.Cylinder().Radius()
+        cylinder = adaptor.Cylinder()
+        gp_axis, radius = cylinder.Axis(), cylinder.Radius()
     elif kind is SurfaceKind.CONE:
-        gp_axis, radius = adaptor.Cone().Axis(), adaptor.Cone().RefRadius()
+        cone = adaptor.Cone()
+        gp_axis, radius, semi_angle = cone.Axis(), cone.RefRadius(), abs(cone.SemiAngle())
     elif kind is SurfaceKind.TORUS:
-        gp_axis, radius = adaptor.Torus().Axis(), adaptor.Torus().MinorRadius()
+        torus = adaptor.Torus()
+        gp_axis, radius, major_radius = torus.Axis(), torus.MinorRadius(), torus.MajorRadius()
     else:
         sphere = adaptor.Sphere()
         gp_axis, radius = sphere.Position().Axis(), sphere.Radius()
@@ -328,24 +372,27 @@ def _describe(
     radial = centroids - foot - np.outer((centroids - foot) @ axis, axis)
     inward = float(((normals * radial).sum(axis=1) * areas).sum()) < 0.0
     span = _native_span(face, kind, file_kind) or coverage(points, foot, axis)
-    radii = np.linalg.norm(points - foot - np.outer(heights, axis), axis=1)
     end_radii = (float(radius), float(radius))
-    extras: dict[str, Any] = {}
     if kind is SurfaceKind.CONE:
-        extras["semi_angle"] = abs(adaptor.Cone().SemiAngle())
+        radii = np.linalg.norm(points - foot - np.outer(heights, axis), axis=1)
         end_radii = (float(radii[np.argmin(heights)]), float(radii[np.argmax(heights)]))
-    if kind is SurfaceKind.TORUS:
-        extras["major_radius"] = adaptor.Torus().MajorRadius()
-    return replace(
-        base,
+    return FaceRecord(
+        index,
+        kind,
+        file_kind,
+        area,
+        centroid,
+        mean_normal,
         axis_point=foot,
         axis=axis,
         radius=float(radius),
+        major_radius=major_radius,
+        semi_angle=semi_angle,
         concave=inward,
         end_radii=end_radii,
         span=span,
         extent=(float(heights.min()), float(heights.max())),
-        **extras,
+        points=points,
     )
 
 
@@ -401,22 +448,25 @@ def survey_edges(
     edge_faces = EdgeFaceMap()
     TopExp.MapShapesAndAncestors_s(solid, TopAbs_EDGE, TopAbs_FACE, edge_faces)
     occurrences: dict[int, list[tuple[int, Any]]] = {}
-    for face_index, face in enumerate(faces):
-        explorer = TopExp_Explorer(face, TopAbs_EDGE)
-        while explorer.More():
-            edge = TopoDS.Edge(explorer.Current())
-            key = edge_faces.FindIndex(edge)
-            occurrences.setdefault(key, []).append((face_index, edge))
-            explorer.Next()
     outer_wires = []
-    for face in faces:
-        wire = BRepTools.OuterWire_s(face)
-        keys = set()
-        explorer = TopExp_Explorer(wire, TopAbs_EDGE)
-        while explorer.More():
-            keys.add(edge_faces.FindIndex(explorer.Current()))
-            explorer.Next()
-        outer_wires.append(frozenset(keys))
+    for face_index, face in enumerate(faces):
+        # Wire by wire, in explorer order: the face's edges as ``TopExp_Explorer(face,
+        # TopAbs_EDGE)`` gives them, and the outer wire's without exploring it again.
+        wires: list[tuple[TopoDS_Shape, list[int]]] = []
+        wire_explorer = TopExp_Explorer(face, TopAbs_WIRE)
+        while wire_explorer.More():
+            wire = wire_explorer.Current()
+            keys = []
+            explorer = TopExp_Explorer(wire, TopAbs_EDGE)
+            while explorer.More():
+                edge = TopoDS.Edge(explorer.Current())
+                key = edge_faces.FindIndex(edge)
+                occurrences.setdefault(key, []).append((face_index, edge))
+                keys.append(key)
+                explorer.Next()
+            wires.append((wire, keys))
+            wire_explorer.Next()
+        outer_wires.append(frozenset(_outer_wire_keys(face, wires)))
     shared: list[EdgeRecord] = []
     evaluators: dict[int, BRepGProp_Face] = {}
     for key, uses in occurrences.items():
@@ -460,6 +510,14 @@ def survey_edges(
     return EdgeSurvey(shared, outer_wires)
 
 
+def _outer_wire_keys(face: TopoDS_Face, wires: list[tuple[TopoDS_Shape, list[int]]]) -> list[int]:
+    """Edge keys of the face's outer wire (``BRepTools.OuterWire``) among its ``wires``."""
+    if len(wires) == 1:  # OuterWire returns a lone wire as it is
+        return wires[0][1]
+    outer = BRepTools.OuterWire_s(face)
+    return next((keys for wire, keys in wires if wire.IsSame(outer)), [])
+
+
 def _two_sides(uses: list[tuple[int, Any]]) -> tuple[tuple[int, Any], tuple[int, Any]]:
     first = uses[0]
     second = next(use for use in uses if use[0] != first[0])
@@ -500,8 +558,6 @@ def _normal_on_edge(
 
 
 def _edge_length(curve: BRepAdaptor_Curve, first: float, last: float) -> float:
-    from OCP.GCPnts import GCPnts_AbscissaPoint
-
     return float(GCPnts_AbscissaPoint.Length_s(curve, first, last))
 
 

@@ -424,10 +424,20 @@ class WallReport:
     thin: tuple[tuple[float, tuple[float, float, float], int | None], ...]
 
 
-def _spread(rows: IntArray, count: int) -> IntArray:
+def spread(rows: IntArray, count: int) -> IntArray:
+    """``count`` of ``rows`` evenly spread from the first to the last; all when no more.
+
+    The positions are ``np.linspace(0, len(rows) - 1, count)`` truncated to integers,
+    computed as NumPy does (``i · step``, the last one exact) without its per-call cost,
+    which on a part with hundreds of faces added up to milliseconds.
+    """
     if len(rows) <= count:
         return rows
-    return rows[np.linspace(0, len(rows) - 1, count).astype(np.int64)]
+    if count == 1:
+        return rows[:1]
+    last = len(rows) - 1
+    step = last / (count - 1)
+    return rows[[int(i * step) for i in range(count - 1)] + [last]]
 
 
 def measure_walls(
@@ -500,15 +510,15 @@ def measure_walls(
         return hits.distance[crossed], starts[crossed], rows[crossed]
 
     if face_ids is None:
-        thickness, points, chosen = cast(_spread(usable, max_samples))
+        thickness, points, chosen = cast(spread(usable, max_samples))
     else:
         owners = face_ids[usable]
         order = np.argsort(owners, kind="stable")
         groups = np.split(usable[order], np.flatnonzero(np.diff(owners[order])) + 1)
         curved = [g for g in groups if len(g) and int(face_ids[g[0]]) in curved_faces]
         flat = [g for g in groups if len(g) and int(face_ids[g[0]]) not in curved_faces]
-        rows = [_spread(g, samples_per_face) for g in flat]
-        rows += [_spread(g, CURVED_FACE_SAMPLES) for g in curved]
+        rows = [spread(g, samples_per_face) for g in flat]
+        rows += [spread(g, CURVED_FACE_SAMPLES) for g in curved]
         thickness, points, chosen = cast(np.concatenate(rows) if rows else usable[:0])
     if not len(thickness):
         return WallReport(None, None, ())
