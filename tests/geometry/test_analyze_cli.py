@@ -8,6 +8,8 @@ before anything reads it).
 from __future__ import annotations
 
 import json
+import multiprocessing
+import time
 from pathlib import Path
 
 import pytest
@@ -138,6 +140,16 @@ def test_worker_returns_the_same_result(cad_dir: Path) -> None:
     # and the other way round: an analysis made in this process first must not leave
     # state (a started kernel thread pool) that hangs the worker forked after it
     assert analyze(path, limits=Limits(time_limit_s=30)) == here
+
+
+def test_answered_worker_exits_on_its_own(cad_dir: Path) -> None:
+    """The caller does not wait for the worker's exit, but the worker still goes away."""
+    before = {p.pid for p in multiprocessing.active_children()}
+    analyze(cad_dir / "base_interface_AP214.STEP", limits=Limits(time_limit_s=60))
+    deadline = time.monotonic() + 20
+    while {p.pid for p in multiprocessing.active_children()} - before:
+        assert time.monotonic() < deadline, "the analysis worker did not exit"
+        time.sleep(0.05)
 
 
 def test_worker_passes_user_errors_back(tmp_path: Path) -> None:

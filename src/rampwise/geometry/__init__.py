@@ -126,7 +126,13 @@ def _worker(connection: Any, arguments: tuple[Any, ...]) -> None:
 
 
 def _run_limited(arguments: tuple[Any, ...], seconds: float) -> PartGeometry:
-    """Run the analysis in a forked child; stop it at ``seconds``."""
+    """Run the analysis in a forked child; stop it at ``seconds``.
+
+    Once the child has answered it is left to exit on its own: tearing down a copy of a
+    kernel-sized process takes about as long as forking it (~5-10 ms), and the caller
+    need not wait for that. ``multiprocessing`` reaps it at the next start of a process
+    (or at exit); a child that did not answer is killed and waited for.
+    """
     import rampwise.geometry.analysis  # noqa: F401  (load the kernel once, before forking)
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -136,6 +142,7 @@ def _run_limited(arguments: tuple[Any, ...], seconds: float) -> PartGeometry:
     process.start()
     sender.close()
     path = str(arguments[0])
+    answered = False
     try:
         if not receiver.poll(seconds):
             raise GeometryError(
@@ -150,10 +157,12 @@ def _run_limited(arguments: tuple[Any, ...], seconds: float) -> PartGeometry:
                 path,
                 f"the CAD kernel crashed reading the file (worker exit code {process.exitcode})",
             ) from None
+        answered = True
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
+        if not answered:
+            if process.is_alive():
+                process.kill()
+            process.join(5)
         receiver.close()
     if message[0] == "ok":
         return PartGeometry.model_validate_json(message[1])
