@@ -1,6 +1,7 @@
 """Load on loopback: ``POST /api/assess`` against a bare FastAPI hello-world, same run.
 
-Starts two uvicorn servers on free loopback ports (``--workers``, default 1): the rampwise app on a
+Starts two servers on free loopback ports the way ``rampwise serve`` does (``--workers``,
+default 1; several workers each listen with ``SO_REUSEPORT``): the rampwise app on a
 temporary data folder, and the hello-world app defined below. Each gets a warm-up, then a
 bounded load at 32 concurrent connections, with ``wrk`` when it is installed (Debian
 package ``wrk``) or an httpx async client otherwise. Prints requests/s, p50 and p99 for
@@ -70,28 +71,53 @@ def free_port() -> int:
         return port
 
 
+def all_listening(port: int, workers: int) -> bool:
+    """Whether ``workers`` sockets listen on a loopback TCP port (Linux ``/proc/net/tcp``).
+
+    Each worker opens its own; the load starts when all of them listen, as the kernel
+    spreads a client's connections only over the sockets listening then. Without
+    ``/proc`` the first answer has to do.
+    """
+    table = Path("/proc/net/tcp")
+    if not table.exists():
+        return True
+    local = f"0100007F:{port:04X}"
+    rows = (row.split() for row in table.read_text().splitlines()[1:])
+    return sum(1 for row in rows if row[1] == local and row[3] == "0A") >= workers
+
+
+def answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=1)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+SERVE = (
+    "from rampwise.web.serving import serve; "
+    "serve({app!r}, host='127.0.0.1', port={port}, workers={workers}, factory={factory}, "
+    "log_level='warning', access_log=False)"
+)
+
+
 @contextmanager
-def uvicorn_server(
+def app_server(
     app: str, env: dict[str, str], *, workers: int, factory: bool = False
 ) -> Iterator[str]:
+    """Serve ``app`` as ``rampwise serve`` does (:func:`rampwise.web.serving.serve`)."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log", "--app-dir", str(HERE)]
-    command += ["--workers", str(workers)]
-    if factory:
-        command.append("--factory")
+    code = SERVE.format(app=app, port=port, workers=workers, factory=factory)
+    command = [sys.executable, "-c", code]
+    env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH")]))}
     process = subprocess.Popen(command, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/docs", timeout=1)
-                break
-            except httpx.HTTPError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"server {app} did not start") from None
-                time.sleep(0.2)
+        while not all_listening(port, workers) or not answers(f"{url}/docs"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"server {app} did not start")
+            time.sleep(0.2)
         yield url
     finally:
         process.terminate()
@@ -210,7 +236,7 @@ def main() -> None:
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("RAMPWISE_")}
     with tempfile.TemporaryDirectory() as data:
         env = {**base_env, "RAMPWISE_DATA_DIR": data}
-        with uvicorn_server(
+        with app_server(
             "rampwise.web.app:create_app", env, workers=options.workers, factory=True
         ) as url:
             check = httpx.post(f"{url}/api/assess", content=body, timeout=10)
@@ -219,7 +245,7 @@ def main() -> None:
             assess = load(
                 "POST /api/assess", f"{url}/api/assess", body, options.seconds, options.concurrency
             )
-        with uvicorn_server("bench_api:hello_app", base_env, workers=options.workers) as url:
+        with app_server("bench_api:hello_app", base_env, workers=options.workers) as url:
             hello_figures = load(
                 "GET /hello (bare FastAPI)",
                 f"{url}/hello",

@@ -178,14 +178,14 @@ def test_an_unreachable_database_is_one_line_at_start(
     )
 
 
-def test_serve_migrates_an_empty_database_then_starts_uvicorn(
+def test_serve_migrates_an_empty_database_then_starts_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
+    from rampwise.web import serving
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(
-        uvicorn, "run", lambda target, **kwargs: calls.append({"target": target, **kwargs})
+        serving, "serve", lambda target, **kwargs: calls.append({"target": target, **kwargs})
     )
     monkeypatch.setenv("RAMPWISE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("RAMPWISE_DATABASE_URL", raising=False)
@@ -203,7 +203,6 @@ def test_serve_migrates_an_empty_database_then_starts_uvicorn(
             "host": "127.0.0.1",
             "port": 8123,
             "workers": 3,
-            "log_level": "info",
         }
     ]
     assert (tmp_path / "rampwise.db").is_file()

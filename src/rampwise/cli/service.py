@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
 @guarded
 def serve_command(host: str = HOST_OPT, port: int = PORT_OPT, workers: int = WORKERS_OPT) -> None:
     """Serve the pages and the JSON API (SQLite under ./var unless RAMPWISE_DATABASE_URL)."""
-    import uvicorn
+    from rampwise.web.serving import serve
 
     settings = get_settings()
     database = open_database(settings)
@@ -63,14 +63,7 @@ def serve_command(host: str = HOST_OPT, port: int = PORT_OPT, workers: int = WOR
         highlight=False,
         soft_wrap=True,
     )
-    uvicorn.run(
-        "rampwise.web.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-    )
+    serve("rampwise.web.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @guarded
