@@ -36,8 +36,10 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -336,28 +338,81 @@ class CostBasis(_Result):
         return self.programming_usd + self.setup_usd + self.fixture_usd + self.fai_usd
 
 
-def _bucket_costs(basis: CostBasis, quantity: int) -> dict[str, float]:
-    """The eight cost buckets per unit before overhead and margin [currency/piece]."""
+def _bucket_costs(basis: CostBasis, quantity: int) -> tuple[float, ...]:
+    """The eight cost buckets per unit before overhead and margin [currency/piece].
+
+    In the order of :data:`COST_BUCKETS`.
+    """
     q = quantity
     learning = wright_mean_factor(q, basis.learning_rate, basis.learning_floor)
     machining = basis.cycle_min * learning / MINUTES_PER_HOUR * basis.machine_rate_usd_per_h
     machining += basis.deburr_usd
     scrap = (basis.material_usd + machining) * basis.scrap_rate / (1 - basis.scrap_rate)
-    return {
-        "programming": basis.programming_usd / q,
-        "setup": basis.setup_usd / q,
-        "fixture": basis.fixture_usd / q,
-        "material": basis.material_usd,
-        "machining": machining,
-        "finishing": max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
-        "inspection": basis.inspection_usd_per_part * inspected_parts(basis.stage, q) / q
-        + basis.fai_usd / q,
-        "scrap": scrap,
-    }
+    return (
+        basis.programming_usd / q,
+        basis.setup_usd / q,
+        basis.fixture_usd / q,
+        basis.material_usd,
+        machining,
+        max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
+        basis.inspection_usd_per_part * inspected_parts(basis.stage, q) / q + basis.fai_usd / q,
+        scrap,
+    )
+
+
+class PricedUnit(NamedTuple):
+    """One unit priced with one strategy at one quantity, before it becomes :class:`Drivers`.
+
+    Attributes
+    ----------
+    costs
+        The eight cost buckets, in :data:`COST_BUCKETS` order [currency/piece].
+    cost
+        Their sum, before overhead and margin [currency/piece].
+    overhead_margin
+        ``cost`` × ((1 + overhead)(1 + margin) − 1) [currency/piece].
+    price
+        The unit price: the sum of the nine buckets [currency/piece]; bit for bit the
+        ``total()`` of :meth:`drivers`.
+    """
+
+    costs: tuple[float, ...]
+    cost: float
+    overhead_margin: float
+    price: float
+
+    def drivers(self) -> Drivers:
+        """The nine buckets as the quote's model [currency/piece]."""
+        buckets = dict(zip(COST_BUCKETS, self.costs, strict=True))
+        return Drivers(**buckets, overhead_margin=self.overhead_margin)
+
+
+def price_unit(basis: CostBasis, quantity: int) -> PricedUnit:
+    """The buckets and the unit price at a quantity [currency/piece].
+
+    The quote compares strategies and searches break-even quantities with the price, a
+    few dozen prices per quote, and builds :class:`Drivers` only for each break's
+    cheapest strategy.
+
+    Parameters
+    ----------
+    basis
+        The strategy's cost basis.
+    quantity
+        Pieces ordered, ≥ 1.
+
+    References
+    ----------
+    .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
+    """
+    costs = _bucket_costs(basis, quantity)
+    cost = math.fsum(costs)
+    overhead_margin = cost * (basis.uplift - 1)
+    return PricedUnit(costs, cost, overhead_margin, math.fsum((*costs, overhead_margin)))
 
 
 def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
-    """The nine buckets per unit at a quantity [currency/piece].
+    """The nine buckets per unit at a quantity [currency/piece]: ``price_unit(...).drivers()``.
 
     Parameters
     ----------
@@ -370,23 +425,18 @@ def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
     -------
     Drivers
         Buckets whose sum is the unit price.
-
-    References
-    ----------
-    .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
     """
-    costs = _bucket_costs(basis, quantity)
-    return Drivers(**costs, overhead_margin=math.fsum(costs.values()) * (basis.uplift - 1))
+    return price_unit(basis, quantity).drivers()
 
 
-def unit_price(basis: CostBasis, quantity: int) -> float:
-    """The unit price at a quantity [currency/piece]: ``price_drivers(...).total()``.
-
-    The same sum, bit for bit, without building the buckets' model: the quote compares
-    strategies and searches break-even quantities with it, a hundred prices per quote.
-    """
-    costs = _bucket_costs(basis, quantity)
-    return math.fsum([*costs.values(), math.fsum(costs.values()) * (basis.uplift - 1)])
+def _ranked_shares(
+    costs: Iterable[tuple[str, float]], total: float
+) -> tuple[tuple[str, float], ...]:
+    """Cost buckets ``(name, cost)`` with their share of ``total`` [unitless], largest first."""
+    if total <= 0:
+        return ()
+    ranked = sorted(costs, key=itemgetter(1), reverse=True)
+    return tuple((name, value / total) for name, value in ranked if value > 0)
 
 
 def driver_shares(drivers: Drivers) -> tuple[tuple[str, float], ...]:
@@ -396,18 +446,19 @@ def driver_shares(drivers: Drivers) -> tuple[tuple[str, float], ...]:
     spreads in proportion; the overhead-and-margin bucket itself is not ranked.
     """
     costs = drivers.costs()
-    total = math.fsum(costs.values())
-    if total <= 0:
-        return ()
-    ranked = sorted(costs.items(), key=lambda kv: kv[1], reverse=True)
-    return tuple((name, value / total) for name, value in ranked if value > 0)
+    return _ranked_shares(costs.items(), math.fsum(costs.values()))
 
 
-def top_drivers(drivers: Drivers, quantity: int, count: int = 3) -> tuple[str, ...]:
-    """The largest buckets in plain words: ``"setup is 62% of the price at 5 pcs"``."""
+def top_drivers(priced: PricedUnit, quantity: int, count: int = 3) -> tuple[str, ...]:
+    """The largest buckets in plain words: ``"setup is 62% of the price at 5 pcs"``.
+
+    The shares are those of :func:`driver_shares`, taken of ``priced.cost``.
+    """
     return tuple(
         f"{DRIVER_WORDS[name]} is {share:.0%} of the price at {quantity} pcs"
-        for name, share in driver_shares(drivers)[:count]
+        for name, share in _ranked_shares(
+            zip(COST_BUCKETS, priced.costs, strict=True), priced.cost
+        )[:count]
     )
 
 
@@ -534,18 +585,15 @@ def plan_quote(
     tight = bool(route.tight_characteristics)
     thin = route.workholding.kind is WorkholdingKind.CONFORMAL_SUPPORT
 
-    def cycle(load_minutes: float) -> CycleTime:
-        return estimate_cycle_time(
-            part,
-            shop=shop,
-            stock=stock,
-            operations=operations,
-            load_minutes_per_setup=load_minutes,
-            turned=turned,
-            geometry=geometry,
-        )
-
-    bare = cycle(0.0)
+    bare = estimate_cycle_time(
+        part,
+        shop=shop,
+        stock=stock,
+        operations=operations,
+        load_minutes_per_setup=0.0,
+        turned=turned,
+        geometry=geometry,
+    )
     specs = strategy_specs(
         part.material,
         shop=shop,
@@ -553,7 +601,7 @@ def plan_quote(
         part_volume_mm3=bare.part_volume_mm3,
         machined_area_mm2=bare.machined_area_mm2,
     )
-    cycles = {spec.name: cycle(spec.load_minutes_per_setup) for spec in specs}
+    cycles = {spec.name: bare.with_load(spec.load_minutes_per_setup) for spec in specs}
     context = _Context(
         project=project,
         stage=stage,

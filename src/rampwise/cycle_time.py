@@ -146,6 +146,29 @@ class CycleTime(BaseModel):
         """Setup time the added operations need once per batch [min]."""
         return sum(op.setup_minutes for op in self.operations)
 
+    def with_load(self, load_minutes_per_setup: float) -> CycleTime:
+        """The same part held by another workholding: its handling and total [min].
+
+        Only handling depends on the load time per setup, so the other terms stay as
+        :func:`estimate_cycle_time` made them; the total is summed as it sums it.
+
+        Parameters
+        ----------
+        load_minutes_per_setup
+            Load and unload time per setup, from the workholding strategy [min].
+        """
+        handling = self.setups * load_minutes_per_setup
+        terms = (
+            self.roughing_min,
+            self.finishing_min,
+            self.features_min,
+            self.tool_changes_min,
+            self.operations_min,
+            handling,
+        )
+        # Both values are floats computed here from validated fields: no re-validation.
+        return self.model_copy(update={"handling_min": handling, "total_min": sum(terms)})
+
 
 def require_envelope(part: Part) -> tuple[float, float, float]:
     """The part's envelope [mm].

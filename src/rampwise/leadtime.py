@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 
 from pydantic import BaseModel, ConfigDict
 
@@ -99,6 +102,77 @@ class LeadTime(BaseModel):
         return f"{terms} = {self.days} working days ({self.tier.value})"
 
 
+@dataclass(frozen=True, slots=True)
+class TierTerms:
+    """A shop's lead-time figures of one tier for one material category.
+
+    The quantity-independent half of the critical path (``catalog/lead_times.csv`` and
+    the shop file's overrides), read once per quote.
+
+    Attributes
+    ----------
+    tier
+        The delivery tier.
+    material_days
+        Material in the shop, ``material_days_<category>`` [working days].
+    additive_hours_per_day, additive_post_days
+        Printing rate [h per working day] and post-processing [working days] of
+        additive blanks.
+    queue_days
+        The order through the queue [working days].
+    programming_hours_per_day
+        CAM programming rate [h per working day].
+    validation_run_days
+        The process validation run [working days].
+    spindle_hours_per_day
+        Machine hours per working day [h per working day].
+    fai_days
+        The first-article report [working days].
+    shipping_days
+        Shipping [working days].
+    """
+
+    tier: LeadTimeTier
+    material_days: float
+    additive_hours_per_day: float
+    additive_post_days: float
+    queue_days: float
+    programming_hours_per_day: float
+    validation_run_days: float
+    spindle_hours_per_day: float
+    fai_days: float
+    shipping_days: float
+
+
+def tier_terms(shop: ShopConfig, material_category: str) -> tuple[TierTerms, ...]:
+    """The lead-time figures of every tier, fastest first, for one material category.
+
+    Parameters
+    ----------
+    shop
+        ``lead_times`` terms per tier [working days, h/day].
+    material_category
+        ``category`` of the material in ``materials.csv``.
+    """
+    return tuple(_tier_terms(shop, tier, material_category) for tier in LeadTimeTier)
+
+
+def _tier_terms(shop: ShopConfig, tier: LeadTimeTier, material_category: str) -> TierTerms:
+    t = tier.value
+    return TierTerms(
+        tier=tier,
+        material_days=shop.lead(f"material_days_{material_category}", t),
+        additive_hours_per_day=shop.lead("additive_hours_per_day", t),
+        additive_post_days=shop.lead("additive_post_days", t),
+        queue_days=shop.lead("queue_days", t),
+        programming_hours_per_day=shop.lead("programming_hours_per_day", t),
+        validation_run_days=shop.lead("validation_run_days", t),
+        spindle_hours_per_day=shop.lead("spindle_hours_per_day", t),
+        fai_days=shop.lead("fai_days", t),
+        shipping_days=shop.lead("shipping_days", t),
+    )
+
+
 def lead_time(inputs: LeadTimeInputs, tier: LeadTimeTier, shop: ShopConfig) -> LeadTime:
     """Working days from order to delivery for one tier.
 
@@ -120,50 +194,69 @@ def lead_time(inputs: LeadTimeInputs, tier: LeadTimeTier, shop: ShopConfig) -> L
     ----------
     .. [1] research/quoting.md §2.9; seed 003 (validation run).
     """
-    start_days, path = _critical_path(inputs, tier, shop)
-    return LeadTime(tier=tier, start_days=start_days, path=path, days=_whole_days(path))
+    first, days = _path_days(inputs, _tier_terms(shop, tier, inputs.material_category))
+    labels = (
+        first,
+        "validation run",
+        "machining",
+        inputs.finish_name or "finishing",
+        "first-article report",
+        "shipping",
+    )
+    return LeadTime(
+        tier=tier,
+        start_days=days[0],
+        path=tuple(zip(labels, days, strict=True)),
+        days=_whole_days(days),
+    )
 
 
-def lead_time_days(inputs: LeadTimeInputs, shop: ShopConfig) -> dict[LeadTimeTier, int]:
-    """Whole working days of every tier: :func:`lead_time`'s ``days`` without the path.
+def lead_time_days(inputs: LeadTimeInputs, terms: Sequence[TierTerms]) -> dict[LeadTimeTier, int]:
+    """Whole working days per tier: :func:`lead_time`'s ``days`` without the path.
 
-    A price ladder asks this for each of its breaks; the explained path is made once,
-    for the order's own quantity and tier.
+    A price ladder asks this for each of its breaks, with the terms of
+    :func:`tier_terms` read once for the quote; the explained path is made once, for the
+    order's own quantity and tier.
+
+    Parameters
+    ----------
+    inputs
+        The work: programming [h], machine [h], additive [h], finish, stage.
+    terms
+        The tiers' figures for ``inputs.material_category`` (:func:`tier_terms`).
     """
-    return {tier: _whole_days(_critical_path(inputs, tier, shop)[1]) for tier in LeadTimeTier}
+    return {t.tier: _whole_days(_path_days(inputs, t)[1]) for t in terms}
 
 
-def _critical_path(
-    inputs: LeadTimeInputs, tier: LeadTimeTier, shop: ShopConfig
-) -> tuple[float, tuple[tuple[str, float], ...]]:
-    """Longest start track [working days] and the terms in order, each ``(what, days)``."""
-    t = tier.value
+def _path_days(inputs: LeadTimeInputs, terms: TierTerms) -> tuple[str, tuple[float, ...]]:
+    """The longest start track's name and the path's terms in order [working days].
+
+    The terms: that track, validation run, machining, finishing, first-article report,
+    shipping.
+    """
     if inputs.additive_hours > 0:
-        material = inputs.additive_hours / shop.lead("additive_hours_per_day", t) + shop.lead(
-            "additive_post_days", t
-        )
+        material = inputs.additive_hours / terms.additive_hours_per_day + terms.additive_post_days
         material_label = "additive blanks"
     else:
-        material = shop.lead(f"material_days_{inputs.material_category}", t)
+        material = terms.material_days
         material_label = "material"
-    starts = {
-        material_label: material,
-        "queue": shop.lead("queue_days", t),
-        "programming": inputs.programming_hours / shop.lead("programming_hours_per_day", t),
-    }
-    first = max(starts, key=starts.__getitem__)
-    validated = inputs.stage is not Stage.PROTOTYPE
-    path = (
-        (first, starts[first]),
-        ("validation run", shop.lead("validation_run_days", t) if validated else 0.0),
-        ("machining", inputs.machine_hours / shop.lead("spindle_hours_per_day", t)),
-        (inputs.finish_name or "finishing", inputs.finish_days),
-        ("first-article report", shop.lead("fai_days", t) if validated else 0.0),
-        ("shipping", shop.lead("shipping_days", t)),
+    starts = (
+        (material_label, material),
+        ("queue", terms.queue_days),
+        ("programming", inputs.programming_hours / terms.programming_hours_per_day),
     )
-    return starts[first], path
+    first, start = max(starts, key=itemgetter(1))
+    validated = inputs.stage is not Stage.PROTOTYPE
+    return first, (
+        start,
+        terms.validation_run_days if validated else 0.0,
+        inputs.machine_hours / terms.spindle_hours_per_day,
+        inputs.finish_days,
+        terms.fai_days if validated else 0.0,
+        terms.shipping_days,
+    )
 
 
-def _whole_days(path: tuple[tuple[str, float], ...]) -> int:
-    """The path's total rounded up to whole working days, at least 1."""
-    return max(1, math.ceil(math.fsum(days for _, days in path) - 1e-9))
+def _whole_days(days: tuple[float, ...]) -> int:
+    """A path's total rounded up to whole working days, at least 1."""
+    return max(1, math.ceil(math.fsum(days) - 1e-9))

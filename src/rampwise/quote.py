@@ -23,20 +23,27 @@ from rampwise.cost import (
     DRIVER_WORDS,
     CostBasis,
     Drivers,
+    PricedUnit,
     QuotePlan,
     batch_work,
     check_quantities,
     inspection_schedule,
     plan_quote,
-    price_drivers,
+    price_unit,
     top_drivers,
-    unit_price,
     wright_mean_factor,
 )
 from rampwise.cycle_time import CycleTime, GeometryFacts, OperationAdder
 from rampwise.errors import InputError
 from rampwise.inspection import InspectionPlan
-from rampwise.leadtime import LeadTime, LeadTimeInputs, LeadTimeTier, lead_time, lead_time_days
+from rampwise.leadtime import (
+    LeadTime,
+    LeadTimeInputs,
+    LeadTimeTier,
+    lead_time,
+    lead_time_days,
+    tier_terms,
+)
 from rampwise.model import Project, Stage
 from rampwise.process import Route
 from rampwise.process_capability import route_rule
@@ -52,7 +59,6 @@ __all__ = [
     "Quote",
     "StrategyOption",
     "Uncertainty",
-    "cheapest_basis",
     "quote_project",
     "unit_price_at",
 ]
@@ -281,10 +287,8 @@ def quote_project(
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
     band = shop.default("uncertainty_fraction")
-
-    def best(quantity: int) -> tuple[Drivers, CostBasis]:
-        basis = cheapest_basis(plan, quantity)
-        return price_drivers(basis, quantity), basis
+    prices = _Prices(plan)
+    terms = tier_terms(shop, category)
 
     def work(basis: CostBasis, quantity: int) -> LeadTimeInputs:
         return batch_work(
@@ -293,10 +297,10 @@ def quote_project(
 
     breaks = []
     for q in breaks_q:
-        drivers, basis = best(q)
-        unit = drivers.total()
-        batch = work(basis, q)
-        tiers = lead_time_days(batch, shop)
+        basis = prices.cheapest(q)
+        priced = prices.at(basis, q)
+        unit = priced.price
+        tiers = lead_time_days(work(basis, q), terms)
         breaks.append(
             QuantityBreak(
                 quantity=q,
@@ -304,10 +308,10 @@ def quote_project(
                 total_price=unit * q,
                 lead_time_days=tiers[tier],
                 strategy=basis.spec.name,
-                drivers=drivers,
+                drivers=priced.drivers(),
                 unit_price_low=unit * (1 - band),
                 unit_price_high=unit * (1 + band),
-                top_drivers=top_drivers(drivers, q),
+                top_drivers=top_drivers(priced, q),
                 lead_time_tiers=tiers,
                 cycle_time_min=basis.cycle_min
                 * wright_mean_factor(q, basis.learning_rate, basis.learning_floor),
@@ -315,12 +319,12 @@ def quote_project(
                 above_cnc_crossover=q >= crossover,
             )
         )
-    order_basis = cheapest_basis(plan, project.quantity)
+    order_basis = prices.cheapest(project.quantity)
     order_lead = lead_time(work(order_basis, project.quantity), tier, shop)
     return Quote(
         currency=shop.currency,
         breaks=tuple(breaks),
-        strategies=_strategy_options(plan, project.quantity),
+        strategies=_strategy_options(prices, project.quantity),
         assumptions=_assumptions(project, stage, shop, plan, order_lead),
         stage=stage,
         tier=tier,
@@ -334,17 +338,44 @@ def quote_project(
     )
 
 
-def _strategy_options(plan: QuotePlan, order_quantity: int) -> tuple[StrategyOption, ...]:
-    default = plan.bases[DEFAULT_STRATEGY]
+class _Prices:
+    """The strategies of one plan priced on demand, each quantity once per strategy.
 
-    def total(basis: CostBasis) -> Callable[[int], float]:
-        return lambda q: unit_price(basis, q) * q
+    A quote asks for the same prices several times: every applicable strategy at every
+    break, again at the order's quantity (one of the breaks in the ladder of
+    :func:`rampwise.assess.assess`) and at both ends of each break-even search. It lives
+    for one quote.
+    """
 
+    def __init__(self, plan: QuotePlan) -> None:
+        self.plan = plan
+        self._priced: dict[tuple[StrategyName, int], PricedUnit] = {}
+
+    def at(self, basis: CostBasis, quantity: int) -> PricedUnit:
+        """``basis`` priced at ``quantity`` (:func:`rampwise.cost.price_unit`)."""
+        key = (basis.spec.name, quantity)
+        priced = self._priced.get(key)
+        if priced is None:
+            priced = self._priced[key] = price_unit(basis, quantity)
+        return priced
+
+    def total(self, basis: CostBasis) -> Callable[[int], float]:
+        """Total price of ``basis`` as a function of quantity [currency]."""
+        return lambda quantity: self.at(basis, quantity).price * quantity
+
+    def cheapest(self, quantity: int) -> CostBasis:
+        """The applicable strategy with the lowest unit price (soft jaws on a tie)."""
+        applicable = (b for b in self.plan.bases.values() if b.spec.applies)
+        return min(applicable, key=lambda basis: self.at(basis, quantity).price)
+
+
+def _strategy_options(prices: _Prices, order_quantity: int) -> tuple[StrategyOption, ...]:
+    default = prices.plan.bases[DEFAULT_STRATEGY]
     options = []
-    for name, basis in plan.bases.items():
+    for name, basis in prices.plan.bases.items():
         priced = name is not StrategyName.HYBRID_AM or basis.spec.blank is not None
         one_time = basis.one_time_usd * basis.uplift
-        unit = unit_price(basis, order_quantity)
+        unit = prices.at(basis, order_quantity).price
         options.append(
             StrategyOption(
                 name=name,
@@ -352,7 +383,7 @@ def _strategy_options(plan: QuotePlan, order_quantity: int) -> tuple[StrategyOpt
                 per_part_cost=unit - one_time / order_quantity if priced else None,
                 break_even_quantity=None
                 if name is DEFAULT_STRATEGY or not priced
-                else break_even_quantity(total(basis), total(default)),
+                else break_even_quantity(prices.total(basis), prices.total(default)),
                 applies=basis.spec.applies,
                 note=basis.spec.note,
             )
@@ -467,12 +498,6 @@ def _notes(shop: ShopConfig, plan: QuotePlan, quantities: Sequence[int]) -> tupl
     return tuple(notes)
 
 
-def cheapest_basis(plan: QuotePlan, quantity: int) -> CostBasis:
-    """The applicable strategy with the lowest unit price at a quantity (soft jaws on a tie)."""
-    applicable = (b for b in plan.bases.values() if b.spec.applies)
-    return min(applicable, key=lambda basis: unit_price(basis, quantity))
-
-
 def unit_price_at(
     project: Project,
     quantity: int,
@@ -510,4 +535,5 @@ def unit_price_at(
         route=route,
         inspection=inspection,
     )
-    return unit_price(cheapest_basis(plan, quantity), quantity)
+    prices = _Prices(plan)
+    return prices.at(prices.cheapest(quantity), quantity).price

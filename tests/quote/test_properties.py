@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.cost import plan_quote, price_drivers, unit_price, wright_mean_factor
+from rampwise.cost import plan_quote, price_drivers, price_unit, wright_mean_factor
 from rampwise.model import Project, Stage
 from rampwise.project_file import load_project
 from rampwise.quote import quote_project
@@ -103,8 +103,8 @@ def test_each_strategy_keeps_its_one_time_costs(
         expected = basis.programming_usd + basis.setup_usd + basis.fixture_usd
         assert all(math.isclose(v, expected, rel_tol=1e-9, abs_tol=1e-9) for v in one_time)
         units = [d.total() for _, d in priced]
-        # the float-only price the strategy search uses is the buckets' sum, bit for bit
-        assert units == [unit_price(basis, q) for q, _ in priced]
+        # the price the strategy search uses is the sum of the Drivers, bit for bit
+        assert units == [price_unit(basis, q).price for q, _ in priced]
         totals = [d.total() * q for q, d in priced]
         assert all(_close_or_below(b, a) for a, b in pairwise(units))
         assert all(_close_or_below(a, b) for a, b in pairwise(totals))
