@@ -42,7 +42,13 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.catalog import load_table
 from rampwise.errors import CatalogError, InputError
 from rampwise.model import Characteristic, CharacteristicKind, Project, Stage
-from rampwise.quality.sampling import SamplingPlan, parse_aql, parse_level, sampling_plan
+from rampwise.quality.sampling import (
+    InspectionLevel,
+    SamplingPlan,
+    parse_aql,
+    parse_level,
+    sampling_plan,
+)
 from rampwise.readiness import InspectionVerdict
 from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.validation import require_whole
@@ -267,6 +273,18 @@ def _number(name: str) -> float:
     return float(_parameters()[name])
 
 
+@cache
+def _outgoing_aql() -> float:
+    """The catalog's AQL of outgoing sampling [%]."""
+    return parse_aql(_parameters()["outgoing_aql"])
+
+
+@cache
+def _outgoing_level() -> InspectionLevel:
+    """The catalog's Z1.4 inspection level of outgoing sampling."""
+    return parse_level(_parameters()["outgoing_level"])
+
+
 class InspectionTier(BaseModel):
     """One band of seed 003's schedule.
 
@@ -360,11 +378,7 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
     kind = characteristic.kind
     if kind is CharacteristicKind.LENGTH and side == "internal":
         kind = CharacteristicKind.DIAMETER  # a "bore" or "hole" given as a plain length
-    candidates = [
-        g
-        for g in _gauges()
-        if kind in g.kinds and g.side in ("any", side) and (g.unit == unit or g.resolution is None)
-    ]
+    candidates = _candidates(kind, side, unit)
     if gauge is not None:
         named = [g for g in _gauges() if g.name.lower() == gauge.strip().lower()]
         if not named:
@@ -373,7 +387,7 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
         if named[0] not in candidates:
             what = f"{characteristic.name} ({characteristic.kind.value}, {side})"
             raise InputError("gauge", f"{named[0].name} cannot measure {what}")
-        candidates = named
+        candidates = tuple(named)
     if not candidates:
         raise CatalogError(f"gauges.csv: no gauge measures kind {characteristic.kind.value!r}")
     chosen, note = _first_capable(candidates, limit)
@@ -401,7 +415,17 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
     )
 
 
-def _first_capable(candidates: list[_Gauge], limit: float | None) -> tuple[_Gauge, str]:
+@cache
+def _candidates(kind: CharacteristicKind, side: str, unit: str) -> tuple[_Gauge, ...]:
+    """Gauges that measure ``kind`` on ``side`` in ``unit`` or by attribute, catalog order."""
+    return tuple(
+        g
+        for g in _gauges()
+        if kind in g.kinds and g.side in ("any", side) and (g.unit == unit or g.resolution is None)
+    )
+
+
+def _first_capable(candidates: Sequence[_Gauge], limit: float | None) -> tuple[_Gauge, str]:
     if limit is None:
         return candidates[0], "no tolerance on the drawing: general tolerance applies"
     for candidate in candidates:
@@ -699,8 +723,8 @@ def inspection_plan(
         steps = _low_volume_steps(quantity, ordered, schedule, shop)
     else:
         size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
-        chosen_aql = parse_aql(aql if aql is not None else _parameters()["outgoing_aql"])
-        chosen_level = parse_level(level or _parameters()["outgoing_level"]).value
+        chosen_aql = parse_aql(aql) if aql is not None else _outgoing_aql()
+        chosen_level = (parse_level(level) if level else _outgoing_level()).value
         steps = _mass_production_steps(quantity, ordered, size, chosen_aql, chosen_level, shop)
     required = [s for s in steps if not s.optional]
     total_minutes = sum(s.minutes for s in required)
@@ -722,6 +746,8 @@ def inspection_plan(
 
 
 def _stage(value: Stage | str) -> Stage:
+    if isinstance(value, Stage):
+        return value
     text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
     for stage in Stage:
         if stage.value == text:

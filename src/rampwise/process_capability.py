@@ -126,6 +126,14 @@ def process_chains() -> tuple[ProcessChain, ...]:
 
 
 @cache
+def _chains(surface: SurfaceClass, route_machine: str) -> tuple[ProcessChain, ...]:
+    """The chains of ``surface`` for a ``route_machine`` or any machine, cheapest first."""
+    return tuple(
+        c for c in process_chains() if c.surface is surface and c.route in (route_machine, "any")
+    )
+
+
+@cache
 def route_rules() -> dict[str, float]:
     """The constants of ``catalog/process_route_rules.csv`` by key."""
     return {row["key"]: float(row["value"]) for row in load_table("process_route_rules")}
@@ -236,9 +244,7 @@ def choose_chain(
     Chains of the ``route_machine`` (``"mill"`` or ``"lathe"``) and of ``"any"`` are tried
     cheapest first; when none holds, the finest is returned with ``capable=False``.
     """
-    candidates = [
-        c for c in process_chains() if c.surface is surface and c.route in (route_machine, "any")
-    ]
+    candidates = _chains(surface, route_machine)
     if not candidates:
         raise CatalogError(f"process_chains has no {surface.value} chain for a {route_machine}")
     base = candidates[0]

@@ -297,8 +297,7 @@ def quote_project(
 
     breaks = []
     for q in breaks_q:
-        basis = prices.cheapest(q)
-        priced = prices.at(basis, q)
+        basis, priced = prices.cheapest(q)
         unit = priced.price
         tiers = lead_time_days(work(basis, q), terms)
         breaks.append(
@@ -319,7 +318,7 @@ def quote_project(
                 above_cnc_crossover=q >= crossover,
             )
         )
-    order_basis = prices.cheapest(project.quantity)
+    order_basis, _ = prices.cheapest(project.quantity)
     order_lead = lead_time(work(order_basis, project.quantity), tier, shop)
     return Quote(
         currency=shop.currency,
@@ -349,6 +348,7 @@ class _Prices:
 
     def __init__(self, plan: QuotePlan) -> None:
         self.plan = plan
+        self.applicable = tuple(b for b in plan.bases.values() if b.spec.applies)
         self._priced: dict[tuple[StrategyName, int], PricedUnit] = {}
 
     def at(self, basis: CostBasis, quantity: int) -> PricedUnit:
@@ -363,10 +363,10 @@ class _Prices:
         """Total price of ``basis`` as a function of quantity [currency]."""
         return lambda quantity: self.at(basis, quantity).price * quantity
 
-    def cheapest(self, quantity: int) -> CostBasis:
-        """The applicable strategy with the lowest unit price (soft jaws on a tie)."""
-        applicable = (b for b in self.plan.bases.values() if b.spec.applies)
-        return min(applicable, key=lambda basis: self.at(basis, quantity).price)
+    def cheapest(self, quantity: int) -> tuple[CostBasis, PricedUnit]:
+        """The applicable strategy with the lowest unit price (soft jaws on a tie), priced."""
+        priced = ((basis, self.at(basis, quantity)) for basis in self.applicable)
+        return min(priced, key=lambda pair: pair[1].price)
 
 
 def _strategy_options(prices: _Prices, order_quantity: int) -> tuple[StrategyOption, ...]:
@@ -535,5 +535,5 @@ def unit_price_at(
         route=route,
         inspection=inspection,
     )
-    prices = _Prices(plan)
-    return prices.at(prices.cheapest(quantity), quantity).price
+    _, priced = _Prices(plan).cheapest(quantity)
+    return priced.price
