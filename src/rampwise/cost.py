@@ -338,28 +338,6 @@ class CostBasis(_Result):
         return self.programming_usd + self.setup_usd + self.fixture_usd + self.fai_usd
 
 
-def _bucket_costs(basis: CostBasis, quantity: int) -> tuple[float, ...]:
-    """The eight cost buckets per unit before overhead and margin [currency/piece].
-
-    In the order of :data:`COST_BUCKETS`.
-    """
-    q = quantity
-    learning = wright_mean_factor(q, basis.learning_rate, basis.learning_floor)
-    machining = basis.cycle_min * learning / MINUTES_PER_HOUR * basis.machine_rate_usd_per_h
-    machining += basis.deburr_usd
-    scrap = (basis.material_usd + machining) * basis.scrap_rate / (1 - basis.scrap_rate)
-    return (
-        basis.programming_usd / q,
-        basis.setup_usd / q,
-        basis.fixture_usd / q,
-        basis.material_usd,
-        machining,
-        max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
-        basis.inspection_usd_per_part * inspected_parts(basis.stage, q) / q + basis.fai_usd / q,
-        scrap,
-    )
-
-
 class PricedUnit(NamedTuple):
     """One unit priced with one strategy at one quantity, before it becomes :class:`Drivers`.
 
@@ -387,28 +365,61 @@ class PricedUnit(NamedTuple):
         return Drivers(**buckets, overhead_margin=self.overhead_margin)
 
 
-def price_unit(basis: CostBasis, quantity: int) -> PricedUnit:
-    """The buckets and the unit price at a quantity [currency/piece].
+def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]:
+    """The buckets and the unit price at each quantity [currency/piece].
 
-    The quote compares strategies and searches break-even quantities with the price, a
-    few dozen prices per quote, and builds :class:`Drivers` only for each break's
-    cheapest strategy.
+    The quote compares strategies at every break and searches break-even quantities with
+    the prices, a few dozen per quote, and builds :class:`Drivers` only for each break's
+    cheapest strategy; the basis' figures are read once for all the quantities.
 
     Parameters
     ----------
     basis
         The strategy's cost basis.
-    quantity
-        Pieces ordered, ≥ 1.
+    quantities
+        Pieces ordered, each ≥ 1.
+
+    Returns
+    -------
+    list of PricedUnit
+        One per quantity, in the order given.
 
     References
     ----------
     .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
     """
-    costs = _bucket_costs(basis, quantity)
-    cost = math.fsum(costs)
-    overhead_margin = cost * (basis.uplift - 1)
-    return PricedUnit(costs, cost, overhead_margin, math.fsum((*costs, overhead_margin)))
+    learning_rate, floor = basis.learning_rate, basis.learning_floor
+    cycle_min, rate = basis.cycle_min, basis.machine_rate_usd_per_h
+    material, scrap_rate, stage = basis.material_usd, basis.scrap_rate, basis.stage
+    uplift = basis.uplift - 1
+    priced = []
+    for q in quantities:
+        machining = (
+            cycle_min * wright_mean_factor(q, learning_rate, floor) / MINUTES_PER_HOUR * rate
+        )
+        machining += basis.deburr_usd
+        costs = (  # in the order of COST_BUCKETS
+            basis.programming_usd / q,
+            basis.setup_usd / q,
+            basis.fixture_usd / q,
+            material,
+            machining,
+            max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
+            basis.inspection_usd_per_part * inspected_parts(stage, q) / q + basis.fai_usd / q,
+            (material + machining) * scrap_rate / (1 - scrap_rate),
+        )
+        cost = math.fsum(costs)
+        overhead_margin = cost * uplift
+        priced.append(
+            PricedUnit(costs, cost, overhead_margin, math.fsum((*costs, overhead_margin)))
+        )
+    return priced
+
+
+def price_unit(basis: CostBasis, quantity: int) -> PricedUnit:
+    """The buckets and the unit price at one quantity [currency/piece] (:func:`price_units`)."""
+    (priced,) = price_units(basis, (quantity,))
+    return priced
 
 
 def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
@@ -430,12 +441,15 @@ def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
 
 
 def _ranked_shares(
-    costs: Iterable[tuple[str, float]], total: float
+    costs: Iterable[tuple[str, float]], total: float, count: int | None = None
 ) -> tuple[tuple[str, float], ...]:
-    """Cost buckets ``(name, cost)`` with their share of ``total`` [unitless], largest first."""
+    """Cost buckets ``(name, cost)`` with their share of ``total`` [unitless], largest first.
+
+    ``count`` keeps the largest few (all when ``None``); buckets of no cost are left out.
+    """
     if total <= 0:
         return ()
-    ranked = sorted(costs, key=itemgetter(1), reverse=True)
+    ranked = sorted(costs, key=itemgetter(1), reverse=True)[:count]
     return tuple((name, value / total) for name, value in ranked if value > 0)
 
 
@@ -457,8 +471,8 @@ def top_drivers(priced: PricedUnit, quantity: int, count: int = 3) -> tuple[str,
     return tuple(
         f"{DRIVER_WORDS[name]} is {share:.0%} of the price at {quantity} pcs"
         for name, share in _ranked_shares(
-            zip(COST_BUCKETS, priced.costs, strict=True), priced.cost
-        )[:count]
+            zip(COST_BUCKETS, priced.costs, strict=True), priced.cost, count
+        )
     )
 
 
@@ -602,20 +616,6 @@ def plan_quote(
         machined_area_mm2=bare.machined_area_mm2,
     )
     cycles = {spec.name: bare.with_load(spec.load_minutes_per_setup) for spec in specs}
-    context = _Context(
-        project=project,
-        stage=stage,
-        shop=shop,
-        machine=machine_class,
-        stock_usd=material_cost(
-            stock, part.material.density_g_cm3, shop.material_price(part.material), shop
-        ),
-        finish=finish,
-        tight=tight,
-        thin=thin,
-        inspection_minutes=inspection.part_minutes,
-        fai_usd=inspection.first_article_cost,
-    )
     return QuotePlan(
         machine=machine_class,
         stock=stock,
@@ -627,29 +627,47 @@ def plan_quote(
         inspection_minutes=inspection.part_minutes,
         fai_usd=inspection.first_article_cost,
         cycle_times=cycles,
-        bases={spec.name: _basis(spec, cycles[spec.name], context) for spec in specs},
+        bases=_bases(
+            specs,
+            cycles,
+            repeat_order=project.repeat_order,
+            stage=stage,
+            shop=shop,
+            rate=machine_class.rate_usd_per_h,
+            stock_usd=material_cost(
+                stock, part.material.density_g_cm3, shop.material_price(part.material), shop
+            ),
+            finish=finish,
+            tight=tight,
+            thin=thin,
+            inspection=inspection,
+        ),
     )
 
 
-class _Context(_Result):
-    project: Project
-    stage: Stage
-    shop: ShopConfig
-    machine: MachineClass
-    stock_usd: float
-    finish: Finish | None
-    tight: bool
-    thin: bool
-    inspection_minutes: float
-    fai_usd: float
+def _bases(
+    specs: Sequence[StrategySpec],
+    cycles: dict[StrategyName, CycleTime],
+    *,
+    repeat_order: bool,
+    stage: Stage,
+    shop: ShopConfig,
+    rate: float,
+    stock_usd: float,
+    finish: Finish | None,
+    tight: bool,
+    thin: bool,
+    inspection: InspectionPlan,
+) -> dict[StrategyName, CostBasis]:
+    """Each strategy's cost basis; what they share is worked out once.
 
-
-def _basis(spec: StrategySpec, cycle: CycleTime, ctx: _Context) -> CostBasis:
-    shop, rate = ctx.shop, ctx.machine.rate_usd_per_h
-    repeat = ctx.project.repeat_order
+    The strategies' cycle times differ only in handling, so the feature count, setups
+    and added operations that programming and setup time are made of are theirs all.
+    """
+    cycle = cycles[specs[0].name]
     programming_min = (
         0.0
-        if repeat
+        if repeat_order
         else (
             shop.default("programming_base_minutes")
             + shop.default("programming_minutes_per_feature") * cycle.feature_count
@@ -660,46 +678,51 @@ def _basis(spec: StrategySpec, cycle: CycleTime, ctx: _Context) -> CostBasis:
     setup_min = (
         cycle.setups * shop.default("setup_minutes_per_setup")
         + cycle.operations_setup_min
-        + (shop.default("thin_wall_setup_minutes") if ctx.thin else 0.0)
-    ) * spec.setup_time_factor
-    cycle_min = cycle.total_min * spec.cycle_time_factor
-    material = spec.blank.cost_usd if spec.blank is not None else ctx.stock_usd
+        + (shop.default("thin_wall_setup_minutes") if thin else 0.0)
+    )
     deburr = shop.default("deburr_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
-    inspection_per_part = ctx.inspection_minutes / MINUTES_PER_HOUR * shop.labour("inspection")
-    validation_parts = 0.0 if ctx.stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
-    validation_usd = validation_parts * (
-        material + cycle_min / MINUTES_PER_HOUR * rate + deburr + inspection_per_part
-    )
-    if spec.scrap_rate is not None:
-        scrap_rate = spec.scrap_rate
-    else:
-        scrap_rate = shop.default("scrap_rate_tight" if ctx.tight else "scrap_rate")
-    return CostBasis(
-        spec=spec,
-        stage=ctx.stage,
-        programming_usd=programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
-        setup_usd=setup_min / MINUTES_PER_HOUR * (shop.labour("setup") + rate)
-        + validation_usd
-        + spec.build_setup_usd,
-        fixture_usd=spec.fixture_usd,
-        fai_usd=ctx.fai_usd,
-        material_usd=material,
-        cycle_min=cycle_min,
-        machine_rate_usd_per_h=rate,
-        deburr_usd=deburr,
-        finish_price_usd=ctx.finish.price_usd_per_part if ctx.finish else 0.0,
-        finish_lot_minimum_usd=ctx.finish.lot_minimum_usd if ctx.finish else 0.0,
-        inspection_usd_per_part=inspection_per_part,
-        scrap_rate=scrap_rate,
-        learning_rate=shop.default("learning_rate"),
-        learning_floor=shop.default("learning_floor"),
-        overhead_rate=shop.default("overhead_rate"),
-        margin_rate=shop.default("margin_rate"),
-        programming_hours=programming_min / MINUTES_PER_HOUR,
-        setup_hours=setup_min / MINUTES_PER_HOUR,
-        fixture_machine_hours=spec.fixture_machine_hours,
-        print_hours_per_part=spec.blank.print_hours if spec.blank is not None else 0.0,
-    )
+    inspection_per_part = inspection.part_minutes / MINUTES_PER_HOUR * shop.labour("inspection")
+    validation_parts = 0.0 if stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
+    scrap_rate = shop.default("scrap_rate_tight" if tight else "scrap_rate")
+    shared = {
+        "stage": stage,
+        "programming_usd": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
+        "fai_usd": inspection.first_article_cost,
+        "machine_rate_usd_per_h": rate,
+        "deburr_usd": deburr,
+        "finish_price_usd": finish.price_usd_per_part if finish else 0.0,
+        "finish_lot_minimum_usd": finish.lot_minimum_usd if finish else 0.0,
+        "inspection_usd_per_part": inspection_per_part,
+        "learning_rate": shop.default("learning_rate"),
+        "learning_floor": shop.default("learning_floor"),
+        "overhead_rate": shop.default("overhead_rate"),
+        "margin_rate": shop.default("margin_rate"),
+        "programming_hours": programming_min / MINUTES_PER_HOUR,
+    }
+    setup_rate = shop.labour("setup") + rate
+    bases = {}
+    for spec in specs:
+        strategy_setup_min = setup_min * spec.setup_time_factor
+        cycle_min = cycles[spec.name].total_min * spec.cycle_time_factor
+        material = spec.blank.cost_usd if spec.blank is not None else stock_usd
+        validation_usd = validation_parts * (
+            material + cycle_min / MINUTES_PER_HOUR * rate + deburr + inspection_per_part
+        )
+        bases[spec.name] = CostBasis(
+            **shared,
+            spec=spec,
+            setup_usd=strategy_setup_min / MINUTES_PER_HOUR * setup_rate
+            + validation_usd
+            + spec.build_setup_usd,
+            fixture_usd=spec.fixture_usd,
+            material_usd=material,
+            cycle_min=cycle_min,
+            scrap_rate=scrap_rate if spec.scrap_rate is None else spec.scrap_rate,
+            setup_hours=strategy_setup_min / MINUTES_PER_HOUR,
+            fixture_machine_hours=spec.fixture_machine_hours,
+            print_hours_per_part=spec.blank.print_hours if spec.blank is not None else 0.0,
+        )
+    return bases
 
 
 def batch_work(

@@ -30,6 +30,7 @@ from rampwise.cost import (
     inspection_schedule,
     plan_quote,
     price_unit,
+    price_units,
     top_drivers,
     wright_mean_factor,
 )
@@ -287,7 +288,7 @@ def quote_project(
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
     band = shop.default("uncertainty_fraction")
-    prices = _Prices(plan)
+    prices = _Prices(plan, breaks_q)
     terms = tier_terms(shop, category)
 
     def work(basis: CostBasis, quantity: int) -> LeadTimeInputs:
@@ -346,10 +347,15 @@ class _Prices:
     for one quote.
     """
 
-    def __init__(self, plan: QuotePlan) -> None:
+    def __init__(self, plan: QuotePlan, breaks: Sequence[int] = ()) -> None:
+        """Price every applicable strategy at every quantity of ``breaks`` [pieces]."""
         self.plan = plan
         self.applicable = tuple(b for b in plan.bases.values() if b.spec.applies)
         self._priced: dict[tuple[StrategyName, int], PricedUnit] = {}
+        for basis in self.applicable:
+            name = basis.spec.name
+            for q, priced in zip(breaks, price_units(basis, breaks), strict=True):
+                self._priced[name, q] = priced
 
     def at(self, basis: CostBasis, quantity: int) -> PricedUnit:
         """``basis`` priced at ``quantity`` (:func:`rampwise.cost.price_unit`)."""
