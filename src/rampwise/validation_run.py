@@ -21,7 +21,6 @@ import math
 from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
-from scipy.special import ndtr
 
 from rampwise.errors import InputError
 from rampwise.model import Part, Stage
@@ -91,7 +90,8 @@ def _allowed_first_pass_yield(quantity: int, characteristics: int) -> float:
     p = 1 − (1 − that)^k. A run of n parts may then show floor(n·p) rejects — zero for any
     practical run, so any reject in the run is a signal, not bad luck.
     """
-    per_characteristic = 2 * float(ndtr(-3 * capability_thresholds().cpk_min))
+    # 2·Φ(−3·Cpk) = erfc(3·Cpk/√2): the standard normal tail through the error function.
+    per_characteristic = math.erfc(3 * capability_thresholds().cpk_min / math.sqrt(2))
     per_part = 1 - (1 - per_characteristic) ** characteristics
     return 1 - math.floor(quantity * per_part) / quantity
 

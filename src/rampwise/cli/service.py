@@ -3,6 +3,9 @@
 ``serve`` checks the database before it starts listening, so an unreachable database is
 one clear line at start, not an error at the first request; it migrates an empty
 database and refuses one at an older migration (``rampwise db upgrade`` fixes that).
+
+The store (SQLAlchemy, Alembic) and the web app are imported when one of these commands
+runs, so the other commands do not load them.
 """
 
 from __future__ import annotations
@@ -11,14 +14,6 @@ import typer
 
 from rampwise.cli._common import console, err_console, guarded
 from rampwise.settings import get_settings
-from rampwise.store import (
-    create_token,
-    fail_unfinished_jobs,
-    open_database,
-    prepare_database,
-    upgrade,
-)
-from rampwise.store.database import display_url
 
 HOST_OPT = typer.Option("127.0.0.1", "--host", help="Interface to listen on.")
 PORT_OPT = typer.Option(8000, "--port", min=1, max=65535, help="TCP port.")
@@ -39,6 +34,8 @@ def register(app: typer.Typer) -> None:
 @guarded
 def serve_command(host: str = HOST_OPT, port: int = PORT_OPT, workers: int = WORKERS_OPT) -> None:
     """Serve the pages and the JSON API (SQLite under ./var unless RAMPWISE_DATABASE_URL)."""
+    from rampwise.store import fail_unfinished_jobs, open_database, prepare_database
+    from rampwise.store.database import display_url
     from rampwise.web.serving import serve
 
     settings = get_settings()
@@ -72,6 +69,7 @@ def worker_command() -> None:
     from rq import Worker
 
     from rampwise.errors import InputError
+    from rampwise.store import open_database, prepare_database
     from rampwise.web.jobs import RedisQueue
 
     settings = get_settings()
@@ -91,6 +89,9 @@ def worker_command() -> None:
 @guarded
 def db_upgrade_command() -> None:
     """Migrate the database to this version's schema."""
+    from rampwise.store import open_database, upgrade
+    from rampwise.store.database import display_url
+
     database = open_database(get_settings())
     try:
         revision = upgrade(database)
@@ -109,6 +110,8 @@ def token_create_command(
     name: str = typer.Argument(..., help="Who or what uses the token.", show_default=False),
 ) -> None:
     """Create an API token; it is printed once, as the last line."""
+    from rampwise.store import create_token, open_database, prepare_database
+
     database = open_database(get_settings())
     try:
         prepare_database(database)

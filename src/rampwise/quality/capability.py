@@ -43,7 +43,6 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-from scipy import optimize, special, stats
 
 from rampwise.catalog import load_table
 from rampwise.errors import CatalogError, InputError
@@ -299,6 +298,8 @@ class Capability(BaseModel):
 
 
 def _chi_square_interval(value: float, df: float, alpha: float) -> IndexEstimate:
+    from scipy import stats
+
     low = value * math.sqrt(stats.chi2.ppf(alpha / 2.0, df) / df)
     high = value * math.sqrt(stats.chi2.ppf(1.0 - alpha / 2.0, df) / df)
     return IndexEstimate(value=value, lower=float(low), upper=float(high))
@@ -324,6 +325,8 @@ class _IndexSet(BaseModel):
 
 
 def _indices(mean: float, sigma: float, n: int, spec: SpecLimits, confidence: float) -> _IndexSet:
+    from scipy import stats
+
     alpha = 1.0 - confidence
     z_one_sided = float(stats.norm.ppf(confidence))
     z_two_sided = float(stats.norm.ppf(1.0 - alpha / 2.0))
@@ -351,6 +354,8 @@ def _indices(mean: float, sigma: float, n: int, spec: SpecLimits, confidence: fl
 
 
 def _expected_ppm(mean: float, sigma: float, spec: SpecLimits) -> PartsPerMillion:
+    from scipy import special
+
     below = None if spec.lsl is None else PPM * float(special.ndtr((spec.lsl - mean) / sigma))
     above = None if spec.usl is None else PPM * float(special.ndtr((mean - spec.usl) / sigma))
     return PartsPerMillion(below_lsl=below, above_usl=above, total=(below or 0.0) + (above or 0.0))
@@ -414,6 +419,8 @@ def anderson_darling(values: ArrayLike, alpha: float = 0.05) -> NormalityTest | 
         return None
     z = (data - data.mean()) / sd
     weights = 2.0 * np.arange(1, n + 1) - 1.0
+    from scipy import special
+
     total = np.sum(weights * (special.log_ndtr(z) + special.log_ndtr(-z[::-1])))
     statistic = float(-n - total / n)
     adjusted = statistic * (1.0 + 0.75 / n + 2.25 / n**2)
@@ -485,6 +492,8 @@ def box_cox_lambda(values: ArrayLike) -> float:
         transformed = logs if lam == 0 else np.expm1(lam * logs) / lam
         variance = float(np.var(transformed))
         return float(-((lam - 1.0) * sum_logs - logs.size / 2.0 * math.log(variance)))
+
+    from scipy import optimize
 
     result = optimize.minimize_scalar(
         negative_log_likelihood, bounds=BOX_COX_LAMBDA_RANGE, method="bounded"

@@ -30,7 +30,6 @@ from functools import cache
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy import integrate, special
 
 from rampwise.validation import require_whole
 
@@ -79,6 +78,8 @@ def d2(n: int) -> float:
     ----------
     .. [1] Tippett (1925), see module references.
     """
+    from scipy import integrate, special
+
     size = _check_size(n)
 
     def integrand(x: float) -> float:
@@ -90,6 +91,7 @@ def d2(n: int) -> float:
 
 def _range_survival(w: float, n: int) -> float:
     """P(W > w) for the range W of ``n`` standard normal values."""
+    from scipy import integrate, special
 
     def integrand(x: float) -> float:
         density = math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
@@ -125,6 +127,8 @@ def d3(n: int) -> float:
     ----------
     .. [1] Montgomery, Appendix VI; Tippett (1925) — see module references.
     """
+    from scipy import integrate
+
     size = _check_size(n)
     second_moment, _ = integrate.quad(
         lambda w: 2.0 * w * _range_survival(w, size), 0.0, np.inf, epsabs=1e-12, epsrel=1e-11
@@ -158,6 +162,8 @@ def c4(n: int) -> float:
     ----------
     .. [1] Montgomery, Appendix VI; ASTM E2587 Table 2.
     """
+    from scipy import special
+
     size = _check_size(n)
     log_ratio = special.gammaln(size / 2.0) - special.gammaln((size - 1) / 2.0)
     return float(math.sqrt(2.0 / (size - 1)) * math.exp(log_ratio))

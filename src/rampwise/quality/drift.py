@@ -26,7 +26,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict
-from scipy import stats
 
 from rampwise.errors import InputError
 from rampwise.quality.series import finite_array
@@ -207,6 +206,8 @@ def detect_drift(
     if np.ptp(y) == 0.0:
         slope, intercept, p_value = 0.0, float(y[0]), 1.0
     else:
+        from scipy import stats
+
         fit = stats.linregress(x, y)
         slope, intercept, p_value = float(fit.slope), float(fit.intercept), float(fit.pvalue)
     significant = p_value < alpha

@@ -36,7 +36,6 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
-from scipy import stats
 
 from rampwise.catalog import load_table
 from rampwise.errors import InputError
@@ -348,6 +347,8 @@ def _anova(
     values: FloatArray, alpha: float
 ) -> tuple[float, float, float, float, bool, tuple[AnovaRow, ...]]:
     """EV, AV, PV, interaction (σ), pooled flag and table by two-way crossed ANOVA."""
+    from scipy import stats
+
     p, o, r = values.shape
     grand = values.mean()
     part_means = values.mean(axis=(1, 2))

@@ -31,7 +31,6 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict
-from scipy import optimize, special, stats
 
 from rampwise.errors import InputError
 from rampwise.quality.sampling import SamplingPlan, SamplingStage, parse_enum
@@ -196,6 +195,8 @@ def _stage_pmf(
     found: NDArray[np.int64],
 ) -> NDArray[np.float64]:
     """P(x nonconforming among the next n items) per earlier count ``found``: (len(found), n+1)."""
+    from scipy import special, stats
+
     x = np.arange(n + 1)
     if distribution is Distribution.BINOMIAL:
         # Log form: scipy's binom.pmf overflows for p at the smallest normal float.
@@ -452,6 +453,8 @@ def aoql(
     at, peak = float(grid[best]), float(values[best])
     if model is not Distribution.HYPERGEOMETRIC:
         low, high = grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]
+        from scipy import optimize
+
         found = optimize.minimize_scalar(
             lambda f: -float(aoq(stages, f, lot_size=lot_size, distribution=model)[0]),
             bounds=(float(low), float(high)),

@@ -18,7 +18,6 @@ import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import signal
 
 from rampwise.errors import InputError
 from rampwise.quality.charts import (
@@ -97,6 +96,8 @@ def ewma_chart(
         raise InputError("nsigmas", f"must be a finite number > 0; got {nsigmas!r}")
     data, counts = _shift_inputs(statistic, sizes, sigma)
     phase_one = phase_one_count(calibration, data.size)
+    from scipy import signal
+
     decay = 1.0 - smoothing
     smoothed, _ = signal.lfilter([smoothing], [1.0, -decay], data, zi=[decay * center])
     steps = np.arange(1, data.size + 1, dtype=np.float64)

@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from scipy.stats import norm
 
 from rampwise.documents import read_document
 from rampwise.errors import InputError
@@ -345,6 +344,8 @@ def _fraction_out_normal(
 ) -> float | None:
     if requirement is None:
         return None
+    from scipy.stats import norm
+
     below = norm.cdf((requirement.min - centre) / std) if requirement.min is not None else 0.0
     above = norm.sf((requirement.max - centre) / std) if requirement.max is not None else 0.0
     return float(below + above)
