@@ -30,7 +30,13 @@ from rampwise.cycle_time import GeometryFacts
 from rampwise.errors import InputError
 from rampwise.geometry import analyze as analyze_geometry
 from rampwise.geometry.models import PartGeometry
-from rampwise.inspection import InspectionPlan, inspection_plan, inspection_verdict
+from rampwise.inspection import (
+    GaugeChoice,
+    InspectionPlan,
+    gauge_choices,
+    inspection_plan,
+    inspection_verdict,
+)
 from rampwise.leadtime import LeadTimeTier
 from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfile
 from rampwise.process import Route, plan_route
@@ -130,14 +136,17 @@ def assess(
     gauges = _gauge_studies(project)
 
     # Each stage's route and inspection plan are made once: the gate's production ones
-    # serve again when production is the decided stage.
+    # serve again when production is the decided stage. Every one of them measures each
+    # characteristic with the same gauge, chosen once.
+    gauge_of = gauge_choices(project.part.characteristics)
+
     @cache
     def route(stage: Stage) -> Route:
-        return route_at(project, stage, geometry=geometry)
+        return route_at(project, stage, geometry=geometry, gauges=gauge_of)
 
     @cache
     def plan(stage: Stage) -> InspectionPlan:
-        return inspection_plan(project, stage, shop=shop)
+        return inspection_plan(project, stage, choices=gauge_of, shop=shop)
 
     priceable = project.part.envelope_mm is not None
     notes = (
@@ -303,7 +312,13 @@ def _geometry_facts(geometry: PartGeometry | None) -> GeometryFacts | None:
     )
 
 
-def route_at(project: Project, stage: Stage, *, geometry: PartGeometry | None = None) -> Route:
+def route_at(
+    project: Project,
+    stage: Stage,
+    *,
+    geometry: PartGeometry | None = None,
+    gauges: Sequence[GaugeChoice] | None = None,
+) -> Route:
     """The route of a project at a stage, as :func:`assess` plans it.
 
     The CAD model fills what the project file leaves out (envelope, PMI tolerances) and
@@ -319,6 +334,9 @@ def route_at(project: Project, stage: Stage, *, geometry: PartGeometry | None = 
     geometry
         An analysis of ``project.part.cad``; ``None`` analyses the file when the part
         names one.
+    gauges
+        The inspection gauge of every characteristic of the project as assessed, in
+        drawing order (:func:`rampwise.inspection.gauge_choices`); ``None`` chooses them.
 
     Raises
     ------
@@ -328,8 +346,14 @@ def route_at(project: Project, stage: Stage, *, geometry: PartGeometry | None = 
     geometry = _analysed(project, geometry)
     project = _with_geometry(project, geometry)
     if geometry is None:
-        return plan_route(project, stage)
-    return plan_route(project, stage, turnable=geometry.turnable, setups=geometry.setups or None)
+        return plan_route(project, stage, gauges=gauges)
+    return plan_route(
+        project,
+        stage,
+        turnable=geometry.turnable,
+        setups=geometry.setups or None,
+        gauges=gauges,
+    )
 
 
 def price_ladder(

@@ -60,6 +60,7 @@ __all__ = [
     "ScheduledPart",
     "StepKind",
     "choose_gauge",
+    "gauge_choices",
     "inspection_plan",
     "inspection_verdict",
     "tiered_schedule",
@@ -425,6 +426,32 @@ def _candidates(kind: CharacteristicKind, side: str, unit: str) -> tuple[_Gauge,
     )
 
 
+def gauge_choices(
+    characteristics: Sequence[Characteristic], *, gauges: Mapping[str, str] | None = None
+) -> tuple[GaugeChoice, ...]:
+    """The gauge of every characteristic, in drawing order (:func:`choose_gauge`).
+
+    Parameters
+    ----------
+    characteristics
+        The drawing characteristics (lengths [mm], Ra [µm], angles [deg]).
+    gauges
+        Gauge to use per characteristic id (e.g. what the shop owns); others by the
+        10:1 rule.
+
+    Raises
+    ------
+    InputError
+        If ``gauges`` names an id no characteristic has, or a gauge that is not in the
+        catalog or cannot measure its characteristic.
+    """
+    forced = {str(k): v for k, v in (gauges or {}).items()}
+    unknown = sorted(set(forced) - {str(c.id) for c in characteristics})
+    if unknown:
+        raise InputError("gauges", f"no characteristic with id {', '.join(unknown)}")
+    return tuple(choose_gauge(c, gauge=forced.get(str(c.id))) for c in characteristics)
+
+
 def _first_capable(candidates: Sequence[_Gauge], limit: float | None) -> tuple[_Gauge, str]:
     if limit is None:
         return candidates[0], "no tolerance on the drawing: general tolerance applies"
@@ -668,6 +695,7 @@ def inspection_plan(
     aql: float | None = None,
     level: str | None = None,
     gauges: Mapping[str, str] | None = None,
+    choices: Sequence[GaugeChoice] | None = None,
     shop: ShopConfig | None = None,
 ) -> InspectionPlan:
     """Inspection plan of a project at a stage, with its cost and readiness verdict.
@@ -689,6 +717,10 @@ def inspection_plan(
     gauges
         Gauge to use per characteristic id (e.g. what the shop owns); others by the
         10:1 rule.
+    choices
+        The gauge of every characteristic, in drawing order, already chosen by
+        :func:`gauge_choices` (``gauges`` is then not read): a caller planning several
+        stages of one project chooses them once.
     shop
         Inspector rate [USD/h] (``labour_rates.csv``, role ``inspection``) and the parts
         of the validation run (``validation_run_parts``), the figures the quote uses;
@@ -706,14 +738,12 @@ def inspection_plan(
     """
     chosen_stage = _stage(stage)
     shop = shop or resolve_shop()
-    forced = {str(k): v for k, v in (gauges or {}).items()}
-    unknown = sorted(set(forced) - {str(c.id) for c in project.part.characteristics})
-    if unknown:
-        raise InputError("gauges", f"no characteristic with id {', '.join(unknown)}")
-    choices = tuple(
-        choose_gauge(c, gauge=forced.get(str(c.id))) for c in project.part.characteristics
+    chosen = (
+        gauge_choices(project.part.characteristics, gauges=gauges)
+        if choices is None
+        else tuple(choices)
     )
-    ordered = _ordered(choices)
+    ordered = _ordered(chosen)
     quantity = project.quantity
     schedule: tuple[ScheduledPart, ...] = ()
     if chosen_stage is Stage.PROTOTYPE:
@@ -729,11 +759,11 @@ def inspection_plan(
     required = [s for s in steps if not s.optional]
     total_minutes = sum(s.minutes for s in required)
     total_cost = sum(s.cost for s in required)
-    findings = _findings(choices, steps)
+    findings = _findings(chosen, steps)
     return InspectionPlan(
         stage=chosen_stage,
         quantity=quantity,
-        gauges=choices,
+        gauges=chosen,
         steps=tuple(steps),
         schedule=schedule,
         total_minutes=total_minutes,

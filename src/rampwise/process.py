@@ -24,12 +24,12 @@ References
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.errors import InputError
-from rampwise.inspection import choose_gauge
+from rampwise.inspection import GaugeChoice, choose_gauge, gauge_choices
 from rampwise.model import Characteristic, CharacteristicKind, Part, Project, Stage
 from rampwise.process_capability import (
     SPINDLE,
@@ -399,6 +399,7 @@ def route_characteristic(
     *,
     turnable: bool,
     route_machine: str,
+    gauge: GaugeChoice | None = None,
 ) -> CharacteristicRoute:
     """How one characteristic is made at ``stage`` on a ``route_machine`` (mill or lathe).
 
@@ -414,13 +415,17 @@ def route_characteristic(
         Whether the part is turned (decides the surface of an undecided diameter).
     route_machine
         ``"mill"`` or ``"lathe"``.
+    gauge
+        The inspection plan's gauge for it; ``None`` chooses it by the 10:1 rule
+        (:func:`rampwise.inspection.choose_gauge`).
     """
     surface = surface_class(characteristic, turnable=turnable)
     size = _judged_size(characteristic, part)
     tolerance, tolerance_source = _tolerance(characteristic, part)
     ra_max = characteristic.max if characteristic.kind is CharacteristicKind.ROUGHNESS else None
     grade = grade_for_tolerance(size, tolerance) if size and tolerance else None
-    gauge = choose_gauge(characteristic)
+    if gauge is None:
+        gauge = choose_gauge(characteristic)
     method, minutes = gauge.gauge, gauge.minutes
     common = {
         "id": str(characteristic.id),
@@ -708,6 +713,7 @@ def plan_route(
     *,
     turnable: bool | None = None,
     setups: int | None = None,
+    gauges: Sequence[GaugeChoice] | None = None,
 ) -> Route:
     """How the part will be made at a stage: per-characteristic chains and the whole route.
 
@@ -726,6 +732,9 @@ def plan_route(
     setups
         Three-axis setups the part needs [count], from the geometry; default
         ``part.features.setups`` or 2.
+    gauges
+        The gauge of every characteristic, in drawing order, as the inspection plan
+        chose them (:func:`rampwise.inspection.gauge_choices`, which ``None`` calls).
 
     Returns
     -------
@@ -762,9 +771,13 @@ def plan_route(
     strategy, base_setups, why = _strategy(turned, setups)
     notes.insert(0, f"whole part: {why}")
     route_machine = "lathe" if strategy is MachiningStrategy.TURNING else "mill"
+    if gauges is None:
+        gauges = gauge_choices(part.characteristics)
     routes = tuple(
-        route_characteristic(c, part, stage, turnable=turned, route_machine=route_machine)
-        for c in part.characteristics
+        route_characteristic(
+            c, part, stage, turnable=turned, route_machine=route_machine, gauge=gauge
+        )
+        for c, gauge in zip(part.characteristics, gauges, strict=True)
     )
     operations, added_setups = _operations(routes, strategy)
     extra = tuple(op.process for op in operations if op.extra)

@@ -11,11 +11,13 @@ from rampwise.errors import InputError
 from rampwise.inspection import (
     StepKind,
     choose_gauge,
+    gauge_choices,
     inspection_plan,
     inspection_verdict,
     tiered_schedule,
 )
 from rampwise.model import Characteristic, Project, Stage
+from rampwise.process import plan_route
 from rampwise.shop import shop_from_mapping
 
 MakeProject = Callable[..., Project]
@@ -102,6 +104,21 @@ def test_unknown_or_wrong_gauge(make_project: MakeProject) -> None:
         inspection_plan(make_project(), "low_volume", gauges={"2": "caliper"})
     with pytest.raises(InputError, match="no characteristic with id 9"):
         inspection_plan(make_project(), "low_volume", gauges={"9": "CMM"})
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_gauges_chosen_once_serve_every_plan_and_route(
+    make_project: MakeProject, stage: Stage
+) -> None:
+    """What assess passes on: the gauges chosen once give the plans and routes they make."""
+    project = make_project(quantity=40)
+    chosen = gauge_choices(project.part.characteristics)
+    assert inspection_plan(project, stage, choices=chosen) == inspection_plan(project, stage)
+    assert plan_route(project, stage, gauges=chosen) == plan_route(project, stage)
+    forced = gauge_choices(project.part.characteristics, gauges={"1": "caliper"})
+    assert inspection_plan(project, stage, choices=forced) == inspection_plan(
+        project, stage, gauges={"1": "caliper"}
+    )
 
 
 def test_prototype_inspects_every_part_critical_first(make_project: MakeProject) -> None:
