@@ -543,12 +543,15 @@ def _step(
     optional: bool = False,
     sampling: SamplingPlan | None = None,
 ) -> InspectionStep:
-    """One step; its cost is the inspector's time at ``rate`` [USD/h] plus ``fixed_cost``."""
+    """One step; its cost is the inspector's time at ``rate`` [USD/h] plus ``fixed_cost``.
+
+    ``gauges`` come critical first (:func:`_ordered`), the order the step lists them in.
+    """
     minutes = inspected_parts * sum(g.minutes for g in gauges)
     return InspectionStep(
         kind=kind,
         description=description,
-        characteristics=tuple(g.characteristic_id for g in _ordered(gauges)),
+        characteristics=tuple(g.characteristic_id for g in gauges),
         parts=tuple(parts),
         frequency=frequency,
         inspected_parts=inspected_parts,

@@ -15,6 +15,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -401,7 +402,9 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
+@cache
 def _schedule_words(stage: Stage) -> str:
+    """The stage's inspection schedule in words (catalog tables only, so made once)."""
     bands = []
     for start, end, fraction in inspection_schedule()[stage]:
         parts = f"parts {start}–{end:.0f}" if end != float("inf") else f"parts {start}+"
