@@ -503,18 +503,19 @@ def tiered_schedule(
                 f"tool_changes[{index}]", f"must be a part before the last ({count}); got {part}"
             )
         after_change.add(number + 1)
-    schedule: list[ScheduledPart] = []
-    for part in range(1, count + 1):
-        reasons = [
-            tier.rule
-            for tier in inspection_tiers()
-            if tier.first <= part <= (tier.last or count) and part % tier.every == 0
-        ]
-        if part in after_change:
-            reasons.append("first part after a tool change")
-        if reasons:
-            schedule.append(ScheduledPart(part=part, reasons=tuple(reasons)))
-    return tuple(schedule)
+    # Each tier's parts are its multiples of `every` within its band (the batch's end for
+    # an open band), so only the inspected parts are visited, not every part of the batch.
+    reasons: dict[int, list[str]] = {}
+    for tier in inspection_tiers():
+        first_multiple = -(-tier.first // tier.every) * tier.every
+        last = min(tier.last or count, count)
+        for part in range(first_multiple, last + 1, tier.every):
+            reasons.setdefault(part, []).append(tier.rule)
+    for part in after_change:
+        reasons.setdefault(part, []).append("first part after a tool change")
+    return tuple(
+        ScheduledPart(part=part, reasons=tuple(reasons[part])) for part in sorted(reasons)
+    )
 
 
 # --------------------------------------------------------------------------------------

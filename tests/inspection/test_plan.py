@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rampwise.errors import InputError
 from rampwise.inspection import (
@@ -13,6 +15,7 @@ from rampwise.inspection import (
     choose_gauge,
     gauge_choices,
     inspection_plan,
+    inspection_tiers,
     inspection_verdict,
     tiered_schedule,
 )
@@ -38,6 +41,30 @@ def test_tool_change_adds_the_next_part() -> None:
     schedule = {p.part: p.reasons for p in tiered_schedule(40, tool_changes=[13, 19])}
     assert 14 in schedule and schedule[14] == ("first part after a tool change",)
     assert "first part after a tool change" in schedule[20] and len(schedule[20]) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(quantity=st.integers(1, 700), changes=st.sets(st.integers(1, 699), max_size=6))
+def test_tiered_schedule_is_the_catalog_rule_part_by_part(quantity: int, changes: set[int]) -> None:
+    """The schedule is the catalog's rule read part by part (inspection_tiers.csv).
+
+    Part k is listed, in order, with the tiers whose band holds k and whose ``every``
+    divides k (catalog order), then the tool change just before it.
+    """
+    tool_changes = sorted(c for c in changes if c < quantity)
+    expected = []
+    for part in range(1, quantity + 1):
+        reasons = [
+            tier.rule
+            for tier in inspection_tiers()
+            if tier.first <= part <= (tier.last or quantity) and part % tier.every == 0
+        ]
+        if part - 1 in tool_changes:
+            reasons.append("first part after a tool change")
+        if reasons:
+            expected.append((part, tuple(reasons)))
+    schedule = tiered_schedule(quantity, tool_changes=tool_changes)
+    assert [(p.part, p.reasons) for p in schedule] == expected
 
 
 def test_steady_rate_after_50() -> None:
