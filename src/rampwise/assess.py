@@ -26,6 +26,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from rampwise import __version__
+from rampwise.cost import QuotePlan, plan_quote
 from rampwise.cycle_time import GeometryFacts
 from rampwise.errors import InputError
 from rampwise.geometry import analyze as analyze_geometry
@@ -135,9 +136,9 @@ def assess(
     batch = _batch(project)
     gauges = _gauge_studies(project)
 
-    # Each stage's route and inspection plan are made once: the gate's production ones
-    # serve again when production is the decided stage. Every one of them measures each
-    # characteristic with the same gauge, chosen once.
+    # Each stage's route, inspection plan and quote plan are made once: the gate's
+    # production ones serve again when production is the decided stage. Every one of
+    # them measures each characteristic with the same gauge, chosen once.
     gauge_of = gauge_choices(project.part.characteristics)
 
     @cache
@@ -147,6 +148,17 @@ def assess(
     @cache
     def plan(stage: Stage) -> InspectionPlan:
         return inspection_plan(project, stage, choices=gauge_of, shop=shop)
+
+    @cache
+    def quote_plan(stage: Stage) -> QuotePlan:
+        return plan_quote(
+            project,
+            stage=stage,
+            shop=shop,
+            geometry=_geometry_facts(geometry),
+            route=route(stage),
+            inspection=plan(stage),
+        )
 
     priceable = project.part.envelope_mm is not None
     notes = (
@@ -160,10 +172,7 @@ def assess(
             project,
             project.cost_target.at_quantity,
             stage=Stage.MASS_PRODUCTION,
-            shop=shop,
-            geometry=_geometry_facts(geometry),
-            route=route(Stage.MASS_PRODUCTION),
-            inspection=plan(Stage.MASS_PRODUCTION),
+            quote_plan=quote_plan(Stage.MASS_PRODUCTION),
         )
     evidence = GateEvidence(
         quoted_unit_price=quoted_at_target,
@@ -183,8 +192,7 @@ def assess(
             ladder,
             shop=shop,
             geometry=geometry,
-            route=route(decision.stage),
-            plan=plan(decision.stage),
+            quote_plan=quote_plan(decision.stage),
         )
         if priceable
         else None
@@ -367,6 +375,7 @@ def price_ladder(
     machine: str | None = None,
     route: Route | None = None,
     plan: InspectionPlan | None = None,
+    quote_plan: QuotePlan | None = None,
 ) -> Quote:
     """The price ladder of a project at a stage, priced as :func:`assess` prices it.
 
@@ -397,6 +406,10 @@ def price_ladder(
     route, plan
         The route and inspection plan already made at ``stage`` for this project;
         ``None`` plans them (the route with the CAD model's turnability and setups).
+    quote_plan
+        The quote's plan already made at ``stage`` for this project with ``shop``
+        (:func:`rampwise.cost.plan_quote`; :func:`assess` makes the production one for
+        the cost target); ``None`` makes it from the route and inspection plan.
 
     Returns
     -------
@@ -420,4 +433,5 @@ def price_ladder(
         inspection=plan,
         machine=machine,
         tier=tier,
+        quote_plan=quote_plan,
     )

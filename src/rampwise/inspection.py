@@ -513,9 +513,7 @@ def tiered_schedule(
             reasons.setdefault(part, []).append(tier.rule)
     for part in after_change:
         reasons.setdefault(part, []).append("first part after a tool change")
-    return tuple(
-        ScheduledPart(part=part, reasons=tuple(reasons[part])) for part in sorted(reasons)
-    )
+    return tuple(ScheduledPart(part=part, reasons=tuple(reasons[part])) for part in sorted(reasons))
 
 
 # --------------------------------------------------------------------------------------

@@ -228,6 +228,7 @@ def quote_project(
     extra_operations: Sequence[OperationAdder] | None = None,
     machine: str | None = None,
     tier: LeadTimeTier = LeadTimeTier.STANDARD,
+    quote_plan: QuotePlan | None = None,
 ) -> Quote:
     """Quote a project at every quantity break: explained price, lead time, strategies.
 
@@ -258,6 +259,10 @@ def quote_project(
         ``edm`` or a shop's); ``None`` takes the machine of the route's strategy.
     tier
         Lead-time tier of ``lead_time_days``.
+    quote_plan
+        The quantity-independent plan already made for this order at ``stage`` with
+        ``shop`` (:func:`rampwise.cost.plan_quote`); ``None`` makes it from ``geometry``,
+        ``route``, ``inspection``, ``extra_operations`` and ``machine``.
 
     Returns
     -------
@@ -276,7 +281,7 @@ def quote_project(
     """
     breaks_q = check_quantities(quantities)
     shop = shop or resolve_shop()
-    plan = plan_quote(
+    plan = quote_plan or plan_quote(
         project,
         stage=stage,
         shop=shop,
@@ -516,6 +521,7 @@ def unit_price_at(
     geometry: GeometryFacts | None = None,
     route: Route | None = None,
     inspection: InspectionPlan | None = None,
+    quote_plan: QuotePlan | None = None,
 ) -> float:
     """Quoted unit price at one quantity [currency/piece] (the readiness gate's cost target).
 
@@ -532,11 +538,11 @@ def unit_price_at(
         The stage to price at.
     shop
         Rates and defaults; ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
-    geometry, route, inspection
+    geometry, route, inspection, quote_plan
         As for :func:`quote_project`.
     """
     (quantity,) = check_quantities((quantity,))
-    plan = plan_quote(
+    plan = quote_plan or plan_quote(
         project,
         stage=stage,
         shop=shop or resolve_shop(),

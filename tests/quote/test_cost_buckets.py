@@ -10,7 +10,7 @@ import pytest
 from rampwise.cost import plan_quote, price_drivers
 from rampwise.model import Project, Stage
 from rampwise.project_file import project_from_mapping
-from rampwise.quote import quote_project
+from rampwise.quote import quote_project, unit_price_at
 from rampwise.shop import ShopConfig, shop_from_mapping
 from rampwise.strategies import StrategyName
 from support import TODAY
@@ -145,6 +145,21 @@ def test_the_quote_prices_the_hand_calculated_break(
     assert only.unit_price_low == pytest.approx(only.unit_price * 0.75)
     assert only.unit_price_high == pytest.approx(only.unit_price * 1.25)
     assert only.one_time_cost == pytest.approx((PROGRAMMING + SETUP + FIXTURE) * UPLIFT)
+
+
+@pytest.mark.parametrize("stage", list(Stage))
+def test_a_plan_made_once_prices_as_the_quote_makes_it(
+    hand_project: Project, hand_shop: ShopConfig, stage: Stage
+) -> None:
+    """What assess passes on: the production plan of the cost target serves the ladder."""
+    plan = plan_quote(hand_project, stage=stage, shop=hand_shop)
+    ladder = [1, 7, 40, 3000]
+    assert quote_project(
+        hand_project, stage=stage, quantities=ladder, shop=hand_shop, quote_plan=plan
+    ) == quote_project(hand_project, stage=stage, quantities=ladder, shop=hand_shop)
+    assert unit_price_at(hand_project, 40, stage=stage, quote_plan=plan) == unit_price_at(
+        hand_project, 40, stage=stage, shop=hand_shop
+    )
 
 
 def test_low_volume_adds_first_article_and_validation_part(
