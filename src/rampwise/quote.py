@@ -281,15 +281,19 @@ def quote_project(
     """
     breaks_q = check_quantities(quantities)
     shop = shop or resolve_shop()
-    plan = quote_plan or plan_quote(
-        project,
-        stage=stage,
-        shop=shop,
-        geometry=geometry,
-        route=route,
-        inspection=inspection,
-        extra_operations=extra_operations,
-        machine=machine,
+    plan = (
+        quote_plan
+        if quote_plan is not None
+        else plan_quote(
+            project,
+            stage=stage,
+            shop=shop,
+            geometry=geometry,
+            route=route,
+            inspection=inspection,
+            extra_operations=extra_operations,
+            machine=machine,
+        )
     )
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
@@ -542,13 +546,17 @@ def unit_price_at(
         As for :func:`quote_project`.
     """
     (quantity,) = check_quantities((quantity,))
-    plan = quote_plan or plan_quote(
-        project,
-        stage=stage,
-        shop=shop or resolve_shop(),
-        geometry=geometry,
-        route=route,
-        inspection=inspection,
+    plan = (
+        quote_plan
+        if quote_plan is not None
+        else plan_quote(
+            project,
+            stage=stage,
+            shop=shop or resolve_shop(),
+            geometry=geometry,
+            route=route,
+            inspection=inspection,
+        )
     )
     _, priced = _Prices(plan).cheapest(quantity)
     return priced.price
