@@ -663,6 +663,18 @@ def _bases(
 
     The strategies' cycle times differ only in handling, so the feature count, setups
     and added operations that programming and setup time are made of are theirs all.
+
+    Parameters
+    ----------
+    specs, cycles
+        The strategies and their first-part cycle times [min].
+    rate
+        Machine rate [USD/h].
+    stock_usd
+        Bar stock of one part, saw cut included [USD].
+    finish, tight, thin, inspection
+        The finish, whether a tolerance is tight and a wall thin (the route's), and the
+        inspection plan priced (minutes per part [min], first-article cost [USD]).
     """
     cycle = cycles[specs[0].name]
     programming_min = (
