@@ -165,6 +165,31 @@ def test_sigterm_stops_every_worker(served: tuple[subprocess.Popen[bytes], str])
     assert not _up(url)
 
 
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (an exited one not yet reaped counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+def test_workers_stop_when_the_supervisor_is_killed(
+    served: tuple[subprocess.Popen[bytes], str],
+) -> None:
+    """SIGKILL gives the supervisor no chance to stop its workers; they stop by themselves."""
+    process, url = served
+    workers = _pids(url)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while any(_running(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"workers still running: {workers}"
+        time.sleep(0.2)
+    assert not _up(url)
+
+
 def test_a_taken_port_names_the_option() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -12,13 +12,17 @@ workers serve instead.
 
 The supervisor here starts the workers as fresh (spawned) processes, restarts one that
 dies while serving, stops when one cannot start (the same failure would repeat), and
-stops them all on ``SIGINT`` or ``SIGTERM``.
+stops them all on ``SIGINT`` or ``SIGTERM``. A worker whose supervisor is gone, even
+killed outright (``SIGKILL``, the out-of-memory killer), finishes its requests and stops:
+left running, it would keep the port and answer with the old code beside a new server.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import signal
 import socket
 import sys
@@ -168,10 +172,31 @@ def run_worker(spec: ServerSpec) -> None:
         logger.error(str(err))
         sys.exit(STARTUP_FAILURE)
     server = uvicorn.Server(config)
+    stop_with_supervisor(server)
     with sock:
         server.run(sockets=[sock])
     if not server.started:
         sys.exit(STARTUP_FAILURE)
+
+
+def stop_with_supervisor(server: uvicorn.Server) -> None:
+    """Stop ``server`` gracefully once the process that started this one has ended.
+
+    A thread waits on the parent's sentinel, which the operating system makes readable
+    when the parent exits for whatever reason, then asks uvicorn to finish its requests
+    and return. Nothing is watched in a process that multiprocessing did not start.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        logger.warning("Supervisor gone; worker process [%s] stopping.", os.getpid())
+        server.should_exit = True
+
+    threading.Thread(target=watch, name="supervisor-watch", daemon=True).start()
 
 
 class Supervisor:
