@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 import trimesh
@@ -9,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rampwise.errors import InputError
+from rampwise.geometry import raycast
 from rampwise.geometry.facts import as_stock_area, axis_aligned_frame, choose_stock
 from rampwise.geometry.features import min_area_rectangle
 from rampwise.geometry.raycast import RayCaster, measure_walls, spread, triangle_normals
@@ -145,6 +148,65 @@ def test_a_ray_through_a_shared_edge_names_the_lower_triangle() -> None:
         )
         assert hits.distance[0] == pytest.approx(5.0)
         assert hits.triangle[0] == 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000), cut=st.floats(0.0, 40.0))
+def test_a_cut_off_cast_keeps_the_hits_within_it(seed: int, cut: float) -> None:
+    """Hits no farther than ``max_distance`` are the uncut ones (distance and triangle, to
+    the bit); farther ones become misses."""
+    sphere = trimesh.creation.icosphere(subdivisions=3, radius=10.0)
+    box = trimesh.creation.box(extents=(30.0, 4.0, 8.0))
+    scene = trimesh.util.concatenate([sphere, box])
+    caster = RayCaster(np.asarray(scene.vertices), np.asarray(scene.faces, dtype=np.int64))
+    rng = np.random.default_rng(seed)
+    origins = rng.uniform(-20, 20, size=(300, 3))
+    directions = rng.normal(size=(300, 3))
+    directions /= np.linalg.norm(directions, axis=1)[:, None]
+    uncut = caster.first_hits(origins, directions, min_distance=1e-9)
+    hits = caster.first_hits(origins, directions, min_distance=1e-9, max_distance=cut)
+    within = uncut.distance <= cut
+    np.testing.assert_array_equal(hits.distance, np.where(within, uncut.distance, np.inf))
+    np.testing.assert_array_equal(hits.triangle, np.where(within, uncut.triangle, -1))
+
+
+def slabs() -> tuple[np.ndarray, np.ndarray]:
+    """Three separate slabs 0.5, 3 and 12 mm thick and a drum, one mesh."""
+    parts = [
+        trimesh.creation.box(extents=(40.0, 30.0, t)).apply_translation((60.0 * i, 0, 0))
+        for i, t in enumerate((0.5, 3.0, 12.0))
+    ]
+    parts.append(trimesh.creation.cylinder(radius=9.0, height=25.0).apply_translation((0, 70, 0)))
+    scene = trimesh.util.concatenate(parts)
+    return np.asarray(scene.vertices), np.asarray(scene.faces, dtype=np.int64)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    reach=st.sampled_from([0.0, 1e-4, 1e-3, 1.0 / 64, 1.0 / 32, 0.1, 1.0]), below=st.floats(0.1, 20)
+)
+def test_walls_cut_off_or_not_agree(reach: float, below: float) -> None:
+    """The wall cast's cut-off changes nothing, whether a wall is found within it or the
+    misses are cast again (a reach of 0 forces the second cast)."""
+    vertices, triangles = slabs()
+    caster = RayCaster(vertices, triangles)
+    expected = measure_walls(caster, vertices, triangles, report_below_mm=below, min_distance=1e-6)
+    with patch.object(raycast, "WALL_REACH", reach):
+        report = measure_walls(
+            caster, vertices, triangles, report_below_mm=below, min_distance=1e-6
+        )
+    assert report == expected
+
+
+def test_a_wall_beyond_the_cut_off_is_found_by_the_second_cast() -> None:
+    """A 20 mm cube: its walls are far beyond 1/32 of its diagonal (1.1 mm)."""
+    cube = trimesh.creation.box(extents=(20.0, 20.0, 20.0))
+    vertices, triangles = np.asarray(cube.vertices), np.asarray(cube.faces, dtype=np.int64)
+    report = measure_walls(
+        RayCaster(vertices, triangles), vertices, triangles, report_below_mm=1.0, min_distance=1e-6
+    )
+    assert report.min_mm == pytest.approx(20.0)
+    assert report.thin == ()
 
 
 def test_min_area_rectangle_of_a_rotated_rectangle() -> None:
