@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from OCP.BRep import BRep_Tool
 from OCP.BRepAlgoAPI import BRepAlgoAPI_Cut
 from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox, BRepPrimAPI_MakeCylinder
 from OCP.BRepTools import BRepTools
@@ -11,10 +12,14 @@ from OCP.collections import (
     IndexedDataMap_TopoDS_Shape_List_TopoDS_Shape_TopTools_ShapeMapHasher as EdgeFaceMap,
 )
 from OCP.gp import gp_Ax2, gp_Dir, gp_Pnt
-from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE
+from OCP.Poly import Poly_Triangle, Poly_Triangulation
+from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_REVERSED
 from OCP.TopExp import TopExp, TopExp_Explorer
+from OCP.TopLoc import TopLoc_Location
 from OCP.TopoDS import TopoDS_Shape
 
+from rampwise.errors import GeometryError
+from rampwise.geometry import step
 from rampwise.geometry.faces import SurfaceKind, face_map, survey_edges, survey_faces
 from rampwise.geometry.step import Tessellation, solid_box, tessellate
 
@@ -24,6 +29,60 @@ def plate_with_hole() -> TopoDS_Shape:
     plate = BRepPrimAPI_MakeBox(40.0, 30.0, 10.0).Shape()
     axis = gp_Ax2(gp_Pnt(20.0, 15.0, -1.0), gp_Dir(0.0, 0.0, 1.0))
     return BRepAlgoAPI_Cut(plate, BRepPrimAPI_MakeCylinder(axis, 4.0, 12.0).Shape()).Shape()
+
+
+def node_by_node(mesh: Poly_Triangulation) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and one-based triangles of a triangulation, one kernel call per item."""
+    nodes = [mesh.Node(i).Coord() for i in range(1, mesh.NbNodes() + 1)]
+    triangles = [mesh.Triangle(i).Get() for i in range(1, mesh.NbTriangles() + 1)]
+    return np.array(nodes), np.array(triangles)
+
+
+def test_tessellation_is_the_kernel_triangulation_to_the_bit() -> None:
+    """The binary read-back gives the nodes and triangles the kernel hands out one by one
+    (faces meshed with UV nodes), and the tessellation is made of them face by face."""
+    solid = plate_with_hole()
+    faces = face_map(solid)
+    low, high = solid_box(faces)
+    mesh = tessellate(solid, faces, float(np.linalg.norm(high - low)))
+    offset = 0
+    for index, face in enumerate(faces):
+        triangulation = BRep_Tool.Triangulation_s(face, TopLoc_Location())
+        assert triangulation.HasUVNodes()
+        nodes, triangles = node_by_node(triangulation)
+        read_nodes, read_triangles = step._triangulation_arrays(triangulation)
+        np.testing.assert_array_equal(read_nodes, nodes)
+        np.testing.assert_array_equal(read_triangles, triangles)
+        np.testing.assert_array_equal(mesh.vertices[offset : offset + len(nodes)], nodes)
+        own = mesh.triangles[mesh.face_ids == index] - offset + 1
+        reversed_face = face.Orientation() == TopAbs_REVERSED
+        np.testing.assert_array_equal(own, triangles[:, ::-1] if reversed_face else triangles)
+        offset += len(nodes)
+    assert offset == len(mesh.vertices)
+
+
+def test_a_triangulation_without_uv_nodes_reads_back() -> None:
+    """Two triangles of a square, as a tessellated STEP face carries them (no UV nodes)."""
+    square = Poly_Triangulation(4, 2, False)
+    corners = [(0.1, 0.2, 0.3), (10.0, 0.0, 1e-300), (10.0, 7.5, -2.0), (-1e9, 7.5, 1 / 3)]
+    for i, corner in enumerate(corners, start=1):
+        square.SetNode(i, gp_Pnt(*corner))
+    square.SetTriangle(1, Poly_Triangle(1, 2, 3))
+    square.SetTriangle(2, Poly_Triangle(1, 3, 4))
+    nodes, triangles = step._triangulation_arrays(square)
+    np.testing.assert_array_equal(nodes, np.array(corners))
+    np.testing.assert_array_equal(triangles, [[1, 2, 3], [1, 3, 4]])
+    assert triangles.dtype == np.int64
+
+
+def test_an_unknown_triangulation_layout_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    square = Poly_Triangulation(3, 1, False)
+    for i in range(1, 4):
+        square.SetNode(i, gp_Pnt(float(i), 0.0, 0.0))
+    square.SetTriangle(1, Poly_Triangle(1, 2, 3))
+    monkeypatch.setattr(step, "_DUMP_HEADER", b"Triangulations 2\n")
+    with pytest.raises(GeometryError, match="unknown layout"):
+        step._triangulation_arrays(square)
 
 
 def test_face_survey_does_not_depend_on_triangle_order() -> None:

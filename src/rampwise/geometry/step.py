@@ -19,18 +19,18 @@ References
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
+from OCP.BinTools import BinTools_FormatVersion, BinTools_ShapeSet
 from OCP.Bnd import Bnd_Box
-from OCP.BRep import BRep_Tool
+from OCP.BRep import BRep_Builder, BRep_Tool
 from OCP.BRepBndLib import BRepBndLib
 from OCP.BRepCheck import BRepCheck_Analyzer
 from OCP.BRepGProp import BRepGProp
@@ -39,6 +39,7 @@ from OCP.collections import Sequence_TCollection_AsciiString, Sequence_TDF_Label
 from OCP.GProp import GProp_GProps
 from OCP.IFSelect import IFSelect_ReturnStatus
 from OCP.Message import Message, Message_PrinterOStream
+from OCP.Poly import Poly_Triangulation
 from OCP.ShapeFix import ShapeFix_Shape
 from OCP.STEPCAFControl import STEPCAFControl_Reader
 from OCP.TCollection import TCollection_ExtendedString
@@ -380,14 +381,59 @@ def solid_box(faces: list[TopoDS_Face]) -> tuple[NDArray[np.float64], NDArray[np
         high = boxes[measured, 1].max(axis=0)
 
 
-def _one_based(count: int) -> range:
-    """OpenCascade's array indices 1 … ``count``."""
-    return range(1, count + 1)
+_DUMP_HEADER: Final = b"Triangulations 1\n"
+"""First line of a ``BinTools`` triangulation section holding one triangulation."""
+
+_DUMP_COUNTS: Final = np.dtype(
+    [("nodes", "<i4"), ("triangles", "<i4"), ("uv", "u1"), ("deflection", "<f8")]
+)
+"""What a ``BinTools`` (version 3) triangulation starts with, packed: node and triangle
+counts, whether UV nodes follow, the deflection [mm]."""
 
 
-def _triples(items: Iterable[tuple[Any, Any, Any]], count: int, dtype: type) -> NDArray[Any]:
-    """``(count, 3)`` array of ``count`` triples, filled straight from the kernel's values."""
-    return np.fromiter(chain.from_iterable(items), dtype=dtype, count=3 * count).reshape(-1, 3)
+def _triangulation_arrays(
+    triangulation: Poly_Triangulation,
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Nodes [mm] and one-based node indices of the triangles of a face's triangulation.
+
+    The kernel writes them in its binary B-rep format (``BinTools``, version 3) into
+    memory, and NumPy reads that back: the same doubles and integers as ``Node`` and
+    ``Triangle`` called one by one, four to six times faster than a Python call per node.
+    The triangulation hangs on a bare face of its own, so the dump holds it alone. The
+    layout (little-endian on every host): the line ``Triangulations 1``, then the node and
+    triangle counts (int32), whether UV nodes follow (one byte), the deflection (float64),
+    the nodes (3 × float64), the UV nodes if any (2 × float64), the triangles (3 × int32).
+
+    Raises
+    ------
+    GeometryError
+        If the dump does not have that layout.
+
+    References
+    ----------
+    .. [1] Open CASCADE Technology 8.0 source, ``BinTools_ShapeSet::WriteTriangulation``
+       and ``BinTools::PutInteger``/``PutReal`` (``src/BinTools``).
+    """
+    shapes = BinTools_ShapeSet()
+    shapes.SetFormatNb(BinTools_FormatVersion.BinTools_FormatVersion_VERSION_3)
+    shapes.SetWithTriangles(True)
+    bare = TopoDS_Face()
+    BRep_Builder().MakeFace(bare, triangulation)
+    shapes.Add(bare)
+    stream = io.BytesIO()
+    shapes.WriteTriangulation(stream)
+    data = stream.getvalue()
+    begin = len(_DUMP_HEADER) + _DUMP_COUNTS.itemsize
+    if not data.startswith(_DUMP_HEADER) or len(data) < begin:
+        raise GeometryError("mesh", "OpenCascade wrote a triangulation in an unknown layout")
+    counts = np.frombuffer(data, _DUMP_COUNTS, 1, len(_DUMP_HEADER))[0]
+    nodes, triangles = int(counts["nodes"]), int(counts["triangles"])
+    end = begin + (24 + 16 * int(counts["uv"])) * nodes + 12 * triangles
+    if end != len(data):
+        raise GeometryError("mesh", "OpenCascade wrote a triangulation in an unknown layout")
+    points = np.frombuffer(data, "<f8", 3 * nodes, begin).reshape(-1, 3)
+    corners = np.frombuffer(data, "<i4", 3 * triangles, end - 12 * triangles).reshape(-1, 3)
+    return points, corners.astype(np.int64)
 
 
 def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float) -> Tessellation:
@@ -429,20 +475,11 @@ def tessellate(shape: TopoDS_Shape, faces: list[TopoDS_Face], diagonal_mm: float
         triangulation = BRep_Tool.Triangulation_s(face, location)
         if triangulation is None:
             continue
-        nodes = _triples(
-            (p.Coord() for p in map(triangulation.Node, _one_based(triangulation.NbNodes()))),
-            triangulation.NbNodes(),
-            np.float64,
-        )
+        nodes, tris = _triangulation_arrays(triangulation)
         if not location.IsIdentity():
             transform = location.Transformation()
             matrix = np.array([[transform.Value(r, c) for c in range(1, 5)] for r in range(1, 4)])
             nodes = nodes @ matrix[:, :3].T + matrix[:, 3]
-        tris = _triples(
-            (t.Get() for t in map(triangulation.Triangle, _one_based(triangulation.NbTriangles()))),
-            triangulation.NbTriangles(),
-            np.int64,
-        )
         tris -= 1
         if face.Orientation() == TopAbs_REVERSED:
             tris = tris[:, ::-1]
