@@ -128,8 +128,7 @@ class RayCaster:
         faces = np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
         diagonal = float(np.linalg.norm(np.ptp(points, axis=0))) if len(points) else 0.0
         self.normals, self.areas = triangle_normals(points, faces)
-        points, faces, source = _split_long_triangles(points, faces, diagonal / 8.0)
-        corners = points[faces]
+        corners, source = _split_long_triangles(points[faces], diagonal / 8.0)
         count = len(corners)
         self._depth = max(0, int(np.ceil(np.log2(max(count, 1) / LEAF_SIZE))))
         first, second, third = corners[:, 0], corners[:, 1], corners[:, 2]
@@ -342,24 +341,23 @@ def _bounds(count: int, level: int) -> IntArray:
     return (np.arange(nodes + 1, dtype=np.int64) * count) // nodes
 
 
-def _split_long_triangles(
-    vertices: FloatArray, triangles: IntArray, limit: float
-) -> tuple[FloatArray, IntArray, IntArray]:
+def _split_long_triangles(corners: FloatArray, limit: float) -> tuple[FloatArray, IntArray]:
     """Halve triangles across their longest edge until no edge is longer than ``limit``.
 
-    Only the halves made in one pass are measured again in the next.
+    ``corners`` is ``(m, 3, 3)``: each triangle's three corners [mm]. Only the halves made
+    in one pass are measured again in the next. A half keeps the split edge's far corner
+    and the edge's midpoint, so corners are carried, not vertex indices.
 
-    Returns the new vertices, the new triangles and, per new triangle, its original index.
+    Returns the new triangles' corners [mm] and, per new triangle, its original index.
     """
-    source = np.arange(len(triangles), dtype=np.int64)
+    source = np.arange(len(corners), dtype=np.int64)
     if limit <= 0.0:
-        return vertices, triangles, source
-    kept: list[IntArray] = []
+        return corners, source
+    kept: list[FloatArray] = []
     kept_source: list[IntArray] = []
-    pending, owners = triangles, source
+    pending, owners = corners, source
     while len(pending):
-        corners = vertices[pending]
-        edges = np.linalg.norm(corners[:, [1, 2, 0]] - corners, axis=2)
+        edges = np.linalg.norm(pending[:, [1, 2, 0]] - pending, axis=2)
         too_long = edges.max(axis=1) > limit
         kept.append(pending[~too_long])
         kept_source.append(owners[~too_long])
@@ -369,16 +367,15 @@ def _split_long_triangles(
         first = rows[pick, longest]
         second = rows[pick, (longest + 1) % 3]
         opposite = rows[pick, (longest + 2) % 3]
-        middle = np.arange(len(vertices), len(vertices) + len(rows))
-        vertices = np.vstack((vertices, (vertices[first] + vertices[second]) / 2.0))
-        pending = np.vstack(
+        middle = (first + second) / 2.0
+        pending = np.concatenate(
             (
                 np.stack((first, middle, opposite), axis=1),
                 np.stack((middle, second, opposite), axis=1),
             )
         )
         owners = np.concatenate((owners[too_long], owners[too_long]))
-    return vertices, np.concatenate(kept), np.concatenate(kept_source)
+    return np.concatenate(kept), np.concatenate(kept_source)
 
 
 def _slab_test(
