@@ -292,6 +292,11 @@ def survey_faces(faces: list[TopoDS_Face], mesh: Tessellation) -> list[FaceRecor
     # Area-weighted sums per face are slices of these (the same products, row by row).
     weighted_centroids = centroids * areas[:, None]
     weighted_normals = normals * areas[:, None]
+    # Each face's mesh nodes, in index order: one sort of (face, node) keys for all faces.
+    count = len(mesh.vertices)
+    keys = np.unique(np.repeat(face_ids, 3) * count + triangles.ravel())
+    nodes = mesh.vertices[keys % count]
+    node_starts = np.searchsorted(keys, np.arange(len(faces) + 1) * count).tolist()
     records = []
     for index, face in enumerate(faces):
         rows = slice(starts[index], starts[index + 1])
@@ -305,7 +310,7 @@ def survey_faces(faces: list[TopoDS_Face], mesh: Tessellation) -> list[FaceRecor
                     normals[rows],
                     weighted_centroids[rows],
                     weighted_normals[rows],
-                    mesh.vertices[np.unique(triangles[rows])],
+                    nodes[node_starts[index] : node_starts[index + 1]],
                 ),
             )
         )
