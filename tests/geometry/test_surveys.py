@@ -85,6 +85,17 @@ def test_an_unknown_triangulation_layout_is_refused(monkeypatch: pytest.MonkeyPa
         step._triangulation_arrays(square)
 
 
+def test_face_records_hold_their_own_mesh_nodes() -> None:
+    """Each face's points are the nodes its triangles use, each once, in index order."""
+    solid = plate_with_hole()
+    faces = face_map(solid)
+    low, high = solid_box(faces)
+    mesh = tessellate(solid, faces, float(np.linalg.norm(high - low)))
+    for index, record in enumerate(survey_faces(faces, mesh)):
+        own = np.unique(mesh.triangles[mesh.face_ids == index])
+        np.testing.assert_array_equal(record.points, mesh.vertices[own])
+
+
 def test_face_survey_does_not_depend_on_triangle_order() -> None:
     solid = plate_with_hole()
     faces = face_map(solid)
