@@ -20,7 +20,9 @@ from OCP.TopoDS import TopoDS_Shape
 
 from rampwise.errors import GeometryError
 from rampwise.geometry import step
+from rampwise.geometry.access import AccessMap
 from rampwise.geometry.faces import SurfaceKind, face_map, survey_edges, survey_faces
+from rampwise.geometry.raycast import RayCaster
 from rampwise.geometry.step import Tessellation, solid_box, tessellate
 
 
@@ -138,3 +140,24 @@ def test_outer_wires_are_those_opencascade_names() -> None:
         i for i, r in enumerate(records) if r.kind is SurfaceKind.PLANE and r.normal[2] > 0.5
     )
     assert len(survey.outer_wires[top]) == 4  # the hole's circle is an inner wire
+
+
+def test_reachability_asked_together_or_one_by_one_agrees() -> None:
+    """Queries cast in one batch answer as one ray query per face does: along the faces'
+    normals, obliquely, and from above; some faces are reached, some not."""
+    solid = plate_with_hole()
+    faces = face_map(solid)
+    low, high = solid_box(faces)
+    mesh = tessellate(solid, faces, float(np.linalg.norm(high - low)))
+    records = survey_faces(faces, mesh)
+    caster = RayCaster(mesh.vertices, mesh.triangles)
+    oblique = np.array([1.0, 1.0, 1.0]) / np.sqrt(3.0)
+    queries = [
+        (record.index, direction)
+        for record in records
+        for direction in (record.normal, oblique, np.array([0.0, 0.0, -1.0]))
+    ]
+    together = AccessMap(records, mesh, caster).faces_reachable(queries)
+    alone = AccessMap(records, mesh, caster)
+    assert together == [alone.face_reachable(face, direction) for face, direction in queries]
+    assert True in together and False in together

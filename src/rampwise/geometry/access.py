@@ -157,6 +157,15 @@ class AccessMap:
             self.prefetch([(face, direction)])
         return self._face_cache[(face, key)]
 
+    def faces_reachable(self, queries: Sequence[tuple[int, Vector]]) -> list[bool]:
+        """:meth:`face_reachable` for several (face, direction) queries.
+
+        Their rays are cast together (:meth:`prefetch`), which on a part with a few
+        oblique floors is one ray query instead of one per floor.
+        """
+        self.prefetch(queries)
+        return [self.face_reachable(face, direction) for face, direction in queries]
+
     def prefetch(self, queries: Sequence[tuple[int, Vector]]) -> None:
         """Answer many :meth:`face_reachable` queries with one batch of rays.
 

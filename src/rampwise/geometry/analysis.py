@@ -340,7 +340,7 @@ def analyze_step_file(
         records,
         edges,
         hole_faces,
-        lambda floor: access.face_reachable(floor.index, floor.normal),
+        lambda floors: access.faces_reachable([(f.index, f.normal) for f in floors]),
         setups.directions,
     )
     corners = find_internal_corners(records, edges, access, hole_faces)

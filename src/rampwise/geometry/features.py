@@ -313,7 +313,7 @@ def find_pockets(
     records: Sequence[FaceRecord],
     edges: EdgeSurvey,
     hole_faces: set[int],
-    floor_reachable: Callable[[FaceRecord], bool],
+    floors_reachable: Callable[[Sequence[FaceRecord]], Sequence[bool]],
     setup_directions: Sequence[Vector3],
 ) -> list[Pocket]:
     """Pockets, slots and steps: planar floors bounded by walls along the floor normal.
@@ -330,8 +330,9 @@ def find_pockets(
         Edge survey (junction shapes and outer wires).
     hole_faces
         Faces that belong to holes (a counterbore floor is not a pocket).
-    floor_reachable
-        Whether a tool along a plane's normal reaches it.
+    floors_reachable
+        Whether a tool along each plane's normal reaches it (asked once, for every
+        floor with walls, so that their rays are cast together).
     setup_directions
         The chosen setup directions (unit vectors).
 
@@ -346,11 +347,10 @@ def find_pockets(
         a, b = edge.faces
         neighbours.setdefault(a, []).append((b, edge.shape))
         neighbours.setdefault(b, []).append((a, edge.shape))
-    pockets = []
+    floors: list[tuple[FaceRecord, set[int], int]] = []
     for floor in records:
         if floor.kind is not SurfaceKind.PLANE or floor.area <= 0.0:
             continue
-        direction = floor.normal
         walls: set[int] = set()
         open_sides = 0
         for key in edges.outer_wires[floor.index]:
@@ -359,13 +359,19 @@ def find_pockets(
                 continue
             edge = found_edge
             other = edge.faces[1] if edge.faces[0] == floor.index else edge.faces[0]
-            found = _walls_through(records, other, edge.shape, direction, neighbours)
+            found = _walls_through(records, other, edge.shape, floor.normal, neighbours)
             if found:
                 walls |= found
             else:
                 open_sides += 1
-        if not walls or walls <= hole_faces or not floor_reachable(floor):
+        if walls and not walls <= hole_faces:
+            floors.append((floor, walls, open_sides))
+    reachable = floors_reachable([floor for floor, _, _ in floors]) if floors else []
+    pockets = []
+    for (floor, walls, open_sides), reached in zip(floors, reachable, strict=True):
+        if not reached:
             continue
+        direction = floor.normal
         pocket = _pocket(records, floor, walls, open_sides)
         faces_setup = any(
             float(np.dot(direction, d)) >= 1.0 - GEOMETRIC_TOLERANCE_MM for d in setup_directions
