@@ -161,3 +161,20 @@ def test_reachability_asked_together_or_one_by_one_agrees() -> None:
     alone = AccessMap(records, mesh, caster)
     assert together == [alone.face_reachable(face, direction) for face, direction in queries]
     assert True in together and False in together
+
+
+def test_a_caster_given_the_tessellation_facets_is_the_same_caster() -> None:
+    """Normals and areas taken from ``Tessellation.facets`` are those the caster computes."""
+    solid = plate_with_hole()
+    faces = face_map(solid)
+    low, high = solid_box(faces)
+    mesh = tessellate(solid, faces, float(np.linalg.norm(high - low)))
+    given = RayCaster(mesh.vertices, mesh.triangles, mesh.facets[:2])
+    own = RayCaster(mesh.vertices, mesh.triangles)
+    np.testing.assert_array_equal(given.normals, own.normals)
+    np.testing.assert_array_equal(given.areas, own.areas)
+    origins = mesh.facets[2] + 1e-3 * mesh.facets[0]
+    hits = given.first_hits(origins, -mesh.facets[0], min_distance=1e-6)
+    expected = own.first_hits(origins, -mesh.facets[0], min_distance=1e-6)
+    np.testing.assert_array_equal(hits.distance, expected.distance)
+    np.testing.assert_array_equal(hits.triangle, expected.triangle)

@@ -331,7 +331,7 @@ def analyze_step_file(
     mesh = tessellate(solid, faces, float(np.linalg.norm(high - low)))
     records = survey_faces(faces, mesh)
     edges = survey_edges(solid, faces, records)
-    caster = RayCaster(mesh.vertices, mesh.triangles)
+    caster = RayCaster(mesh.vertices, mesh.triangles, mesh.facets[:2])
     holes = find_holes(records, caster)
     hole_faces = {i for hole in holes for i in hole.face_ids}
     access = AccessMap(records, mesh, caster)

@@ -108,6 +108,9 @@ class RayCaster:
         ``(n, 3)`` vertex coordinates [mm].
     triangles
         ``(m, 3)`` vertex indices.
+    facets
+        The triangles' unit normals [unitless] and areas [mm²] as :func:`triangle_normals`
+        gives them, when already computed (``Tessellation.facets``); None to compute them.
 
     Attributes
     ----------
@@ -123,11 +126,16 @@ class RayCaster:
     leaf, one row per coordinate of the first corner and of the two edges from it.
     """
 
-    def __init__(self, vertices: FloatArray, triangles: IntArray) -> None:
+    def __init__(
+        self,
+        vertices: FloatArray,
+        triangles: IntArray,
+        facets: tuple[FloatArray, FloatArray] | None = None,
+    ) -> None:
         points = np.asarray(vertices, dtype=np.float64)
         faces = np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
         diagonal = float(np.linalg.norm(np.ptp(points, axis=0))) if len(points) else 0.0
-        self.normals, self.areas = triangle_normals(points, faces)
+        self.normals, self.areas = facets if facets is not None else triangle_normals(points, faces)
         corners, source = _split_long_triangles(points[faces], diagonal / 8.0)
         count = len(corners)
         self._depth = max(0, int(np.ceil(np.log2(max(count, 1) / LEAF_SIZE))))
