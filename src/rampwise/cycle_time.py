@@ -150,7 +150,8 @@ class CycleTime(BaseModel):
         """The same part held by another workholding: its handling and total [min].
 
         Only handling depends on the load time per setup, so the other terms stay as
-        :func:`estimate_cycle_time` made them; the total is summed as it sums it.
+        :func:`estimate_cycle_time` made them. Handling and the total are worked out here
+        alone: :func:`estimate_cycle_time` finishes through this method too.
 
         Parameters
         ----------
@@ -323,10 +324,10 @@ def estimate_cycle_time(
         "features_min": feature_min * rates.feature_time_factor,
         "tool_changes_min": tool_changes * shop.default("tool_change_seconds") / SECONDS_PER_MINUTE,
         "operations_min": sum(op.minutes_per_part for op in operations),
-        "handling_min": setups * load_minutes_per_setup,
     }
-    return CycleTime(
+    unloaded = CycleTime(
         **terms,
+        handling_min=0.0,
         total_min=sum(terms.values()),
         removed_volume_mm3=removed,
         machined_area_mm2=area,
@@ -336,3 +337,4 @@ def estimate_cycle_time(
         operations=tuple(operations),
         from_geometry=from_geometry,
     )
+    return unloaded.with_load(load_minutes_per_setup)
