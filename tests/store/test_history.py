@@ -40,9 +40,29 @@ def test_readiness_text_counts_passing_areas() -> None:
 
 def test_price_is_compared_at_the_cost_targets_quantity() -> None:
     document = {"cost_target": {"unit_price": 18.5, "at_quantity": 1000}}
-    changes = changes_between(result(quote=QUOTE_A), result(quote=QUOTE_B), document=document)
+    changes = changes_between(
+        result(quote=QUOTE_A),
+        result(quote=QUOTE_B),
+        before_document=document,
+        document=document,
+    )
     assert [(c.what, c.before, c.after) for c in changes] == [
         ("price at target quantity", "USD 18.50 at 1000 pcs", "USD 16.25 at 1000 pcs")
+    ]
+
+
+def test_each_revision_is_priced_at_its_own_target_quantity() -> None:
+    """A new order quantity: the earlier price is the one at the earlier quantity.
+
+    The earlier quote priced 40 pcs (its order quantity) but not 1000; the later
+    revision orders 1000. Asking the earlier quote for 1000 would give "—".
+    """
+    before = result(quote=QUOTE_A)
+    after = {**result(quote=QUOTE_B), "quantity": 1000}
+    changes = changes_between(before, after, before_document={}, document={})
+    assert [(c.what, c.before, c.after) for c in changes] == [
+        ("quantity", "40", "1000"),
+        ("price at target quantity", "USD 31.00 at 40 pcs", "USD 16.25 at 1000 pcs"),
     ]
 
 
@@ -52,8 +72,8 @@ def test_without_a_cost_target_the_order_quantity_is_used() -> None:
 
 
 def test_nothing_is_compared_without_both_assessments() -> None:
-    assert changes_between(None, result(), document={}) == ()
-    assert changes_between(result(), None, document={}) == ()
+    assert changes_between(None, result(), before_document={}, document={}) == ()
+    assert changes_between(result(), None, before_document={}, document={}) == ()
 
 
 @given(
@@ -66,7 +86,7 @@ def test_changes_are_exactly_the_differences(
 ) -> None:
     before = result(stage_a)
     after = result(stage_b, tuple(statuses))
-    whats = {c.what for c in changes_between(before, after, document={})}
+    whats = {c.what for c in changes_between(before, after, before_document={}, document={})}
     assert ("stage" in whats) == (stage_a != stage_b)
     assert ("readiness" in whats) == (readiness_text(before) != readiness_text(after))
-    assert changes_between(after, after, document={}) == ()
+    assert changes_between(after, after, before_document={}, document={}) == ()

@@ -25,6 +25,7 @@ from rampwise.store import (
     project_history,
 )
 from rampwise.store.blobs import save_bytes
+from rampwise.store.history import price_at
 from rampwise.store.records import FileKind
 from rampwise.store.tables import AssessmentRow, PartRevisionRow, ProjectRow, StoredFileRow
 from support import TODAY, build_document
@@ -71,6 +72,13 @@ def test_revisions_are_numbered_and_history_says_what_changed(database: Database
     assert changes["stage"] == ("low_volume", "prototype")
     assert changes["quantity"] == ("40", "3")
     assert changes["purpose"] == ("pilot_run", "fit_check")
+    # Each revision's price at its own order quantity, as the history table shows them
+    # (the first quote never priced 3 pcs: 3 is neither a default break nor its quantity).
+    before_price, after_price = changes["price at target quantity"]
+    assert before_price == price_at(first, 40)
+    assert after_price == price_at(second, 3)
+    assert before_price is not None and before_price.endswith("at 40 pcs")
+    assert after_price is not None and after_price.endswith("at 3 pcs")
     with database.read() as session:
         history = project_history(session, project_id=project_id)
         detail = get_project(session, project_id=project_id)

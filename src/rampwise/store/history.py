@@ -67,27 +67,40 @@ def _purpose(result: Mapping[str, Any]) -> str | None:
 
 
 def changes_between(
-    before: ResultJSON | None, after: ResultJSON | None, *, document: Mapping[str, Any]
+    before: ResultJSON | None,
+    after: ResultJSON | None,
+    *,
+    before_document: Mapping[str, Any],
+    document: Mapping[str, Any],
 ) -> tuple[Change, ...]:
     """The differences that matter to a buyer between two Assessment JSONs.
+
+    Each price is the one its own revision is judged by, at its own target quantity
+    (:func:`target_quantity`): a revision that changes the quantity compares
+    ``"USD 194.82 at 3 pcs"`` with ``"USD 52.57 at 15 pcs"``, as the history table shows
+    them, instead of asking the earlier quote for a quantity it never priced.
 
     Parameters
     ----------
     before, after
         The earlier and later assessment; nothing is compared if either is missing.
-    document
-        The later revision's project document (for the cost target's quantity).
+    before_document, document
+        The project documents of the earlier and the later revision (for the cost
+        target's quantity).
     """
     if before is None or after is None:
         return ()
-    quantity = target_quantity(after, document)
     pairs = (
         ("part revision", before.get("part_revision"), after.get("part_revision")),
         ("quantity", before.get("quantity"), after.get("quantity")),
         ("purpose", _purpose(before), _purpose(after)),
         ("stage", before.get("stage"), after.get("stage")),
         ("readiness", readiness_text(before), readiness_text(after)),
-        ("price at target quantity", price_at(before, quantity), price_at(after, quantity)),
+        (
+            "price at target quantity",
+            price_at(before, target_quantity(before, before_document)),
+            price_at(after, target_quantity(after, document)),
+        ),
     )
     return tuple(
         Change(

@@ -264,7 +264,7 @@ def project_history(session: Session, *, project_id: int) -> list[HistoryEntry]:
     ):
         assessments[row.revision_id] = _assessment(row)
     entries: list[HistoryEntry] = []
-    previous: AssessmentRecord | None = None
+    previous: tuple[AssessmentRecord, RevisionRecord] | None = None
     for revision in list_revisions(session, project_id=project_id):
         current = assessments.get(revision.id)
         entries.append(
@@ -272,13 +272,15 @@ def project_history(session: Session, *, project_id: int) -> list[HistoryEntry]:
                 revision=revision,
                 assessment=current,
                 changes=changes_between(
-                    previous.result if previous else None,
+                    previous[0].result if previous else None,
                     current.result if current else None,
+                    before_document=previous[1].document if previous else {},
                     document=revision.document,
                 ),
             )
         )
-        previous = current or previous
+        if current is not None:
+            previous = (current, revision)
     return entries
 
 
