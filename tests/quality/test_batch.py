@@ -96,7 +96,9 @@ def test_nelson_and_small_shift_charts(rings_csv: Path) -> None:
     assert [chart.type.value for chart in c.charts] == ["xbar", "r", "ewma", "cusum"]
     assert c.charts[0].violations[0].rule == "nelson5"
     assert [v.index for v in c.charts[3].violations] == [37, 38, 39, 40]  # qcc CUSUM run
-    assert c.cp is None and c.verdict is Verdict.NEITHER  # no limits: cannot be capable
+    # No limits: capability is not judged, the chart's run rules still are.
+    assert c.cp is None and c.capable is None and not c.stable
+    assert c.verdict is Verdict.UNSTABLE_NO_LIMITS
     assert result.first_pass_yield is None
 
 
@@ -128,6 +130,9 @@ def test_verdicts() -> None:
     # Cpk = 0.01 / (3·0.0133) ≈ 0.25 < 1.33
     assert d.cpk == pytest.approx(0.25, abs=0.01)
     assert d.stable and d.capable is False and d.verdict is Verdict.STABLE
+    unlimited = parse_measurements_csv(text)
+    (e,) = analyze_batch(unlimited).characteristics
+    assert e.stable and e.capable is None and e.verdict is Verdict.STABLE_NO_LIMITS
 
 
 def test_bundled_bore_example_shows_the_tool_wear(examples_dir: Path) -> None:

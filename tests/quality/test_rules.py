@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rampwise.quality.rules import (
+    RULE_DESCRIPTIONS,
     RuleSet,
     location_violations,
     rule_flags,
@@ -74,6 +75,18 @@ def test_violation_ids_name_the_rule_set() -> None:
     got = violations_from_flags(flags, RuleSet.NELSON)
     assert [(v.rule, v.index) for v in got.as_tuple()] == [("nelson5", 1), ("nelson1", 2)]
     assert got.rule == ("nelson5", "nelson1") and got.index.tolist() == [1, 2]
+
+
+def test_every_rule_id_has_words() -> None:
+    """Each id a rule set can report is explained (the batch page shows the words)."""
+    z = np.zeros(20)
+    for rule_set in RuleSet:
+        flags = rule_flags(z, 0.0, 1.0, rule_set)
+        ids = {f"{rule_set.value}{number}" for number in flags}
+        assert ids <= RULE_DESCRIPTIONS.keys()
+    # Western Electric has 4 rules, Nelson 8 (module references), plus the two signals.
+    assert len(RULE_DESCRIPTIONS) == 4 + 8 + 2
+    assert {"ewma", "cusum"} <= RULE_DESCRIPTIONS.keys()
 
 
 def test_cusum_case(refdata: Path) -> None:

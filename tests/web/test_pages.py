@@ -199,7 +199,8 @@ def test_the_project_page_shows_what_changed(
         headers=auth,
     )
     page = client.get(f"/projects/{project_id}").text
-    assert "<strong>Stage</strong>: prototype → low_volume" in page
+    assert "<strong>Stage</strong>: Prototype → Low volume" in page
+    assert "<strong>Purpose</strong>: Fit check → Pilot run" in page
     assert "<strong>Quantity</strong>: 3 → 60" in page
     assert "first revision" in page
 
@@ -222,3 +223,29 @@ def test_the_batch_page_has_a_capability_table_and_charts(
     assert 'id="capability-table"' in page
     assert page.count('<svg class="chart"') >= 3  # histogram, location and dispersion charts
     assert "Histogram of" in page
+    # Subgroups of 5 → X̄-R charts, both in the bore's unit (a range is a length too).
+    assert "X̄ [mm]" in page and "R [mm]" in page
+    # σ within 0.0008544712 mm shown to 4 significant digits.
+    assert "0.0008545" in page and "0.0008544712" not in page
+    # The X̄ chart's flags grouped by rule with their meaning (points 5 and 8 lie beyond
+    # the 3σ limits, point 6 is the second of 3 beyond 2σ).
+    assert "a point beyond a control limit (3σ) (WE 1): points 5, 8" in page
+    assert "2 of 3 points beyond 2σ on one side (WE 2): point 6" in page
+    assert "capable, not stable" in page
+    # The wear trend as a sentence with its unit and the offset to apply.
+    assert "Trend -0.00017 mm/part over the 20 parts since part 21" in page
+    assert "apply an offset of" in page
+
+
+def test_a_batch_without_limits_is_not_called_incapable(
+    client: TestClient,
+    auth: dict[str, str],
+    examples_dir: Path,
+    job_waiter: Callable[[str], dict[str, Any]],
+) -> None:
+    content = (examples_dir / "measurements" / "sensor_housing_individuals.csv").read_bytes()
+    job = client.post("/api/batches", files={"file": ("parts.csv", content)}, headers=auth).json()
+    page = client.get(job_waiter(job["id"])["result_path"]).text
+    assert "No specification limits" in page
+    assert "not capable" not in page and "neither" not in page
+    assert "(no limits)" in page

@@ -30,6 +30,8 @@ VERDICT_STYLE = {
     Verdict.STABLE: "yellow",
     Verdict.CAPABLE: "yellow",
     Verdict.NEITHER: "bold red",
+    Verdict.STABLE_NO_LIMITS: "green",
+    Verdict.UNSTABLE_NO_LIMITS: "bold red",
 }
 
 

@@ -5,8 +5,10 @@ The one orchestrator of the quality area (STYLE.md point 1): for each characteri
 dispersion charts (X̄-R for subgroups of 2–9, X̄-S from 10, I-MR for individuals, or the
 chart asked for), applies the run rules over phase I and II, computes capability from
 the calibration set (or all data), fits the tool-wear trend, and gives a verdict:
-``both`` (stable and capable), ``stable``, ``capable`` or ``neither``. Stable means no
-point of any chart violates a rule; capable means Cpk ≥ the catalog threshold (1.33).
+``both`` (stable and capable), ``stable``, ``capable`` or ``neither``; without
+specification limits capability is not judged, and the verdict is ``stable_no_limits``
+or ``unstable_no_limits``. Stable means no point of any chart violates a rule; capable
+means Cpk ≥ the catalog threshold (1.33).
 The batch's first-pass yield is the share of parts inside every specification.
 
 ``BatchResult.model_dump_json()`` is the JSON contract of ``rampwise capability
@@ -61,12 +63,19 @@ from rampwise.quality.shift_charts import cusum_chart, ewma_chart
 
 
 class Verdict(enum.StrEnum):
-    """Batch verdict of one characteristic."""
+    """Batch verdict of one characteristic.
+
+    Capability is judged against specification limits (AIAG SPC manual: the indices
+    compare the process spread with the tolerance), so a characteristic measured without
+    limits is only called stable or unstable, never "not capable".
+    """
 
     BOTH = "both"
     STABLE = "stable"
     CAPABLE = "capable"
     NEITHER = "neither"
+    STABLE_NO_LIMITS = "stable_no_limits"
+    UNSTABLE_NO_LIMITS = "unstable_no_limits"
 
 
 class CharacteristicResult(BaseModel):
@@ -94,7 +103,8 @@ class CharacteristicResult(BaseModel):
         Trend of the current tool segment and offset suggestion, ``None`` with fewer than
         5 values since the last tool change.
     verdict
-        ``both``, ``stable``, ``capable`` or ``neither``.
+        ``both``, ``stable``, ``capable`` or ``neither``; ``stable_no_limits`` or
+        ``unstable_no_limits`` without specification limits.
     unit
         Unit of the values and limits (excluded from the JSON contract, as are the
         attributes below).
@@ -223,6 +233,8 @@ def _drift_limits(spec: SpecLimits | None, location: ControlChart) -> dict[str, 
 
 
 def _verdict(stable: bool, capable: bool | None) -> Verdict:
+    if capable is None:
+        return Verdict.STABLE_NO_LIMITS if stable else Verdict.UNSTABLE_NO_LIMITS
     if stable and capable:
         return Verdict.BOTH
     if stable:

@@ -209,6 +209,26 @@ _NELSON: dict[int, RuleTest] = {
     8: lambda stat, z, beyond: _outside_both_sides(z, 1.0, 8),
 }
 
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "we1": "a point beyond a control limit (3σ)",
+    "we2": "2 of 3 points beyond 2σ on one side",
+    "we3": "4 of 5 points beyond 1σ on one side",
+    "we4": "8 points in a row on one side of the centre line",
+    "nelson1": "a point beyond a control limit (3σ)",
+    "nelson2": "9 points in a row on one side of the centre line",
+    "nelson3": "6 points in a row steadily rising or falling",
+    "nelson4": "14 points in a row alternating up and down",
+    "nelson5": "2 of 3 points beyond 2σ on one side",
+    "nelson6": "4 of 5 points beyond 1σ on one side",
+    "nelson7": "15 points in a row within 1σ of the centre line",
+    "nelson8": "8 points in a row beyond 1σ, on both sides of the centre line",
+    "ewma": "the EWMA beyond its control limit",
+    "cusum": "a cumulative sum beyond its decision interval",
+}
+"""What each rule id of a :class:`Violation` means, in words (the tests above; Western
+Electric 1956, Nelson 1984; EWMA and CUSUM signals of :mod:`rampwise.quality.shift_charts`)."""
+
+
 _RULES: dict[RuleSet, dict[int, RuleTest]] = {
     RuleSet.WE: _WESTERN_ELECTRIC,
     RuleSet.NELSON: _NELSON,

@@ -41,7 +41,8 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.5rem;border-bottom:1px soli
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;border:1px solid #ddd;
 text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}
 .verdict{font-weight:bold;padding:.1rem .5rem;border-radius:.3rem}
-.both{background:#d4edda}.stable,.capable{background:#fff3cd}.neither{background:#f8d7da}
+.both,.stable_no_limits{background:#d4edda}.stable,.capable{background:#fff3cd}
+.neither,.unstable_no_limits{background:#f8d7da}
 .note{color:#555;font-size:.9rem}.figs{display:flex;flex-wrap:wrap;gap:1rem}
 .figs svg{max-width:100%;height:auto}
 """

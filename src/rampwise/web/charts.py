@@ -286,11 +286,11 @@ def control_chart_svg(
     statistic: Sequence[float | None],
     *,
     title: str,
+    axis_label: str,
     centre: Sequence[float | None],
     lower: Sequence[float | None],
     upper: Sequence[float | None],
     flagged: Sequence[int] = (),
-    unit: str = "",
 ) -> Markup:
     """One control chart: points, centre line, control limits, flagged points.
 
@@ -299,20 +299,20 @@ def control_chart_svg(
     statistic
         Plotted value per point [unit of the statistic]; ``None`` is skipped.
     title
-        Chart name (``"I chart of Bore"``).
+        Chart name (``"Individuals chart of Bore"``).
+    axis_label
+        The plotted statistic and its unit (``"I [mm]"``).
     centre, lower, upper
         Centre line and control limits per point [unit of the statistic].
     flagged
         1-based numbers of points a run rule flags (drawn as open red squares).
-    unit
-        Unit for the axis label.
     """
     points = [(i + 1, v) for i, v in enumerate(statistic) if v is not None]
     if not points:
         return Markup("")
     known = [v for v in (*statistic, *lower, *upper, *centre) if v is not None]
     frame = _Frame((1.0, float(max(len(statistic), 2))), (min(known), max(known)))
-    body = _y_axis(frame, f"{title.split(' ')[0]} [{unit}]" if unit else title.split(" ")[0])
+    body = _y_axis(frame, axis_label)
     for series, colour, dash in (
         (upper, LIMIT, "6 3"),
         (lower, LIMIT, "6 3"),

@@ -22,7 +22,7 @@ from rampwise.store.history import (
     readiness_text,
     target_quantity,
 )
-from rampwise.web import charts
+from rampwise.web import batch_report, charts
 
 CORE_KEYS = frozenset(
     {
@@ -92,15 +92,6 @@ def index(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return " – ".join(index(v) for v in value)
     return fmt(value)
-
-
-VERDICTS = {
-    "both": ("pass", "stable and capable"),
-    "stable": ("unknown", "stable, not capable"),
-    "capable": ("unknown", "capable, not stable"),
-    "neither": ("fail", "neither stable nor capable"),
-}
-"""Batch verdict → (traffic light, words)."""
 
 
 def money(value: Any, currency: str = "") -> str:
@@ -197,43 +188,28 @@ def quote_details(quote: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in quote.items() if k != key}
 
 
-def batch_charts(characteristic: Mapping[str, Any]) -> list[Markup]:
-    """Histogram and control charts of one characteristic of a stored batch report."""
-    plot = characteristic.get("plot") or {}
-    name = str(characteristic.get("name", ""))
-    unit = str(plot.get("unit") or "")
-    out = [
-        charts.histogram_svg(
-            plot.get("values") or [],
-            title=f"Histogram of {name}",
-            lsl=plot.get("lsl"),
-            usl=plot.get("usl"),
-            unit=unit,
-        )
-    ]
-    flagged_by_type = {
-        chart.get("type"): [v.get("index") for v in chart.get("violations") or []]
-        for chart in characteristic.get("charts") or []
-    }
-    for chart in plot.get("charts") or []:
-        kind = str(chart.get("type", ""))
-        out.append(
-            charts.control_chart_svg(
-                chart.get("statistic") or [],
-                title=f"{kind.upper()} chart of {name}",
-                centre=chart.get("center_line") or [],
-                lower=chart.get("lower") or [],
-                upper=chart.get("upper") or [],
-                flagged=[i for i in flagged_by_type.get(kind, []) if isinstance(i, int)],
-                unit=unit if kind in ("i", "xbar", "ewma") else "",
-            )
-        )
-    return [chart for chart in out if chart]
+ENUM_CHANGES = frozenset({"stage", "purpose"})
+"""History changes whose values are enum values, shown in words."""
+
+
+def change_value(value: str | None, what: str) -> str:
+    """One side of a history change as the page shows it (``low_volume`` → ``Low volume``)."""
+    if value is None:
+        return "—"
+    return humanise(value) if what in ENUM_CHANGES else value
 
 
 def register(env: Environment) -> None:
-    """Make the helpers available to every template."""
-    env.filters.update(humanise=humanise, fmt=fmt, money=money, measure=measure, index=index)
+    """Make the helpers available to every template (the batch page's among them)."""
+    env.filters.update(
+        humanise=humanise,
+        fmt=fmt,
+        money=money,
+        measure=measure,
+        index=index,
+        change_value=change_value,
+        **batch_report.TEMPLATE_FILTERS,
+    )
     env.tests.update(scalar=is_scalar, mapping_value=is_mapping, rows=is_rows)
     env.globals.update(
         columns=columns,
@@ -247,8 +223,7 @@ def register(env: Environment) -> None:
         driver_names=driver_names,
         price_at=price_at,
         target_quantity=target_quantity,
-        batch_charts=batch_charts,
         profile_fields=PROFILE_ASPECTS,
         status_label=STATUS_LABEL,
-        verdicts=VERDICTS,
+        **batch_report.TEMPLATE_GLOBALS,
     )
