@@ -205,21 +205,36 @@ def test_the_project_page_shows_what_changed(
     assert "first revision" in page
 
 
+def _batch_page(
+    client: TestClient,
+    auth: dict[str, str],
+    job_waiter: Callable[[str], dict[str, Any]],
+    measurements: Path,
+    limits: dict[str, str],
+) -> str:
+    """The batch page of a measurements file uploaded through the API."""
+    job = client.post(
+        "/api/batches",
+        files={"file": (measurements.name, measurements.read_bytes())},
+        data=limits,
+        headers=auth,
+    ).json()
+    return client.get(job_waiter(job["id"])["result_path"]).text
+
+
 def test_the_batch_page_has_a_capability_table_and_charts(
     client: TestClient,
     auth: dict[str, str],
     examples_dir: Path,
     job_waiter: Callable[[str], dict[str, Any]],
 ) -> None:
-    content = (examples_dir / "measurements" / "sensor_housing_bore.csv").read_bytes()
-    job = client.post(
-        "/api/batches",
-        files={"file": ("bore.csv", content)},
-        data={"lsl": "11.995", "usl": "12.005"},
-        headers=auth,
-    ).json()
-    done = job_waiter(job["id"])
-    page = client.get(done["result_path"]).text
+    page = _batch_page(
+        client,
+        auth,
+        job_waiter,
+        examples_dir / "measurements" / "sensor_housing_bore.csv",
+        {"lsl": "11.995", "usl": "12.005"},
+    )
     assert 'id="capability-table"' in page
     assert page.count('<svg class="chart"') >= 3  # histogram, location and dispersion charts
     assert "Histogram of" in page
@@ -243,9 +258,8 @@ def test_a_batch_without_limits_is_not_called_incapable(
     examples_dir: Path,
     job_waiter: Callable[[str], dict[str, Any]],
 ) -> None:
-    content = (examples_dir / "measurements" / "sensor_housing_individuals.csv").read_bytes()
-    job = client.post("/api/batches", files={"file": ("parts.csv", content)}, headers=auth).json()
-    page = client.get(job_waiter(job["id"])["result_path"]).text
+    measurements = examples_dir / "measurements" / "sensor_housing_individuals.csv"
+    page = _batch_page(client, auth, job_waiter, measurements, {})
     assert "No specification limits" in page
     assert "not capable" not in page and "neither" not in page
     assert "(no limits)" in page
