@@ -65,10 +65,10 @@ def _summary_table(result: BatchResult) -> Table:
     table = Table(
         title=f"Batch quality — {result.source}", title_justify="left", box=box.SIMPLE_HEAD
     )
-    table.add_column("Characteristic")
+    table.add_column("Characteristic", min_width=12)
     for column in ("n", "mean", "σ within", "Cp", "Cpk", "Pp", "Ppk"):
         table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
+    table.add_column("Verdict", min_width=11)
     for c in result.characteristics:
         table.add_row(
             c.name,
@@ -79,7 +79,7 @@ def _summary_table(result: BatchResult) -> Table:
             _index(c.cpk),
             _index(c.pp),
             _index(c.ppk),
-            Text(c.verdict.value, style=VERDICT_STYLE[c.verdict]),
+            Text(c.verdict.words, style=VERDICT_STYLE[c.verdict]),
         )
     return table
 

@@ -77,6 +77,21 @@ class Verdict(enum.StrEnum):
     STABLE_NO_LIMITS = "stable_no_limits"
     UNSTABLE_NO_LIMITS = "unstable_no_limits"
 
+    @property
+    def words(self) -> str:
+        """The verdict as a reader is told it: ``"capable, not stable"``."""
+        return _VERDICT_WORDS[self]
+
+
+_VERDICT_WORDS = {
+    Verdict.BOTH: "stable and capable",
+    Verdict.STABLE: "stable, not capable",
+    Verdict.CAPABLE: "capable, not stable",
+    Verdict.NEITHER: "neither stable nor capable",
+    Verdict.STABLE_NO_LIMITS: "stable (no limits)",
+    Verdict.UNSTABLE_NO_LIMITS: "not stable (no limits)",
+}
+
 
 class CharacteristicResult(BaseModel):
     """Charts, capability, drift and verdict of one characteristic.

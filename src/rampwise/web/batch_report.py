@@ -13,18 +13,20 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 from pydantic import ValidationError
 
+from rampwise.quality.batch import Verdict
 from rampwise.quality.drift import Drift
 from rampwise.quality.rules import RULE_DESCRIPTIONS
 from rampwise.web import charts
 
-VERDICTS = {
-    "both": ("pass", "stable and capable"),
-    "stable": ("unknown", "stable, not capable"),
-    "capable": ("unknown", "capable, not stable"),
-    "neither": ("fail", "neither stable nor capable"),
-    "stable_no_limits": ("pass", "stable (no limits)"),
-    "unstable_no_limits": ("fail", "not stable (no limits)"),
+_LIGHTS = {
+    Verdict.BOTH: "pass",
+    Verdict.STABLE: "unknown",
+    Verdict.CAPABLE: "unknown",
+    Verdict.NEITHER: "fail",
+    Verdict.STABLE_NO_LIMITS: "pass",
+    Verdict.UNSTABLE_NO_LIMITS: "fail",
 }
+VERDICTS = {verdict.value: (light, verdict.words) for verdict, light in _LIGHTS.items()}
 """Batch verdict → (traffic light, words)."""
 
 
