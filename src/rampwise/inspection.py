@@ -51,6 +51,7 @@ from rampwise.quality.sampling import (
 )
 from rampwise.readiness import InspectionVerdict
 from rampwise.shop import ShopConfig, resolve_shop
+from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.validation import require_whole
 
 __all__ = [
@@ -86,6 +87,24 @@ class StepKind(enum.StrEnum):
         if self is StepKind.OUTGOING_SAMPLING:
             return "outgoing"
         return "in_process"
+
+    @property
+    def label(self) -> str:
+        """The step's name in words, as the plan's table heads its row."""
+        return _STEP_LABELS[self]
+
+
+_STEP_LABELS = {
+    StepKind.VALIDATION_RUN: "Process validation run",
+    StepKind.FIRST_ARTICLE: "First article inspection",
+    StepKind.FULL_DIMENSIONAL: "Full dimensional inspection",
+    StepKind.TIERED_SAMPLING: "Tiered sampling",
+    StepKind.IN_PROCESS_SPC: "In-process SPC",
+    StepKind.IN_PROCESS_PROBING: "In-process probing",
+    StepKind.OUTGOING_SAMPLING: "Outgoing sampling",
+}
+ROLE_WORDS = {"fai": "first-article", "in_process": "in-process", "outgoing": "outgoing"}
+"""Each :attr:`StepKind.role` in words, in the order the steps happen (seed 004's three)."""
 
 
 class GaugeChoice(BaseModel):
@@ -622,7 +641,10 @@ def _low_volume_steps(
             rate=rate,
             inspected_parts=len(later),
             parts=later,
-            frequency=f"{len(schedule)} of {quantity} parts",
+            # The schedule counts part 1 (seed 003: "First 3 parts: 100% inspection"); the
+            # first-article step measures it, so this step inspects (and costs) the rest.
+            frequency=f"{len(schedule)} of {quantity} parts (part 1 is the first article, "
+            f"so {len(later)} in this step)",
             source=f"{_SEED_003}: 'Over-inspect the First Article, Then Sample'",
         ),
     ]
@@ -797,7 +819,7 @@ def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) ->
             lines.append(f"{label}: {choice.gauge} {choice.note}")
         if choice.critical and choice.tolerance is None and choice.resolution is not None:
             lines.append(f"{label}: no tolerance to judge the gauge by")
-    for role in ("fai", "in_process", "outgoing"):
+    for role in ROLE_WORDS:
         covered = {
             cid
             for s in steps
@@ -808,8 +830,9 @@ def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) ->
             g.characteristic_id for g in gauges if g.critical and g.characteristic_id not in covered
         ]
         if missing:
-            name = role.replace("_", "-")
-            lines.append(f"no {name} step for critical characteristic(s) {', '.join(missing)}")
+            lines.append(
+                f"no {ROLE_WORDS[role]} step for critical characteristic(s) {', '.join(missing)}"
+            )
     if not any(g.critical for g in gauges):
         lines.append("the drawing marks no critical characteristic")
     return tuple(lines)
@@ -823,9 +846,10 @@ def inspection_verdict(plan: InspectionPlan) -> InspectionVerdict:
     and every gauge on them meets the 10:1 rule. Pass the mass-production plan to judge
     readiness to scale.
     """
-    roles = sorted({s.kind.role for s in plan.steps if not s.optional})
+    present = {s.kind.role for s in plan.steps if not s.optional}
+    roles = [words for role, words in ROLE_WORDS.items() if role in present]
     evidence = [
-        f"generated {plan.stage.value} plan: {', '.join(roles)} steps; "
+        f"generated {STAGE_ADJECTIVES[plan.stage]} plan: {', '.join(roles)} inspection steps; "
         f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} USD"
     ]
     evidence.extend(

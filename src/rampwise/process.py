@@ -75,6 +75,11 @@ class MachiningStrategy(enum.StrEnum):
         """Machine class of ``catalog/machines.csv`` that makes and prices this route."""
         return MACHINE_OF_STRATEGY[self]
 
+    @property
+    def label(self) -> str:
+        """The route in words: ``"turning"``, ``"3-axis milling"``, ``"5-axis milling"``."""
+        return _STRATEGY_LABELS[self]
+
 
 MACHINE_OF_STRATEGY = {
     MachiningStrategy.TURNING: "lathe",
@@ -82,6 +87,29 @@ MACHINE_OF_STRATEGY = {
     MachiningStrategy.MILLING_5AXIS: "mill_5axis",
 }
 """Machine class of ``catalog/machines.csv`` for each whole-part route."""
+
+_STRATEGY_LABELS = {
+    MachiningStrategy.TURNING: "turning",
+    MachiningStrategy.MILLING_3AXIS: "3-axis milling",
+    MachiningStrategy.MILLING_5AXIS: "5-axis milling",
+}
+
+
+def strategy_text(route: str, setups: int, added_setups: int = 0) -> str:
+    """The whole-part route in one phrase: ``"5-axis milling in 2 setups (+1 for finishing)"``.
+
+    Parameters
+    ----------
+    route
+        The route in words (:attr:`MachiningStrategy.label`).
+    setups
+        Setups of the whole part, ``added_setups`` included [count].
+    added_setups
+        Setups on machines other than the route's, for finishing operations [count].
+    """
+    plural = "" if setups == 1 else "s"
+    added = f" (+{added_setups} for finishing)" if added_setups else ""
+    return f"{route} in {setups} setup{plural}{added}"
 
 
 class WorkholdingKind(enum.StrEnum):
@@ -243,6 +271,11 @@ class Route(_Result):
     hybrid: HybridOffer | None
     validation_run: ValidationRun | None
     notes: tuple[str, ...]
+
+    @property
+    def strategy_text(self) -> str:
+        """The whole-part route, its setups and the added ones, in words."""
+        return strategy_text(self.strategy.label, self.setups, self.added_setups)
 
     @property
     def tight_characteristics(self) -> tuple[str, ...]:
@@ -623,7 +656,10 @@ def offer_hybrid(
     Complex means a five-axis route or walls under 1.5 mm; small means a prototype or
     low-volume stage. Non-critical characteristics the as-built printed surface holds at
     the stage (``lpbf_as_built`` in the process table) stay as printed; critical ones and
-    the rest are finish-machined from 0.5–0.8 mm of stock.
+    the rest are finish-machined from 0.5–0.8 mm of stock. The reason quotes what the
+    printed surface holds, in figures (finest IT grade, Ra band [µm]), from the same row
+    (Brenner & Nedeljkovic-Groha, Appl. Sci. 2025, 15(17), 9756; Ra from an MDPI review,
+    ``catalog/README-tolerance.md``).
     """
     complex_part = strategy is MachiningStrategy.MILLING_5AXIS or _thin_wall(part) is not None
     if stage is Stage.MASS_PRODUCTION or not complex_part or not part.material.metal:
@@ -639,16 +675,18 @@ def offer_hybrid(
         )
         (as_built if printed else machined).append(route.id)
     low, high = route_rule("hybrid_stock_min_mm"), route_rule("hybrid_stock_max_mm")
+    lpbf = process_capabilities()[AS_BUILT]
+    grade = f"IT{lpbf.it_min} at best, " if lpbf.it_min is not None else ""
     return HybridOffer(
         stock_min_mm=low,
         stock_max_mm=high,
         as_built=tuple(as_built),
         finish_machined=tuple(machined),
         reason=(
-            "a complex part in a small batch: print the blank near net in metal "
-            f"({process_capabilities()[AS_BUILT].source}), leave {low:g}–{high:g} mm of stock "
-            "on the machined faces and finish only those on the CNC; in seed 003's case this "
-            "cut lead time 40 % and cost 22 %"
+            "a complex part in a small batch: print the blank near net in metal (as printed "
+            f"it holds {grade}Ra {lpbf.ra_min_um:g}–{lpbf.ra_max_um:g} µm), leave "
+            f"{low:g}–{high:g} mm of stock on the machined faces and finish only those on the "
+            "CNC; in seed 003's case this cut lead time 40 % and cost 22 %"
         ),
         source=f"{SEED_003} 'The Hybrid Machining Solution'",
     )

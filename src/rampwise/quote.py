@@ -50,6 +50,7 @@ from rampwise.model import Project, Stage
 from rampwise.process import Route
 from rampwise.process_capability import route_rule
 from rampwise.shop import ShopConfig, resolve_shop
+from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.stock import Stock
 from rampwise.strategies import DEFAULT_STRATEGY, StrategyName, break_even_quantity
 
@@ -463,7 +464,8 @@ def _assumptions(
     )
     return (
         f"Shop: {shop.name} ({shop_words}).",
-        f"Stage {stage.value}: inspection of {_schedule_words(stage)} of the batch; {validation}.",
+        f"{STAGE_ADJECTIVES[stage].capitalize()} stage: inspection of {_schedule_words(stage)} "
+        f"of the batch; {validation}.",
         f"Machine: {m.description} ({m.name}) at {_money(m.rate_usd_per_h, cur)}/h; setup at "
         f"{_money(shop.labour('setup'), cur)}/h plus the machine; programming "
         f"{_money(shop.labour('programming'), cur)}/h; operator "

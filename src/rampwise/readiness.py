@@ -120,6 +120,11 @@ class GateEvidence:
     today: date = field(default_factory=date.today)
 
 
+def area_name(area: ReadinessArea) -> str:
+    """The area as seed 004's decision table names it, in lower case (``"design status"``)."""
+    return area.value.replace("_", " ")
+
+
 def evaluate_readiness(project: Project, evidence: GateEvidence | None = None) -> Readiness:
     """Run the seven-area gate on a project.
 
@@ -148,7 +153,9 @@ def evaluate_readiness(project: Project, evidence: GateEvidence | None = None) -
     )
     areas = tuple(check(project, evidence) for check in checks)
     blockers = tuple(
-        f"{a.area.value}: {a.action}" for a in areas if a.status is not AreaStatus.PASS and a.action
+        f"{area_name(a.area)}: {a.action}"
+        for a in areas
+        if a.status is not AreaStatus.PASS and a.action
     )
     return Readiness(
         ready=all(a.status is AreaStatus.PASS for a in areas), areas=areas, blockers=blockers

@@ -31,12 +31,19 @@ from rampwise.model import (
     StageDecision,
     StageProfile,
 )
-from rampwise.readiness import threshold
+from rampwise.readiness import area_name, threshold
 
 SEED_000 = "seed 000"
 SEED_001 = "seed 001"
 SEED_002 = "seed 002"
 SEED_004 = "seed 004"
+
+STAGE_ADJECTIVES = {
+    Stage.PROTOTYPE: "prototype",
+    Stage.LOW_VOLUME: "low-volume",
+    Stage.MASS_PRODUCTION: "mass-production",
+}
+"""Each stage in words before a noun ("the low-volume band", "a mass-production plan")."""
 
 _STAGE_OF_GROUP = {
     PurposeGroup.LEARNING: Stage.PROTOTYPE,
@@ -118,8 +125,8 @@ def decide_stage(project: Project, readiness: Readiness) -> StageDecision:
         rules.append(
             RuleFired(
                 rule="quantity_band",
-                says=f"no purpose given: {quantity} pcs falls in the {wanted.value} band "
-                f"({_band_text(band)}); quantity alone is not enough to decide",
+                says=f"no purpose given: {quantity} pcs falls in the {STAGE_ADJECTIVES[wanted]} "
+                f"band ({_band_text(band)}); quantity alone is not enough to decide",
                 source=band.source,
             )
         )
@@ -146,7 +153,7 @@ def decide_stage(project: Project, readiness: Readiness) -> StageDecision:
         else:
             stage = Stage.LOW_VOLUME
             blockers = readiness.blockers
-            failing = [a.area.value for a in readiness.areas if a.status.value != "pass"]
+            failing = [area_name(a.area) for a in readiness.areas if a.status.value != "pass"]
             rules.append(
                 RuleFired(
                     rule="readiness_gate_blocks",
@@ -184,6 +191,8 @@ def _band_text(band: QuantityBand) -> str:
 
 
 def _purpose_rule(purpose: str, group: PurposeGroup) -> RuleFired:
+    """The rule a stated purpose fires; the purpose (a ``catalog/purposes.csv`` key) in words."""
+    purpose = purpose.replace("_", " ")
     if group is PurposeGroup.LEARNING:
         return RuleFired(
             rule="learning_purpose",

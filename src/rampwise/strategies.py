@@ -51,6 +51,19 @@ class StrategyName(enum.StrEnum):
     TOOLING_LIBRARY = "tooling_library"
     HYBRID_AM = "hybrid_am"
 
+    @property
+    def label(self) -> str:
+        """The strategy's name in words (seed 003's terms; AM = additive manufacturing)."""
+        return _STRATEGY_LABELS[self]
+
+
+_STRATEGY_LABELS = {
+    StrategyName.SOFT_JAWS: "Soft jaws",
+    StrategyName.DEDICATED_FIXTURE: "Dedicated fixture",
+    StrategyName.TOOLING_LIBRARY: "Tooling library",
+    StrategyName.HYBRID_AM: "Hybrid AM",
+}
+
 
 DEFAULT_STRATEGY = StrategyName.SOFT_JAWS
 """The strategy every other is compared with."""

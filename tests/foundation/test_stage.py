@@ -73,6 +73,15 @@ def test_batch_validation_purposes_are_low_volume(make_project: MakeProject, pur
     assert decision.next_stage is Stage.MASS_PRODUCTION
 
 
+def test_purpose_and_stage_are_written_in_words(make_project: MakeProject) -> None:
+    """The rules name a purpose and a stage in words, not as catalog keys or enum values."""
+    _, decision = decide(make_project(quantity=40, purpose="pilot_run"))
+    assert decision.rules[0].says.startswith("'pilot run' needs a batch that is made")
+    _, decision = decide(make_project(quantity=40, purpose=None))
+    assert "falls in the low-volume band" in decision.rules[0].says
+    assert not [rule.says for rule in decision.rules if "_" in rule.says]
+
+
 def test_tiny_batch_validation_order_is_flagged(make_project: MakeProject) -> None:
     """Seed 001: "In small batch manufacturing, one good part is not enough." 3 pcs for a
     pilot run cannot show multi-part consistency."""
@@ -108,8 +117,8 @@ def test_production_purpose_with_failing_gate_stays_low_volume(make_project: Mak
     stage, decision = decide(project)
     assert stage is Stage.LOW_VOLUME
     assert decision.rules[-1].rule == "readiness_gate_blocks"
-    assert "design_status" in decision.rules[-1].says
-    assert any(b.startswith("design_status:") for b in decision.blockers)
+    assert "(design status" in decision.rules[-1].says  # seed 004's area name, not the key
+    assert any(b.startswith("design status:") for b in decision.blockers)
     assert decision.next_stage is Stage.MASS_PRODUCTION
     assert any("Freeze the CAD model" in s for s in decision.next_steps)
     assert any("Production requested but not ready" in w for w in decision.warnings)
@@ -121,7 +130,7 @@ def test_unknown_area_also_blocks_production(make_project: MakeProject) -> None:
     project = make_project(ready=True, quantity=2000, purpose="series_production")
     stage, decision = decide(project, GateEvidence(today=TODAY))
     assert stage is Stage.LOW_VOLUME
-    assert any(b.startswith("cost_target:") for b in decision.blockers)
+    assert any(b.startswith("cost target:") for b in decision.blockers)
 
 
 def test_small_production_order_is_flagged(make_project: MakeProject) -> None:

@@ -157,7 +157,8 @@ def test_inspect_command_json_and_fai(examples_dir: Path, tmp_path: Path) -> Non
 def test_inspect_command_text_uses_the_assessed_stage(examples_dir: Path) -> None:
     result = runner.invoke(app, ["inspect", str(examples_dir / "sensor_housing_pilot.yaml")])
     assert result.exit_code == 0, result.stderr
-    assert "low_volume" in result.stdout
+    assert "low-volume stage" in result.stdout
+    assert "low_volume" not in result.stdout and "tiered_sampling" not in result.stdout
 
 
 def test_inspect_bad_stage_exits_2(examples_dir: Path) -> None:

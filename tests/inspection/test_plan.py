@@ -176,6 +176,33 @@ def test_low_volume_plan_for_the_seed_003_sensor_housing(make_project: MakeProje
     assert plan.cost_per_part == pytest.approx(plan.total_cost / 40)
 
 
+def test_tiered_row_counts_agree_with_the_first_article(make_project: MakeProject) -> None:
+    """Seed 003's "First 3 parts: 100% inspection" includes part 1, the first article.
+
+    By hand for 40 parts: 1-3 (3) + 4, 6, 8, 10 (4) + 15, 20, …, 40 (6) = 13 parts in the
+    schedule; part 1 is measured (and costed) once, by the first-article step, so the
+    tiered step inspects 12 and says why its count is one less than the schedule's.
+    """
+    plan = inspection_plan(make_project(quantity=40), "low_volume")
+    fai, tiered = plan.steps[1], plan.steps[2]
+    assert len(plan.schedule) == 13
+    assert fai.parts == (1,) and tiered.inspected_parts == 12 == len(tiered.parts)
+    assert set(fai.parts) | set(tiered.parts) == {p.part for p in plan.schedule}
+    assert tiered.frequency == "13 of 40 parts (part 1 is the first article, so 12 in this step)"
+
+
+def test_verdict_and_findings_speak_words_not_keys(make_project: MakeProject) -> None:
+    """The gate's evidence reads "mass-production plan: first-article, …", not enum values."""
+    verdict = inspection_verdict(inspection_plan(make_project(quantity=2400), "mass_production"))
+    assert verdict.evidence[0].startswith(
+        "generated mass-production plan: first-article, in-process, outgoing inspection steps;"
+    )
+    low = inspection_plan(make_project(), "low_volume")
+    lines = [*inspection_verdict(low).evidence, *low.findings]
+    assert not [line for line in lines if "_" in line or "fai" in line]
+    assert {kind.label for kind in StepKind} >= {"In-process SPC", "First article inspection"}
+
+
 def test_plan_prices_with_the_shop_rates_the_quote_uses(make_project: MakeProject) -> None:
     """Inspector rate and validation-run parts are the quote's (labour_rates, cost_defaults)."""
     shop = shop_from_mapping({"labour_rates": {"inspection": 80}, "validation_run_parts": 2})

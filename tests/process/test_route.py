@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rampwise.catalog import load_table
 from rampwise.errors import InputError
 from rampwise.inspection import choose_gauge
 from rampwise.model import Characteristic, Part, Project, Stage
@@ -24,6 +25,7 @@ from rampwise.process import (
     is_turnable,
     plan_route,
     route_characteristic,
+    strategy_text,
     surface_class,
 )
 from rampwise.process_capability import SurfaceClass, choose_chain
@@ -233,6 +235,25 @@ def test_three_setups_go_five_axis(examples_dir: Path) -> None:
     # catalog/process_route_rules: five_axis_setups = 2; finish milling adds no machine
     assert route.setups == 2 and route.added_setups == 0
     assert route.extra_operations == ("finish_milling",)
+    # the machine class key (mill_5axis) or the enum value (milling_5axis) never shows
+    assert route.strategy_text == "5-axis milling in 2 setups"
+    assert "5axis" not in route.strategy_text and "_" not in route.strategy_text
+
+
+@pytest.mark.parametrize(
+    ("setups", "added", "text"),
+    [
+        (1, 0, "turning in 1 setup"),
+        (3, 1, "turning in 3 setups (+1 for finishing)"),
+    ],
+)
+def test_strategy_text_counts_setups(setups: int, added: int, text: str) -> None:
+    assert strategy_text(MachiningStrategy.TURNING.label, setups, added) == text
+
+
+def test_every_strategy_has_a_label_without_its_key() -> None:
+    for strategy in MachiningStrategy:
+        assert "_" not in strategy.label and strategy.machine_class not in strategy.label
 
 
 def test_sensor_housing_route(examples_dir: Path) -> None:
@@ -326,6 +347,24 @@ def test_hybrid_offered_for_a_complex_metal_low_volume_part(examples_dir: Path) 
     assert route.hybrid.as_built == ("3",)
     assert route.workholding.kind is WorkholdingKind.CONFORMAL_SUPPORT
     assert plan_route(_example(examples_dir, "enclosure_market_release.yaml"), MASS).hybrid is None
+
+
+def test_hybrid_reason_gives_figures_not_catalog_source_keys(examples_dir: Path) -> None:
+    """The printed surface is described by what it holds, from the lpbf_as_built row."""
+    route = plan_route(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    assert route.hybrid is not None
+    # catalog/process_capability.csv, lpbf_as_built: it_min 9, Ra 5–20 µm
+    assert "(as printed it holds IT9 at best, Ra 5–20 µm)" in route.hybrid.reason
+    keys = {
+        key
+        for row in load_table("process_capability")
+        for column in ("it_sources", "ra_sources")
+        for key in row[column].split(";")
+        if key
+    }
+    assert {"brenner2025", "proquest_slm"} <= keys
+    assert not [key for key in keys if key in route.hybrid.reason]
+    assert "IT: " not in route.hybrid.reason and "Ra: " not in route.hybrid.reason
 
 
 def test_no_hybrid_for_plastics_or_simple_parts() -> None:

@@ -23,6 +23,7 @@ from rampwise.quality.oc import oc_curve, plot_oc_curve
 from rampwise.quality.sampling import SamplingScheme
 from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
 from rampwise.report.fai import FaiSummary, load_fai_measurements, write_fai_workbook
+from rampwise.stage import STAGE_ADJECTIVES
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
@@ -119,13 +120,15 @@ def inspect_command(
 
 def plan_view(plan: InspectionPlan) -> Table:
     """The inspection plan's steps as a table, with its totals and findings."""
-    table = Table(title=f"Inspection plan — {plan.stage.value}, {plan.quantity} parts")
+    table = Table(
+        title=f"Inspection plan — {STAGE_ADJECTIVES[plan.stage]} stage, {plan.quantity} parts"
+    )
     table.add_column("step", style="bold")
     table.add_column("what")
     table.add_column("parts", justify="right")
     table.add_column("min", justify="right")
     for step in plan.steps:
-        name = step.kind.value + (" (optional)" if step.optional else "")
+        name = step.kind.label + (" (optional)" if step.optional else "")
         table.add_row(
             name,
             escape(f"{step.description} [{step.frequency}]"),

@@ -16,7 +16,9 @@ from rampwise.cost import DEFAULT_BREAKS, driver_shares
 from rampwise.leadtime import LeadTimeTier
 from rampwise.project_file import load_project
 from rampwise.quote import Quote
-from rampwise.shop import resolve_shop
+from rampwise.shop import default_shop, resolve_shop
+from rampwise.stage import STAGE_ADJECTIVES
+from rampwise.strategies import DEFAULT_STRATEGY
 
 PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
 QTY_OPT = typer.Option(
@@ -100,7 +102,8 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
     """The ladder, the strategies, notes and assumptions as Rich renderables."""
     cur = quote.currency
     ladder = Table(
-        title=f"{title} — {quote.stage.value}, {quote.machine_class}, prices ±"
+        title=f"{title} — {STAGE_ADJECTIVES[quote.stage]} stage, "
+        f"{default_shop().machine(quote.machine_class).description}, prices ±"
         f"{quote.uncertainty.fraction:.0%}, lead time in {quote.tier.value} working days",
         title_justify="left",
         box=box.SIMPLE_HEAD,
@@ -117,7 +120,7 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
             _money(b.total_price),
             str(b.lead_time_days),
             f"{shares[0][0]} {shares[0][1]:.0%}" if shares else "—",
-            b.strategy.value,
+            b.strategy.label,
         )
     strategies = Table(
         title=f"Strategies against soft jaws (per part at {quote.order_quantity:,} pcs)",
@@ -132,15 +135,15 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
         if s.break_even_quantity is not None:
             even = f"{s.break_even_quantity:,}"
         else:
-            even = "default" if s.name.value == "soft_jaws" else "never"
+            even = "default" if s.name is DEFAULT_STRATEGY else "never"
         strategies.add_row(
-            s.name.value + ("" if s.applies else " (n/a)"),
+            s.name.label + ("" if s.applies else " (n/a)"),
             _money(s.one_time_cost),
             _money(s.per_part_cost),
             even,
         )
     parts: list[RenderableType] = [ladder, strategies]
-    parts.extend(Text(f"• {s.name.value}: {s.note}", style="dim") for s in quote.strategies)
+    parts.extend(Text(f"• {s.name.label}: {s.note}", style="dim") for s in quote.strategies)
     if quote.notes:
         parts.append(Text("Notes", style="bold yellow"))
         parts.extend(Text(f"• {note}", style="yellow") for note in quote.notes)

@@ -18,6 +18,7 @@ from rampwise.cli._common import console, emit_json, guarded
 from rampwise.model import Stage
 from rampwise.process import Route
 from rampwise.project_file import load_project
+from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.tolerance.iso286 import Limits, fit, limits
 from rampwise.tolerance.stackup import (
     DEFAULT_SAMPLES,
@@ -228,8 +229,8 @@ def route_view(route: Route) -> RenderableType:
     """The route as Rich renderables: header, characteristic table, holding, notes."""
     parts: list[RenderableType] = [
         Text.from_markup(
-            f"[bold]Route of {route.part_number}[/] at {route.stage.value}: "
-            f"{route.strategy.value}, {route.setups} setup(s), Cp target {route.cp_target:g}"
+            f"[bold]Route of {route.part_number}[/] at the {STAGE_ADJECTIVES[route.stage]} "
+            f"stage: {route.strategy_text}, Cp target {route.cp_target:g}"
         )
     ]
     table = Table(title="Characteristics", title_justify="left")

@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 from rampwise import __version__
 from rampwise.settings import Settings, get_settings
 from rampwise.store import open_database, prepare_database
-from rampwise.web import present
+from rampwise.web import labels, present
 from rampwise.web.deps import Services
 from rampwise.web.documents import document_schemas
 from rampwise.web.errors import install_error_handlers
@@ -47,6 +47,7 @@ def make_templates() -> Jinja2Templates:
     """The page templates, with the presentation helpers as filters and globals."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     present.register(templates.env)
+    labels.register(templates.env)
     return templates
 
 

@@ -1,0 +1,64 @@
+"""Names in words for the enum values and catalog keys a stored result holds.
+
+Pages render stored result JSON, so a value is looked up in the domain's own words
+(:attr:`rampwise.process.MachiningStrategy.label`, the ``description`` column of
+``catalog/machines.csv``, …); a value this version does not know (a result stored by
+another version) falls back to :func:`rampwise.web.present.humanise`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import Environment
+
+from rampwise.inspection import StepKind
+from rampwise.process import MachiningStrategy, strategy_text
+from rampwise.shop import default_shop
+from rampwise.strategies import StrategyName
+from rampwise.web.present import humanise
+
+
+def _label(kind: type[MachiningStrategy] | type[StrategyName] | type[StepKind], value: Any) -> str:
+    """``kind(value).label``, or the value humanised when ``kind`` has no such member."""
+    try:
+        return kind(value).label
+    except ValueError:
+        return humanise(value)
+
+
+def machine_name(machine_class: Any) -> str:
+    """A machine class key in the catalog's words: ``mill_5axis`` → ``5-axis machining centre``."""
+    machine = default_shop().machines.get(str(machine_class))
+    return machine.description if machine else humanise(machine_class)
+
+
+def strategy_name(name: Any) -> str:
+    """A quote strategy in words: ``hybrid_am`` → ``Hybrid AM``."""
+    return _label(StrategyName, name)
+
+
+def step_name(kind: Any) -> str:
+    """An inspection step kind in words: ``in_process_spc`` → ``In-process SPC``."""
+    return _label(StepKind, kind)
+
+
+def route_strategy(route: Mapping[str, Any]) -> str:
+    """A stored route's strategy and setups: ``5-axis milling in 2 setups``."""
+    text = strategy_text(
+        _label(MachiningStrategy, route.get("strategy")),
+        int(route.get("setups") or 0),
+        int(route.get("added_setups") or 0),
+    )
+    return text[:1].upper() + text[1:]
+
+
+def register(env: Environment) -> None:
+    """Make the label filters available to every template."""
+    env.filters.update(
+        machine_name=machine_name,
+        strategy_name=strategy_name,
+        step_name=step_name,
+        route_strategy=route_strategy,
+    )

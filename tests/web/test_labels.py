@@ -1,0 +1,58 @@
+"""Names in words on the result page: no machine class key, enum value or source key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from rampwise.web.labels import machine_name, route_strategy, step_name, strategy_name
+
+
+def test_machine_classes_read_as_the_catalog_describes_them() -> None:
+    # catalog/machines.csv, column description
+    assert machine_name("mill_5axis") == "5-axis machining centre"
+    assert machine_name("lathe") == "CNC lathe (turning centre)"
+    assert machine_name("mill_9axis") == "Mill 9axis"  # another version's key: humanised
+
+
+def test_strategies_and_steps_read_as_words() -> None:
+    assert strategy_name("hybrid_am") == "Hybrid AM"
+    assert strategy_name("soft_jaws") == "Soft jaws"
+    assert step_name("in_process_spc") == "In-process SPC"
+    assert step_name("new_kind") == "New kind"
+
+
+def test_a_stored_route_strategy_reads_as_a_phrase() -> None:
+    route = {"strategy": "milling_5axis", "setups": 3, "added_setups": 1}
+    assert route_strategy(route) == "5-axis milling in 3 setups (+1 for finishing)"
+    assert route_strategy({"strategy": "turning", "setups": 1}) == "Turning in 1 setup"
+
+
+def test_the_result_page_names_machines_strategies_and_sources_in_words(
+    client: TestClient, token: str, examples_dir: Path
+) -> None:
+    """A 5-axis, low-volume aluminium enclosure: route, quote, hybrid offer and inspection."""
+    client.post("/sign-in", data={"token": token, "next": "/"}, follow_redirects=False)
+    response = client.post(
+        "/assessments",
+        files={
+            "project_file": (
+                "enclosure.yaml",
+                (examples_dir / "enclosure_market_release.yaml").read_bytes(),
+            )
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    # "All fields" and the quote's assumptions show the stored keys on purpose.
+    shown = re.sub(r'<details class="all">.*?</details>', "", page, flags=re.DOTALL)
+    shown = re.sub(r"<details><summary>Assumptions.*?</details>", "", shown, flags=re.DOTALL)
+    assert "Low volume · 5-axis machining centre" in shown
+    assert "<dd>5-axis milling in 2 setups</dd>" in shown
+    assert "Hybrid AM" in shown and "In-process" not in shown  # no SPC step at low volume
+    assert "as printed it holds IT9 at best, Ra 5–20 µm" in shown
+    for leak in ("5axis", "Hybrid am", "brenner2025", "proquest_slm", "IT: ", "_plan:"):
+        assert leak not in re.sub(r"<[^>]*>", "", shown), leak
