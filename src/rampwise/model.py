@@ -41,6 +41,11 @@ class Stage(enum.StrEnum):
     LOW_VOLUME = "low_volume"
     MASS_PRODUCTION = "mass_production"
 
+    @property
+    def label(self) -> str:
+        """The stage as a heading: ``"Low volume"``."""
+        return self.value.replace("_", " ").capitalize()
+
 
 class PurposeGroup(enum.StrEnum):
     """What an order must prove: the design, the batch, or the production supply."""

@@ -37,6 +37,7 @@ from rampwise.process_capability import (
     SurfaceClass,
     capability_target,
     choose_chain,
+    in_words,
     process_capabilities,
     process_holds,
     route_rule,
@@ -525,19 +526,20 @@ def _explain(
     stage: Stage,
 ) -> str:
     target = capability_target(stage)
-    steps = " → ".join(choice.chain.steps)
+    steps = " → ".join(in_words(step) for step in choice.chain.steps)
     final = process_capabilities()[choice.chain.steps[-1]]
+    final_words = in_words(final.name)
     if ra_max is not None:
         article = "an" if surface.value[0] in "aeiou" else "a"
         need = f"Ra ≤ {ra_max:g} µm on {article} {surface.value} surface"
-        got = f"{final.name} gives Ra {final.ra_min_um:g}–{final.ra_max_um:g} µm"
+        got = f"{final_words} gives Ra {final.ra_min_um:g}–{final.ra_max_um:g} µm"
     elif tolerance is not None and size is not None:
         it = f"IT{grade}" if grade is not None else "finer than IT1"
         need = (
             f"{tolerance:.4g} mm wide at {size:g} mm ({it}); Cp ≥ {target:g} needs a spread "
             f"≤ {tolerance / target:.4g} mm"
         )
-        got = f"{final.name} holds IT{final.it_min} = {choice.spread:.4g} mm" + (
+        got = f"{final_words} holds IT{final.it_min} = {choice.spread:.4g} mm" + (
             f", Cp {choice.expected_cp:.2f}" if choice.expected_cp is not None else ""
         )
     else:
@@ -827,7 +829,9 @@ def plan_route(
         )
     if added_setups:
         machines = sorted({op.machine for op in operations if op.new_setup})
-        notes.append(f"extra machines add {added_setups} setup(s): {', '.join(machines)}")
+        notes.append(
+            f"extra machines add {added_setups} setup(s): {', '.join(map(in_words, machines))}"
+        )
     return Route(
         part_number=part.number,
         stage=stage,

@@ -37,6 +37,26 @@ SPINDLE = "spindle"
 """Machine class of processes that run on whichever mill or lathe holds the part."""
 
 
+_WORDS = {
+    "grinding_cylindrical": "cylindrical grinding",
+    "grinding_surface": "surface grinding",
+    "planing_shaping": "planing / shaping",
+    "edm": "EDM",
+    "wire_edm": "wire EDM",
+    "lpbf_as_built": "laser powder-bed fusion (as built)",
+}
+"""Process and machine keys whose words are not the key with spaces."""
+
+
+def in_words(key: str) -> str:
+    """A process or machine key of the catalog as a reader says it.
+
+    ``grinding_cylindrical`` → ``cylindrical grinding``, ``surface_grinder`` → ``surface
+    grinder``, ``edm`` → ``EDM``; the key is what the JSON and the catalog keep.
+    """
+    return _WORDS.get(key, key.replace("_", " "))
+
+
 class SurfaceClass(enum.StrEnum):
     """What kind of surface a characteristic sits on, which decides its process chains."""
 

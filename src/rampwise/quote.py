@@ -48,7 +48,7 @@ from rampwise.leadtime import (
 )
 from rampwise.model import Project, Stage
 from rampwise.process import Route
-from rampwise.process_capability import route_rule
+from rampwise.process_capability import in_words, route_rule
 from rampwise.shop import ShopConfig, resolve_shop
 from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.stock import Stock
@@ -448,7 +448,7 @@ def _assumptions(
         if plan.finish
         else "none (as machined)"
     )
-    operations = "; ".join(op.name for op in plan.operations) or (
+    operations = "; ".join(in_words(op.name) for op in plan.operations) or (
         "none: the route's base processes hold every tolerance and roughness"
     )
     scrap_why = (

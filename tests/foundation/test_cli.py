@@ -32,8 +32,10 @@ def test_assess_json_is_the_assessment_contract(examples_dir: Path) -> None:
 def test_assess_prints_a_readable_report(examples_dir: Path) -> None:
     result = runner.invoke(app, ["assess", str(examples_dir / "bracket_fit_check.yaml")])
     assert result.exit_code == 0
-    assert "Stage: prototype" in result.stdout
-    assert "design_status" in result.stdout
+    assert "Stage: Prototype" in result.stdout
+    assert "Design status" in result.stdout
+    assert "Next stage: Low volume" in result.stdout
+    assert "design_status" not in result.stdout and "low_volume" not in result.stdout
 
 
 def test_bad_project_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -68,5 +70,5 @@ def test_demo_assesses_every_bundled_example(examples_dir: Path) -> None:
     assert result.exit_code == 0, result.stderr
     for path in examples_dir.glob("*.yaml"):
         assert path.name in result.stdout
-    for stage in ("prototype", "low_volume", "mass_production"):
+    for stage in ("Prototype", "Low volume", "Mass production"):
         assert f"Stage: {stage}" in result.stdout

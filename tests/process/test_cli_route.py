@@ -32,7 +32,7 @@ def test_route_json_is_the_route_contract(examples_dir: Path) -> None:
 def test_route_table_explains_each_characteristic(examples_dir: Path) -> None:
     result = runner.invoke(app, ["route", str(examples_dir / "sensor_housing_pilot.yaml")])
     assert result.exit_code == 0, result.output
-    for text in ("Route of SH-100", "honing", "Workholding: fixture_plate", "Validation run"):
+    for text in ("Route of SH-100", "honing", "Workholding: fixture plate", "Validation run"):
         assert text in result.stdout
     assert "#1 Bore" in result.stdout
 

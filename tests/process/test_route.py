@@ -28,7 +28,12 @@ from rampwise.process import (
     strategy_text,
     surface_class,
 )
-from rampwise.process_capability import SurfaceClass, choose_chain
+from rampwise.process_capability import (
+    SurfaceClass,
+    choose_chain,
+    in_words,
+    process_capabilities,
+)
 from rampwise.project_file import load_project
 
 PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
@@ -417,3 +422,13 @@ def test_every_size_gets_a_route_with_a_consistent_cp(
     if row.process_spread_mm is not None:
         assert row.expected_cp == pytest.approx(2 * half / row.process_spread_mm)
     assert math.isfinite(row.inspection_minutes)
+
+
+def test_every_process_and_machine_reads_in_words() -> None:
+    """Notes, tables and pages name processes as a reader does, never by catalog key."""
+    for process in process_capabilities().values():
+        for key in (process.name, process.machine):
+            assert "_" not in in_words(key), key
+    assert in_words("grinding_cylindrical") == "cylindrical grinding"
+    assert in_words("surface_grinder") == "surface grinder"
+    assert in_words("edm") == "EDM"

@@ -54,5 +54,35 @@ def test_the_result_page_names_machines_strategies_and_sources_in_words(
     assert "<dd>5-axis milling in 2 setups</dd>" in shown
     assert "Hybrid AM" in shown and "In-process" not in shown  # no SPC step at low volume
     assert "as printed it holds IT9 at best, Ra 5–20 µm" in shown
-    for leak in ("5axis", "Hybrid am", "brenner2025", "proquest_slm", "IT: ", "_plan:"):
+    leaks = ("5axis", "Hybrid am", "brenner2025", "proquest_slm", "IT: ", "_plan:")
+    leaks += ("overhead_margin",)
+    for leak in leaks:
         assert leak not in re.sub(r"<[^>]*>", "", shown), leak
+
+
+def test_the_route_names_processes_and_machines_in_words(
+    client: TestClient, token: str, examples_dir: Path
+) -> None:
+    """The valve body's port face is ground flat: a surface grinder in a setup of its own."""
+    client.post("/sign-in", data={"token": token, "next": "/"}, follow_redirects=False)
+    response = client.post(
+        "/assessments",
+        files={
+            "project_file": (
+                "valve.yaml",
+                (examples_dir / "valve_body_production.yaml").read_bytes(),
+            )
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    shown = re.sub(r'<details class="all">.*?</details>', "", page, flags=re.DOTALL)
+    text = re.sub(r"<[^>]*>", "", shown)
+    assert "milling → surface grinding" in text
+    assert "Surface grinding on the surface grinder" in text
+    assert "extra machines add 2 setup(s): hone, surface grinder" in text
+    assert 'class="compact route-characteristics"' in shown  # one row per characteristic
+    assert "Cost [USD]" in text  # the inspection plan's costs name their currency
+    for key in ("grinding_surface", "surface_grinder"):
+        assert key not in text, key

@@ -17,6 +17,7 @@ from rampwise.assess import assess, route_at
 from rampwise.cli._common import console, emit_json, guarded
 from rampwise.model import Stage
 from rampwise.process import Route
+from rampwise.process_capability import in_words
 from rampwise.project_file import load_project
 from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.tolerance.iso286 import Limits, fit, limits
@@ -248,16 +249,17 @@ def route_view(route: Route) -> RenderableType:
             row.name,
             limit,
             str(row.required_it_grade or "—"),
-            " → ".join(row.chain) or "—",
+            " → ".join(in_words(step) for step in row.chain) or "—",
             f"{row.expected_cp:.2f}" if row.expected_cp is not None else "—",
             _capable(row.capable),
             row.inspection,
         )
     parts.append(table)
     lines = [
-        f"Extra operations: {', '.join(route.extra_operations) or 'none'}; added inspection "
-        f"{route.added_inspection_minutes:g} min/part",
-        f"Workholding: [bold]{route.workholding.kind.value}[/] — {route.workholding.reason}",
+        f"Extra operations: {', '.join(map(in_words, route.extra_operations)) or 'none'}; "
+        f"added inspection {route.added_inspection_minutes:g} min/part",
+        f"Workholding: [bold]{in_words(route.workholding.kind.value)}[/] — "
+        f"{route.workholding.reason}",
     ]
     if route.hybrid is not None:
         lines.append(

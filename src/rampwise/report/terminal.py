@@ -11,6 +11,7 @@ from rich.text import Text
 
 from rampwise.assess import Assessment
 from rampwise.model import PROFILE_ASPECTS, AreaStatus, Stage, StageProfile
+from rampwise.readiness import area_name
 
 STATUS_STYLE = {AreaStatus.PASS: "green", AreaStatus.FAIL: "red", AreaStatus.UNKNOWN: "yellow"}
 STAGE_STYLE = {Stage.PROTOTYPE: "cyan", Stage.LOW_VOLUME: "magenta", Stage.MASS_PRODUCTION: "green"}
@@ -27,7 +28,7 @@ def assessment_view(result: Assessment) -> RenderableType:
     )
     stage_line = Text.assemble(
         "Stage: ",
-        (result.stage.value, f"bold {STAGE_STYLE[result.stage]}"),
+        (result.stage.label, f"bold {STAGE_STYLE[result.stage]}"),
         "  (borderline: quantity alone decided)" if decision.borderline else "",
     )
     why = Table.grid(padding=(0, 1))
@@ -41,9 +42,9 @@ def assessment_view(result: Assessment) -> RenderableType:
     parts.append(readiness_table(result))
     if decision.next_stage is not None:
         parts.append(
-            _bullets(f"Next stage: {decision.next_stage.value}", decision.next_steps, "cyan")
+            _bullets(f"Next stage: {decision.next_stage.label}", decision.next_steps, "cyan")
         )
-    parts.append(profile_table([result.profile], title=f"Profile of {result.stage.value}"))
+    parts.append(profile_table([result.profile], title=f"Profile of {result.stage.label.lower()}"))
     return Panel(Group(*parts), title=title, title_align="left")
 
 
@@ -62,7 +63,7 @@ def readiness_table(result: Assessment) -> Table:
     for area in result.readiness.areas:
         style = STATUS_STYLE[area.status]
         table.add_row(
-            area.area.value,
+            area_name(area.area).capitalize(),
             Text(area.status.value, style=f"bold {style}"),
             "; ".join(area.evidence),
             area.action or "",
@@ -76,7 +77,7 @@ def profile_table(profiles: Iterable[StageProfile], *, title: str = "Stage profi
     table = Table(title=title, title_justify="left", expand=True, show_lines=True)
     table.add_column("Aspect", style="bold", no_wrap=True)
     for profile in rows:
-        table.add_column(profile.stage.value, style=STAGE_STYLE[profile.stage])
+        table.add_column(profile.stage.label, style=STAGE_STYLE[profile.stage])
     for field in PROFILE_ASPECTS:
         table.add_row(field.replace("_", " "), *(getattr(p, field) for p in rows))
     return table

@@ -241,6 +241,7 @@ def drivers_svg(rows: Sequence[tuple[int, dict[str, float]]], *, currency: str) 
         return Markup("")
     names = list(dict.fromkeys(name for _, drivers in data for name in drivers))
     colour = {name: DRIVER_COLOURS[i % len(DRIVER_COLOURS)] for i, name in enumerate(names)}
+    label = {name: name.replace("_", " ") for name in names}
     bar_height, gap, top = 18, 8, MARGIN_TOP
     legend_rows = math.ceil(len(names) / 4)
     height = top + len(data) * (bar_height + gap) + 24 + legend_rows * 18
@@ -257,7 +258,8 @@ def drivers_svg(rows: Sequence[tuple[int, dict[str, float]]], *, currency: str) 
             width = value / total * span
             body.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{max(width, 0.5):.1f}" height="{bar_height}" '
-                f'fill="{colour[name]}"><title>{escape(name)}: {value / total:.0%}</title></rect>'
+                f'fill="{colour[name]}"><title>{escape(label[name])}: {value / total:.0%}'
+                "</title></rect>"
             )
             if width > 34:
                 body.append(
@@ -271,13 +273,13 @@ def drivers_svg(rows: Sequence[tuple[int, dict[str, float]]], *, currency: str) 
         ly = legend_top + (i // 4) * 18
         body.append(
             f'<rect x="{lx:.1f}" y="{ly}" width="12" height="12" fill="{colour[name]}"/>'
-            f'<text x="{lx + 16:.1f}" y="{ly + 10}">{escape(name.replace("_", " "))}</text>'
+            f'<text x="{lx + 16:.1f}" y="{ly + 10}">{escape(label[name])}</text>'
         )
     largest = {q: max(d, key=lambda k: d[k]) for q, d in data}
     description = (
         f"Price drivers per quantity break ({currency}): at {data[0][0]} pcs "
-        f"{largest[data[0][0]].replace('_', ' ')} leads, at {data[-1][0]} pcs "
-        f"{largest[data[-1][0]].replace('_', ' ')} leads."
+        f"{label[largest[data[0][0]]]} leads, at {data[-1][0]} pcs "
+        f"{label[largest[data[-1][0]]]} leads."
     )
     return _svg("Price drivers", description, body, height=height)
 

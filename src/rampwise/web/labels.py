@@ -15,6 +15,7 @@ from jinja2 import Environment
 
 from rampwise.inspection import StepKind
 from rampwise.process import MachiningStrategy, strategy_text
+from rampwise.process_capability import in_words
 from rampwise.shop import default_shop
 from rampwise.strategies import StrategyName
 from rampwise.web.present import humanise
@@ -61,4 +62,5 @@ def register(env: Environment) -> None:
         strategy_name=strategy_name,
         step_name=step_name,
         route_strategy=route_strategy,
+        in_words=in_words,
     )
