@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from rampwise.assess import assess
+from rampwise.cost import DRIVER_WORDS
+from rampwise.project_file import load_project
 from rampwise.store import create_project
+from rampwise.web.present import drivers_chart
 from service_support import wait_for_job
 
 
@@ -263,3 +268,26 @@ def test_a_batch_without_limits_is_not_called_incapable(
     assert "No specification limits" in page
     assert "not capable" not in page and "neither" not in page
     assert "(no limits)" in page
+
+
+def test_the_driver_bars_agree_with_the_biggest_driver_words(examples_dir: Path) -> None:
+    """Each break's bar gives its biggest driver the share the break's words state.
+
+    Overhead and margin multiply every bucket by the same uplift, so a bucket's share of
+    the price is its share of the cost: setup at 1 pc of the bracket, for one.
+    """
+    quote = assess(load_project(examples_dir / "bracket_fit_check.yaml")).model_dump(mode="json")[
+        "quote"
+    ]
+    svg = str(drivers_chart(quote))
+    drawn = {
+        (int(quantity.replace(",", "")), name): share
+        for quantity, name, share in re.findall(r"<title>([\d,]+) pcs · ([^<:]+): (\d+)%", svg)
+    }
+    assert "overhead and margin" not in {name for _, name in drawn}
+    key_of = {words: key for key, words in DRIVER_WORDS.items()}
+    for row in quote["breaks"]:
+        words = re.match(r"(.+) is (\d+)% of the price", row["top_drivers"][0])
+        assert words is not None
+        name, share = words.groups()
+        assert drawn[row["quantity"], key_of[name]] == share, row["quantity"]

@@ -258,8 +258,8 @@ def drivers_svg(rows: Sequence[tuple[int, dict[str, float]]], *, currency: str) 
             width = value / total * span
             body.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{max(width, 0.5):.1f}" height="{bar_height}" '
-                f'fill="{colour[name]}"><title>{escape(label[name])}: {value / total:.0%}'
-                "</title></rect>"
+                f'fill="{colour[name]}"><title>{quantity:,} pcs · {escape(label[name])}: '
+                f"{value / total:.0%}</title></rect>"
             )
             if width > 34:
                 body.append(

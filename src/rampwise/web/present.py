@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from rampwise.cost import COST_BUCKETS
 from rampwise.model import PROFILE_ASPECTS
 from rampwise.store.history import (
     price_at,
@@ -157,14 +158,21 @@ def quote_chart(result: Mapping[str, Any], document: Mapping[str, Any] | None = 
 
 
 def drivers_chart(quote: Mapping[str, Any]) -> Markup:
-    """The price drivers of each quantity break as a 100 % stacked bar chart."""
+    """The cost drivers of each quantity break as a 100 % stacked bar chart.
+
+    The bars split the cost before overhead and margin, which the uplift spreads over
+    every bucket in proportion, so a bucket's share of the bar is its share of the unit
+    price: the same figure as the break's "setup is 51% of the price" words
+    (:func:`rampwise.cost.top_drivers`). Overhead and margin, the same fraction of every
+    price, is not a bar segment of its own.
+    """
     rows = [
         (
             int(row["quantity"]),
             {
                 str(k): float(v)
                 for k, v in (row.get("drivers") or {}).items()
-                if isinstance(v, int | float) and not isinstance(v, bool)
+                if k in COST_BUCKETS and isinstance(v, int | float) and not isinstance(v, bool)
             },
         )
         for row in quote_rows(quote)
