@@ -177,7 +177,7 @@ def assess(
     evidence = GateEvidence(
         quoted_unit_price=quoted_at_target,
         measured=_measured(batch),
-        inspection=inspection_verdict(plan(Stage.MASS_PRODUCTION)),
+        inspection=inspection_verdict(plan(Stage.MASS_PRODUCTION), currency=shop.currency),
         gauges=gauges,
         today=today,
     )

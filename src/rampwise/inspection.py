@@ -838,19 +838,19 @@ def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) ->
     return tuple(lines)
 
 
-def inspection_verdict(plan: InspectionPlan) -> InspectionVerdict:
+def inspection_verdict(plan: InspectionPlan, *, currency: str = "USD") -> InspectionVerdict:
     """The plan's verdict in the form the readiness gate reads (area ``inspection_plan``).
 
     Seed 004: "FAI, in-process inspection, and outgoing quality standards are clear" —
     complete when FAI, in-process and outgoing steps cover every critical characteristic
     and every gauge on them meets the 10:1 rule. Pass the mass-production plan to judge
-    readiness to scale.
+    readiness to scale; ``currency`` is that of the shop whose rates priced it.
     """
     present = {s.kind.role for s in plan.steps if not s.optional}
     roles = [words for role, words in ROLE_WORDS.items() if role in present]
     evidence = [
         f"generated {STAGE_ADJECTIVES[plan.stage]} plan: {', '.join(roles)} inspection steps; "
-        f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} USD"
+        f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} {currency}"
     ]
     evidence.extend(
         f"{g.characteristic_id} {g.characteristic}: {g.gauge}"

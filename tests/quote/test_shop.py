@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from rampwise.assess import assess
 from rampwise.errors import InputError
 from rampwise.model import find_material
+from rampwise.project_file import load_project
 from rampwise.settings import get_settings
 from rampwise.shop import default_shop, load_shop, resolve_shop, shop_from_mapping
 
@@ -145,3 +147,13 @@ def test_rampwise_shop_environment_variable(
     monkeypatch.delenv("RAMPWISE_SHOP")
     get_settings.cache_clear()
     assert resolve_shop() is default_shop()
+
+
+def test_an_assessment_speaks_the_shops_currency(examples_dir: Path) -> None:
+    """A shop quoting in EUR: the quote and the gate's inspection evidence both say EUR."""
+    shop = shop_from_mapping({"name": "Acme", "currency": "EUR"})
+    result = assess(load_project(examples_dir / "bracket_fit_check.yaml"), shop=shop)
+    assert result.quote is not None and result.quote.currency == "EUR"
+    (area,) = (a for a in result.readiness.areas if a.area.value == "inspection_plan")
+    assert any(line.startswith("generated") and line.endswith(" EUR") for line in area.evidence)
+    assert "USD" not in result.readiness.model_dump_json()
