@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from rampwise.assess import assess
+from rampwise.cli import app
 from rampwise.errors import InputError
 from rampwise.model import find_material
 from rampwise.project_file import load_project
@@ -157,3 +159,14 @@ def test_an_assessment_speaks_the_shops_currency(examples_dir: Path) -> None:
     (area,) = (a for a in result.readiness.areas if a.area.value == "inspection_plan")
     assert any(line.startswith("generated") and line.endswith(" EUR") for line in area.evidence)
     assert "USD" not in result.readiness.model_dump_json()
+
+
+def test_the_inspect_command_prices_in_the_shops_currency(
+    tmp_path: Path, examples_dir: Path, monkeypatch: pytest.MonkeyPatch, clear_settings: None
+) -> None:
+    file = tmp_path / "eur_shop.yaml"
+    file.write_text("currency: EUR\n")
+    monkeypatch.setenv("RAMPWISE_SHOP", str(file))
+    result = CliRunner().invoke(app, ["inspect", str(examples_dir / "bracket_fit_check.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "EUR/part" in result.stdout and "USD" not in result.stdout

@@ -23,6 +23,7 @@ from rampwise.quality.oc import oc_curve, plot_oc_curve
 from rampwise.quality.sampling import SamplingScheme
 from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
 from rampwise.report.fai import FaiSummary, load_fai_measurements, write_fai_workbook
+from rampwise.shop import resolve_shop
 from rampwise.stage import STAGE_ADJECTIVES
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
@@ -99,10 +100,11 @@ def inspect_command(
 ) -> None:
     """Inspection plan of the project's stage, its cost, gauges and readiness verdict."""
     loaded = load_project(project)
-    assessment = assess(loaded)
+    shop = resolve_shop()
+    assessment = assess(loaded, shop=shop)
     document = as_assessed(loaded, geometry=assessment.geometry)
     chosen = stage if stage is not None else assessment.stage
-    plan = inspection_plan(document, chosen, tool_changes=tool_change, lot_size=lot_size)
+    plan = inspection_plan(document, chosen, tool_changes=tool_change, lot_size=lot_size, shop=shop)
     summary = None
     if fai is not None:
         found = load_fai_measurements(measurements) if measurements is not None else None
@@ -110,7 +112,7 @@ def inspect_command(
     if json:
         emit_json(InspectReport(plan=plan, fai=summary))
         return
-    console.print(plan_view(plan))
+    console.print(plan_view(plan, currency=shop.currency))
     if summary is not None:
         console.print(
             f"AS9102 workbook written to {summary.path}: {summary.measured} measured, "
@@ -118,8 +120,8 @@ def inspect_command(
         )
 
 
-def plan_view(plan: InspectionPlan) -> Table:
-    """The inspection plan's steps as a table, with its totals and findings."""
+def plan_view(plan: InspectionPlan, *, currency: str) -> Table:
+    """The inspection plan's steps as a table, with its totals (in ``currency``) and findings."""
     table = Table(
         title=f"Inspection plan — {STAGE_ADJECTIVES[plan.stage]} stage, {plan.quantity} parts"
     )
@@ -148,7 +150,7 @@ def plan_view(plan: InspectionPlan) -> Table:
         )
     table.add_row(
         "total",
-        f"{plan.total_cost:.2f} USD ({plan.cost_per_part:.2f} USD/part)",
+        f"{plan.total_cost:.2f} {currency} ({plan.cost_per_part:.2f} {currency}/part)",
         "",
         f"{plan.total_minutes:.0f}",
     )

@@ -16,6 +16,7 @@ from rampwise.cli.quote import quote_view
 from rampwise.cli.tolerance import route_view
 from rampwise.project_file import load_project
 from rampwise.report.terminal import assessment_view, profile_table
+from rampwise.shop import resolve_shop
 from rampwise.stage import stage_profiles
 
 PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
@@ -45,11 +46,12 @@ def print_assessment(result: Assessment) -> None:
     if result.geometry is not None:
         console.print(findings_table(result.geometry))
     console.print(route_view(result.route))
-    console.print(plan_view(result.inspection))
+    currency = result.quote.currency if result.quote is not None else resolve_shop().currency
+    console.print(plan_view(result.inspection, currency=currency))
     if result.batch is not None:
         console.print(batch_view(result.batch, None))
     if result.quote is not None:
-        title = f"Price ladder at {result.stage.value} ({result.part_number})"
+        title = f"Price ladder of {result.part_number}"
         console.print(quote_view(result.quote, title=title))
     for note in result.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
