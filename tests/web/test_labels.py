@@ -30,26 +30,28 @@ def test_a_stored_route_strategy_reads_as_a_phrase() -> None:
     assert route_strategy({"strategy": "turning", "setups": 1}) == "Turning in 1 setup"
 
 
-def test_the_result_page_names_machines_strategies_and_sources_in_words(
-    client: TestClient, token: str, examples_dir: Path
-) -> None:
-    """A 5-axis, low-volume aluminium enclosure: route, quote, hybrid offer and inspection."""
+def _shown_result_page(client: TestClient, token: str, project_file: Path) -> str:
+    """The result page of a project file assessed through the page, less what shows keys.
+
+    "All fields" and the quote's assumptions show the stored keys on purpose.
+    """
     client.post("/sign-in", data={"token": token, "next": "/"}, follow_redirects=False)
     response = client.post(
         "/assessments",
-        files={
-            "project_file": (
-                "enclosure.yaml",
-                (examples_dir / "enclosure_market_release.yaml").read_bytes(),
-            )
-        },
+        files={"project_file": (project_file.name, project_file.read_bytes())},
         follow_redirects=False,
     )
     assert response.status_code == 303
     page = client.get(response.headers["location"]).text
-    # "All fields" and the quote's assumptions show the stored keys on purpose.
     shown = re.sub(r'<details class="all">.*?</details>', "", page, flags=re.DOTALL)
-    shown = re.sub(r"<details><summary>Assumptions.*?</details>", "", shown, flags=re.DOTALL)
+    return re.sub(r"<details><summary>Assumptions.*?</details>", "", shown, flags=re.DOTALL)
+
+
+def test_the_result_page_names_machines_strategies_and_sources_in_words(
+    client: TestClient, token: str, examples_dir: Path
+) -> None:
+    """A 5-axis, low-volume aluminium enclosure: route, quote, hybrid offer and inspection."""
+    shown = _shown_result_page(client, token, examples_dir / "enclosure_market_release.yaml")
     assert "Low volume · 5-axis machining centre" in shown
     assert "<dd>5-axis milling in 2 setups</dd>" in shown
     assert "Hybrid AM" in shown and "In-process" not in shown  # no SPC step at low volume
@@ -64,20 +66,7 @@ def test_the_route_names_processes_and_machines_in_words(
     client: TestClient, token: str, examples_dir: Path
 ) -> None:
     """The valve body's port face is ground flat: a surface grinder in a setup of its own."""
-    client.post("/sign-in", data={"token": token, "next": "/"}, follow_redirects=False)
-    response = client.post(
-        "/assessments",
-        files={
-            "project_file": (
-                "valve.yaml",
-                (examples_dir / "valve_body_production.yaml").read_bytes(),
-            )
-        },
-        follow_redirects=False,
-    )
-    assert response.status_code == 303
-    page = client.get(response.headers["location"]).text
-    shown = re.sub(r'<details class="all">.*?</details>', "", page, flags=re.DOTALL)
+    shown = _shown_result_page(client, token, examples_dir / "valve_body_production.yaml")
     text = re.sub(r"<[^>]*>", "", shown)
     assert "milling → surface grinding" in text
     assert "Surface grinding on the surface grinder" in text
