@@ -255,6 +255,9 @@ def test_the_batch_page_has_a_capability_table_and_charts(
     # The wear trend as a sentence with its unit and the offset to apply.
     assert "Trend -0.00017 mm/part over the 20 parts since part 21" in page
     assert "apply an offset of" in page
+    listed = client.get("/batches").text
+    assert "Bore: <span class=\"light light-unknown\">" in listed  # the list shows verdicts
+    assert "capable, not stable" in listed
 
 
 def test_a_batch_without_limits_is_not_called_incapable(
