@@ -40,7 +40,8 @@ def require_whole(name: str, value: float, *, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(name, f"must be a whole number ≥ {minimum}; got {value!r}")
     if not math.isfinite(value) or value != int(value) or value < minimum:
-        raise InputError(name, f"must be a whole number ≥ {minimum}; got {value!r}")
+        shown = f"{value:g}" if math.isfinite(value) else repr(value)  # "0", not "0.0"
+        raise InputError(name, f"must be a whole number ≥ {minimum}; got {shown}")
     return int(value)
 
 

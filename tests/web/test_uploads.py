@@ -172,7 +172,7 @@ def test_a_wrong_file_type_is_415(
         ),
         (
             {"quantity": "0", "purpose": "pilot_run"},
-            "quantity: must be a whole number ≥ 1; got 0.0",
+            "quantity: must be a whole number ≥ 1; got 0",
         ),
         ({"quantity": "5", "purpose": "lunch"}, "purpose: unknown purpose 'lunch'"),
     ],
