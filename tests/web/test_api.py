@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,16 @@ def cli_error_line(tmp_path: Path, document: dict[str, Any]) -> str:
 
 def test_health_answers_ok_once_the_database_is_reachable(client: TestClient) -> None:
     assert client.get("/api/health").json() == {"status": "ok"}
+
+
+def test_the_docs_pages_load_nothing_from_outside(client: TestClient) -> None:
+    """Swagger UI and ReDoc come from the package: a shop network may have no internet."""
+    for path in ("/docs", "/redoc"):
+        page = client.get(path).text
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert assets and all(url.startswith("/") for url in assets), (path, assets)
+        for url in assets:
+            assert client.get(url).status_code == 200, url
 
 
 def test_assess_returns_what_the_cli_prints(

@@ -164,3 +164,15 @@ def test_a_measurements_upload_ends_on_the_batch_report(
     assert page.locator("svg.chart").count() >= 3  # type: ignore[attr-defined]
     shot = _screenshot(page, "batch-report.png")
     assert shot.stat().st_size > 10_000
+
+
+def test_the_api_link_renders_the_interactive_docs_offline(page: object, server: Server) -> None:
+    """The nav's API link: Swagger UI from the package's own files (this machine has no
+    internet, so a CDN-hosted page would stay blank)."""
+    offline: list[str] = []
+    page.on("request", lambda request: offline.append(request.url))  # type: ignore[attr-defined]
+    page.goto(f"{server.url}/")  # type: ignore[attr-defined]
+    page.get_by_role("link", name="API").click()  # type: ignore[attr-defined]
+    page.get_by_text("/api/assess", exact=True).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert all(url.startswith(server.url) for url in offline), offline
+    _screenshot(page, "api-docs.png")

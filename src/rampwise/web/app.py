@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 
 from rampwise import __version__
 from rampwise.settings import Settings, get_settings
@@ -92,7 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             queue.shutdown()
             database.dispose()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc served from the package, not a CDN: /docs works on a shop
+    # network without internet access.
+    app = FastAPIOffline(
         title="rampwise",
         version=__version__,
         description=DESCRIPTION,
