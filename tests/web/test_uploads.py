@@ -67,7 +67,8 @@ def test_a_zip_of_models_makes_one_project_per_part(
     with zipfile.ZipFile(archive, "w") as bundle:
         bundle.write(shared_dir / "cad" / "featuretype.STL", "rfq/featuretype.STL")
         bundle.write(shared_dir / "cad" / "plate_holes.STL", "rfq/plate_holes.STL")
-        bundle.writestr("rfq/readme.txt", "two parts")
+        bundle.write(shared_dir / "cad" / "box_sides.STEP", "rfq/box_sides.STEP")
+        bundle.writestr("rfq/readme.txt", "two parts and an assembly")
     response = client.post(
         "/api/uploads",
         files={"file": ("rfq.zip", archive.getvalue())},
@@ -77,11 +78,27 @@ def test_a_zip_of_models_makes_one_project_per_part(
     assert response.status_code == 202
     job = job_waiter(response.json()["id"])
     assert job["status"] == "done", job
-    assert job["message"] == "2 of 2 parts assessed"
-    names = sorted(p["name"] for p in job["result"]["projects"])
-    assert names == ["featuretype.STL", "plate_holes.STL"]
+    assert job["message"] == "2 of 3 parts assessed"
+    lines = job["result"]["projects"]
+    assert sorted(line["name"] for line in lines) == ["featuretype.STL", "plate_holes.STL"]
     listed = sorted(p["name"] for p in client.get("/api/projects").json())
     assert listed == ["RFQ 12 · featuretype", "RFQ 12 · plate_holes"]
+    # Each line is its assessment's order break; the request totals them.
+    for line in lines:
+        record = client.get(f"/api/assessments/{line['assessment_id']}").json()["result"]
+        (order,) = (b for b in record["quote"]["breaks"] if b["quantity"] == 40)
+        assert (line["unit_price"], line["lead_time_days"]) == (
+            order["unit_price"],
+            order["lead_time_days"],
+        )
+    totals = job["result"]["totals"]
+    assert totals["total_price"] == pytest.approx(sum(line["total_price"] for line in lines))
+    # The assembly is refused by its own name, not the server's copy of it.
+    (failure,) = job["result"]["failures"]
+    assert failure.startswith("box_sides.STEP: 10 solids (an assembly)")
+    assert str(stored_files(client)[0].parent.parent) not in failure
+    page = client.get(f"/jobs/{response.json()['id']}").text
+    assert 'id="rfq-table"' in page and "The request (2 of 2 parts priced)" in page
 
 
 def test_a_zip_without_models_is_refused_at_once(client: TestClient, auth: dict[str, str]) -> None:

@@ -36,6 +36,7 @@ from rampwise.geometry.facts import (
 from rampwise.geometry.features import as_vector3, find_bosses, find_holes, find_pockets
 from rampwise.geometry.formats import UNIT_SCALE_MM
 from rampwise.geometry.mesh import (
+    LARGEST_SOLID_HINT,
     MESH_LIMITATIONS,
     LoadedMesh,
     closed_body,
@@ -305,8 +306,7 @@ def analyze_step_file(
         what = "an assembly" if model.assembly else "a multi-body part"
         raise GeometryError(
             str(path),
-            f"{len(model.solids)} solids ({what}); analyse one part per file, "
-            "or pass --largest-solid",
+            f"{len(model.solids)} solids ({what}); analyse one part per file, {LARGEST_SOLID_HINT}",
         )
     chosen = int(np.argmax(volumes))
     if model.tessellated:

@@ -30,6 +30,9 @@ from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.formats import MESH_FORMATS
 from rampwise.geometry.models import Finding, FindingStatus, Severity
 
+LARGEST_SOLID_HINT: Final = "or analyse its largest solid alone (rampwise analyze --largest-solid)"
+"""How a multi-body file can still be analysed; the end of its error message."""
+
 MESH_LIMITATIONS: Final = (
     "holes, pockets, slots, bosses and corner radii need exact surfaces (STEP); a mesh has none",
     "threads and tapped holes are not recognisable from triangles",
@@ -111,7 +114,7 @@ def load_mesh(path: Path, *, scale: float, largest_body: bool) -> LoadedMesh:
         raise GeometryError(
             str(path),
             f"{len(bodies)} separate bodies (a multi-body mesh); analyse one part per file, "
-            "or pass --largest-solid",
+            f"{LARGEST_SOLID_HINT}",
         )
     body = max(bodies, key=lambda b: abs(b.volume) if b.is_watertight else b.area)
     return closed_body(body, len(bodies))

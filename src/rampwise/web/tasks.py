@@ -38,6 +38,7 @@ from rampwise.store import (
     save_bytes,
 )
 from rampwise.store.blobs import SUFFIXES, Blob, UnsupportedFileError, blob_path
+from rampwise.web.rfq import rfq_line, rfq_totals
 
 T = TypeVar("T")
 
@@ -291,12 +292,13 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
     archive_blob = context.blob(payload["file"])
     members = archive_members(archive_blob.path, max_bytes=context.settings.upload_max_bytes)
     defaults: dict[str, Any] = dict(payload["document"])
-    created: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     failures: list[str] = []
     with zipfile.ZipFile(archive_blob.path) as archive:
         for index, info in enumerate(members):
             name = PurePath(info.filename).name
             context.progress(index / len(members), f"part {index + 1} of {len(members)}: {name}")
+            blob = None
             try:
                 blob = save_bytes(
                     archive.read(info),
@@ -314,16 +316,35 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
                 )
                 with context.database.write() as session:
                     detail = create_project(session, document=document, result=result, file=blob)
-                created.append({"project_id": detail.id, "name": name, "stage": result["stage"]})
+                assert detail.latest_assessment is not None
+                lines.append(
+                    rfq_line(
+                        name,
+                        project_id=detail.id,
+                        assessment_id=detail.latest_assessment.id,
+                        result=result,
+                    )
+                )
             except RampwiseError as err:
-                failures.append(f"{name}: {err}")
+                text = uploaded_error(err, blob)
+                failures.append(text if text.startswith(f"{name}:") else f"{name}: {text}")
     with context.database.write() as session:
         finish_job(
             session,
             job_id=context.job_id,
-            message=f"{len(created)} of {len(members)} parts assessed",
-            result={"projects": created, "failures": failures},
+            message=f"{len(lines)} of {len(members)} parts assessed",
+            result={"projects": lines, "failures": failures, "totals": rfq_totals(lines)},
         )
+
+
+def uploaded_error(err: RampwiseError, blob: Blob | None) -> str:
+    """The error as its uploader reads it: a stored file named by its own name.
+
+    The analysis sees the server's copy of an upload (``files/d7/d783….step``), whose
+    path means nothing to the uploader and should not be shown to them.
+    """
+    text = str(err)
+    return text.replace(str(blob.path), blob.original_name) if blob is not None else text
 
 
 def _member_document(defaults: Mapping[str, Any], stem: str) -> dict[str, Any]:
@@ -418,13 +439,15 @@ def run_job(
     if database is None:
         database = _worker_database(settings.effective_database_url, str(settings.data_dir))
     context = _Context(job_id, database, settings)
+    payload: Mapping[str, Any] = {}
     try:
         with database.read() as session:
             kind = JobKind(get_job(session, job_id=job_id).kind)
             payload = job_payload(session, job_id=job_id)
         HANDLERS[kind](context, payload)
     except RampwiseError as err:
-        _fail(database, job_id, str(err))
+        upload = context.blob(payload["file"]) if payload.get("file") else None
+        _fail(database, job_id, uploaded_error(err, upload))
     except Exception as err:
         log.exception("job %s failed", job_id)
         _fail(database, job_id, f"internal error ({type(err).__name__}); see the server log")

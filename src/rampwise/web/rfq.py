@@ -1,0 +1,84 @@
+"""A request for quotation as one table: a line per part of an uploaded ZIP, and the totals.
+
+A shop quoting a ZIP of models reads, per part, the stage, the unit and total price and the
+lead time at the order's quantity, the DFM findings that need a word with the customer and
+whether the part is ready for production; then what the whole request comes to. Each line
+is read off the part's stored Assessment JSON, so the lines and the result pages agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rampwise.store.history import quote_rows
+
+BLOCKING_SEVERITIES = ("critical", "major")
+"""DFM severities counted on a line: those a quote should not go out without."""
+
+
+def rfq_line(
+    name: str, *, project_id: int, assessment_id: int, result: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The line of one part: its assessment's figures at the order's quantity.
+
+    Parameters
+    ----------
+    name
+        The model's file name in the ZIP.
+    project_id, assessment_id
+        Where the part's project and result page are.
+    result
+        The part's Assessment JSON.
+
+    Returns
+    -------
+    dict
+        ``name``, ``project_id``, ``assessment_id``, ``stage``, ``quantity`` [pcs],
+        ``currency``, ``unit_price`` [currency/piece], ``total_price`` [currency],
+        ``lead_time_days`` [working days] (the three ``None`` without a quote), ``ready``
+        (the readiness gate) and ``dfm`` (violated findings per blocking severity).
+    """
+    quantity = result.get("quantity")
+    quote = result.get("quote") if isinstance(result.get("quote"), Mapping) else None
+    rows = quote_rows(quote) if quote else []
+    order = next((row for row in rows if row.get("quantity") == quantity), None)
+    findings = (result.get("geometry") or {}).get("findings") or []
+    violated = [f for f in findings if f.get("status", "violated") == "violated"]
+    return {
+        "name": name,
+        "project_id": project_id,
+        "assessment_id": assessment_id,
+        "stage": result.get("stage"),
+        "quantity": quantity,
+        "currency": quote.get("currency") if quote else None,
+        "unit_price": order.get("unit_price") if order else None,
+        "total_price": order.get("total_price") if order else None,
+        "lead_time_days": order.get("lead_time_days") if order else None,
+        "ready": bool((result.get("readiness") or {}).get("ready")),
+        "dfm": {s: sum(1 for f in violated if f.get("severity") == s) for s in BLOCKING_SEVERITIES},
+    }
+
+
+def rfq_totals(lines: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the whole request comes to.
+
+    Returns
+    -------
+    dict
+        ``parts`` (lines), ``priced`` (lines with a price), ``currency`` (when every priced
+        line shares one, else ``None`` and no total), ``total_price`` [currency], and
+        ``lead_time_days``: the longest line's [working days], the earliest the whole
+        request can ship (a lower bound: parts sharing a machine queue behind each other).
+    """
+    priced = [line for line in lines if line.get("total_price") is not None]
+    currencies = {line.get("currency") for line in priced}
+    currency = currencies.pop() if len(currencies) == 1 else None
+    lead_times = [line["lead_time_days"] for line in priced if line.get("lead_time_days")]
+    return {
+        "parts": len(lines),
+        "priced": len(priced),
+        "currency": currency,
+        "total_price": sum(line["total_price"] for line in priced) if currency else None,
+        "lead_time_days": max(lead_times) if lead_times else None,
+    }
