@@ -256,7 +256,7 @@ def test_the_batch_page_has_a_capability_table_and_charts(
     assert "Trend -0.00017 mm/part over the 20 parts since part 21" in page
     assert "apply an offset of" in page
     listed = client.get("/batches").text
-    assert "Bore: <span class=\"light light-unknown\">" in listed  # the list shows verdicts
+    assert 'Bore: <span class="light light-unknown">' in listed  # the list shows verdicts
     assert "capable, not stable" in listed
 
 
