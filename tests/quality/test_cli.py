@@ -72,7 +72,7 @@ def test_table_output_and_html_report(rings: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "rings" in result.stdout and "capable" in result.stdout
-    assert "nelson5@35" in result.stdout
+    assert "Nelson 5 at 35, 40" in result.stdout  # qcc: 2 of 3 beyond 2σ at 35 and 40
     page = report.read_text()
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 5  # 4 charts + histogram
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # self-contained

@@ -20,7 +20,9 @@ from rampwise.quality.rules import (
     RULE_DESCRIPTIONS,
     RuleSet,
     location_violations,
+    points_by_rule,
     rule_flags,
+    rule_label,
     violations_from_flags,
 )
 from rampwise.quality.shift_charts import cusum_chart, ewma_chart
@@ -87,6 +89,17 @@ def test_every_rule_id_has_words() -> None:
     # Western Electric has 4 rules, Nelson 8 (module references), plus the two signals.
     assert len(RULE_DESCRIPTIONS) == 4 + 8 + 2
     assert {"ewma", "cusum"} <= RULE_DESCRIPTIONS.keys()
+
+
+def test_flags_group_by_rule_for_reading() -> None:
+    flags = [("nelson5", 40), ("nelson1", 37), ("nelson5", 35), ("nelson1", 38)]
+    assert points_by_rule(flags) == {"nelson5": (35, 40), "nelson1": (37, 38)}
+    assert [rule_label(r) for r in ("we2", "nelson5", "ewma", "weird")] == [
+        "WE 2",
+        "Nelson 5",
+        "EWMA",
+        "WEIRD",
+    ]
 
 
 def test_cusum_case(refdata: Path) -> None:

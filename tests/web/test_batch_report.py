@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from rampwise.quality.batch import Verdict
-from rampwise.web.batch_report import (
-    VERDICTS,
-    axis_label,
-    drift_text,
-    flag_groups,
-    rule_label,
-)
+from rampwise.web.batch_report import VERDICTS, axis_label, drift_text, flag_groups
 
 
 def test_every_verdict_has_a_light_and_words() -> None:
@@ -30,13 +24,6 @@ def test_flags_are_grouped_by_rule_in_order_of_first_point() -> None:
     assert groups[1].meaning == "2 of 3 points beyond 2σ on one side"
     # A rule this version does not know is shown by its id.
     assert flag_groups([{"rule": "future7", "index": 1}])[0].meaning == "future7"
-
-
-def test_rule_labels() -> None:
-    assert rule_label("we2") == "WE 2"
-    assert rule_label("nelson5") == "Nelson 5"
-    assert rule_label("ewma") == "EWMA"
-    assert rule_label("weird") == "WEIRD"
 
 
 def test_axis_labels_carry_the_unit_except_the_standardised_cusum() -> None:

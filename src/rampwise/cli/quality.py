@@ -22,7 +22,7 @@ from rampwise.quality.batch import BatchResult, CharacteristicResult, Verdict, a
 from rampwise.quality.capability import SpecLimits
 from rampwise.quality.charts import VariablesChart
 from rampwise.quality.measurements import MeasurementSet, load_measurements
-from rampwise.quality.rules import RuleSet
+from rampwise.quality.rules import RuleSet, points_by_rule, rule_label
 from rampwise.quality.specs import SpecTable, load_spec_file
 
 VERDICT_STYLE = {
@@ -93,10 +93,14 @@ def _details(c: CharacteristicResult) -> Text:
         text.append(f"; Cp 95% CI {_ci(c.cp_ci)}")
     text.append("\n")
     for chart in c.charts:
-        flagged = ", ".join(f"{v.rule}@{v.index}" for v in chart.violations) or "in control"
+        groups = points_by_rule((v.rule, v.index) for v in chart.violations)
+        flagged = "; ".join(
+            f"{rule_label(rule)} at {', '.join(map(str, points))}"
+            for rule, points in groups.items()
+        )
         text.append(
             f"  {chart.type.value:>5}: CL {chart.center:.6g}, LCL {chart.lcl:.6g}, "
-            f"UCL {chart.ucl:.6g} — {flagged}\n"
+            f"UCL {chart.ucl:.6g} — {flagged or 'in control'}\n"
         )
     if c.ppap is not None:
         text.append(f"  AIAG PPAP initial study (Ppk): {c.ppap.value}\n")

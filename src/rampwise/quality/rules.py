@@ -29,7 +29,7 @@ References
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -227,6 +227,26 @@ RULE_DESCRIPTIONS: dict[str, str] = {
 }
 """What each rule id of a :class:`Violation` means, in words (the tests above; Western
 Electric 1956, Nelson 1984; EWMA and CUSUM signals of :mod:`rampwise.quality.shift_charts`)."""
+
+
+def points_by_rule(flags: Iterable[tuple[str, int]]) -> dict[str, tuple[int, ...]]:
+    """Flagged points ``(rule id, 1-based point)`` grouped by rule.
+
+    Rules in order of first appearance, points ascending: ``{"we1": (5, 8), "we2": (6,)}``.
+    """
+    points: dict[str, list[int]] = {}
+    for rule, index in flags:
+        points.setdefault(rule, []).append(index)
+    return {rule: tuple(sorted(indices)) for rule, indices in points.items()}
+
+
+def rule_label(rule: str) -> str:
+    """``"we2"`` → ``"WE 2"``, ``"nelson5"`` → ``"Nelson 5"``, ``"ewma"`` → ``"EWMA"``."""
+    for prefix, label in (("we", "WE"), ("nelson", "Nelson")):
+        number = rule.removeprefix(prefix)
+        if number != rule and number.isdigit():
+            return f"{label} {number}"
+    return rule.upper()
 
 
 _RULES: dict[RuleSet, dict[int, RuleTest]] = {

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from rampwise.quality.batch import Verdict
 from rampwise.quality.drift import Drift
-from rampwise.quality.rules import RULE_DESCRIPTIONS
+from rampwise.quality.rules import RULE_DESCRIPTIONS, points_by_rule, rule_label
 from rampwise.web import charts
 
 _LIGHTS = {
@@ -84,24 +84,15 @@ def flag_groups(violations: Sequence[Mapping[str, Any]]) -> list[FlagGroup]:
     violations
         The chart's stored violations: ``{"rule": "we1", "index": 5}`` each.
     """
-    points: dict[str, list[int]] = {}
-    for violation in violations:
-        rule, index = violation.get("rule"), violation.get("index")
-        if isinstance(rule, str) and isinstance(index, int):
-            points.setdefault(rule, []).append(index)
+    flags = (
+        (v["rule"], v["index"])
+        for v in violations
+        if isinstance(v.get("rule"), str) and isinstance(v.get("index"), int)
+    )
     return [
-        FlagGroup(rule, RULE_DESCRIPTIONS.get(rule, rule), tuple(sorted(indices)))
-        for rule, indices in points.items()
+        FlagGroup(rule, RULE_DESCRIPTIONS.get(rule, rule), points)
+        for rule, points in points_by_rule(flags).items()
     ]
-
-
-def rule_label(rule: str) -> str:
-    """``"we2"`` → ``"WE 2"``, ``"nelson5"`` → ``"Nelson 5"``, ``"ewma"`` → ``"EWMA"``."""
-    for prefix, label in (("we", "WE"), ("nelson", "Nelson")):
-        number = rule.removeprefix(prefix)
-        if number != rule and number.isdigit():
-            return f"{label} {number}"
-    return rule.upper()
 
 
 def drift_text(drift: Mapping[str, Any] | None, unit: str) -> str | None:
