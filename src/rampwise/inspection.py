@@ -689,7 +689,8 @@ def _mass_production_steps(
             gauges,
             rate=rate,
             inspected_parts=lots * plan.sample_size,
-            frequency=f"{plan.sample_size} parts per lot of {lot_size} ({lots} lots)",
+            frequency=f"{plan.sample_size} parts per lot of {lot_size} "
+            f"({lots} lot{'' if lots == 1 else 's'})",
             sampling=plan,
             source="ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (switching rules apply lot to lot)",
         )

@@ -73,5 +73,9 @@ def test_the_route_names_processes_and_machines_in_words(
     assert "extra machines add 2 setup(s): hone, surface grinder" in text
     assert 'class="compact route-characteristics"' in shown  # one row per characteristic
     assert "Cost [USD]" in text  # the inspection plan's costs name their currency
+    # 2,000 pcs in one lot of 2,000: ANSI Z1.4 level II code K, n 125 (stated once, in words).
+    assert "125 parts per lot of 2000 (1 lot)" in text
+    assert "Table sample size" not in text
+    assert "0.8 µm" in text and " um" not in text  # the bore finish's gauge in µm
     for key in ("grinding_surface", "surface_grinder"):
         assert key not in text, key

@@ -196,6 +196,15 @@ def quote_details(quote: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in quote.items() if k != key}
 
 
+UNIT_SYMBOLS = {"um": "µm", "deg": "°"}
+"""Units stored in ASCII, shown with their symbols."""
+
+
+def unit_symbol(unit: Any) -> str:
+    """A unit as printed: ``um`` → ``µm``, ``deg`` → ``°``; others as they are."""
+    return UNIT_SYMBOLS.get(str(unit), str(unit))
+
+
 ENUM_CHANGES = frozenset({"stage", "purpose"})
 """History changes whose values are enum values, shown in words."""
 
@@ -216,6 +225,7 @@ def register(env: Environment) -> None:
         measure=measure,
         index=index,
         change_value=change_value,
+        unit_symbol=unit_symbol,
         **batch_report.TEMPLATE_FILTERS,
     )
     env.tests.update(scalar=is_scalar, mapping_value=is_mapping, rows=is_rows)
