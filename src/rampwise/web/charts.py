@@ -83,13 +83,68 @@ class _Frame:
         return [first + i * step for i in range(int((self.y1 - first) / step) + 1)]
 
 
-def _spaced(positions: Sequence[float], min_gap: float) -> list[int]:
-    """Indices of positions to label, left to right, at least ``min_gap`` apart [px]."""
+def _spaced(
+    positions: Sequence[float], min_gap: float, *, last_gap: float | None = None
+) -> list[int]:
+    """Indices of positions to label, left to right, at least ``min_gap`` apart [px].
+
+    With ``last_gap`` the last position is always labelled (the end of an axis says
+    most), and labels closer than ``last_gap`` before it give way: it is drawn
+    right-aligned, so it reaches further left than a centred label.
+    """
     chosen: list[int] = []
     for i, x in enumerate(positions):
         if not chosen or x - positions[chosen[-1]] >= min_gap:
             chosen.append(i)
+    if last_gap is not None and positions:
+        last = len(positions) - 1
+        while chosen and chosen[-1] != last and positions[last] - positions[chosen[-1]] < last_gap:
+            chosen.pop()
+        if not chosen or chosen[-1] != last:
+            chosen.append(last)
     return chosen
+
+
+DIGIT_EM = 1303 / 2048
+"""Advance of a digit in DejaVu Sans, the sans-serif of Debian's Chromium [em]; a comma or
+point is half as wide (651/2048 em)."""
+
+FONT_PX = 12
+"""Font size of the charts' text [px] (:func:`_svg`)."""
+
+TICK_GAP_PX = 4
+"""Least space between two axis labels [px]."""
+
+
+def _text_px(text: str) -> float:
+    """Width of a number as the charts print it [px]."""
+    return sum(DIGIT_EM / (2 if ch in ",." else 1) for ch in text) * FONT_PX
+
+
+def _axis_ticks(xs: Sequence[float], texts: Sequence[str]) -> list[tuple[int, str]]:
+    """The axis labels to draw, ``(index, text-anchor)``, left to right, none overlapping.
+
+    Labels are centred on their points, but one near the right edge ends there; the last
+    point is always labelled (the largest quantity says most), and labels that would
+    touch it give way.
+    """
+
+    def placed(i: int) -> tuple[str, float, float]:
+        width = _text_px(texts[i])
+        if xs[i] > WIDTH - MARGIN_RIGHT - 20:
+            return "end", xs[i] - width, xs[i]
+        return "middle", xs[i] - width / 2, xs[i] + width / 2
+
+    chosen: list[int] = []
+    for i in range(len(xs)):
+        if not chosen or placed(i)[1] >= placed(chosen[-1])[2] + TICK_GAP_PX:
+            chosen.append(i)
+    last = len(xs) - 1
+    while chosen and chosen[-1] != last and placed(chosen[-1])[2] + TICK_GAP_PX > placed(last)[1]:
+        chosen.pop()
+    if last >= 0 and (not chosen or chosen[-1] != last):
+        chosen.append(last)
+    return [(i, placed(i)[0]) for i in chosen]
 
 
 def _on_scale(value: float, span: float) -> str:
@@ -111,7 +166,7 @@ def _svg(title: str, description: str, body: list[str], *, height: int = HEIGHT)
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-        f'<g font-family="system-ui, sans-serif" font-size="12" fill="{INK}">'
+        f'<g font-family="system-ui, sans-serif" font-size="{FONT_PX}" fill="{INK}">'
         + "".join(body)
         + "</g></svg>"
     )
@@ -169,11 +224,8 @@ def price_ladder_svg(
     xs = [frame.x(q) for q, _ in data]
     for x, (_, price) in zip(xs, data, strict=True):
         body.append(f'<circle cx="{x:.1f}" cy="{frame.y(price):.1f}" r="4" fill="{SERIES}"/>')
-    labelled = _spaced(xs, 46)
     edge = WIDTH - MARGIN_RIGHT - 30
-    if len(labelled) > 1 and xs[labelled[-1]] > edge and xs[labelled[-1]] - xs[labelled[-2]] < 60:
-        del labelled[-2]
-    for i in labelled:
+    for i in _spaced(xs, 46, last_gap=60):
         anchor, dx, dy = "middle", 0, -9
         if xs[i] > edge:
             anchor, dx = "end", 4
@@ -183,18 +235,18 @@ def price_ladder_svg(
             f'<text x="{xs[i] + dx:.1f}" y="{frame.y(data[i][1]) + dy:.1f}" '
             f'text-anchor="{anchor}">{_number(data[i][1])}</text>'
         )
-    for i in _spaced(xs, 30):
-        anchor = "end" if xs[i] > WIDTH - MARGIN_RIGHT - 20 else "middle"
+    quantities = [f"{q:,}" for q, _ in data]
+    for i, anchor in _axis_ticks(xs, quantities):
         body.append(
             f'<text x="{xs[i]:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 16}" text-anchor="{anchor}">'
-            f"{data[i][0]:,}</text>"
+            f"{quantities[i]}</text>"
         )
     if target_quantity is not None and data[0][0] <= target_quantity <= data[-1][0]:
         x = frame.x(target_quantity)
         body.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{MARGIN_TOP}" '
             f'y2="{HEIGHT - MARGIN_BOTTOM}" stroke="{CENTRE}" stroke-dasharray="4 3"/>'
-            f'<text x="{x + 4:.1f}" y="{MARGIN_TOP + 12}" fill="{CENTRE}">target quantity</text>'
+            + _target_label(x)
         )
     body.append(
         f'<text x="{(WIDTH + MARGIN_LEFT) / 2:.0f}" y="{HEIGHT - 6}" text-anchor="middle">'
@@ -206,6 +258,20 @@ def price_ladder_svg(
         f"{_number(cheapest[1])} {currency} at {cheapest[0]} pcs."
     )
     return _svg("Price ladder", description, body)
+
+
+TARGET_LABEL_PX = 96
+"""Width of the words "target quantity" at the charts' font size [px]."""
+
+
+def _target_label(x: float) -> str:
+    """The words beside the target-quantity line; left of it near the right edge."""
+    if x + 4 + TARGET_LABEL_PX > WIDTH - MARGIN_RIGHT:
+        return (
+            f'<text x="{x - 4:.1f}" y="{MARGIN_TOP + 12}" text-anchor="end" fill="{CENTRE}">'
+            "target quantity</text>"
+        )
+    return f'<text x="{x + 4:.1f}" y="{MARGIN_TOP + 12}" fill="{CENTRE}">target quantity</text>'
 
 
 LOG_SCALE_RATIO = 8.0
