@@ -263,3 +263,69 @@ def test_a_bad_measurements_file_fails_its_job_with_the_readers_message(
     assert job["status"] == "failed"
     assert "abc" in job["error"]
     assert client.get("/api/batches").json() == []
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for name, content in files.items():
+            bundle.writestr(name, content)
+    return archive.getvalue()
+
+
+def test_a_zip_order_sheet_sets_each_parts_quantity_and_material(
+    client: TestClient,
+    auth: dict[str, str],
+    shared_dir: Path,
+    job_waiter: Callable[[str], dict[str, Any]],
+) -> None:
+    plate = (shared_dir / "cad" / "plate_holes.STL").read_bytes()
+    sheet = b"file,quantity,material\nplate_holes.STL,25,SS 316L\n"
+    response = client.post(
+        "/api/uploads",
+        files={"file": ("rfq.zip", _zip({"plate_holes.STL": plate, "quantities.csv": sheet}))},
+        data=FORM,
+        headers=auth,
+    )
+    assert response.status_code == 202, response.text
+    job = job_waiter(response.json()["id"])
+    (line,) = job["result"]["projects"]
+    assert line["quantity"] == 25  # the sheet's, not the form's 40
+    project = client.get(f"/api/projects/{line['project_id']}").json()
+    assert project["latest_revision"]["document"]["part"]["material"] == "SS 316L"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "detail"),
+    [
+        (
+            b"file,qty\n",
+            "quantities.csv: needs the columns file and quantity; missing ['quantity']",
+        ),
+        (
+            b"file,quantity\nother.STL,5\n",
+            "quantities.csv: row 2, column 'file': no model 'other.STL' in the ZIP",
+        ),
+        (
+            b"file,quantity\nplate_holes.STL,2.5\n",
+            "quantities.csv: row 2, column 'quantity': must be a whole number ≥ 1; got 2.5",
+        ),
+        (
+            b"file,quantity,material\nplate_holes.STL,5,unobtainium\n",
+            "quantities.csv: row 2, column 'material': unknown material 'unobtainium'",
+        ),
+    ],
+)
+def test_a_bad_order_sheet_is_refused_at_once(
+    client: TestClient, auth: dict[str, str], shared_dir: Path, sheet: bytes, detail: str
+) -> None:
+    plate = (shared_dir / "cad" / "plate_holes.STL").read_bytes()
+    response = client.post(
+        "/api/uploads",
+        files={"file": ("rfq.zip", _zip({"plate_holes.STL": plate, "quantities.csv": sheet}))},
+        data=FORM,
+        headers=auth,
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(detail)
+    assert client.get("/api/projects", headers=auth).json() == []  # nothing queued or stored

@@ -31,9 +31,10 @@ from rampwise.store import (
     save_upload,
 )
 from rampwise.validation import require_whole
+from rampwise.web.archive import CAD_KINDS, archive_members, archive_orders
 from rampwise.web.deps import Services
 from rampwise.web.documents import check_no_server_paths, parse_project
-from rampwise.web.tasks import CAD_KINDS, JobKind, archive_members, blob_meta
+from rampwise.web.tasks import JobKind, blob_meta
 
 DEFAULT_MATERIAL = "Al 6061-T6"
 """Material a bare CAD upload is assessed in until the user names another."""
@@ -176,7 +177,8 @@ def submit_cad(
     if blob.kind is FileKind.ZIP:
         if project_id is not None:
             raise InputError("file", "a ZIP makes one project per part; upload it as new")
-        archive_members(blob.path, max_bytes=services.settings.upload_max_bytes)
+        members = archive_members(blob.path, max_bytes=services.settings.upload_max_bytes)
+        archive_orders(blob.path, members)
         kind = JobKind.ASSESS_ARCHIVE
     elif blob.kind in CAD_KINDS:
         kind = JobKind.ASSESS_UPLOAD

@@ -37,18 +37,11 @@ from rampwise.store import (
     report_progress,
     save_bytes,
 )
-from rampwise.store.blobs import SUFFIXES, Blob, UnsupportedFileError, blob_path
+from rampwise.store.blobs import Blob, blob_path
+from rampwise.web.archive import CAD_KINDS, PartOrder, archive_members, archive_orders
 from rampwise.web.rfq import rfq_line, rfq_totals
 
 T = TypeVar("T")
-
-ARCHIVE_MAX_MEMBERS = 1000
-"""Most CAD files one ZIP may hold."""
-
-ARCHIVE_MAX_TOTAL_FACTOR = 20
-"""Unpacked size of a ZIP may be this many times the upload limit [unitless]."""
-
-CAD_KINDS = (FileKind.STEP, FileKind.STL)
 
 log = logging.getLogger(__name__)
 
@@ -236,61 +229,11 @@ def _assess_upload(context: _Context, payload: Mapping[str, Any]) -> None:
         )
 
 
-def archive_members(path: Path, *, max_bytes: int) -> list[zipfile.ZipInfo]:
-    """The CAD files in a ZIP, checked against the size limits before anything is unpacked.
-
-    Parameters
-    ----------
-    path
-        The ZIP file.
-    max_bytes
-        Upload limit [bytes]; each member may unpack to at most this, all of them to
-        ``ARCHIVE_MAX_TOTAL_FACTOR`` times it.
-
-    Raises
-    ------
-    UnsupportedFileError
-        If the file is not a readable ZIP or holds no STEP/STL file.
-    InputError
-        If it holds too many files or unpacks too large.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as err:
-        raise UnsupportedFileError("file", f"{path.name!r} is not a readable ZIP: {err}") from None
-    cad_suffixes = {s for kind in CAD_KINDS for s in SUFFIXES[kind]}
-    members = [
-        info
-        for info in infos
-        if not info.is_dir()
-        and PurePath(info.filename).suffix.lower() in cad_suffixes
-        and not PurePath(info.filename).name.startswith(".")
-    ]
-    if not members:
-        raise UnsupportedFileError("file", "the ZIP holds no STEP or STL file")
-    if len(members) > ARCHIVE_MAX_MEMBERS:
-        raise InputError(
-            "file", f"the ZIP holds {len(members)} CAD files; at most {ARCHIVE_MAX_MEMBERS}"
-        )
-    too_big = next((m for m in members if m.file_size > max_bytes), None)
-    if too_big is not None:
-        raise InputError(
-            "file", f"{too_big.filename!r} unpacks to {too_big.file_size} bytes; limit {max_bytes}"
-        )
-    total = sum(m.file_size for m in members)
-    if total > ARCHIVE_MAX_TOTAL_FACTOR * max_bytes:
-        raise InputError(
-            "file",
-            f"the ZIP unpacks to {total} bytes; limit {ARCHIVE_MAX_TOTAL_FACTOR * max_bytes}",
-        )
-    return members
-
-
 def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
     """Assess every CAD file of a ZIP as its own project, reporting progress per part."""
     archive_blob = context.blob(payload["file"])
     members = archive_members(archive_blob.path, max_bytes=context.settings.upload_max_bytes)
+    orders = archive_orders(archive_blob.path, members)
     defaults: dict[str, Any] = dict(payload["document"])
     lines: list[dict[str, Any]] = []
     failures: list[str] = []
@@ -306,7 +249,7 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
                     original_name=name,
                     allowed=CAD_KINDS,
                 )
-                document = _member_document(defaults, PurePath(name).stem)
+                document = _member_document(defaults, PurePath(name).stem, orders.get(name))
                 result = run_limited(
                     compute_assessment,
                     document,
@@ -347,10 +290,17 @@ def uploaded_error(err: RampwiseError, blob: Blob | None) -> str:
     return text.replace(str(blob.path), blob.original_name) if blob is not None else text
 
 
-def _member_document(defaults: Mapping[str, Any], stem: str) -> dict[str, Any]:
+def _member_document(
+    defaults: Mapping[str, Any], stem: str, order: PartOrder | None
+) -> dict[str, Any]:
+    """The project document of one model of a ZIP: the form's, with its order sheet row."""
     document = dict(defaults)
     part = dict(document.get("part") or {})
     part["number"] = stem
+    if order is not None:
+        document["quantity"] = order.quantity
+        if order.material is not None:
+            part["material"] = order.material
     document["part"] = part
     document["project"] = f"{defaults.get('project') or 'Archive'} · {stem}"
     return document
