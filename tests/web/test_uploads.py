@@ -291,6 +291,7 @@ def test_a_zip_order_sheet_sets_each_parts_quantity_and_material(
     job = job_waiter(response.json()["id"])
     (line,) = job["result"]["projects"]
     assert line["quantity"] == 25  # the sheet's, not the form's 40
+    assert line["material"] == "SS 316L"
     project = client.get(f"/api/projects/{line['project_id']}").json()
     assert project["latest_revision"]["document"]["part"]["material"] == "SS 316L"
 

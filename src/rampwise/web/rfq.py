@@ -18,7 +18,12 @@ BLOCKING_SEVERITIES = ("critical", "major")
 
 
 def rfq_line(
-    name: str, *, project_id: int, assessment_id: int, result: Mapping[str, Any]
+    name: str,
+    *,
+    project_id: int,
+    assessment_id: int,
+    material: str | None,
+    result: Mapping[str, Any],
 ) -> dict[str, Any]:
     """The line of one part: its assessment's figures at the order's quantity.
 
@@ -28,13 +33,16 @@ def rfq_line(
         The model's file name in the ZIP.
     project_id, assessment_id
         Where the part's project and result page are.
+    material
+        The material it was quoted in, as the project document names it.
     result
         The part's Assessment JSON.
 
     Returns
     -------
     dict
-        ``name``, ``project_id``, ``assessment_id``, ``stage``, ``quantity`` [pcs],
+        ``name``, ``project_id``, ``assessment_id``, ``material``, ``stage``,
+        ``quantity`` [pcs],
         ``currency``, ``unit_price`` [currency/piece], ``total_price`` [currency],
         ``lead_time_days`` [working days] (the three ``None`` without a quote), ``ready``
         (the readiness gate) and ``dfm`` (violated findings per blocking severity).
@@ -49,6 +57,7 @@ def rfq_line(
         "name": name,
         "project_id": project_id,
         "assessment_id": assessment_id,
+        "material": material,
         "stage": result.get("stage"),
         "quantity": quantity,
         "currency": quote.get("currency") if quote else None,

@@ -265,6 +265,7 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
                         name,
                         project_id=detail.id,
                         assessment_id=detail.latest_assessment.id,
+                        material=document["part"].get("material"),
                         result=result,
                     )
                 )
