@@ -24,7 +24,7 @@ from fastapi_offline import FastAPIOffline
 from rampwise import __version__
 from rampwise.settings import Settings, get_settings
 from rampwise.store import open_database, prepare_database
-from rampwise.web import labels, present
+from rampwise.web import batch_report, labels, present
 from rampwise.web.deps import Services
 from rampwise.web.documents import document_schemas
 from rampwise.web.errors import install_error_handlers
@@ -45,10 +45,18 @@ DESCRIPTION = (
 
 
 def make_templates() -> Jinja2Templates:
-    """The page templates, with the presentation helpers as filters and globals."""
+    """The page templates, with the presentation helpers as filters, tests and globals.
+
+    Each presentation module lists what it offers the templates (``TEMPLATE_FILTERS``,
+    ``TEMPLATE_GLOBALS``); they are registered here, in one place.
+    """
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    present.register(templates.env)
-    labels.register(templates.env)
+    env = templates.env
+    env.filters.update(
+        present.TEMPLATE_FILTERS, **labels.TEMPLATE_FILTERS, **batch_report.TEMPLATE_FILTERS
+    )
+    env.tests.update(present.TEMPLATE_TESTS)
+    env.globals.update(present.TEMPLATE_GLOBALS, **batch_report.TEMPLATE_GLOBALS)
     return templates
 
 

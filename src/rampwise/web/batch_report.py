@@ -150,7 +150,7 @@ TEMPLATE_GLOBALS = {
     "drift_text": drift_text,
     "verdicts": VERDICTS,
 }
-"""What the batch page's template calls, registered by :func:`rampwise.web.present.register`."""
+"""What the batch page's template calls."""
 
 TEMPLATE_FILTERS = {"rule_label": rule_label}
 """Filters of the batch page's template."""

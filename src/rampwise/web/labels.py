@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import Environment
-
 from rampwise.inspection import StepKind
 from rampwise.process import MachiningStrategy, strategy_text
 from rampwise.process_capability import in_words
@@ -55,12 +53,11 @@ def route_strategy(route: Mapping[str, Any]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def register(env: Environment) -> None:
-    """Make the label filters available to every template."""
-    env.filters.update(
-        machine_name=machine_name,
-        strategy_name=strategy_name,
-        step_name=step_name,
-        route_strategy=route_strategy,
-        in_words=in_words,
-    )
+TEMPLATE_FILTERS = {
+    "machine_name": machine_name,
+    "strategy_name": strategy_name,
+    "step_name": step_name,
+    "route_strategy": route_strategy,
+    "in_words": in_words,
+}
+"""The label filters of the templates."""

@@ -11,7 +11,6 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from jinja2 import Environment
 from markupsafe import Markup
 
 from rampwise.cost import COST_BUCKETS
@@ -23,7 +22,7 @@ from rampwise.store.history import (
     readiness_text,
     target_quantity,
 )
-from rampwise.web import batch_report, charts
+from rampwise.web import charts
 
 CORE_KEYS = frozenset(
     {
@@ -216,32 +215,33 @@ def change_value(value: str | None, what: str) -> str:
     return humanise(value) if what in ENUM_CHANGES else value
 
 
-def register(env: Environment) -> None:
-    """Make the helpers available to every template (the batch page's among them)."""
-    env.filters.update(
-        humanise=humanise,
-        fmt=fmt,
-        money=money,
-        measure=measure,
-        index=index,
-        change_value=change_value,
-        unit_symbol=unit_symbol,
-        **batch_report.TEMPLATE_FILTERS,
-    )
-    env.tests.update(scalar=is_scalar, mapping_value=is_mapping, rows=is_rows)
-    env.globals.update(
-        columns=columns,
-        sections=sections,
-        passed_areas=passed_areas,
-        readiness_text=readiness_text,
-        quote_chart=quote_chart,
-        quote_rows=quote_rows,
-        quote_details=quote_details,
-        drivers_chart=drivers_chart,
-        driver_names=driver_names,
-        price_at=price_at,
-        target_quantity=target_quantity,
-        profile_fields=PROFILE_ASPECTS,
-        status_label=STATUS_LABEL,
-        **batch_report.TEMPLATE_GLOBALS,
-    )
+TEMPLATE_FILTERS = {
+    "humanise": humanise,
+    "fmt": fmt,
+    "money": money,
+    "measure": measure,
+    "index": index,
+    "change_value": change_value,
+    "unit_symbol": unit_symbol,
+}
+"""Filters every template may use."""
+
+TEMPLATE_TESTS = {"scalar": is_scalar, "mapping_value": is_mapping, "rows": is_rows}
+"""Tests every template may use."""
+
+TEMPLATE_GLOBALS = {
+    "columns": columns,
+    "sections": sections,
+    "passed_areas": passed_areas,
+    "readiness_text": readiness_text,
+    "quote_chart": quote_chart,
+    "quote_rows": quote_rows,
+    "quote_details": quote_details,
+    "drivers_chart": drivers_chart,
+    "driver_names": driver_names,
+    "price_at": price_at,
+    "target_quantity": target_quantity,
+    "profile_fields": PROFILE_ASPECTS,
+    "status_label": STATUS_LABEL,
+}
+"""Functions and tables every template may use."""
