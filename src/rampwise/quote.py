@@ -282,19 +282,16 @@ def quote_project(
     """
     breaks_q = check_quantities(quantities)
     shop = shop or resolve_shop()
-    plan = (
-        quote_plan
-        if quote_plan is not None
-        else plan_quote(
-            project,
-            stage=stage,
-            shop=shop,
-            geometry=geometry,
-            route=route,
-            inspection=inspection,
-            extra_operations=extra_operations,
-            machine=machine,
-        )
+    plan = _given_or_planned(
+        quote_plan,
+        project,
+        stage=stage,
+        shop=shop,
+        geometry=geometry,
+        route=route,
+        inspection=inspection,
+        extra_operations=extra_operations,
+        machine=machine,
     )
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
@@ -346,6 +343,37 @@ def quote_project(
         lead_time=order_lead,
         uncertainty=Uncertainty(fraction=band, source=UNCERTAINTY_SOURCE),
         notes=_notes(shop, plan, breaks_q),
+    )
+
+
+def _given_or_planned(
+    quote_plan: QuotePlan | None,
+    project: Project,
+    *,
+    stage: Stage,
+    shop: ShopConfig | None,
+    geometry: GeometryFacts | None,
+    route: Route | None,
+    inspection: InspectionPlan | None,
+    extra_operations: Sequence[OperationAdder] | None = None,
+    machine: str | None = None,
+) -> QuotePlan:
+    """``quote_plan`` when given, else :func:`rampwise.cost.plan_quote` of the rest.
+
+    ``shop`` ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog, and only when a plan
+    has to be made.
+    """
+    if quote_plan is not None:
+        return quote_plan
+    return plan_quote(
+        project,
+        stage=stage,
+        shop=shop or resolve_shop(),
+        geometry=geometry,
+        route=route,
+        inspection=inspection,
+        extra_operations=extra_operations,
+        machine=machine,
     )
 
 
@@ -548,17 +576,14 @@ def unit_price_at(
         As for :func:`quote_project`.
     """
     (quantity,) = check_quantities((quantity,))
-    plan = (
-        quote_plan
-        if quote_plan is not None
-        else plan_quote(
-            project,
-            stage=stage,
-            shop=shop or resolve_shop(),
-            geometry=geometry,
-            route=route,
-            inspection=inspection,
-        )
+    plan = _given_or_planned(
+        quote_plan,
+        project,
+        stage=stage,
+        shop=shop,
+        geometry=geometry,
+        route=route,
+        inspection=inspection,
     )
     _, priced = _Prices(plan).cheapest(quantity)
     return priced.price
