@@ -53,17 +53,13 @@ from rampwise.cycle_time import (
     require_envelope,
 )
 from rampwise.errors import CatalogError, InputError
-from rampwise.inspection import InspectionPlan, inspection_plan, inspection_tiers
+from rampwise.inspection import InspectionPlan, inspection_tiers
 from rampwise.leadtime import LeadTimeInputs
 from rampwise.model import Project, Stage
-from rampwise.process import Route, WorkholdingKind, plan_route
+from rampwise.process import Route
 from rampwise.shop import Finish, MachineClass, ShopConfig
 from rampwise.stock import Stock, select_stock
-from rampwise.strategies import (
-    StrategyName,
-    StrategySpec,
-    strategy_specs,
-)
+from rampwise.strategies import StrategyName, StrategySpec, strategy_specs
 from rampwise.validation import require_whole
 
 DEFAULT_BREAKS = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
@@ -302,6 +298,12 @@ class CostBasis(_Result):
     ``scrap_rate``, ``learning_rate``, ``learning_floor``, ``overhead_rate``,
     ``margin_rate`` [unitless]. For the lead time: ``programming_hours``, ``setup_hours``,
     ``fixture_machine_hours``, ``print_hours_per_part`` [h].
+
+    The process validation run (:class:`rampwise.validation_run.ValidationRun`, one size
+    everywhere): ``validation_sacrificial_parts`` made on top of the order [pieces] (their
+    cost is inside ``setup_usd``), or ``validation_run_parts`` of the order itself checked
+    on the run's characteristics at ``validation_usd_per_part`` [USD] each, never more
+    parts than the order [pieces].
     """
 
     spec: StrategySpec
@@ -326,6 +328,13 @@ class CostBasis(_Result):
     setup_hours: float
     fixture_machine_hours: float
     print_hours_per_part: float
+    validation_sacrificial_parts: int
+    validation_run_parts: int
+    validation_usd_per_part: float
+
+    def validation_parts(self, quantity: int) -> int:
+        """Parts of an order of ``quantity`` checked in its production validation run."""
+        return min(self.validation_run_parts, quantity)
 
     @property
     def uplift(self) -> float:
@@ -405,7 +414,12 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
             material,
             machining,
             max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
-            basis.inspection_usd_per_part * inspected_parts(stage, q) / q + basis.fai_usd / q,
+            (
+                basis.inspection_usd_per_part * inspected_parts(stage, q)
+                + basis.validation_usd_per_part * basis.validation_parts(q)
+                + basis.fai_usd
+            )
+            / q,
             (material + machining) * scrap_rate / (1 - scrap_rate),
         )
         cost = math.fsum(costs)
@@ -499,18 +513,20 @@ def check_quantities(quantities: Sequence[int]) -> tuple[int, ...]:
 
 
 class QuotePlan(_Result):
-    """The quantity-independent part of a quote: process, stock, times and cost bases.
+    """The quantity-independent part of a quote at one stage: process, stock, times, bases.
 
     Attributes
     ----------
+    stage
+        The stage planned: its route, inspection plan and validation run are priced.
     machine, stock, operations, finish
         The process chosen, the stock piece, the added operations and the finish.
     tight_tolerance
         The route's base processes do not hold a tolerance (it needs a finishing
         operation, :attr:`rampwise.process.Route.tight_characteristics`).
     thin_wall
-        A wall under seed 003's 1.5 mm: the route pots the part in low-melting alloy
-        (:attr:`rampwise.process.WorkholdingKind.CONFORMAL_SUPPORT`).
+        A wall under seed 003's 1.5 mm: only conformal support or a printed blank may
+        hold the part.
     inspection
         The inspection plan priced: its gauges and first article.
     inspection_minutes
@@ -521,6 +537,7 @@ class QuotePlan(_Result):
         Per strategy.
     """
 
+    stage: Stage
     machine: MachineClass
     stock: Stock
     operations: tuple[OperationAdder, ...]
@@ -537,35 +554,33 @@ class QuotePlan(_Result):
 def plan_quote(
     project: Project,
     *,
-    stage: Stage,
+    route: Route,
+    inspection: InspectionPlan,
     shop: ShopConfig,
     geometry: GeometryFacts | None = None,
-    route: Route | None = None,
-    inspection: InspectionPlan | None = None,
     extra_operations: Sequence[OperationAdder] | None = None,
     machine: str | None = None,
 ) -> QuotePlan:
     """Everything about the order that does not depend on quantity, per strategy.
+
+    Prices what it is given: the route and the inspection plan of one stage (the stage
+    is the route's), made once by :class:`rampwise.pipeline.Plan`.
 
     Parameters
     ----------
     project
         The order: part (envelope [mm], material, characteristics, features, finish),
         ``repeat_order``.
-    stage
-        The order's stage (inspection schedule, first article, validation run).
+    route
+        The route to price: machine, added operations, which strategies may hold the
+        part, the validation run.
+    inspection
+        The inspection plan to price (minutes per fully inspected part by its gauges,
+        first-article cost), at the route's stage.
     shop
         Rates and defaults.
     geometry
-        CAD facts replacing the envelope estimates (and the route's turnability and
-        setups when the route is planned here).
-    route
-        The route to price; ``None`` plans it at ``stage``
-        (:func:`rampwise.process.plan_route`).
-    inspection
-        The inspection plan to price (minutes per fully inspected part by its gauges,
-        first-article cost); ``None`` makes it at ``stage``
-        (:func:`rampwise.inspection.inspection_plan`).
+        CAD facts replacing the envelope estimates.
     extra_operations
         Operations to add; ``None`` times the route's extra finishing processes
         (:func:`rampwise.cycle_time.operation_adders`).
@@ -580,11 +595,6 @@ def plan_quote(
     """
     part = project.part
     envelope = require_envelope(part)
-    if inspection is None:
-        inspection = inspection_plan(project, stage, shop=shop)
-    if route is None:
-        facts = geometry or GeometryFacts()
-        route = plan_route(part, stage, turnable=facts.turnable, setups=facts.setups)
     machine_class = shop.machine(machine or route.strategy.machine_class)
     turned = machine_class.turning
     stock = select_stock(
@@ -597,7 +607,8 @@ def plan_quote(
     )
     finish = shop.finish(part.finish) if part.finish else None
     tight = bool(route.tight_characteristics)
-    thin = route.workholding.kind is WorkholdingKind.CONFORMAL_SUPPORT
+    options = {option.kind: option for option in route.workholding.options}
+    thin = options[StrategyName.CONFORMAL_SUPPORT].applies
 
     bare = estimate_cycle_time(
         part,
@@ -611,12 +622,13 @@ def plan_quote(
     specs = strategy_specs(
         part.material,
         shop=shop,
-        repeat_order=project.repeat_order,
+        options=options,
         part_volume_mm3=bare.part_volume_mm3,
         machined_area_mm2=bare.machined_area_mm2,
     )
     cycles = {spec.name: bare.with_load(spec.load_minutes_per_setup) for spec in specs}
     return QuotePlan(
+        stage=route.stage,
         machine=machine_class,
         stock=stock,
         operations=operations,
@@ -631,7 +643,7 @@ def plan_quote(
             specs,
             cycles,
             repeat_order=project.repeat_order,
-            stage=stage,
+            route=route,
             shop=shop,
             rate=machine_class.rate_usd_per_h,
             stock_usd=material_cost(
@@ -639,10 +651,18 @@ def plan_quote(
             ),
             finish=finish,
             tight=tight,
-            thin=thin,
             inspection=inspection,
         ),
     )
+
+
+def _validation_minutes(route: Route, inspection: InspectionPlan) -> float:
+    """Minutes to check one part of the validation run on its characteristics [min]."""
+    run = route.validation_run
+    if run is None:
+        return 0.0
+    measured = [g.minutes for g in inspection.gauges if g.characteristic_id in run.characteristics]
+    return math.fsum(measured) if measured else inspection.part_minutes
 
 
 def _bases(
@@ -650,13 +670,12 @@ def _bases(
     cycles: dict[StrategyName, CycleTime],
     *,
     repeat_order: bool,
-    stage: Stage,
+    route: Route,
     shop: ShopConfig,
     rate: float,
     stock_usd: float,
     finish: Finish | None,
     tight: bool,
-    thin: bool,
     inspection: InspectionPlan,
 ) -> dict[StrategyName, CostBasis]:
     """Each strategy's cost basis; what they share is worked out once.
@@ -668,13 +687,15 @@ def _bases(
     ----------
     specs, cycles
         The strategies and their first-part cycle times [min].
+    route
+        The route priced: its stage and validation run.
     rate
         Machine rate [USD/h].
     stock_usd
         Bar stock of one part, saw cut included [USD].
-    finish, tight, thin, inspection
-        The finish, whether a tolerance is tight and a wall thin (the route's), and the
-        inspection plan priced (minutes per part [min], first-article cost [USD]).
+    finish, tight, inspection
+        The finish, whether a tolerance is tight (the route's), and the inspection plan
+        priced (minutes per part [min], first-article cost [USD]).
     """
     cycle = cycles[specs[0].name]
     programming_min = (
@@ -687,17 +708,17 @@ def _bases(
             + shop.default("programming_minutes_per_operation") * len(cycle.operations)
         )
     )
-    setup_min = (
-        cycle.setups * shop.default("setup_minutes_per_setup")
-        + cycle.operations_setup_min
-        + (shop.default("thin_wall_setup_minutes") if thin else 0.0)
-    )
+    setup_min = cycle.setups * shop.default("setup_minutes_per_setup") + cycle.operations_setup_min
     deburr = shop.default("deburr_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
     inspection_per_part = inspection.part_minutes / MINUTES_PER_HOUR * shop.labour("inspection")
-    validation_parts = 0.0 if stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
+    run = route.validation_run
+    validation_check = (
+        _validation_minutes(route, inspection) / MINUTES_PER_HOUR * shop.labour("inspection")
+    )
+    sacrificial = run.quantity if run is not None and run.sacrificial else 0
     scrap_rate = shop.default("scrap_rate_tight" if tight else "scrap_rate")
     shared = {
-        "stage": stage,
+        "stage": route.stage,
         "programming_usd": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
         "fai_usd": inspection.first_article_cost,
         "machine_rate_usd_per_h": rate,
@@ -710,21 +731,24 @@ def _bases(
         "overhead_rate": shop.default("overhead_rate"),
         "margin_rate": shop.default("margin_rate"),
         "programming_hours": programming_min / MINUTES_PER_HOUR,
+        "validation_sacrificial_parts": sacrificial,
+        "validation_run_parts": run.quantity if run is not None and not run.sacrificial else 0,
+        "validation_usd_per_part": validation_check,
     }
     setup_rate = shop.labour("setup") + rate
     bases = {}
     for spec in specs:
-        strategy_setup_min = setup_min * spec.setup_time_factor
+        strategy_setup_min = setup_min * spec.setup_time_factor + spec.extra_setup_minutes
         cycle_min = cycles[spec.name].total_min * spec.cycle_time_factor
         material = spec.blank.cost_usd if spec.blank is not None else stock_usd
-        validation_usd = validation_parts * (
-            material + cycle_min / MINUTES_PER_HOUR * rate + deburr + inspection_per_part
+        sacrificed_usd = sacrificial * (
+            material + cycle_min / MINUTES_PER_HOUR * rate + deburr + validation_check
         )
         bases[spec.name] = CostBasis(
             **shared,
             spec=spec,
             setup_usd=strategy_setup_min / MINUTES_PER_HOUR * setup_rate
-            + validation_usd
+            + sacrificed_usd
             + spec.build_setup_usd,
             fixture_usd=spec.fixture_usd,
             material_usd=material,
@@ -741,19 +765,19 @@ def batch_work(
     basis: CostBasis,
     quantity: int,
     *,
-    shop: ShopConfig,
     material_category: str,
     finish: Finish | None,
 ) -> LeadTimeInputs:
     """The work of a batch priced with ``basis``, as the lead-time model reads it.
 
-    Machine hours are setup, fixture making, the validation part and the batch-average
-    cycle time of every part made (good parts / (1 − scrap)); a printed blank adds its
+    Machine hours are setup, fixture making, the sacrificial validation parts (a
+    production run's parts are the order's own) and the batch-average cycle time of every
+    part made (good parts / (1 − scrap)); a printed blank adds its
     printing hours for every part made. :func:`rampwise.leadtime.lead_time` turns it
     into working days per tier.
     """
     made = quantity / (1 - basis.scrap_rate)
-    validation = 0.0 if basis.stage is Stage.PROTOTYPE else shop.default("validation_run_parts")
+    validation = basis.validation_sacrificial_parts
     learning = wright_mean_factor(quantity, basis.learning_rate, basis.learning_floor)
     machine_hours = (
         basis.setup_hours

@@ -41,7 +41,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
 from rampwise.errors import CatalogError, InputError
-from rampwise.model import Characteristic, CharacteristicKind, Project, Stage
+from rampwise.model import Characteristic, CharacteristicKind, Project, Stage, parse_stage
 from rampwise.quality.sampling import (
     InspectionLevel,
     SamplingPlan,
@@ -50,9 +50,9 @@ from rampwise.quality.sampling import (
     sampling_plan,
 )
 from rampwise.readiness import InspectionVerdict
-from rampwise.shop import ShopConfig, resolve_shop
-from rampwise.stage import STAGE_ADJECTIVES
+from rampwise.shop import ShopConfig
 from rampwise.validation import require_whole
+from rampwise.validation_run import ValidationRun
 
 __all__ = [
     "GaugeChoice",
@@ -596,14 +596,14 @@ def _first_article(gauges: Sequence[GaugeChoice], rate: float) -> InspectionStep
 
 
 def _prototype_steps(
-    quantity: int, gauges: Sequence[GaugeChoice], shop: ShopConfig
+    quantity: int, gauges: Sequence[GaugeChoice], rate: float
 ) -> list[InspectionStep]:
     return [
         _step(
             StepKind.FULL_DIMENSIONAL,
             "full dimensional inspection of every part, critical characteristics first",
             gauges,
-            rate=shop.labour("inspection"),
+            rate=rate,
             inspected_parts=quantity,
             parts=range(1, quantity + 1),
             frequency="every part",
@@ -612,26 +612,48 @@ def _prototype_steps(
     ]
 
 
+def _validation_step(
+    run: ValidationRun, gauges: Sequence[GaugeChoice], rate: float
+) -> InspectionStep:
+    """The route's validation run as a step: its parts, each on its characteristics."""
+    measured = [g for g in gauges if g.characteristic_id in run.characteristics] or list(gauges)
+    if run.sacrificial:
+        description = (
+            f"process validation run: {run.quantity} sacrificial part"
+            f"{'' if run.quantity == 1 else 's'} from the same material batch, every critical "
+            "feature measured before the batch"
+        )
+        source = f"{_SEED_003}: 'Never skip the Process Validation Run'"
+    else:
+        description = (
+            f"significant production run: the first {run.quantity} parts, each checked on "
+            f"the critical characteristics; {run.measured_quantity} readings make the initial "
+            "process study (Ppk)"
+        )
+        source = "AIAG PPAP 4th ed. §2.2.11.3; seed 003 'Never skip the Process Validation Run'"
+    return _step(
+        StepKind.VALIDATION_RUN,
+        description,
+        measured,
+        rate=rate,
+        inspected_parts=run.quantity,
+        parts=() if run.sacrificial else range(1, run.quantity + 1),
+        frequency="before the batch" if run.sacrificial else "before the rest of the batch",
+        source=source,
+    )
+
+
 def _low_volume_steps(
     quantity: int,
     gauges: Sequence[GaugeChoice],
     schedule: Sequence[ScheduledPart],
-    shop: ShopConfig,
+    run: ValidationRun | None,
+    rate: float,
 ) -> list[InspectionStep]:
-    critical = [g for g in gauges if g.critical] or list(gauges)
-    rate = shop.labour("inspection")
     later = [p.part for p in schedule if p.part != 1]
+    steps = [_validation_step(run, gauges, rate)] if run is not None else []
     return [
-        _step(
-            StepKind.VALIDATION_RUN,
-            "process validation run: one sacrificial part from the same material batch, "
-            "every critical feature measured before the batch",
-            critical,
-            rate=rate,
-            inspected_parts=int(shop.default("validation_run_parts")),
-            frequency="before the batch",
-            source=f"{_SEED_003}: 'Never skip the Process Validation Run'",
-        ),
+        *steps,
         _first_article(gauges, rate),
         _step(
             StepKind.TIERED_SAMPLING,
@@ -656,17 +678,18 @@ def _mass_production_steps(
     lot_size: int,
     aql: float,
     level: str,
-    shop: ShopConfig,
+    run: ValidationRun | None,
+    rate: float,
 ) -> list[InspectionStep]:
     critical = [g for g in gauges if g.critical]
-    rate = shop.labour("inspection")
     subgroup = int(_number("spc_subgroup_size"))
     every = int(_number("spc_every_parts"))
     subgroups = math.ceil(quantity / every)
     lots = math.ceil(quantity / lot_size)
     plan = sampling_plan(lot_size, aql, level)
     probing_every = int(_number("probing_every"))
-    steps = [_first_article(gauges, rate)]
+    steps = [_validation_step(run, gauges, rate)] if run is not None else []
+    steps.append(_first_article(gauges, rate))
     if critical:
         steps.append(
             _step(
@@ -715,15 +738,15 @@ def inspection_plan(
     project: Project,
     stage: Stage | str,
     *,
+    choices: Sequence[GaugeChoice],
+    shop: ShopConfig,
+    validation_run: ValidationRun | None = None,
     tool_changes: Sequence[int] = (),
     lot_size: int | None = None,
     aql: float | None = None,
     level: str | None = None,
-    gauges: Mapping[str, str] | None = None,
-    choices: Sequence[GaugeChoice] | None = None,
-    shop: ShopConfig | None = None,
 ) -> InspectionPlan:
-    """Inspection plan of a project at a stage, with its cost and readiness verdict.
+    """Inspection plan of a project at a stage, with its cost and verdict.
 
     Parameters
     ----------
@@ -731,6 +754,15 @@ def inspection_plan(
         The project (characteristics [mm, µm, deg], quantity [parts]).
     stage
         ``prototype``, ``low_volume`` or ``mass_production``.
+    choices
+        The gauge of every characteristic, in drawing order (:func:`gauge_choices`).
+    shop
+        Inspector rate [USD/h] (``labour_rates.csv``, role ``inspection``), the figure
+        the quote uses.
+    validation_run
+        The route's process validation run at this stage
+        (:attr:`rampwise.process.Route.validation_run`): its step inspects exactly its
+        parts. ``None`` at a prototype stage.
     tool_changes
         Low volume: parts after which a tool is changed [parts].
     lot_size
@@ -739,52 +771,40 @@ def inspection_plan(
         Mass production: AQL of outgoing sampling [%]; default from the catalog (1.0).
     level
         Mass production: Z1.4 inspection level; default II.
-    gauges
-        Gauge to use per characteristic id (e.g. what the shop owns); others by the
-        10:1 rule.
-    choices
-        The gauge of every characteristic, in drawing order, already chosen by
-        :func:`gauge_choices` (``gauges`` is then not read): a caller planning several
-        stages of one project chooses them once.
-    shop
-        Inspector rate [USD/h] (``labour_rates.csv``, role ``inspection``) and the parts
-        of the validation run (``validation_run_parts``), the figures the quote uses;
-        ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
 
     Returns
     -------
     InspectionPlan
-        Gauges, steps (part by part for low volume), total minutes and cost, verdict.
+        Gauges, steps (part by part for low volume), total minutes and cost, and whether
+        it covers what its own stage needs.
 
     Raises
     ------
     InputError
-        For an unknown stage, a bad lot size, AQL, level, tool change or gauge.
+        For an unknown stage, a bad lot size, AQL, level or tool change.
     """
-    chosen_stage = _stage(stage)
-    shop = shop or resolve_shop()
-    chosen = (
-        gauge_choices(project.part.characteristics, gauges=gauges)
-        if choices is None
-        else tuple(choices)
-    )
+    chosen_stage = parse_stage(stage)
+    chosen = tuple(choices)
     ordered = _ordered(chosen)
     quantity = project.quantity
+    rate = shop.labour("inspection")
     schedule: tuple[ScheduledPart, ...] = ()
     if chosen_stage is Stage.PROTOTYPE:
-        steps = _prototype_steps(quantity, ordered, shop)
+        steps = _prototype_steps(quantity, ordered, rate)
     elif chosen_stage is Stage.LOW_VOLUME:
         schedule = tiered_schedule(quantity, tool_changes=tool_changes)
-        steps = _low_volume_steps(quantity, ordered, schedule, shop)
+        steps = _low_volume_steps(quantity, ordered, schedule, validation_run, rate)
     else:
         size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
         chosen_aql = parse_aql(aql) if aql is not None else _outgoing_aql()
         chosen_level = (parse_level(level) if level else _outgoing_level()).value
-        steps = _mass_production_steps(quantity, ordered, size, chosen_aql, chosen_level, shop)
+        steps = _mass_production_steps(
+            quantity, ordered, size, chosen_aql, chosen_level, validation_run, rate
+        )
     required = [s for s in steps if not s.optional]
     total_minutes = sum(s.minutes for s in required)
     total_cost = sum(s.cost for s in required)
-    findings = _findings(chosen, steps)
+    findings = _findings(chosen_stage, chosen, steps)
     return InspectionPlan(
         stage=chosen_stage,
         quantity=quantity,
@@ -800,19 +820,27 @@ def inspection_plan(
     )
 
 
-def _stage(value: Stage | str) -> Stage:
-    if isinstance(value, Stage):
-        return value
-    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
-    for stage in Stage:
-        if stage.value == text:
-            return stage
-    listed = ", ".join(s.value for s in Stage)
-    raise InputError("stage", f"must be one of {listed}; got {value!r}")
+_ROLES_NEEDED = {
+    Stage.PROTOTYPE: ("in_process",),
+    Stage.LOW_VOLUME: ("fai", "in_process"),
+    Stage.MASS_PRODUCTION: ("fai", "in_process", "outgoing"),
+}
+"""The inspection roles each stage's plan must cover on every critical characteristic: a
+prototype's full dimensional inspection of every part is its whole plan (seeds 001/002);
+a low-volume batch adds the validation run and first article before its tiered sampling
+(seed 003); production adds outgoing lot sampling (seed 004: 'FAI, in-process
+inspection, and outgoing quality standards are clear')."""
 
 
-def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) -> tuple[str, ...]:
-    """What keeps the plan from covering every critical characteristic (seed 004)."""
+def _findings(
+    stage: Stage, gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]
+) -> tuple[str, ...]:
+    """What keeps the plan from covering its own stage's needs on every critical characteristic.
+
+    A prototype plan is judged by what prototypes need (every part measured in full), a
+    low-volume one by seed 003's validation run, first article and tiered sampling, a
+    production one by seed 004's three standards (:data:`_ROLES_NEEDED`).
+    """
     lines: list[str] = []
     for choice in gauges:
         label = f"characteristic {choice.characteristic_id} ({choice.characteristic})"
@@ -820,7 +848,7 @@ def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) ->
             lines.append(f"{label}: {choice.gauge} {choice.note}")
         if choice.critical and choice.tolerance is None and choice.resolution is not None:
             lines.append(f"{label}: no tolerance to judge the gauge by")
-    for role in ROLE_WORDS:
+    for role in _ROLES_NEEDED[stage]:
         covered = {
             cid
             for s in steps
@@ -834,7 +862,7 @@ def _findings(gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]) ->
             lines.append(
                 f"no {ROLE_WORDS[role]} step for critical characteristic(s) {', '.join(missing)}"
             )
-    if not any(g.critical for g in gauges):
+    if stage is not Stage.PROTOTYPE and not any(g.critical for g in gauges):
         lines.append("the drawing marks no critical characteristic")
     return tuple(lines)
 
@@ -850,7 +878,7 @@ def inspection_verdict(plan: InspectionPlan, *, currency: str = "USD") -> Inspec
     present = {s.kind.role for s in plan.steps if not s.optional}
     roles = [words for role, words in ROLE_WORDS.items() if role in present]
     evidence = [
-        f"generated {STAGE_ADJECTIVES[plan.stage]} plan: {', '.join(roles)} inspection steps; "
+        f"generated {plan.stage.adjective} plan: {', '.join(roles)} inspection steps; "
         f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} {currency}"
     ]
     evidence.extend(

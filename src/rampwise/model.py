@@ -46,6 +46,29 @@ class Stage(enum.StrEnum):
         """The stage as a heading: ``"Low volume"``."""
         return self.value.replace("_", " ").capitalize()
 
+    @property
+    def adjective(self) -> str:
+        """The stage before a noun: ``"the low-volume band"``, ``"a mass-production plan"``."""
+        return self.value.replace("_", "-")
+
+
+def parse_stage(value: Stage | str) -> Stage:
+    """A stage from its name, forgiving case, spaces and hyphens (``"Low volume"``).
+
+    Raises
+    ------
+    InputError
+        Naming ``stage`` when the name is not one of the three.
+    """
+    if isinstance(value, Stage):
+        return value
+    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    for stage in Stage:
+        if stage.value == text:
+            return stage
+    listed = ", ".join(s.value for s in Stage)
+    raise InputError("stage", f"must be one of {listed}; got {value!r}")
+
 
 class PurposeGroup(enum.StrEnum):
     """What an order must prove: the design, the batch, or the production supply."""

@@ -24,12 +24,12 @@ References
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.errors import InputError
-from rampwise.inspection import GaugeChoice, choose_gauge, gauge_choices
+from rampwise.inspection import GaugeChoice
 from rampwise.model import Characteristic, CharacteristicKind, Part, Project, Stage
 from rampwise.process_capability import (
     SPINDLE,
@@ -42,6 +42,8 @@ from rampwise.process_capability import (
     process_holds,
     route_rule,
 )
+from rampwise.shop import ShopConfig, default_shop
+from rampwise.strategies import StrategyName, WorkholdingOption
 from rampwise.tolerance.iso286 import (
     MAX_SIZE_MM,
     FeatureType,
@@ -111,15 +113,6 @@ def strategy_text(route: str, setups: int, added_setups: int = 0) -> str:
     plural = "" if setups == 1 else "s"
     added = f" (+{added_setups} for finishing)" if added_setups else ""
     return f"{route} in {setups} setup{plural}{added}"
-
-
-class WorkholdingKind(enum.StrEnum):
-    """How the part is held (seed 003 §2 and 'soft workholding for thin-walled parts')."""
-
-    VISE = "vise"
-    SOFT_JAWS = "soft_jaws"
-    FIXTURE_PLATE = "fixture_plate"
-    CONFORMAL_SUPPORT = "conformal_support"
 
 
 # --------------------------------------------------------------------------------------
@@ -203,22 +196,33 @@ class Operation(_Result):
 
 
 class Workholding(_Result):
-    """The chosen workholding and why.
+    """The chosen workholding and why: the strategy the quote prices at the order quantity.
 
-    What workholding costs (jaws, fixture plate, adapter, potting setup) is the quote's:
-    one set of figures in ``catalog/strategies.csv`` and ``cost_defaults.csv`` that a
-    shop file overrides, priced per strategy with its break-even quantity.
+    The route says which strategies may hold the part at its stage
+    (:func:`workholding_options`); the quote prices those and the cheapest at the order
+    quantity holds the part (:func:`choose_workholding`). What each costs (jaws, fixture
+    plate, adapter, potting setup, printed blank) is the quote's: one set of figures in
+    ``catalog/strategies.csv`` that a shop file overrides.
 
     Attributes
     ----------
+    kind
+        The strategy, named as the quote names it.
+    reason
+        Why it was chosen, in words (with its price when the part was priced).
+    source
+        The seed or standard behind the rule that allows it.
     alternatives
-        The other kinds, for the quote's strategies (e.g. when a fixture pays off).
+        The other strategies the route allows at this stage.
+    options
+        Every strategy with whether it applies here and why.
     """
 
-    kind: WorkholdingKind
+    kind: StrategyName
     reason: str
     source: str
-    alternatives: tuple[WorkholdingKind, ...]
+    alternatives: tuple[StrategyName, ...]
+    options: tuple[WorkholdingOption, ...]
 
 
 class HybridOffer(_Result):
@@ -433,7 +437,7 @@ def route_characteristic(
     *,
     turnable: bool,
     route_machine: str,
-    gauge: GaugeChoice | None = None,
+    gauge: GaugeChoice,
 ) -> CharacteristicRoute:
     """How one characteristic is made at ``stage`` on a ``route_machine`` (mill or lathe).
 
@@ -450,16 +454,13 @@ def route_characteristic(
     route_machine
         ``"mill"`` or ``"lathe"``.
     gauge
-        The inspection plan's gauge for it; ``None`` chooses it by the 10:1 rule
-        (:func:`rampwise.inspection.choose_gauge`).
+        The inspection plan's gauge for it (:func:`rampwise.inspection.choose_gauge`).
     """
     surface = surface_class(characteristic, turnable=turnable)
     size = _judged_size(characteristic, part)
     tolerance, tolerance_source = _tolerance(characteristic, part)
     ra_max = characteristic.max if characteristic.kind is CharacteristicKind.ROUGHNESS else None
     grade = grade_for_tolerance(size, tolerance) if size and tolerance else None
-    if gauge is None:
-        gauge = choose_gauge(characteristic)
     method, minutes = gauge.gauge, gauge.minutes
     common = {
         "id": str(characteristic.id),
@@ -590,61 +591,189 @@ def _thin_wall(part: Part) -> float | None:
     return min(thin) if thin else None
 
 
-def choose_workholding(
+_SOURCE_POTTING = f"{SEED_003} 'Use soft workholding for thin-walled parts'"
+_SOURCE_PRODUCTION = f"{SEED_002} 'Full production tooling and jigs; automated workholding'"
+_SOURCE_PLATE = f"{SEED_003} Step 2 'the Zero-Compromise Jig'"
+_SOURCE_LIBRARY = f"{SEED_003} strategy 4 'Tooling Library'"
+_SOURCE_PROTOTYPE = f"{SEED_002} 'Minimal setup, may use soft tooling or temporary fixturing'"
+_SOURCE_HYBRID = f"{SEED_003} 'The Hybrid Machining Solution'"
+
+_UNPRICED_PREFERENCE = (
+    StrategyName.CONFORMAL_SUPPORT,
+    StrategyName.TOOLING_LIBRARY,
+    StrategyName.VISE,
+    StrategyName.SOFT_JAWS,
+    StrategyName.DEDICATED_FIXTURE,
+)
+"""Choice among the allowed strategies when the part cannot be priced (no envelope): the
+least workholding the rules allow, as a shop would start."""
+
+
+def workholding_options(
     part: Part,
     stage: Stage,
     strategy: MachiningStrategy,
     characteristics: Iterable[CharacteristicRoute],
     *,
-    repeat_order: bool = False,
-) -> Workholding:
-    """Workholding for the part at a stage, with the reason and its source.
+    repeat_order: bool,
+    hybrid: HybridOffer | None,
+) -> tuple[WorkholdingOption, ...]:
+    """Which strategies may hold the part at a stage, each with its reason and source.
 
-    In order: walls under 1.5 mm → conformal support (low-melting alloy, seed 003); mass
-    production → dedicated fixture plate (seed 002: "full production tooling and jigs");
-    a low-volume batch whose critical characteristics need finishing operations, or a
-    repeat order → fixture plate (seed 003: soft jaws and modular vises "introduce
-    deflection"; a tooling-library plate cut setup from 2 h to 15 min); turning → soft
-    jaws; low volume → soft jaws; prototypes → a vise (seed 002: temporary fixturing).
+    - walls under 1.5 mm: only conformal support (potting in low-melting alloy) or a
+      printed blank — a vise, jaws or plate would distort the wall (seed 003);
+    - a vise: prototypes only, and not on the lathe (seed 002: temporary fixturing);
+    - soft jaws: prototypes, and low-volume batches whose critical characteristics need
+      no finishing operation (seed 003: jaws and modular vises "introduce deflection");
+      never in mass production (seed 002: "full production tooling and jigs");
+    - a dedicated fixture plate: always allowed (seed 003);
+    - the tooling library: repeat orders only (seed 003 strategy 4);
+    - hybrid AM: where the route offers it (:func:`offer_hybrid`).
+
+    Returns
+    -------
+    tuple of WorkholdingOption
+        One per :class:`StrategyName`, in its order.
     """
     routes = tuple(characteristics)
     wall = _thin_wall(part)
-    critical_finish = [r.id for r in routes if r.critical and r.extra_operations]
-    if wall is not None:
-        kind = WorkholdingKind.CONFORMAL_SUPPORT
-        reason = (
-            f"a {wall:g} mm wall is under {route_rule('thin_wall_mm'):g} mm: a vise would "
-            "distort it, so the part is potted in low-melting-point alloy"
+    critical_finish = [f"#{r.id}" for r in routes if r.critical and r.extra_operations]
+    limit = route_rule("thin_wall_mm")
+    thin = f"a {wall:g} mm wall is under {limit:g} mm and would distort" if wall else ""
+
+    def option(kind: StrategyName, applies: bool, reason: str, source: str) -> WorkholdingOption:
+        return WorkholdingOption(kind=kind, applies=applies, reason=reason, source=source)
+
+    turned = strategy is MachiningStrategy.TURNING
+    if thin:
+        vise = option(StrategyName.VISE, False, thin, _SOURCE_POTTING)
+    elif stage is not Stage.PROTOTYPE:
+        vise = option(
+            StrategyName.VISE,
+            False,
+            "a batch needs a location that repeats part to part",
+            _SOURCE_PROTOTYPE,
         )
-        source = f"{SEED_003} 'Use soft workholding for thin-walled parts'"
+    elif turned:
+        vise = option(StrategyName.VISE, False, "a turned part is held in a chuck", SEED_002)
+    else:
+        vise = option(
+            StrategyName.VISE, True, "a few prototypes need no more than a vise", _SOURCE_PROTOTYPE
+        )
+    if thin:
+        jaws = option(StrategyName.SOFT_JAWS, False, thin, _SOURCE_POTTING)
     elif stage is Stage.MASS_PRODUCTION:
-        kind = WorkholdingKind.FIXTURE_PLATE
-        reason = "production runs on dedicated fixtures that locate every part the same way"
-        source = f"{SEED_002} 'Full production tooling and jigs; automated workholding'"
-    elif repeat_order or (stage is Stage.LOW_VOLUME and critical_finish):
-        kind = WorkholdingKind.FIXTURE_PLATE
-        why = (
+        jaws = option(
+            StrategyName.SOFT_JAWS,
+            False,
+            "production runs on dedicated fixtures that locate every part the same way",
+            _SOURCE_PRODUCTION,
+        )
+    elif stage is Stage.LOW_VOLUME and critical_finish:
+        jaws = option(
+            StrategyName.SOFT_JAWS,
+            False,
+            f"critical characteristics {', '.join(critical_finish)} need finishing to tight "
+            "limits on every part of the batch, and jaws deflect",
+            _SOURCE_PLATE,
+        )
+    else:
+        jaws = option(
+            StrategyName.SOFT_JAWS,
+            True,
+            "soft jaws bored or milled to the part repeat its location across the batch",
+            f"{SEED_002} / {SEED_003}",
+        )
+    potting = option(
+        StrategyName.CONFORMAL_SUPPORT,
+        bool(thin),
+        f"{thin}: the part is potted in low-melting-point alloy"
+        if thin
+        else f"no wall under {limit:g} mm",
+        _SOURCE_POTTING,
+    )
+    plate = option(
+        StrategyName.DEDICATED_FIXTURE,
+        not thin,
+        thin
+        if thin
+        else "a dedicated plate with locators holds every part the same way without deflection",
+        _SOURCE_PRODUCTION if stage is Stage.MASS_PRODUCTION else _SOURCE_PLATE,
+    )
+    library = option(
+        StrategyName.TOOLING_LIBRARY,
+        repeat_order and not thin,
+        thin
+        if thin and repeat_order
+        else (
             "a repeat order reuses a plate from the tooling library"
             if repeat_order
-            else f"critical characteristics {', '.join('#' + i for i in critical_finish)} "
-            "need finishing to tight limits on every part of the batch"
+            else "not a repeat order"
+        ),
+        _SOURCE_LIBRARY,
+    )
+    printed = option(
+        StrategyName.HYBRID_AM,
+        hybrid is not None,
+        hybrid.reason if hybrid is not None else _why_no_hybrid(part, stage, strategy),
+        _SOURCE_HYBRID,
+    )
+    return (vise, jaws, potting, plate, library, printed)
+
+
+def choose_workholding(
+    options: Sequence[WorkholdingOption],
+    *,
+    unit_prices: Mapping[StrategyName, float] | None = None,
+    quantity: int | None = None,
+    currency: str = "USD",
+) -> Workholding:
+    """The strategy that holds the part: the cheapest the route allows at the order quantity.
+
+    Parameters
+    ----------
+    options
+        :func:`workholding_options` at the stage.
+    unit_prices
+        Unit price of each allowed strategy at the order quantity [currency/piece], from
+        the quote; ``None`` when the part cannot be priced (the least workholding the
+        rules allow is chosen).
+    quantity
+        The order quantity [pieces], for the reason's words.
+    currency
+        Currency of ``unit_prices``.
+    """
+    allowed = [o for o in options if o.applies]
+    priced = {o.kind: unit_prices[o.kind] for o in allowed if unit_prices and o.kind in unit_prices}
+    if priced:
+        kind = min(priced, key=lambda k: priced[k])
+        others = sorted((p, k) for k, p in priced.items() if k is not kind)
+        runner_up = f"; next {others[0][1].label.lower()} at {others[0][0]:,.2f}" if others else ""
+        chosen = next(o for o in allowed if o.kind is kind)
+        reason = (
+            f"{chosen.reason}; the cheapest allowed at {quantity:,} pcs: "
+            f"{priced[kind]:,.2f} {currency}/pc{runner_up}"
         )
-        reason = f"{why}: a dedicated plate with locators holds them without deflection"
-        source = f"{SEED_003} Step 2 'the Zero-Compromise Jig' and strategy 4 'Tooling Library'"
-    elif strategy is MachiningStrategy.TURNING or stage is Stage.LOW_VOLUME:
-        kind = WorkholdingKind.SOFT_JAWS
-        reason = "soft jaws bored or milled to the part repeat its location across the batch"
-        source = f"{SEED_002} / {SEED_003} (soft jaws for batches without critical finishing)"
     else:
-        kind = WorkholdingKind.VISE
-        reason = "a few prototypes need no more than a vise"
-        source = f"{SEED_002} 'Minimal setup, may use soft tooling or temporary fixturing'"
+        kind = next(k for k in _UNPRICED_PREFERENCE if any(o.kind is k for o in allowed))
+        chosen = next(o for o in allowed if o.kind is kind)
+        reason = chosen.reason
     return Workholding(
         kind=kind,
         reason=reason,
-        source=source,
-        alternatives=tuple(k for k in WorkholdingKind if k is not kind),
+        source=chosen.source,
+        alternatives=tuple(o.kind for o in allowed if o.kind is not kind),
+        options=tuple(options),
     )
+
+
+def _why_no_hybrid(part: Part, stage: Stage, strategy: MachiningStrategy) -> str:
+    """Why :func:`offer_hybrid` made no offer, in words."""
+    if stage is Stage.MASS_PRODUCTION:
+        return "production volumes are machined from bar stock"
+    if not part.material.metal:
+        return f"{part.material.name} is not printed in metal powder"
+    return "neither five-axis work nor thin walls: bar stock is simpler"
 
 
 def offer_hybrid(
@@ -748,33 +877,39 @@ def _strategy(turnable: bool, setups: int) -> tuple[MachiningStrategy, int, str]
 
 
 def plan_route(
-    subject: Project | Part,
+    project: Project,
     stage: Stage | str,
     *,
+    gauges: Sequence[GaugeChoice],
+    shop: ShopConfig | None = None,
     turnable: bool | None = None,
     setups: int | None = None,
-    gauges: Sequence[GaugeChoice] | None = None,
 ) -> Route:
     """How the part will be made at a stage: per-characteristic chains and the whole route.
 
+    The workholding is the least the rules allow (:func:`choose_workholding` without
+    prices); :class:`rampwise.pipeline.Plan` replaces it with the cheapest allowed
+    strategy once the quote has priced them, so route and quote name one strategy.
+
     Parameters
     ----------
-    subject
-        A project (its part and repeat-order flag) or a part alone.
+    project
+        The order: its part, quantity [pieces] and repeat-order flag.
     stage
         ``prototype``, ``low_volume`` or ``mass_production``. The stage a project belongs
-        to depends on the readiness gate's evidence (quote, inspection plan, measured
-        batches), so only :func:`rampwise.assess.assess` decides it;
-        :func:`rampwise.assess.route_at` plans at the stage it decides.
+        to depends on the readiness gate's evidence, so only
+        :class:`rampwise.pipeline.Plan` decides it.
+    gauges
+        The gauge of every characteristic, in drawing order, as the inspection plan
+        chose them (:func:`rampwise.inspection.gauge_choices`).
+    shop
+        Shop defaults (the low-volume validation run's parts); ``None``: the catalog's.
     turnable
         Whether the part is turned, from the geometry analysis; default inferred from the
         envelope and features (:func:`is_turnable`).
     setups
         Three-axis setups the part needs [count], from the geometry; default
         ``part.features.setups`` or 2.
-    gauges
-        The gauge of every characteristic, in drawing order, as the inspection plan
-        chose them (:func:`rampwise.inspection.gauge_choices`, which ``None`` calls).
 
     Returns
     -------
@@ -788,12 +923,7 @@ def plan_route(
     InputError
         If ``stage`` is unknown or ``setups`` is not ≥ 1.
     """
-    if isinstance(subject, Project):
-        part, repeat_order = subject.part, subject.repeat_order
-    elif isinstance(subject, Part):
-        part, repeat_order = subject, False
-    else:
-        raise InputError("project", f"must be a Project or a Part; got {type(subject).__name__}")
+    part = project.part
     try:
         stage = Stage(stage)
     except ValueError:
@@ -811,8 +941,6 @@ def plan_route(
     strategy, base_setups, why = _strategy(turned, setups)
     notes.insert(0, f"whole part: {why}")
     route_machine = "lathe" if strategy is MachiningStrategy.TURNING else "mill"
-    if gauges is None:
-        gauges = gauge_choices(part.characteristics)
     routes = tuple(
         route_characteristic(
             c, part, stage, turnable=turned, route_machine=route_machine, gauge=gauge
@@ -832,6 +960,10 @@ def plan_route(
         notes.append(
             f"extra machines add {added_setups} setup(s): {', '.join(map(in_words, machines))}"
         )
+    hybrid = offer_hybrid(part, stage, strategy, routes)
+    options = workholding_options(
+        part, stage, strategy, routes, repeat_order=project.repeat_order, hybrid=hybrid
+    )
     return Route(
         part_number=part.number,
         stage=stage,
@@ -844,8 +976,10 @@ def plan_route(
         characteristics=routes,
         extra_operations=extra,
         added_inspection_minutes=sum(r.added_inspection_minutes for r in routes),
-        workholding=choose_workholding(part, stage, strategy, routes, repeat_order=repeat_order),
-        hybrid=offer_hybrid(part, stage, strategy, routes),
-        validation_run=plan_validation_run(part, stage),
+        workholding=choose_workholding(options),
+        hybrid=hybrid,
+        validation_run=plan_validation_run(
+            part, stage, project.quantity, shop=shop or default_shop()
+        ),
         notes=tuple(notes),
     )

@@ -1,10 +1,11 @@
 """The quote of a project: price ladder, lead times, strategies and their break-even.
 
-:func:`quote_project` prices every quantity break with the cheapest applicable set-up
-strategy, explains each price in nine buckets (:mod:`rampwise.cost`), gives the lead time
-per tier (:mod:`rampwise.leadtime`), compares the strategies with the default soft jaws
-(:mod:`rampwise.strategies`) and lists the assumptions it made. :func:`unit_price_at` is
-the readiness gate's cost-target check.
+:func:`quote_project` prices every quantity break on the plan that quantity would run
+under (a :class:`rampwise.cost.QuotePlan` per stage, made once by
+:class:`rampwise.pipeline.Plan`) with the cheapest strategy that plan's route allows,
+explains each price in nine buckets (:mod:`rampwise.cost`), gives the lead time per tier
+(:mod:`rampwise.leadtime`), compares the strategies with soft jaws
+(:mod:`rampwise.strategies`) and lists the assumptions it made.
 
 References
 ----------
@@ -29,15 +30,12 @@ from rampwise.cost import (
     batch_work,
     check_quantities,
     inspection_schedule,
-    plan_quote,
     price_unit,
-    price_units,
     top_drivers,
     wright_mean_factor,
 )
-from rampwise.cycle_time import CycleTime, GeometryFacts, OperationAdder
+from rampwise.cycle_time import CycleTime
 from rampwise.errors import InputError
-from rampwise.inspection import InspectionPlan
 from rampwise.leadtime import (
     LeadTime,
     LeadTimeInputs,
@@ -47,10 +45,8 @@ from rampwise.leadtime import (
     tier_terms,
 )
 from rampwise.model import Project, Stage
-from rampwise.process import Route
-from rampwise.process_capability import in_words, route_rule
-from rampwise.shop import ShopConfig, resolve_shop
-from rampwise.stage import STAGE_ADJECTIVES
+from rampwise.process_capability import in_words
+from rampwise.shop import ShopConfig
 from rampwise.stock import Stock
 from rampwise.strategies import DEFAULT_STRATEGY, StrategyName, break_even_quantity
 
@@ -63,7 +59,7 @@ __all__ = [
     "StrategyOption",
     "Uncertainty",
     "quote_project",
-    "unit_price_at",
+    "strategy_prices",
 ]
 
 UNCERTAINTY_SOURCE = (
@@ -83,12 +79,16 @@ class QuantityBreak(_Result):
     ----------
     quantity
         Pieces ordered.
+    stage
+        The stage whose plan (route, inspection, validation run) this quantity runs under
+        and is priced on: the order's stage at the order quantity.
     unit_price, total_price
         [currency/piece], [currency].
     lead_time_days
         Working days in the quote's tier.
     strategy
-        The cheapest applicable strategy at this quantity, used for the price.
+        The cheapest strategy the stage's route allows at this quantity, used for the
+        price; at the order quantity, the route's workholding.
     drivers
         The nine buckets per unit [currency/piece].
     unit_price_low, unit_price_high
@@ -107,6 +107,7 @@ class QuantityBreak(_Result):
     """
 
     quantity: int
+    stage: Stage
     unit_price: float
     total_price: float
     lead_time_days: int
@@ -217,19 +218,26 @@ class Quote(_Result):
         raise InputError("quantity", f"no break at {quantity}; quoted: {quoted}")
 
 
+def strategy_prices(plan: QuotePlan, quantity: int) -> dict[StrategyName, float]:
+    """Unit price of every strategy the plan's route allows at ``quantity`` [currency/piece].
+
+    The one choice of the pipeline: the quote's break and the route's workholding both
+    take the cheapest of these (soft jaws' order first on a tie).
+    """
+    return {
+        basis.spec.name: price_unit(basis, quantity).price
+        for basis in plan.bases.values()
+        if basis.spec.applies
+    }
+
+
 def quote_project(
     project: Project,
     *,
-    stage: Stage,
+    plan_at: Callable[[int], QuotePlan],
     quantities: Sequence[int] = DEFAULT_BREAKS,
-    shop: ShopConfig | None = None,
-    geometry: GeometryFacts | None = None,
-    route: Route | None = None,
-    inspection: InspectionPlan | None = None,
-    extra_operations: Sequence[OperationAdder] | None = None,
-    machine: str | None = None,
+    shop: ShopConfig,
     tier: LeadTimeTier = LeadTimeTier.STANDARD,
-    quote_plan: QuotePlan | None = None,
 ) -> Quote:
     """Quote a project at every quantity break: explained price, lead time, strategies.
 
@@ -237,81 +245,59 @@ def quote_project(
     ----------
     project
         The order.
-    stage
-        Its stage (from :func:`rampwise.assess.assess`).
+    plan_at
+        The quote plan a quantity [pieces] runs under (:meth:`rampwise.pipeline.Plan.
+        quote_plan_at`): its stage's route, inspection plan and validation run, planned
+        once per stage.
     quantities
         Quantity breaks [pieces], whole and ≥ 1; sorted, repeats dropped.
     shop
-        Rates and defaults; ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
-    geometry
-        CAD facts replacing the envelope estimates.
-    route
-        The route to price; ``None`` plans it at ``stage``
-        (:func:`rampwise.process.plan_route`, with the turnability and setups of
-        ``geometry``).
-    inspection
-        The inspection plan to price (minutes per fully inspected part, first-article
-        cost); ``None`` makes it at ``stage``
-        (:func:`rampwise.inspection.inspection_plan`).
-    extra_operations
-        Operations to add; ``None`` times the route's extra finishing processes.
-    machine
-        Machine class (``mill_3axis``, ``mill_5axis``, ``lathe``, ``swiss``, ``grinder``,
-        ``edm`` or a shop's); ``None`` takes the machine of the route's strategy.
+        Rates and defaults (the same shop that made the plans).
     tier
         Lead-time tier of ``lead_time_days``.
-    quote_plan
-        The quantity-independent plan already made for this order at ``stage`` with
-        ``shop`` (:func:`rampwise.cost.plan_quote`); ``None`` makes it from ``geometry``,
-        ``route``, ``inspection``, ``extra_operations`` and ``machine``.
 
     Returns
     -------
     Quote
-        Breaks priced with the cheapest applicable strategy at each quantity, the
-        strategies with break-even quantities, assumptions and notes.
+        Breaks priced with the cheapest allowed strategy at each quantity, each on its
+        stage's plan; the strategies with break-even quantities, assumptions and notes of
+        the order's own plan.
 
     Raises
     ------
     InputError
-        Bad quantity, unknown machine class or finish, missing envelope, bad inputs.
+        Bad quantity.
 
     References
     ----------
     .. [1] research/quoting.md §6 items 1, 2, 7, 9; seed 003.
     """
     breaks_q = check_quantities(quantities)
-    shop = shop or resolve_shop()
-    plan = _given_or_planned(
-        quote_plan,
-        project,
-        stage=stage,
-        shop=shop,
-        geometry=geometry,
-        route=route,
-        inspection=inspection,
-        extra_operations=extra_operations,
-        machine=machine,
-    )
+    order = plan_at(project.quantity)
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
     band = shop.default("uncertainty_fraction")
-    prices = _Prices(plan, breaks_q)
     terms = tier_terms(shop, category)
+    prices: dict[Stage, _Prices] = {}
 
-    def work(basis: CostBasis, quantity: int) -> LeadTimeInputs:
-        return batch_work(
-            basis, quantity, shop=shop, material_category=category, finish=plan.finish
-        )
+    def priced_by(plan: QuotePlan) -> _Prices:
+        if plan.stage not in prices:
+            prices[plan.stage] = _Prices(plan)
+        return prices[plan.stage]
+
+    def work(plan: QuotePlan, basis: CostBasis, quantity: int) -> LeadTimeInputs:
+        return batch_work(basis, quantity, material_category=category, finish=plan.finish)
 
     breaks = []
     for q in breaks_q:
-        basis, priced = prices.cheapest(q)
+        plan = plan_at(q)
+        basis, priced = priced_by(plan).cheapest(q)
         unit = priced.price
-        tiers = lead_time_days(work(basis, q), terms)
+        tiers = lead_time_days(work(plan, basis, q), terms)
         breaks.append(
             QuantityBreak(
                 quantity=q,
+                stage=plan.stage,
                 unit_price=unit,
                 total_price=unit * q,
                 lead_time_days=tiers[tier],
@@ -327,53 +313,23 @@ def quote_project(
                 above_cnc_crossover=q >= crossover,
             )
         )
-    order_basis, _ = prices.cheapest(project.quantity)
-    order_lead = lead_time(work(order_basis, project.quantity), tier, shop)
+    order_prices = priced_by(order)
+    order_basis, _ = order_prices.cheapest(project.quantity)
+    order_lead = lead_time(work(order, order_basis, project.quantity), tier, shop)
     return Quote(
         currency=shop.currency,
         breaks=tuple(breaks),
-        strategies=_strategy_options(prices, project.quantity),
-        assumptions=_assumptions(project, stage, shop, plan, order_lead),
-        stage=stage,
+        strategies=_strategy_options(order_prices, project.quantity),
+        assumptions=_assumptions(project, shop, order, order_lead),
+        stage=order.stage,
         tier=tier,
         order_quantity=project.quantity,
-        machine_class=plan.machine.name,
-        stock=plan.stock,
-        cycle_time=plan.cycle_times[DEFAULT_STRATEGY],
+        machine_class=order.machine.name,
+        stock=order.stock,
+        cycle_time=order.cycle_times[DEFAULT_STRATEGY],
         lead_time=order_lead,
         uncertainty=Uncertainty(fraction=band, source=UNCERTAINTY_SOURCE),
-        notes=_notes(shop, plan, breaks_q),
-    )
-
-
-def _given_or_planned(
-    quote_plan: QuotePlan | None,
-    project: Project,
-    *,
-    stage: Stage,
-    shop: ShopConfig | None,
-    geometry: GeometryFacts | None,
-    route: Route | None,
-    inspection: InspectionPlan | None,
-    extra_operations: Sequence[OperationAdder] | None = None,
-    machine: str | None = None,
-) -> QuotePlan:
-    """``quote_plan`` when given, else :func:`rampwise.cost.plan_quote` of the rest.
-
-    ``shop`` ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog, and only when a plan
-    has to be made.
-    """
-    if quote_plan is not None:
-        return quote_plan
-    return plan_quote(
-        project,
-        stage=stage,
-        shop=shop or resolve_shop(),
-        geometry=geometry,
-        route=route,
-        inspection=inspection,
-        extra_operations=extra_operations,
-        machine=machine,
+        notes=_notes(shop, order, breaks_q),
     )
 
 
@@ -381,20 +337,14 @@ class _Prices:
     """The strategies of one plan priced on demand, each quantity once per strategy.
 
     A quote asks for the same prices several times: every applicable strategy at every
-    break, again at the order's quantity (one of the breaks in the ladder of
-    :func:`rampwise.assess.assess`) and at both ends of each break-even search. It lives
-    for one quote.
+    break, again at the order's quantity and at both ends of each break-even search. It
+    lives for one quote.
     """
 
-    def __init__(self, plan: QuotePlan, breaks: Sequence[int] = ()) -> None:
-        """Price every applicable strategy at every quantity of ``breaks`` [pieces]."""
+    def __init__(self, plan: QuotePlan) -> None:
         self.plan = plan
         self.applicable = tuple(b for b in plan.bases.values() if b.spec.applies)
         self._priced: dict[tuple[StrategyName, int], PricedUnit] = {}
-        for basis in self.applicable:
-            name = basis.spec.name
-            for q, priced in zip(breaks, price_units(basis, breaks), strict=True):
-                self._priced[name, q] = priced
 
     def at(self, basis: CostBasis, quantity: int) -> PricedUnit:
         """``basis`` priced at ``quantity`` (:func:`rampwise.cost.price_unit`)."""
@@ -409,9 +359,10 @@ class _Prices:
         return lambda quantity: self.at(basis, quantity).price * quantity
 
     def cheapest(self, quantity: int) -> tuple[CostBasis, PricedUnit]:
-        """The applicable strategy with the lowest unit price (soft jaws on a tie), priced."""
-        priced = ((basis, self.at(basis, quantity)) for basis in self.applicable)
-        return min(priced, key=lambda pair: pair[1].price)
+        """The allowed strategy with the lowest unit price (:func:`strategy_prices`' choice)."""
+        priced = {basis.spec.name: self.at(basis, quantity) for basis in self.applicable}
+        name = min(priced, key=lambda k: priced[k].price)
+        return self.plan.bases[name], priced[name]
 
 
 def _strategy_options(prices: _Prices, order_quantity: int) -> tuple[StrategyOption, ...]:
@@ -450,11 +401,30 @@ def _schedule_words(stage: Stage) -> str:
     return ", ".join(bands)
 
 
+def _validation_words(plan: QuotePlan, currency: str) -> str:
+    """The first article and the validation run the plan prices, in words."""
+    fai = f"first-article report {_money(plan.fai_usd, currency)}"
+    basis = plan.bases[DEFAULT_STRATEGY]
+    if basis.validation_sacrificial_parts:
+        parts = basis.validation_sacrificial_parts
+        return (
+            f"{fai}, {parts} sacrificial validation part{'' if parts == 1 else 's'} made "
+            "before the batch (seed 003)"
+        )
+    if basis.validation_run_parts:
+        return (
+            f"{fai}, a significant production run: the first {basis.validation_run_parts} "
+            "parts (or the whole order when smaller) checked on the critical "
+            "characteristics (AIAG PPAP)"
+        )
+    return fai
+
+
 def _assumptions(
-    project: Project, stage: Stage, shop: ShopConfig, plan: QuotePlan, order_lead: LeadTime
+    project: Project, shop: ShopConfig, plan: QuotePlan, order_lead: LeadTime
 ) -> tuple[str, ...]:
     """The assumptions behind the quote, one plain sentence each."""
-    cur, part, m = shop.currency, project.part, plan.machine
+    cur, part, m, stage = shop.currency, project.part, plan.machine, plan.stage
     cycle = plan.cycle_times[DEFAULT_STRATEGY]
     default = plan.bases[DEFAULT_STRATEGY]
     shop_words = (
@@ -465,8 +435,7 @@ def _assumptions(
     validation = (
         "no first-article report or validation run"
         if stage is Stage.PROTOTYPE
-        else f"first-article report {_money(plan.fai_usd, cur)}, "
-        f"{shop.default('validation_run_parts'):g} validation part before the batch (seed 003)"
+        else _validation_words(plan, cur)
     )
     estimated = ", ".join(cycle.from_geometry) or "nothing"
     gauges = "; ".join(f"{g.characteristic}: {g.gauge}" for g in plan.inspection.gauges)
@@ -492,7 +461,7 @@ def _assumptions(
     )
     return (
         f"Shop: {shop.name} ({shop_words}).",
-        f"{STAGE_ADJECTIVES[stage].capitalize()} stage: inspection of {_schedule_words(stage)} "
+        f"{stage.adjective.capitalize()} stage: inspection of {_schedule_words(stage)} "
         f"of the batch; {validation}.",
         f"Machine: {m.description} ({m.name}) at {_money(m.rate_usd_per_h, cur)}/h; setup at "
         f"{_money(shop.labour('setup'), cur)}/h plus the machine; programming "
@@ -534,56 +503,11 @@ def _notes(shop: ShopConfig, plan: QuotePlan, quantities: Sequence[int]) -> tupl
             "Not priced here."
         )
     if plan.thin_wall:
-        notes.append(
-            f"Walls under {route_rule('thin_wall_mm'):g} mm: potted in low-melting "
-            f"alloy, +{shop.default('thin_wall_setup_minutes'):g} min setup (seed 003)."
-        )
+        potting = plan.bases[StrategyName.CONFORMAL_SUPPORT].spec
+        notes.append(f"Thin walls: {potting.note}.")
     if plan.tight_tolerance:
         notes.append(
             "A tolerance finer than the route's base process holds adds an operation, "
             "inspection time and scrap; ask whether it can open up (tolerance review, seed 004)."
         )
     return tuple(notes)
-
-
-def unit_price_at(
-    project: Project,
-    quantity: int,
-    *,
-    stage: Stage,
-    shop: ShopConfig | None = None,
-    geometry: GeometryFacts | None = None,
-    route: Route | None = None,
-    inspection: InspectionPlan | None = None,
-    quote_plan: QuotePlan | None = None,
-) -> float:
-    """Quoted unit price at one quantity [currency/piece] (the readiness gate's cost target).
-
-    The price :func:`quote_project` gives that quantity, without the ladder's lead times,
-    strategy comparison and assumptions.
-
-    Parameters
-    ----------
-    project
-        The order.
-    quantity
-        Pieces [pieces], whole and ≥ 1.
-    stage
-        The stage to price at.
-    shop
-        Rates and defaults; ``None`` reads ``RAMPWISE_SHOP`` or uses the catalog.
-    geometry, route, inspection, quote_plan
-        As for :func:`quote_project`.
-    """
-    (quantity,) = check_quantities((quantity,))
-    plan = _given_or_planned(
-        quote_plan,
-        project,
-        stage=stage,
-        shop=shop,
-        geometry=geometry,
-        route=route,
-        inspection=inspection,
-    )
-    _, priced = _Prices(plan).cheapest(quantity)
-    return priced.price

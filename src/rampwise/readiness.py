@@ -36,6 +36,7 @@ from rampwise.model import (
     Project,
     Readiness,
     ReadinessArea,
+    Stage,
 )
 from rampwise.quality.capability import capability_thresholds
 from rampwise.quality.msa import GaugeRRResult, gauge_criteria
@@ -102,7 +103,15 @@ class GateEvidence:
     Attributes
     ----------
     quoted_unit_price
-        Unit price quoted at the cost target's quantity [currency/piece].
+        Unit price quoted at the cost target's quantity [currency/piece]: the price of
+        the ladder's break at that quantity.
+    quoted_stage
+        The stage whose plan that break is priced on.
+    production_unit_price
+        The mass-production plan's unit price at that quantity [currency/piece], when the
+        break is priced on another plan only because the gate does not pass.
+    critical_findings
+        Critical DFM findings of the CAD model, in words: each asks for a design change.
     measured
         Capability measured from a batch, overriding the stated supplier figures.
     inspection
@@ -114,6 +123,9 @@ class GateEvidence:
     """
 
     quoted_unit_price: float | None = None
+    quoted_stage: Stage | None = None
+    production_unit_price: float | None = None
+    critical_findings: tuple[str, ...] = ()
     measured: MeasuredCapability | None = None
     inspection: InspectionVerdict | None = None
     gauges: Mapping[str, GaugeRRResult] = field(default_factory=dict)
@@ -179,14 +191,25 @@ def _result(
 
 
 def design_status(project: Project, evidence: GateEvidence) -> AreaResult:
-    """Design frozen: the flag is set and no revision falls within the freeze window.
+    """Design frozen: the flag set, no recent revision, no critical DFM finding.
 
     Seed 004: "If the CAD or drawing is still changing, it is usually too early to scale."
+    A critical manufacturability finding asks for a design change, so a design carrying
+    one is not final, whatever its flag says.
     """
     design = project.design
     window = int(threshold("design_freeze_window_days"))
     facts: list[str] = []
     source = f"{SEED_004} 'CAD model and 2D drawing revision are frozen'; window: catalog"
+    if evidence.critical_findings:
+        return _result(
+            ReadinessArea.DESIGN_STATUS,
+            AreaStatus.FAIL,
+            [f"critical DFM finding: {finding}" for finding in evidence.critical_findings],
+            "Change the design to clear the critical DFM findings, then freeze that revision "
+            "(seed 004: the design must stop changing before mass production).",
+            source,
+        )
     recent = [r for r in design.revisions if r.date > evidence.today - timedelta(days=window)]
     if design.revisions:
         latest = max(design.revisions, key=lambda r: r.date)
@@ -549,7 +572,16 @@ def cost_target(project: Project, evidence: GateEvidence) -> AreaResult:
             f"Quote the part at {target.at_quantity} pcs.",
             source,
         )
-    facts.append(f"quoted {quoted:.2f} {target.currency} at {target.at_quantity} pcs")
+    plan = f" on the {evidence.quoted_stage.adjective} plan" if evidence.quoted_stage else ""
+    facts.append(f"quoted {quoted:.2f} {target.currency} at {target.at_quantity} pcs{plan}")
+    production = evidence.production_unit_price
+    if production is not None:
+        # The area asks about production volumes: the production plan's price decides.
+        facts.append(
+            f"{production:.2f} {target.currency} on the mass-production plan, which this "
+            "area judges (seed 004: piece price at planned production volumes)"
+        )
+        quoted = production
     if quoted > target.unit_price:
         gap = quoted / target.unit_price - 1
         return _result(

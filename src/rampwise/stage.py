@@ -38,13 +38,6 @@ SEED_001 = "seed 001"
 SEED_002 = "seed 002"
 SEED_004 = "seed 004"
 
-STAGE_ADJECTIVES = {
-    Stage.PROTOTYPE: "prototype",
-    Stage.LOW_VOLUME: "low-volume",
-    Stage.MASS_PRODUCTION: "mass-production",
-}
-"""Each stage in words before a noun ("the low-volume band", "a mass-production plan")."""
-
 _STAGE_OF_GROUP = {
     PurposeGroup.LEARNING: Stage.PROTOTYPE,
     PurposeGroup.BATCH_VALIDATION: Stage.LOW_VOLUME,
@@ -91,6 +84,27 @@ def stage_profiles() -> dict[Stage, StageProfile]:
     }
 
 
+def stage_for(group: PurposeGroup | None, quantity: int, *, ready: bool) -> Stage:
+    """The stage an order runs under, without the reasons.
+
+    Its purpose's stage (its quantity band without a purpose), and low volume for
+    production until the readiness gate passes (seed 004).
+
+    Parameters
+    ----------
+    group
+        The purpose group of the order, ``None`` when no purpose is given.
+    quantity
+        Pieces ordered [pieces].
+    ready
+        Whether all seven readiness areas pass.
+    """
+    wanted = band_for(quantity).stage if group is None else _STAGE_OF_GROUP[group]
+    if wanted is Stage.MASS_PRODUCTION and not ready:
+        return Stage.LOW_VOLUME
+    return wanted
+
+
 def band_for(quantity: int) -> QuantityBand:
     """The quantity band containing ``quantity`` [pieces]."""
     return next(b for b in quantity_bands() if b.contains(quantity))
@@ -125,7 +139,7 @@ def decide_stage(project: Project, readiness: Readiness) -> StageDecision:
         rules.append(
             RuleFired(
                 rule="quantity_band",
-                says=f"no purpose given: {quantity} pcs falls in the {STAGE_ADJECTIVES[wanted]} "
+                says=f"no purpose given: {quantity} pcs falls in the {wanted.adjective} "
                 f"band ({_band_text(band)}); quantity alone is not enough to decide",
                 source=band.source,
             )
@@ -139,7 +153,7 @@ def decide_stage(project: Project, readiness: Readiness) -> StageDecision:
         rules.append(_purpose_rule(project.purpose or "", group))
         warnings.extend(_mismatch_warnings(group, quantity))
 
-    stage = wanted
+    stage = stage_for(group, quantity, ready=readiness.ready)
     blockers: tuple[str, ...] = ()
     if wanted is Stage.MASS_PRODUCTION:
         if readiness.ready:
@@ -151,7 +165,6 @@ def decide_stage(project: Project, readiness: Readiness) -> StageDecision:
                 )
             )
         else:
-            stage = Stage.LOW_VOLUME
             blockers = readiness.blockers
             failing = [area_name(a.area) for a in readiness.areas if a.status.value != "pass"]
             rules.append(

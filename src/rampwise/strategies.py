@@ -1,9 +1,15 @@
 """Set-up strategies compared at every quantity break, with their break-even quantity.
 
-Four ways to hold and make the part, each a trade of one-time cost against per-part cost:
+One vocabulary for how the part is held and made: the route's workholding *is* the
+strategy the quote prices at the order quantity. Six ways, each a trade of one-time cost
+against per-part cost:
 
-- ``soft_jaws`` — vise with soft jaws cut to the part: the default, cheapest to start
-  (the stage profile of prototypes: "may use soft tooling or temporary fixturing");
+- ``vise`` — a plain machine vise: no workholding to make, for a few prototypes (seed
+  002: "minimal setup, may use soft tooling or temporary fixturing");
+- ``soft_jaws`` — vise with soft jaws cut to the part: a repeatable location for a batch,
+  and the reference every other strategy is compared with;
+- ``conformal_support`` — seed 003's potting of a thin-walled part in low-melting alloy
+  held in the vise: +30 min setup;
 - ``dedicated_fixture`` — seed 003's aluminium fixture plate: about $250 of material and
   4 h of machine time, with a shorter load time per part;
 - ``tooling_library`` — seed 003's standard fixture plates with a simple adapter for
@@ -15,7 +21,9 @@ Four ways to hold and make the part, each a trade of one-time cost against per-p
   printable alloy in ``catalog/am_materials.csv``.
 
 Every number is in ``catalog/strategies.csv`` with its source; ratios (15/120, 11/18) are
-computed from the seed's before/after pairs.
+computed from the seed's before/after pairs. Which strategies may hold a part at a stage
+is the route's call (:func:`rampwise.process.workholding_options`); the quote prices those
+and takes the cheapest.
 
 References
 ----------
@@ -28,7 +36,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from pydantic import BaseModel, ConfigDict
@@ -44,9 +52,11 @@ BREAK_EVEN_LIMIT = 1_000_000
 
 
 class StrategyName(enum.StrEnum):
-    """Workholding / blank strategy of a quote."""
+    """How the part is held and its blank made: the route's workholding, the quote's strategy."""
 
+    VISE = "vise"
     SOFT_JAWS = "soft_jaws"
+    CONFORMAL_SUPPORT = "conformal_support"
     DEDICATED_FIXTURE = "dedicated_fixture"
     TOOLING_LIBRARY = "tooling_library"
     HYBRID_AM = "hybrid_am"
@@ -58,15 +68,40 @@ class StrategyName(enum.StrEnum):
 
 
 _STRATEGY_LABELS = {
+    StrategyName.VISE: "Vise",
     StrategyName.SOFT_JAWS: "Soft jaws",
+    StrategyName.CONFORMAL_SUPPORT: "Conformal support",
     StrategyName.DEDICATED_FIXTURE: "Dedicated fixture",
     StrategyName.TOOLING_LIBRARY: "Tooling library",
     StrategyName.HYBRID_AM: "Hybrid AM",
 }
 
 
+class WorkholdingOption(BaseModel):
+    """Whether one strategy may hold the part at a stage, and why (the route's rule).
+
+    Attributes
+    ----------
+    kind
+        The strategy.
+    applies
+        Whether the route allows it for this part at this stage.
+    reason
+        Why it applies or not, in words.
+    source
+        The seed or standard the rule comes from.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: StrategyName
+    applies: bool
+    reason: str
+    source: str
+
+
 DEFAULT_STRATEGY = StrategyName.SOFT_JAWS
-"""The strategy every other is compared with."""
+"""The strategy every other is compared with (priced even where the route rules it out)."""
 
 
 class AdditiveBlank(BaseModel):
@@ -105,6 +140,8 @@ class StrategySpec(BaseModel):
         Machine time to make that workholding [h] (also on the lead time).
     build_setup_usd
         One-time additive build preparation [USD]; 0 without a printed blank.
+    extra_setup_minutes
+        Setup time the strategy adds once per batch [min] (potting a thin-walled part).
     load_minutes_per_setup
         Load and unload time per setup [min].
     setup_time_factor
@@ -116,7 +153,7 @@ class StrategySpec(BaseModel):
     blank
         The printed blank replacing bar stock, or ``None``.
     applies
-        Whether the strategy can be used for this order.
+        Whether the strategy can be used for this order at the plan's stage.
     note
         Plain words: what it is and why it does or does not apply.
     """
@@ -127,6 +164,7 @@ class StrategySpec(BaseModel):
     fixture_usd: float
     fixture_machine_hours: float
     build_setup_usd: float = 0.0
+    extra_setup_minutes: float = 0.0
     load_minutes_per_setup: float
     setup_time_factor: float = 1.0
     cycle_time_factor: float = 1.0
@@ -198,11 +236,11 @@ def strategy_specs(
     material: Material,
     *,
     shop: ShopConfig,
-    repeat_order: bool,
+    options: Mapping[StrategyName, WorkholdingOption],
     part_volume_mm3: float,
     machined_area_mm2: float,
 ) -> tuple[StrategySpec, ...]:
-    """The four strategies for this part, each with its documented defaults.
+    """The six strategies for this part, each with its documented defaults.
 
     Parameters
     ----------
@@ -210,8 +248,10 @@ def strategy_specs(
         The part's material (decides whether a blank can be printed).
     shop
         ``strategies`` parameters, the 3-axis rate that makes jaws and fixtures [USD/h].
-    repeat_order
-        Whether the order repeats an earlier one (the tooling library applies).
+    options
+        The route's verdict per strategy at the plan's stage
+        (:func:`rampwise.process.workholding_options`): a strategy applies only where
+        the route allows it (the hybrid route also needs a printable alloy).
     part_volume_mm3
         Part volume [mm³] for the printed blank.
     machined_area_mm2
@@ -220,36 +260,68 @@ def strategy_specs(
     Returns
     -------
     tuple of StrategySpec
-        ``soft_jaws`` first (the default), then the alternatives.
+        In :class:`StrategyName` order; ``soft_jaws`` is the reference.
 
     References
     ----------
-    .. [1] Seed 003; ``catalog/strategies.csv``.
+    .. [1] Seeds 002 and 003; ``catalog/strategies.csv``.
     """
     s = shop.strategies
     mill_rate = shop.machine("mill_3axis").rate_usd_per_h
     jaws, fixture = s[StrategyName.SOFT_JAWS], s[StrategyName.DEDICATED_FIXTURE]
     library, am = s[StrategyName.TOOLING_LIBRARY], s[StrategyName.HYBRID_AM]
+    potting = s[StrategyName.CONFORMAL_SUPPORT]
+    jaws_usd = jaws["jaw_material_usd"] + jaws["jaw_machine_hours"] * mill_rate
     fixture_usd = fixture["fixture_material_usd"] + fixture["fixture_machine_hours"] * mill_rate
     blank = additive_blank(
         material, part_volume_mm3=part_volume_mm3, machined_area_mm2=machined_area_mm2, shop=shop
     )
+
+    def note(kind: StrategyName, what: str) -> str:
+        option = options[kind]
+        return what if option.applies else f"{what}; not here: {option.reason}"
+
+    hybrid_applies = options[StrategyName.HYBRID_AM].applies and blank is not None
     return (
         StrategySpec(
+            name=StrategyName.VISE,
+            fixture_usd=0.0,
+            fixture_machine_hours=0.0,
+            load_minutes_per_setup=s[StrategyName.VISE]["load_minutes_per_setup"],
+            applies=options[StrategyName.VISE].applies,
+            note=note(StrategyName.VISE, "plain machine vise, nothing to make (seed 002)"),
+        ),
+        StrategySpec(
             name=StrategyName.SOFT_JAWS,
-            fixture_usd=jaws["jaw_material_usd"] + jaws["jaw_machine_hours"] * mill_rate,
+            fixture_usd=jaws_usd,
             fixture_machine_hours=jaws["jaw_machine_hours"],
             load_minutes_per_setup=jaws["load_minutes_per_setup"],
-            note="vise with soft jaws cut to the part (default)",
+            applies=options[StrategyName.SOFT_JAWS].applies,
+            note=note(StrategyName.SOFT_JAWS, "vise with soft jaws cut to the part (reference)"),
+        ),
+        StrategySpec(
+            name=StrategyName.CONFORMAL_SUPPORT,
+            fixture_usd=jaws_usd,
+            fixture_machine_hours=jaws["jaw_machine_hours"],
+            extra_setup_minutes=potting["potting_setup_minutes"],
+            load_minutes_per_setup=potting["load_minutes_per_setup"],
+            applies=options[StrategyName.CONFORMAL_SUPPORT].applies,
+            note=note(
+                StrategyName.CONFORMAL_SUPPORT,
+                f"part potted in low-melting alloy, +{potting['potting_setup_minutes']:g} min "
+                "setup (seed 003)",
+            ),
         ),
         StrategySpec(
             name=StrategyName.DEDICATED_FIXTURE,
             fixture_usd=fixture_usd,
             fixture_machine_hours=fixture["fixture_machine_hours"],
             load_minutes_per_setup=fixture["load_minutes_per_setup"],
-            note=(
+            applies=options[StrategyName.DEDICATED_FIXTURE].applies,
+            note=note(
+                StrategyName.DEDICATED_FIXTURE,
                 f"dedicated fixture plate: ${fixture['fixture_material_usd']:g} material + "
-                f"{fixture['fixture_machine_hours']:g} h machining, shorter loading (seed 003)"
+                f"{fixture['fixture_machine_hours']:g} h machining, shorter loading (seed 003)",
             ),
         ),
         StrategySpec(
@@ -259,11 +331,12 @@ def strategy_specs(
             fixture_machine_hours=library["adapter_machine_hours"],
             load_minutes_per_setup=library["load_minutes_per_setup"],
             setup_time_factor=library["setup_minutes_after"] / library["setup_minutes_before"],
-            applies=repeat_order,
-            note=(
+            applies=options[StrategyName.TOOLING_LIBRARY].applies,
+            note=note(
+                StrategyName.TOOLING_LIBRARY,
                 f"standard fixture plate + adapter for repeat orders: setup "
                 f"{library['setup_minutes_before']:g} → {library['setup_minutes_after']:g} min "
-                f"(seed 003)" + ("" if repeat_order else "; not a repeat order")
+                "(seed 003)",
             ),
         ),
         StrategySpec(
@@ -275,14 +348,15 @@ def strategy_specs(
             cycle_time_factor=am["cycle_minutes_after"] / am["cycle_minutes_before"],
             scrap_rate=am["scrap_rate"],
             blank=blank,
-            applies=blank is not None,
-            note=(
+            applies=hybrid_applies,
+            note=note(
+                StrategyName.HYBRID_AM,
                 f"printed near-net blank ({blank.alloy}, {am['stock_mm']:g} mm stock) + CNC "
                 f"finish in a fixture: cycle × {am['cycle_minutes_after']:g}/"
-                f"{am['cycle_minutes_before']:g}, scrap {am['scrap_rate']:.0%} (seed 003)"
-                if blank is not None
-                else f"no printable alloy for {material.name} (catalog/am_materials.csv)"
-            ),
+                f"{am['cycle_minutes_before']:g}, scrap {am['scrap_rate']:.0%} (seed 003)",
+            )
+            if blank is not None
+            else f"no printable alloy for {material.name} (catalog/am_materials.csv)",
         ),
     )
 

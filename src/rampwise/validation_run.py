@@ -26,7 +26,7 @@ from rampwise.errors import InputError
 from rampwise.model import Part, Stage
 from rampwise.process_capability import route_rule
 from rampwise.quality.capability import PpapStatus, capability_thresholds, ppap_status
-from rampwise.shop import default_shop
+from rampwise.shop import ShopConfig
 
 
 class _Result(BaseModel):
@@ -45,12 +45,20 @@ class ValidationStatus(enum.StrEnum):
 class ValidationRun(_Result):
     """The planned process validation run the readiness gate reads back.
 
+    One size everywhere: the route shows it, the inspection plan's ``validation_run`` step
+    inspects ``quantity`` parts on ``characteristics``, the quote prices it and the lead
+    time schedules it.
+
     Attributes
     ----------
     quantity
-        Parts made in the run [pieces].
+        Parts made in the run, each inspected on ``characteristics`` [pieces].
+    sacrificial
+        True when the run's parts are made on top of the order and scrapped after
+        measurement (seed 003's sacrificial part); False when they are the first parts
+        of the order itself, kept when they conform (PPAP's significant production run).
     measured_quantity
-        Parts measured [pieces].
+        Parts whose readings make the capability study [pieces], ≤ ``quantity``.
     characteristics
         Ids of the characteristics measured on each part.
     measure
@@ -66,6 +74,7 @@ class ValidationRun(_Result):
 
     purpose: str
     quantity: int
+    sacrificial: bool
     measured_quantity: int
     characteristics: tuple[str, ...]
     measure: tuple[str, ...]
@@ -96,7 +105,9 @@ def _allowed_first_pass_yield(quantity: int, characteristics: int) -> float:
     return 1 - math.floor(quantity * per_part) / quantity
 
 
-def plan_validation_run(part: Part, stage: Stage) -> ValidationRun | None:
+def plan_validation_run(
+    part: Part, stage: Stage, quantity: int, *, shop: ShopConfig
+) -> ValidationRun | None:
     """The process validation run a stage needs before its batch.
 
     Parameters
@@ -105,9 +116,14 @@ def plan_validation_run(part: Part, stage: Stage) -> ValidationRun | None:
         The part; its critical characteristics are measured (all toleranced ones when
         none is marked critical).
     stage
-        ``low_volume``: one sacrificial part from the batch's material (seed 003).
-        ``mass_production``: PPAP's significant production run with an initial process
+        ``low_volume``: sacrificial parts from the batch's material (seed 003), made on
+        top of the order. ``mass_production``: PPAP's significant production run of the
+        order's first parts (300, or the whole order when smaller) with an initial process
         study. ``prototype``: ``None`` — each prototype is itself inspected in full.
+    quantity
+        Parts ordered [pieces]; a production run is never longer than the order.
+    shop
+        ``validation_run_parts`` [pieces] of a low-volume run (a shop may sacrifice more).
 
     Returns
     -------
@@ -121,11 +137,12 @@ def plan_validation_run(part: Part, stage: Stage) -> ValidationRun | None:
     labels = ", ".join(f"#{c.id} {c.name}" for c in chosen) or "every toleranced characteristic"
     limits = capability_thresholds()
     if stage is Stage.LOW_VOLUME:
-        quantity = int(default_shop().default("validation_run_parts"))  # the quote's part
+        parts = int(shop.default("validation_run_parts"))
         return ValidationRun(
             purpose="sacrificial part before the low-volume batch",
-            quantity=quantity,
-            measured_quantity=quantity,
+            quantity=parts,
+            sacrificial=True,
+            measured_quantity=parts,
             characteristics=ids,
             measure=(
                 f"every critical characteristic: {labels}",
@@ -138,20 +155,22 @@ def plan_validation_run(part: Part, stage: Stage) -> ValidationRun | None:
             source="seed 003: 'machine one sacrificial part from the same material batch. "
             "Measure every critical feature.'",
         )
-    quantity = int(route_rule("validation_production_run_quantity"))
-    measured = int(route_rule("validation_production_measured_quantity"))
+    run = min(int(route_rule("validation_production_run_quantity")), quantity)
+    measured = min(int(route_rule("validation_production_measured_quantity")), run)
     return ValidationRun(
-        purpose="significant production run before mass production",
-        quantity=quantity,
+        purpose=f"significant production run before mass production: the order's first {run} parts",
+        quantity=run,
+        sacrificial=False,
         measured_quantity=measured,
         characteristics=ids,
         measure=(
-            f"{measured} consecutive parts (25 subgroups of 4) on {labels}",
+            f"{labels} on each of the {run} parts; {measured} consecutive readings "
+            "(subgroups of 4) make the initial process study",
             "first-pass yield of the whole run",
         ),
         min_index=limits.ppk_accept_above,
         conditional_index=limits.ppk_conditional_min,
-        min_first_pass_yield=_allowed_first_pass_yield(quantity, max(len(ids), 1)),
+        min_first_pass_yield=_allowed_first_pass_yield(run, max(len(ids), 1)),
         source="AIAG PPAP 4th ed. §2.2.11.3 (Ppk > 1.67 accepted, 1.33–1.67 conditional) and "
         "significant production run ≥ 300 parts; AIAG SPC 2nd ed. ≥ 100 readings; seed 003",
     )

@@ -9,18 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planning_support import inspection_of
 from rampwise.errors import InputError
 from rampwise.inspection import (
     StepKind,
+    _findings,
     choose_gauge,
-    gauge_choices,
-    inspection_plan,
     inspection_tiers,
     inspection_verdict,
     tiered_schedule,
 )
 from rampwise.model import Characteristic, Project, Stage
-from rampwise.process import plan_route
 from rampwise.shop import shop_from_mapping
 
 MakeProject = Callable[..., Project]
@@ -115,7 +114,7 @@ def test_gauge_by_the_ten_to_one_rule(spec: dict[str, Any], gauge: str) -> None:
 
 def test_forced_coarse_gauge_is_a_finding(make_project: MakeProject) -> None:
     """Bore ±0.005 (tolerance 0.010) with a caliper (0.01): worse than a tenth → finding."""
-    plan = inspection_plan(make_project(quantity=5000), "mass_production", gauges={"1": "caliper"})
+    plan = inspection_of(make_project(quantity=5000), "mass_production", gauges={"1": "caliper"})
     bore = plan.gauges[0]
     assert (bore.gauge, bore.capable) == ("caliper", False)
     assert not plan.complete
@@ -126,31 +125,16 @@ def test_forced_coarse_gauge_is_a_finding(make_project: MakeProject) -> None:
 
 def test_unknown_or_wrong_gauge(make_project: MakeProject) -> None:
     with pytest.raises(InputError, match="must be one of"):
-        inspection_plan(make_project(), "low_volume", gauges={"1": "ruler"})
+        inspection_of(make_project(), "low_volume", gauges={"1": "ruler"})
     with pytest.raises(InputError, match="cannot measure"):
-        inspection_plan(make_project(), "low_volume", gauges={"2": "caliper"})
+        inspection_of(make_project(), "low_volume", gauges={"2": "caliper"})
     with pytest.raises(InputError, match="no characteristic with id 9"):
-        inspection_plan(make_project(), "low_volume", gauges={"9": "CMM"})
-
-
-@pytest.mark.parametrize("stage", list(Stage))
-def test_gauges_chosen_once_serve_every_plan_and_route(
-    make_project: MakeProject, stage: Stage
-) -> None:
-    """What assess passes on: the gauges chosen once give the plans and routes they make."""
-    project = make_project(quantity=40)
-    chosen = gauge_choices(project.part.characteristics)
-    assert inspection_plan(project, stage, choices=chosen) == inspection_plan(project, stage)
-    assert plan_route(project, stage, gauges=chosen) == plan_route(project, stage)
-    forced = gauge_choices(project.part.characteristics, gauges={"1": "caliper"})
-    assert inspection_plan(project, stage, choices=forced) == inspection_plan(
-        project, stage, gauges={"1": "caliper"}
-    )
+        inspection_of(make_project(), "low_volume", gauges={"9": "CMM"})
 
 
 def test_prototype_inspects_every_part_critical_first(make_project: MakeProject) -> None:
     project = make_project(quantity=5)
-    plan = inspection_plan(project, Stage.PROTOTYPE)
+    plan = inspection_of(project, Stage.PROTOTYPE)
     (step,) = plan.steps
     assert step.kind is StepKind.FULL_DIMENSIONAL
     assert step.parts == (1, 2, 3, 4, 5)
@@ -162,7 +146,7 @@ def test_prototype_inspects_every_part_critical_first(make_project: MakeProject)
 
 def test_low_volume_plan_for_the_seed_003_sensor_housing(make_project: MakeProject) -> None:
     """40 units (seed 003 case): validation run, FAI on part 1, tiered parts 2…40."""
-    plan = inspection_plan(make_project(quantity=40), "low_volume")
+    plan = inspection_of(make_project(quantity=40), "low_volume")
     kinds = [s.kind for s in plan.steps]
     assert kinds == [StepKind.VALIDATION_RUN, StepKind.FIRST_ARTICLE, StepKind.TIERED_SAMPLING]
     assert [p.part for p in plan.schedule] == [1, 2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40]
@@ -183,7 +167,7 @@ def test_tiered_row_counts_agree_with_the_first_article(make_project: MakeProjec
     schedule; part 1 is measured (and costed) once, by the first-article step, so the
     tiered step inspects 12 and says why its count is one less than the schedule's.
     """
-    plan = inspection_plan(make_project(quantity=40), "low_volume")
+    plan = inspection_of(make_project(quantity=40), "low_volume")
     fai, tiered = plan.steps[1], plan.steps[2]
     assert len(plan.schedule) == 13
     assert fai.parts == (1,) and tiered.inspected_parts == 12 == len(tiered.parts)
@@ -193,11 +177,11 @@ def test_tiered_row_counts_agree_with_the_first_article(make_project: MakeProjec
 
 def test_verdict_and_findings_speak_words_not_keys(make_project: MakeProject) -> None:
     """The gate's evidence reads "mass-production plan: first-article, …", not enum values."""
-    verdict = inspection_verdict(inspection_plan(make_project(quantity=2400), "mass_production"))
+    verdict = inspection_verdict(inspection_of(make_project(quantity=2400), "mass_production"))
     assert verdict.evidence[0].startswith(
         "generated mass-production plan: first-article, in-process, outgoing inspection steps;"
     )
-    low = inspection_plan(make_project(), "low_volume")
+    low = inspection_of(make_project(), "low_volume")
     lines = [*inspection_verdict(low).evidence, *low.findings]
     assert not [line for line in lines if "_" in line or "fai" in line]
     assert {kind.label for kind in StepKind} >= {"In-process SPC", "First article inspection"}
@@ -206,14 +190,14 @@ def test_verdict_and_findings_speak_words_not_keys(make_project: MakeProject) ->
 def test_plan_prices_with_the_shop_rates_the_quote_uses(make_project: MakeProject) -> None:
     """Inspector rate and validation-run parts are the quote's (labour_rates, cost_defaults)."""
     shop = shop_from_mapping({"labour_rates": {"inspection": 80}, "validation_run_parts": 2})
-    plan = inspection_plan(make_project(quantity=40), "low_volume", shop=shop)
+    plan = inspection_of(make_project(quantity=40), "low_volume", shop=shop)
     validation, fai = plan.steps[0], plan.steps[1]
     assert validation.inspected_parts == 2 and validation.minutes == pytest.approx(2 * 1.5)
     assert fai.cost == pytest.approx(3.5 / 60 * 80 + 350)  # bore gauge + profilometer at 80
 
 
 def test_mass_production_plan(make_project: MakeProject) -> None:
-    plan = inspection_plan(make_project(quantity=2400), "mass_production")
+    plan = inspection_of(make_project(quantity=2400), "mass_production")
     steps = {s.kind: s for s in plan.steps}
     outgoing = steps[StepKind.OUTGOING_SAMPLING]
     assert outgoing.sampling is not None
@@ -232,17 +216,34 @@ def test_mass_production_plan(make_project: MakeProject) -> None:
 
 
 def test_mass_production_lots_and_aql(make_project: MakeProject) -> None:
-    plan = inspection_plan(make_project(quantity=2400), "mass_production", lot_size=500, aql=0.65)
+    plan = inspection_of(make_project(quantity=2400), "mass_production", lot_size=500, aql=0.65)
     outgoing = next(s for s in plan.steps if s.kind is StepKind.OUTGOING_SAMPLING)
     # 500 pcs → H; H @ 0.65 ↓ J: n 80 (Z1.4 II-A); 5 lots.
     assert outgoing.sampling is not None and outgoing.sampling.sample_size == 80
     assert outgoing.inspected_parts == 5 * 80
 
 
-def test_low_volume_misses_outgoing_for_the_gate(make_project: MakeProject) -> None:
-    plan = inspection_plan(make_project(), "low_volume")
-    assert not plan.complete
-    assert plan.findings == ("no outgoing step for critical characteristic(s) 1",)
+@pytest.mark.parametrize("stage", list(Stage))
+def test_each_plan_is_judged_against_its_own_stage(make_project: MakeProject, stage: Stage) -> None:
+    # A prototype's full dimensional inspection of every part is its whole plan (seeds
+    # 001/002); a low-volume batch needs its validation run, first article and tiered
+    # sampling (seed 003), not production's outgoing lot sampling (seed 004). Each is
+    # complete for its own stage; the gate reads the production plan's verdict.
+    plan = inspection_of(make_project(quantity=40), stage)
+    assert plan.complete, plan.findings
+    assert plan.findings == ()
+
+
+def test_a_production_plan_without_outgoing_sampling_is_incomplete(
+    make_project: MakeProject,
+) -> None:
+    plan = inspection_of(make_project(quantity=2400), "mass_production")
+    outgoing = [s for s in plan.steps if s.kind is StepKind.OUTGOING_SAMPLING]
+    assert outgoing
+    cut = plan.model_copy(update={"steps": tuple(s for s in plan.steps if s not in outgoing)})
+    assert _findings(Stage.MASS_PRODUCTION, cut.gauges, cut.steps) == (
+        "no outgoing step for critical characteristic(s) 1",
+    )
 
 
 def test_no_critical_characteristic_is_a_finding(make_project: MakeProject) -> None:
@@ -250,11 +251,11 @@ def test_no_critical_characteristic_is_a_finding(make_project: MakeProject) -> N
     project = make_project(
         part={"number": "X", "material": "Al 6061-T6", "characteristics": document_chars}
     )
-    plan = inspection_plan(project, "mass_production")
+    plan = inspection_of(project, "mass_production")
     assert "the drawing marks no critical characteristic" in plan.findings
 
 
 def test_unknown_stage(make_project: MakeProject) -> None:
     with pytest.raises(InputError) as caught:
-        inspection_plan(make_project(), "pilot")
+        inspection_of(make_project(), "pilot")
     assert caught.value.field == "stage"

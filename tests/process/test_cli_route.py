@@ -25,14 +25,14 @@ def test_route_json_is_the_route_contract(examples_dir: Path) -> None:
     chains = {c["id"]: c["chain"] for c in data["characteristics"]}
     assert chains["1"] == ["drilling", "reaming"]  # H7 spool bore: drill → ream
     assert data["validation_run"]["quantity"] == 300
-    assert data["workholding"]["kind"] == "fixture_plate"
+    assert data["workholding"]["kind"] == "dedicated_fixture"
     assert result.stderr == ""
 
 
 def test_route_table_explains_each_characteristic(examples_dir: Path) -> None:
     result = runner.invoke(app, ["route", str(examples_dir / "sensor_housing_pilot.yaml")])
     assert result.exit_code == 0, result.output
-    for text in ("Route of SH-100", "honing", "Workholding: fixture plate", "Validation run"):
+    for text in ("Route of SH-100", "honing", "Workholding: dedicated fixture", "Validation run"):
         assert text in result.stdout
     assert "#1 Bore" in result.stdout
 

@@ -15,15 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planning_support import route_of
 from rampwise.catalog import load_table
 from rampwise.errors import InputError
 from rampwise.inspection import choose_gauge
 from rampwise.model import Characteristic, Part, Project, Stage
 from rampwise.process import (
     MachiningStrategy,
-    WorkholdingKind,
     is_turnable,
-    plan_route,
     route_characteristic,
     strategy_text,
     surface_class,
@@ -35,6 +34,7 @@ from rampwise.process_capability import (
     process_capabilities,
 )
 from rampwise.project_file import load_project
+from rampwise.strategies import StrategyName
 
 PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
 
@@ -51,7 +51,7 @@ def _part(*characteristics: dict[str, Any], **fields: Any) -> Part:
 
 
 def _route_of(characteristic: dict[str, Any], stage: Stage, **fields: Any) -> Any:
-    return plan_route(_part(characteristic, **fields), stage).characteristics[0]
+    return route_of(_part(characteristic, **fields), stage).characteristics[0]
 
 
 @pytest.mark.parametrize("stage", [PROTOTYPE, LOW, MASS])
@@ -138,7 +138,7 @@ def test_impossible_tolerance_is_flagged_not_hidden() -> None:
     assert row.capable is False
     assert row.chain[-1] == "lapping"
     assert "No chain in the catalog holds it" in row.note
-    route = plan_route(_part({"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}), MASS)
+    route = route_of(_part({"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}), MASS)
     assert any("review these tolerances" in n for n in route.notes)
 
 
@@ -191,7 +191,7 @@ def test_location_and_thread_are_not_rated_by_the_chart() -> None:
         {"id": 1, "name": "Boss position", "kind": "position", "max": 0.1, "critical": True},
         {"id": 2, "name": "Tapped hole", "kind": "thread", "designation": "M6x1-6H"},
     )
-    location, thread = plan_route(part, LOW).characteristics
+    location, thread = route_of(part, LOW).characteristics
     assert location.capable is None and location.chain == ("milling",)
     assert "same setup as its datum" in location.note
     assert thread.chain == () and thread.inspection == "thread gauge"
@@ -208,7 +208,7 @@ def test_route_inspects_with_the_inspection_plan_gauge() -> None:
         {"id": 4, "name": "Face", "kind": "roughness", "max": 0.8},
     ]
     part = _part(*specs)
-    rows = plan_route(part, LOW).characteristics
+    rows = route_of(part, LOW).characteristics
     assert [r.inspection for r in rows] == ["caliper", "bore gauge", "CMM", "profilometer"]
     for row, characteristic in zip(rows, part.characteristics, strict=True):
         chosen = choose_gauge(characteristic)
@@ -226,16 +226,16 @@ def _example(examples_dir: Path, name: str) -> Project:
 
 def test_shaft_example_is_turned(examples_dir: Path) -> None:
     project = _example(examples_dir, "shaft_function_test.yaml")
-    route = plan_route(project, PROTOTYPE)
+    route = route_of(project, PROTOTYPE)
     assert route.turnable and route.strategy is MachiningStrategy.TURNING
     seat = route.characteristics[0]
     # k6 at 15 mm = 11 µm; finish turning IT6 at 15 mm = 11 µm: Cp 1.0 for a prototype
     assert seat.chain == ("turning", "finish_turning")
-    assert plan_route(project, MASS).characteristics[0].chain == ("turning", "grinding_cylindrical")
+    assert route_of(project, MASS).characteristics[0].chain == ("turning", "grinding_cylindrical")
 
 
 def test_three_setups_go_five_axis(examples_dir: Path) -> None:
-    route = plan_route(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    route = route_of(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
     assert route.strategy is MachiningStrategy.MILLING_5AXIS
     # catalog/process_route_rules: five_axis_setups = 2; finish milling adds no machine
     assert route.setups == 2 and route.added_setups == 0
@@ -264,7 +264,7 @@ def test_every_strategy_has_a_label_without_its_key() -> None:
 def test_sensor_housing_route(examples_dir: Path) -> None:
     """Seed 003's sensor housing: Ø12 ±0.005 bore (IT5 at 12 mm: 10 µm wide, IT5 = 8 µm),
     Ra 0.8 sealing face, 40 pieces."""
-    route = plan_route(_example(examples_dir, "sensor_housing_pilot.yaml"), LOW)
+    route = route_of(_example(examples_dir, "sensor_housing_pilot.yaml"), LOW)
     bore, face, _, _ = route.characteristics
     assert bore.required_it_grade == 5
     assert bore.chain == ("drilling", "boring", "honing")
@@ -284,18 +284,18 @@ def test_sensor_housing_route(examples_dir: Path) -> None:
 def test_geometry_facts_override_the_guess() -> None:
     part = _part({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"})
     assert not is_turnable(part)
-    assert plan_route(part, LOW, turnable=True).strategy is MachiningStrategy.TURNING
-    assert plan_route(part, LOW, setups=4).strategy is MachiningStrategy.MILLING_5AXIS
-    assert any("setups not stated" in n for n in plan_route(part, LOW).notes)
+    assert route_of(part, LOW, turnable=True).strategy is MachiningStrategy.TURNING
+    assert route_of(part, LOW, setups=4).strategy is MachiningStrategy.MILLING_5AXIS
+    assert any("setups not stated" in n for n in route_of(part, LOW).notes)
     with pytest.raises(InputError, match="setups") as err:
-        plan_route(part, LOW, setups=0)
+        route_of(part, LOW, setups=0)
     assert err.value.field == "setups"
 
 
 def test_stage_must_be_known() -> None:
     part = _part({"id": 1, "name": "Length", "nominal": 40})
     with pytest.raises(InputError, match="must be one of prototype, low_volume") as err:
-        plan_route(part, "pilot")
+        route_of(part, "pilot")
     assert err.value.field == "stage"
 
 
@@ -303,8 +303,8 @@ def test_project_route_is_planned_at_the_stage_given(
     make_project: Callable[..., Project],
 ) -> None:
     project = make_project(quantity=3, purpose="fit_check")
-    assert plan_route(project, "prototype").stage is PROTOTYPE
-    assert plan_route(project, "mass_production").stage is MASS
+    assert route_of(project, "prototype").stage is PROTOTYPE
+    assert route_of(project, "mass_production").stage is MASS
 
 
 # --------------------------------------------------------------------------------------
@@ -315,16 +315,16 @@ def test_project_route_is_planned_at_the_stage_given(
 @pytest.mark.parametrize(
     ("stage", "fields", "kind"),
     [
-        (PROTOTYPE, {}, WorkholdingKind.VISE),
-        (LOW, {}, WorkholdingKind.SOFT_JAWS),
-        (MASS, {}, WorkholdingKind.FIXTURE_PLATE),
-        (PROTOTYPE, {"features": {"thin_wall_mm": 1.2}}, WorkholdingKind.CONFORMAL_SUPPORT),
-        (PROTOTYPE, {"envelope_mm": [20, 20, 90]}, WorkholdingKind.SOFT_JAWS),
+        (PROTOTYPE, {}, StrategyName.VISE),
+        (LOW, {}, StrategyName.SOFT_JAWS),
+        (MASS, {}, StrategyName.DEDICATED_FIXTURE),
+        (PROTOTYPE, {"features": {"thin_wall_mm": 1.2}}, StrategyName.CONFORMAL_SUPPORT),
+        (PROTOTYPE, {"envelope_mm": [20, 20, 90]}, StrategyName.SOFT_JAWS),
     ],
 )
-def test_workholding(stage: Stage, fields: dict[str, Any], kind: WorkholdingKind) -> None:
+def test_workholding(stage: Stage, fields: dict[str, Any], kind: StrategyName) -> None:
     part = _part({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"}, **fields)
-    holding = plan_route(part, stage).workholding
+    holding = route_of(part, stage).workholding
     assert holding.kind is kind
     assert kind not in holding.alternatives
 
@@ -332,31 +332,33 @@ def test_workholding(stage: Stage, fields: dict[str, Any], kind: WorkholdingKind
 def test_critical_finishing_in_a_batch_gets_a_fixture_plate() -> None:
     # seed 003 Step 2: critical finishing in a batch is held on a dedicated plate
     part = _part({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005", "critical": True})
-    holding = plan_route(part, LOW).workholding
-    assert holding.kind is WorkholdingKind.FIXTURE_PLATE
-    assert "#1" in holding.reason
+    holding = route_of(part, LOW).workholding
+    assert holding.kind is StrategyName.DEDICATED_FIXTURE
+    jaws = next(o for o in holding.options if o.kind is StrategyName.SOFT_JAWS)
+    assert not jaws.applies
+    assert "#1" in jaws.reason
 
 
 def test_repeat_order_reuses_a_library_plate(make_project: Callable[..., Project]) -> None:
     project = make_project(repeat_order=True)
-    assert plan_route(project, PROTOTYPE).workholding.kind is WorkholdingKind.FIXTURE_PLATE
+    assert route_of(project, PROTOTYPE).workholding.kind is StrategyName.TOOLING_LIBRARY
 
 
 def test_hybrid_offered_for_a_complex_metal_low_volume_part(examples_dir: Path) -> None:
-    route = plan_route(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    route = route_of(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
     assert route.hybrid is not None
     assert (route.hybrid.stock_min_mm, route.hybrid.stock_max_mm) == (0.5, 0.8)  # seed 003
     # critical #1 and #2 are always finish-machined; the 1.2 mm wall (ISO 2768-m ±0.1 mm,
     # 0.2 mm wide; LPBF IT9 at 1.2 mm = 25 µm, Cp 8) stays as printed
     assert route.hybrid.finish_machined == ("1", "2")
     assert route.hybrid.as_built == ("3",)
-    assert route.workholding.kind is WorkholdingKind.CONFORMAL_SUPPORT
-    assert plan_route(_example(examples_dir, "enclosure_market_release.yaml"), MASS).hybrid is None
+    assert route.workholding.kind is StrategyName.CONFORMAL_SUPPORT
+    assert route_of(_example(examples_dir, "enclosure_market_release.yaml"), MASS).hybrid is None
 
 
 def test_hybrid_reason_gives_figures_not_catalog_source_keys(examples_dir: Path) -> None:
     """The printed surface is described by what it holds, from the lpbf_as_built row."""
-    route = plan_route(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    route = route_of(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
     assert route.hybrid is not None
     # catalog/process_capability.csv, lpbf_as_built: it_min 9, Ra 5–20 µm
     assert "(as printed it holds IT9 at best, Ra 5–20 µm)" in route.hybrid.reason
@@ -375,11 +377,10 @@ def test_hybrid_reason_gives_figures_not_catalog_source_keys(examples_dir: Path)
 def test_no_hybrid_for_plastics_or_simple_parts() -> None:
     characteristic = {"id": 1, "name": "Length", "nominal": 40}
     assert (
-        plan_route(_part(characteristic, material="POM", features={"setups": 3}), LOW).hybrid
-        is None
+        route_of(_part(characteristic, material="POM", features={"setups": 3}), LOW).hybrid is None
     )
-    assert plan_route(_part(characteristic, features={"setups": 2}), LOW).hybrid is None
-    assert plan_route(_part(characteristic, features={"setups": 3}), LOW).hybrid is not None
+    assert route_of(_part(characteristic, features={"setups": 2}), LOW).hybrid is None
+    assert route_of(_part(characteristic, features={"setups": 3}), LOW).hybrid is not None
 
 
 # --------------------------------------------------------------------------------------
@@ -416,7 +417,12 @@ def test_every_size_gets_a_route_with_a_consistent_cp(
 ) -> None:
     part = _part({"id": 1, "name": "Size", "nominal": nominal, "tolerance": half})
     row = route_characteristic(
-        part.characteristics[0], part, stage, turnable=False, route_machine="mill"
+        part.characteristics[0],
+        part,
+        stage,
+        turnable=False,
+        route_machine="mill",
+        gauge=choose_gauge(part.characteristics[0]),
     )
     assert row.chain
     if row.process_spread_mm is not None:

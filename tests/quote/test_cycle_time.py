@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rampwise.cost import plan_quote
+from planning_support import route_of, stage_plan, stage_quote
 from rampwise.cycle_time import (
     GeometryFacts,
     OperationAdder,
@@ -16,9 +16,7 @@ from rampwise.cycle_time import (
 )
 from rampwise.errors import InputError
 from rampwise.model import Project, Stage
-from rampwise.process import plan_route
 from rampwise.project_file import load_project, project_from_mapping
-from rampwise.quote import quote_project
 from rampwise.shop import default_shop
 from rampwise.stock import select_stock
 from rampwise.strategies import StrategyName
@@ -38,7 +36,7 @@ def test_sensor_housing_prices_the_route_finishing_operations(examples_dir: Path
     and 10 min of tool setup (cost_defaults.csv).
     """
     project = _example(examples_dir, "sensor_housing_pilot.yaml")
-    plan = plan_quote(project, stage=Stage.LOW_VOLUME, shop=default_shop())
+    plan = stage_plan(project, Stage.LOW_VOLUME, shop=default_shop())
     assert [op.name for op in plan.operations] == ["boring", "honing", "grinding_surface"]
     assert all(op.minutes_per_part == pytest.approx(1.5) for op in plan.operations)
     assert all(op.setup_minutes == 10 for op in plan.operations)
@@ -49,9 +47,9 @@ def test_tight_tolerance_follows_the_route(examples_dir: Path) -> None:
     """Bracket: Ø6 H7 (IT7) needs reaming after drilling, so it is tight; the ±0.05 hole
     pitch is a location the route does not rate and the ±0.1 thickness is milled."""
     project = _example(examples_dir, "bracket_fit_check.yaml")
-    route = plan_route(project.part, Stage.PROTOTYPE)
+    route = route_of(project.part, Stage.PROTOTYPE)
     assert route.tight_characteristics == ("2",)
-    plan = plan_quote(project, stage=Stage.PROTOTYPE, shop=default_shop())
+    plan = stage_plan(project, Stage.PROTOTYPE, shop=default_shop())
     assert plan.tight_tolerance
     assert plan.bases[StrategyName.SOFT_JAWS].scrap_rate == 0.12  # scrap_rate_tight
 
@@ -100,10 +98,10 @@ def test_route_operations_replace_the_derived_ones() -> None:
     shop = default_shop()
     adders = operation_adders(["reaming", "grinding_surface"], project.part, shop)
     assert [a.name for a in adders] == ["reaming", "grinding_surface"]
-    plain = quote_project(project, stage=Stage.LOW_VOLUME, quantities=[10], shop=shop)
-    routed = quote_project(
+    plain = stage_quote(project, Stage.LOW_VOLUME, quantities=[10], shop=shop)
+    routed = stage_quote(
         project,
-        stage=Stage.LOW_VOLUME,
+        Stage.LOW_VOLUME,
         quantities=[10],
         shop=shop,
         extra_operations=[OperationAdder(name="honing", minutes_per_part=5, setup_minutes=0)],
@@ -136,11 +134,9 @@ def test_quote_machine_is_the_route_machine(envelope: list[float], machine: str)
         today=TODAY,
     )
     shop = default_shop()
-    assert plan_quote(project, stage=Stage.LOW_VOLUME, shop=shop).machine.name == machine
+    assert stage_plan(project, Stage.LOW_VOLUME, shop=shop).machine.name == machine
     other = not shop.machine(machine).turning
-    plan = plan_quote(
-        project, stage=Stage.LOW_VOLUME, shop=shop, geometry=GeometryFacts(turnable=other)
-    )
+    plan = stage_plan(project, Stage.LOW_VOLUME, shop=shop, geometry=GeometryFacts(turnable=other))
     assert plan.machine.turning is other  # a CAD model's turnability decides the route
 
 
@@ -149,4 +145,4 @@ def test_quote_needs_an_envelope() -> None:
     del document["part"]["envelope_mm"]
     project = project_from_mapping(document, today=TODAY)
     with pytest.raises(InputError, match=r"part\.envelope_mm"):
-        quote_project(project, stage=Stage.PROTOTYPE)
+        stage_quote(project, Stage.PROTOTYPE)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from planning_support import stage_quote
 from rampwise.leadtime import LeadTimeInputs, LeadTimeTier, lead_time
 from rampwise.model import Stage
 from rampwise.project_file import load_project, project_from_mapping
-from rampwise.quote import quote_project
 from rampwise.shop import default_shop
-from rampwise.strategies import StrategyName, break_even_quantity, strategy_specs
+from rampwise.strategies import StrategyName, WorkholdingOption, break_even_quantity, strategy_specs
 from support import TODAY, build_document
 
 WORK = LeadTimeInputs(
@@ -58,7 +58,7 @@ def test_additive_blanks_replace_material_availability() -> None:
 
 def test_quote_lead_times_are_ordered_by_tier(examples_dir: Path) -> None:
     project = load_project(examples_dir / "valve_body_production.yaml", today=TODAY)
-    quote = quote_project(project, stage=Stage.MASS_PRODUCTION, quantities=[10, 2000])
+    quote = stage_quote(project, Stage.MASS_PRODUCTION, quantities=[10, 2000])
     for b in quote.breaks:
         tiers = b.lead_time_tiers
         assert tiers[LeadTimeTier.EXPEDITE] <= tiers[LeadTimeTier.STANDARD]
@@ -75,7 +75,15 @@ def test_seed_003_strategy_defaults() -> None:
         for s in strategy_specs(
             material,
             shop=shop,
-            repeat_order=False,
+            options={  # as the route allows them for a low-volume first order
+                kind: WorkholdingOption(
+                    kind=kind,
+                    applies=kind is not StrategyName.TOOLING_LIBRARY,
+                    reason="",
+                    source="",
+                )
+                for kind in StrategyName
+            },
             part_volume_mm3=30_000,
             machined_area_mm2=9_000,
         )
@@ -104,7 +112,7 @@ def test_hybrid_needs_a_printable_metal_and_library_a_repeat_order() -> None:
     document = build_document()
     document["part"]["material"] = "PEEK"
     document["repeat_order"] = True
-    quote = quote_project(project_from_mapping(document, today=TODAY), stage=Stage.LOW_VOLUME)
+    quote = stage_quote(project_from_mapping(document, today=TODAY), Stage.LOW_VOLUME)
     options = {s.name: s for s in quote.strategies}
     assert not options[StrategyName.HYBRID_AM].applies
     assert options[StrategyName.HYBRID_AM].one_time_cost is None
@@ -153,10 +161,17 @@ def test_break_even_matches_a_linear_scan(
 
 def test_fixture_break_even_matches_its_totals(examples_dir: Path) -> None:
     project = load_project(examples_dir / "sensor_housing_pilot.yaml", today=TODAY)
-    quote = quote_project(project, stage=Stage.LOW_VOLUME)
+    # with no critical mark soft jaws may hold the batch (seed 003 rules them out only for
+    # critical finishing), so the ladder switches from jaws to the fixture where it pays
+    part = project.part
+    loose = tuple(c.model_copy(update={"critical": False}) for c in part.characteristics)
+    project = project.model_copy(
+        update={"part": part.model_copy(update={"characteristics": loose})}
+    )
+    quote = stage_quote(project, Stage.LOW_VOLUME)
     fixture = next(s for s in quote.strategies if s.name is StrategyName.DEDICATED_FIXTURE)
     q = fixture.break_even_quantity
     assert q is not None and q > 1
-    at = quote_project(project, stage=Stage.LOW_VOLUME, quantities=[q - 1, q])
+    at = stage_quote(project, Stage.LOW_VOLUME, quantities=[q - 1, q])
     assert at.at(q - 1).strategy is StrategyName.SOFT_JAWS
     assert at.at(q).strategy is StrategyName.DEDICATED_FIXTURE

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rampwise.cost import inspected_parts, plan_quote, wright_mean_factor
-from rampwise.inspection import inspection_plan
+from planning_support import inspection_of, stage_plan
+from rampwise.cost import inspected_parts, wright_mean_factor
 from rampwise.model import Stage
 from rampwise.project_file import load_project
 from rampwise.shop import default_shop
@@ -73,7 +73,7 @@ def test_quote_inspects_with_the_inspection_plan_gauges(examples_dir: Path) -> N
     Ra 0.8 face → profilometer 2.0 min; 60 ±0.1 and 6 +0.5/0 lengths → caliper 0.5 min each.
     """
     project = load_project(examples_dir / "sensor_housing_pilot.yaml", today=TODAY)
-    plan = plan_quote(project, stage=Stage.LOW_VOLUME, shop=default_shop())
+    plan = stage_plan(project, Stage.LOW_VOLUME, shop=default_shop())
     assert plan.inspection_minutes == pytest.approx(1.5 + 2.0 + 0.5 + 0.5)
-    gauges = inspection_plan(project, Stage.LOW_VOLUME).gauges
+    gauges = inspection_of(project, Stage.LOW_VOLUME).gauges
     assert plan.inspection_minutes == pytest.approx(sum(g.minutes for g in gauges))

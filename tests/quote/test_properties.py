@@ -14,10 +14,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.cost import plan_quote, price_drivers, price_unit, wright_mean_factor
+from planning_support import stage_plan, stage_quote
+from rampwise.cost import price_drivers, price_unit, wright_mean_factor
 from rampwise.model import Project, Stage
 from rampwise.project_file import load_project
-from rampwise.quote import quote_project
 from rampwise.shop import shop_from_mapping
 from support import REPO, TODAY
 
@@ -78,9 +78,7 @@ def _close_or_below(a: float, b: float) -> bool:
 def test_ladder_amortises(
     shop: dict[str, Any], name: str, stage: Stage, quantities: list[int]
 ) -> None:
-    quote = quote_project(
-        PROJECTS[name], stage=stage, quantities=quantities, shop=shop_from_mapping(shop)
-    )
+    quote = stage_quote(PROJECTS[name], stage, quantities=quantities, shop=shop_from_mapping(shop))
     breaks = quote.breaks
     assert [b.quantity for b in breaks] == sorted(quantities)
     for b in breaks:
@@ -96,7 +94,7 @@ def test_ladder_amortises(
 def test_each_strategy_keeps_its_one_time_costs(
     shop: dict[str, Any], name: str, stage: Stage, quantities: list[int]
 ) -> None:
-    plan = plan_quote(PROJECTS[name], stage=stage, shop=shop_from_mapping(shop))
+    plan = stage_plan(PROJECTS[name], stage, shop=shop_from_mapping(shop))
     for basis in plan.bases.values():
         priced = [(q, price_drivers(basis, q)) for q in sorted(quantities)]
         one_time = [(d.programming + d.setup + d.fixture) * q for q, d in priced]

@@ -14,17 +14,16 @@ from pydantic import BaseModel, ConfigDict
 from rich.markup import escape
 from rich.table import Table
 
-from rampwise.assess import as_assessed, assess
+from rampwise.assess import open_plan
 from rampwise.cli._common import console, emit_json, guarded
-from rampwise.inspection import InspectionPlan, inspection_plan
+from rampwise.inspection import InspectionPlan
+from rampwise.model import parse_stage
 from rampwise.project_file import load_project
 from rampwise.quality.msa import GaugeRRResult, gauge_rr, load_gauge_study
 from rampwise.quality.oc import oc_curve, plot_oc_curve
 from rampwise.quality.sampling import SamplingScheme
 from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
 from rampwise.report.fai import FaiSummary, load_fai_measurements, write_fai_workbook
-from rampwise.shop import resolve_shop
-from rampwise.stage import STAGE_ADJECTIVES
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
@@ -99,12 +98,10 @@ def inspect_command(
     json: bool = JSON_OPT,
 ) -> None:
     """Inspection plan of the project's stage, its cost, gauges and readiness verdict."""
-    loaded = load_project(project)
-    shop = resolve_shop()
-    assessment = assess(loaded, shop=shop)
-    document = as_assessed(loaded, geometry=assessment.geometry)
-    chosen = stage if stage is not None else assessment.stage
-    plan = inspection_plan(document, chosen, tool_changes=tool_change, lot_size=lot_size, shop=shop)
+    plan_of = open_plan(load_project(project))
+    shop, document = plan_of.shop, plan_of.project
+    chosen = plan_of.stage if stage is None else parse_stage(stage)
+    plan = plan_of.inspection(chosen, tool_changes=tool_change, lot_size=lot_size)
     summary = None
     if fai is not None:
         found = load_fai_measurements(measurements) if measurements is not None else None
@@ -122,9 +119,7 @@ def inspect_command(
 
 def plan_view(plan: InspectionPlan, *, currency: str) -> Table:
     """The inspection plan's steps as a table, with its totals (in ``currency``) and findings."""
-    table = Table(
-        title=f"Inspection plan — {STAGE_ADJECTIVES[plan.stage]} stage, {plan.quantity} parts"
-    )
+    table = Table(title=f"Inspection plan — {plan.stage.adjective} stage, {plan.quantity} parts")
     table.add_column("step", style="bold")
     table.add_column("what")
     table.add_column("parts", justify="right")

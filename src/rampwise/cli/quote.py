@@ -10,14 +10,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from rampwise.assess import assess, price_ladder
+from rampwise.assess import open_plan
 from rampwise.cli._common import console, emit_json, guarded, parse_number_list
 from rampwise.cost import DEFAULT_BREAKS, driver_shares
 from rampwise.leadtime import LeadTimeTier
 from rampwise.project_file import load_project
 from rampwise.quote import Quote
 from rampwise.shop import default_shop, resolve_shop
-from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.strategies import DEFAULT_STRATEGY
 
 PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
@@ -64,23 +63,14 @@ def quote_command(
 ) -> None:
     """Unit price, total and lead time per quantity, with price drivers and strategies.
 
-    Priced as ``rampwise assess`` prices the project at the stage it decides (same route,
-    inspection plan and first-article cost), with the given ladder, shop and tier.
+    Priced on the plan ``rampwise assess`` makes (each quantity on the plan of the stage
+    it runs under: same route, inspection plan and validation run), with the given
+    ladder, shop and tier.
     """
     quantities = parse_number_list("--qty", qty) if qty is not None else list(DEFAULT_BREAKS)
-    shop_config = resolve_shop(shop)
     loaded = load_project(project)
-    assessment = assess(loaded, shop=shop_config)
-    result = price_ladder(
-        loaded,
-        assessment.stage,
-        quantities,
-        shop=shop_config,
-        geometry=assessment.geometry,
-        tier=tier,
-        machine=machine,
-        route=assessment.route,
-        plan=assessment.inspection,
+    result = open_plan(loaded, shop=resolve_shop(shop)).quote(
+        quantities, tier=tier, machine=machine
     )
     if plot is not None:
         from rampwise.report.quote_plot import plot_ladder
@@ -102,7 +92,9 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
     """The ladder, the strategies, notes and assumptions as Rich renderables."""
     cur = quote.currency
     ladder = Table(
-        title=f"{title} — {STAGE_ADJECTIVES[quote.stage]} stage, "
+        title=f"{title} — {quote.stage.adjective} stage"
+        + ("" if len({b.stage for b in quote.breaks}) == 1 else " (each quantity on its own plan)")
+        + ", "
         f"{default_shop().machine(quote.machine_class).description}, prices ±"
         f"{quote.uncertainty.fraction:.0%}, lead time in {quote.tier.value} working days",
         title_justify="left",
@@ -110,8 +102,11 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
     )
     for header in ("Qty", f"Unit [{cur}]", f"Total [{cur}]", "Days"):
         ladder.add_column(header, justify="right", no_wrap=True)
+    mixed = len({b.stage for b in quote.breaks}) > 1  # else the title names the one plan
+    if mixed:
+        ladder.add_column("Plan", no_wrap=True)
     ladder.add_column("Top driver", no_wrap=True)
-    ladder.add_column("Best strategy", no_wrap=True)
+    ladder.add_column("Workholding", no_wrap=True)
     for b in quote.breaks:
         shares = driver_shares(b.drivers)
         ladder.add_row(
@@ -119,6 +114,7 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
             _money(b.unit_price),
             _money(b.total_price),
             str(b.lead_time_days),
+            *((b.stage.label,) if mixed else ()),
             f"{shares[0][0]} {shares[0][1]:.0%}" if shares else "—",
             b.strategy.label,
         )

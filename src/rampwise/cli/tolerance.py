@@ -13,13 +13,12 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from rampwise.assess import assess, route_at
+from rampwise.assess import open_plan
 from rampwise.cli._common import console, emit_json, guarded
 from rampwise.model import Stage
 from rampwise.process import Route
 from rampwise.process_capability import in_words
 from rampwise.project_file import load_project
-from rampwise.stage import STAGE_ADJECTIVES
 from rampwise.tolerance.iso286 import Limits, fit, limits
 from rampwise.tolerance.stackup import (
     DEFAULT_SAMPLES,
@@ -215,7 +214,7 @@ def route_command(
     The route ``rampwise assess`` plans: at the stage it decides, or at ``--stage``.
     """
     loaded = load_project(project)
-    result = assess(loaded).route if stage is None else route_at(loaded, stage)
+    result = open_plan(loaded).route(stage)
     if json:
         emit_json(result)
     else:
@@ -230,7 +229,7 @@ def route_view(route: Route) -> RenderableType:
     """The route as Rich renderables: header, characteristic table, holding, notes."""
     parts: list[RenderableType] = [
         Text.from_markup(
-            f"[bold]Route of {route.part_number}[/] at the {STAGE_ADJECTIVES[route.stage]} "
+            f"[bold]Route of {route.part_number}[/] at the {route.stage.adjective} "
             f"stage: {route.strategy_text}, Cp target {route.cp_target:g}"
         )
     ]
@@ -258,7 +257,7 @@ def route_view(route: Route) -> RenderableType:
     lines = [
         f"Extra operations: {', '.join(map(in_words, route.extra_operations)) or 'none'}; "
         f"added inspection {route.added_inspection_minutes:g} min/part",
-        f"Workholding: [bold]{in_words(route.workholding.kind.value)}[/] — "
+        f"Workholding: [bold]{route.workholding.kind.label.lower()}[/] — "
         f"{route.workholding.reason}",
     ]
     if route.hybrid is not None:
@@ -270,9 +269,9 @@ def route_view(route: Route) -> RenderableType:
     if run is not None:
         index = f", Ppk > {run.min_index:g}" if run.min_index is not None else ""
         lines.append(
-            f"Validation run: {run.quantity} part(s) ({run.purpose}), measure "
-            f"{run.measured_quantity}: {'; '.join(run.measure)}; pass: first-pass yield ≥ "
-            f"{run.min_first_pass_yield:.0%}{index}"
+            f"Validation run: {run.quantity} part{'' if run.quantity == 1 else 's'} "
+            f"({run.purpose}); measure {'; '.join(run.measure)}; pass: first-pass yield ≥ "
+            f"{run.min_first_pass_yield:.1%}{index}"
         )
     lines.extend(f"• {escape(row.note)}" for row in route.characteristics)
     lines.extend(f"• {escape(note)}" for note in route.notes)

@@ -72,7 +72,7 @@ def plot_ladder(quote: Quote, path: str | Path, *, title: str | None = None) -> 
     )
     for xi, b in zip(x, quote.breaks, strict=True):
         price_ax.annotate(
-            f"{b.unit_price:,.2f}\n{b.strategy.value}",
+            f"{b.unit_price:,.2f}\n{b.strategy.label}",
             (xi, b.unit_price_high),
             textcoords="offset points",
             xytext=(0, 4),

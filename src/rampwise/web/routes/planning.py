@@ -12,14 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from rampwise.assess import assess, route_at
+from rampwise.assess import open_plan
 from rampwise.errors import InputError
-from rampwise.inspection import InspectionPlan, inspection_plan
+from rampwise.inspection import InspectionPlan
 from rampwise.leadtime import LeadTimeTier
 from rampwise.model import Project, Stage
 from rampwise.process import Route
-from rampwise.quote import DEFAULT_BREAKS, Quote, quote_project
-from rampwise.shop import resolve_shop
+from rampwise.quote import DEFAULT_BREAKS, Quote
 from rampwise.web.deps import Reader
 from rampwise.web.documents import document_body, parse_project, read_json
 from rampwise.web.errors import ErrorDetail
@@ -60,10 +59,6 @@ def _quantities(name: str, values: list[int] | None) -> list[int]:
     return chosen
 
 
-def _stage(project: Project, stage: Stage | None) -> Stage:
-    return stage if stage is not None else assess(project).stage
-
-
 @router.post("/quote", response_model=Quote, responses=ERRORS, openapi_extra=BODY)
 async def quote(
     request: Request,
@@ -83,14 +78,7 @@ async def quote(
     project = await _project(request)
 
     def run() -> Quote:
-        return quote_project(
-            project,
-            stage=_stage(project, stage),
-            quantities=quantities,
-            shop=resolve_shop(),
-            machine=machine,
-            tier=tier,
-        )
+        return open_plan(project).quote(quantities, tier=tier, machine=machine, stage=stage)
 
     return _json(await run_in_threadpool(run))
 
@@ -101,7 +89,7 @@ async def route(request: Request, _reader: Reader, stage: StageQuery = None) -> 
     project = await _project(request)
 
     def run() -> Route:
-        return route_at(project, _stage(project, stage))
+        return open_plan(project).route(stage)
 
     return _json(await run_in_threadpool(run))
 
@@ -124,11 +112,6 @@ async def inspect(
     project = await _project(request)
 
     def run() -> InspectionPlan:
-        return inspection_plan(
-            project,
-            _stage(project, stage),
-            tool_changes=tuple(changes),
-            lot_size=lot_size,
-        )
+        return open_plan(project).inspection(stage, tool_changes=changes, lot_size=lot_size)
 
     return _json(await run_in_threadpool(run))

@@ -1,0 +1,447 @@
+"""One plan: each step planned once, read by every face, so one answer agrees with itself.
+
+:class:`Plan` is built once from what is known about an order — the project, the shop, the
+evidence measured so far and the CAD analysis — and plans each step at most once per
+stage: the gauges (once), the route, the inspection plan (which inspects the route's
+validation run), the quote's quantity-independent plan, the readiness gate and the stage.
+Every face reads the same objects: :meth:`Plan.assess` for the whole answer,
+:meth:`Plan.quote` for a ladder of the user's (``rampwise quote``), :meth:`Plan.route`
+and :meth:`Plan.inspection` for one section. No rule plans its own inputs.
+
+What agrees, by construction:
+
+- the route's workholding is the strategy the quote prices at the order quantity (the
+  cheapest the route allows, :func:`rampwise.quote.strategy_prices`);
+- the validation run has one size: the route's, inspected by the inspection plan's
+  ``validation_run`` step, priced and scheduled by the quote;
+- each quantity has one price: every break is priced on the plan of the stage that
+  quantity runs under (:meth:`Plan.stage_at`), and the readiness gate's ``cost_target``
+  quotes the ladder's break at its quantity;
+- each stage's inspection plan is judged against that stage's needs.
+
+References
+----------
+.. [1] Seeds 002–004 (stage, route, inspection, readiness gate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise import __version__
+from rampwise.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
+from rampwise.cycle_time import GeometryFacts
+from rampwise.geometry.models import PartGeometry, Severity
+from rampwise.inspection import InspectionPlan, gauge_choices, inspection_plan, inspection_verdict
+from rampwise.leadtime import LeadTimeTier
+from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfile
+from rampwise.process import Route, choose_workholding, plan_route
+from rampwise.quality.batch import BatchResult
+from rampwise.quality.msa import GaugeRRResult
+from rampwise.quote import Quote, quote_project, strategy_prices
+from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
+from rampwise.shop import ShopConfig
+from rampwise.stage import decide_stage, stage_for, stage_profiles
+
+__all__ = ["Assessment", "Evidence", "Plan"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What has been measured on the project, as values (the readiness gate reads it).
+
+    Attributes
+    ----------
+    batch
+        Batch consistency of a measured batch: its Cpk replaces the supplier's stated
+        figures and its control charts must show a stable process.
+    gauge_studies
+        Gauge R&R of the gauge measuring a characteristic, per characteristic key.
+    """
+
+    batch: BatchResult | None = None
+    gauge_studies: Mapping[str, GaugeRRResult] = field(default_factory=dict)
+
+
+class Assessment(BaseModel):
+    """The whole answer for one project; ``model_dump_json()`` is the JSON contract.
+
+    Attributes
+    ----------
+    stage
+        The decided stage (``prototype``, ``low_volume`` or ``mass_production``).
+    readiness
+        The seven-area gate with ``ready`` and ``areas``.
+    stage_decision
+        Why: the rules that fired, warnings, blockers and the next stage.
+    profile
+        The seeds' comparison row for the chosen stage.
+    route, inspection, quote
+        How the parts are made, how quality is proven and what they cost at the stage.
+    geometry
+        Facts, features and DFM findings of the CAD model, when the part names one.
+    batch
+        Batch consistency of the project's measured batch, when there is one.
+    gauge_studies
+        Gauge R&R of each gauge study, per characteristic key, judged against the
+        characteristic's tolerance (AIAG MSA).
+    notes
+        What could not be computed and why (e.g. no envelope to quote from).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    project: str
+    part_number: str
+    part_revision: str | None
+    quantity: int
+    stage: Stage
+    readiness: Readiness
+    stage_decision: StageDecision
+    profile: StageProfile
+    route: Route
+    inspection: InspectionPlan
+    quote: Quote | None
+    geometry: PartGeometry | None
+    batch: BatchResult | None
+    gauge_studies: dict[str, GaugeRRResult]
+    notes: tuple[str, ...]
+    assessed_on: date
+    rampwise_version: str
+
+
+def with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
+    """Fill what the project file left out from the CAD model: envelope and PMI tolerances."""
+    if geometry is None:
+        return project
+    part = project.part
+    update: dict[str, object] = {}
+    if part.envelope_mm is None:
+        update["envelope_mm"] = tuple(geometry.bbox_mm)
+    if not part.characteristics and geometry.characteristics:
+        update["characteristics"] = tuple(geometry.characteristics)
+    if not update:
+        return project
+    return project.model_copy(update={"part": part.model_copy(update=update)})
+
+
+def geometry_facts(geometry: PartGeometry | None) -> GeometryFacts | None:
+    """What the quote's cycle-time model reads off a CAD analysis."""
+    if geometry is None:
+        return None
+    return GeometryFacts(
+        removed_volume_mm3=geometry.removed_volume_mm3,
+        machined_area_mm2=geometry.machined_area_mm2,
+        volume_mm3=geometry.volume_mm3 if geometry.volume_mm3 and geometry.volume_mm3 > 0 else None,
+        feature_count=geometry.feature_count,
+        features=geometry.feature_counts(),
+        setups=geometry.setups or None,
+        turnable=geometry.turnable,
+    )
+
+
+def _measured(batch: BatchResult | None) -> MeasuredCapability | None:
+    """What the readiness gate reads off a measured batch."""
+    if batch is None:
+        return None
+    return MeasuredCapability(
+        cpk=batch.cpk_by_characteristic(),
+        first_pass_yield=batch.first_pass_yield,
+        source=batch.source,
+        unstable=frozenset(c.name for c in batch.characteristics if not c.stable),
+    )
+
+
+def _critical_findings(geometry: PartGeometry | None) -> tuple[str, ...]:
+    """The CAD model's violated critical DFM rules, in words, for the gate."""
+    if geometry is None:
+        return ()
+    return tuple(
+        f"{f.where}: {f.actual} (expected {f.expected})"
+        for f in geometry.violations
+        if f.severity is Severity.CRITICAL
+    )
+
+
+class Plan:
+    """Every step of one order, planned once per stage and read by every face.
+
+    Parameters
+    ----------
+    project
+        The validated project document.
+    shop
+        Shop rates and limits (resolved by the caller: a shop file or the catalog).
+    today
+        Date of the assessment [date]; revision ages are counted to it.
+    evidence
+        Measured batches and gauge studies, as values.
+    geometry
+        The analysis of the part's CAD model, when it names one: it fills the envelope
+        and PMI tolerances the project leaves out and tells turnability and setups.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        shop: ShopConfig,
+        today: date,
+        evidence: Evidence | None = None,
+        geometry: PartGeometry | None = None,
+    ) -> None:
+        self.project = with_geometry(project, geometry)
+        self.shop = shop
+        self.today = today
+        self.evidence = evidence or Evidence()
+        self.geometry = geometry
+        self.gauges = gauge_choices(self.project.part.characteristics)
+        self._facts = geometry_facts(geometry)
+        self._routes: dict[Stage, Route] = {}
+        self._inspections: dict[Stage, InspectionPlan] = {}
+        self._quote_plans: dict[tuple[Stage, str | None], QuotePlan] = {}
+
+    @property
+    def priceable(self) -> bool:
+        """Whether the part can be priced: it has an envelope (stated or from the model)."""
+        return self.project.part.envelope_mm is not None
+
+    # ----------------------------------------------------------------------------------
+    # Per stage, each made once
+    # ----------------------------------------------------------------------------------
+
+    def _route_unpriced(self, stage: Stage) -> Route:
+        """The route at ``stage`` with the least workholding its rules allow."""
+        if stage not in self._routes:
+            facts = self._facts or GeometryFacts()
+            self._routes[stage] = plan_route(
+                self.project,
+                stage,
+                gauges=self.gauges,
+                shop=self.shop,
+                turnable=facts.turnable,
+                setups=facts.setups,
+            )
+        return self._routes[stage]
+
+    def inspection(
+        self,
+        stage: Stage | None = None,
+        *,
+        tool_changes: Sequence[int] = (),
+        lot_size: int | None = None,
+    ) -> InspectionPlan:
+        """The inspection plan at ``stage`` (default: the decided stage).
+
+        ``tool_changes`` (parts after which a tool is changed) and ``lot_size`` (parts per
+        outgoing lot) re-plan it for ``rampwise inspect``; the plan's own is made once.
+
+        Raises
+        ------
+        InputError
+            For a bad tool change or lot size.
+        """
+        stage = self.stage if stage is None else stage
+        custom = bool(tool_changes) or lot_size is not None
+        if custom or stage not in self._inspections:
+            plan = inspection_plan(
+                self.project,
+                stage,
+                choices=self.gauges,
+                shop=self.shop,
+                validation_run=self._route_unpriced(stage).validation_run,
+                tool_changes=tool_changes,
+                lot_size=lot_size,
+            )
+            if custom:
+                return plan
+            self._inspections[stage] = plan
+        return self._inspections[stage]
+
+    def quote_plan(self, stage: Stage, machine: str | None = None) -> QuotePlan:
+        """The quantity-independent quote plan at ``stage`` (on ``machine`` if given).
+
+        Raises
+        ------
+        InputError
+            If the part has no envelope, or the machine class or finish is unknown.
+        """
+        key = (stage, machine)
+        if key not in self._quote_plans:
+            self._quote_plans[key] = plan_quote(
+                self.project,
+                route=self._route_unpriced(stage),
+                inspection=self.inspection(stage),
+                shop=self.shop,
+                geometry=self._facts,
+                machine=machine,
+            )
+        return self._quote_plans[key]
+
+    def route(self, stage: Stage | None = None) -> Route:
+        """The route at ``stage`` (default: the decided stage), held as the quote prices it.
+
+        The workholding is the cheapest strategy the route allows at the order quantity,
+        priced on this stage's plan; without an envelope, the least the rules allow.
+        """
+        stage = self.stage if stage is None else stage
+        route = self._route_unpriced(stage)
+        if not self.priceable:
+            return route
+        prices = strategy_prices(self.quote_plan(stage), self.project.quantity)
+        workholding = choose_workholding(
+            route.workholding.options,
+            unit_prices=prices,
+            quantity=self.project.quantity,
+            currency=self.shop.currency,
+        )
+        return route.model_copy(update={"workholding": workholding})
+
+    # ----------------------------------------------------------------------------------
+    # The gate and the stage, decided once
+    # ----------------------------------------------------------------------------------
+
+    def stage_at(self, quantity: int) -> Stage:
+        """The stage an order of ``quantity`` pcs of this project runs under [pieces].
+
+        Same purpose, same readiness gate: the stage rule of :func:`rampwise.stage.
+        decide_stage` at another quantity (only a project without a purpose changes
+        stage with quantity).
+        """
+        return stage_for(self.project.purpose_group, quantity, ready=self.readiness.ready)
+
+    @cached_property
+    def readiness(self) -> Readiness:
+        """The seven-area gate, its cost target quoting the ladder's break at its quantity.
+
+        The ``cost_target`` area asks about production volumes, so it judges the
+        mass-production plan's price; when the break at the target quantity runs under
+        another plan (the gate does not pass, or the purpose keeps the order in low
+        volume), the evidence quotes the ladder's price and names the production one.
+        """
+        base = GateEvidence(
+            measured=_measured(self.evidence.batch),
+            inspection=inspection_verdict(
+                self.inspection(Stage.MASS_PRODUCTION), currency=self.shop.currency
+            ),
+            gauges=self.evidence.gauge_studies,
+            today=self.today,
+            critical_findings=_critical_findings(self.geometry),
+        )
+        target = self.project.cost_target
+        if target is None or not self.priceable:
+            return evaluate_readiness(self.project, base)
+        quantity = target.at_quantity
+        production = self._unit_price(quantity, Stage.MASS_PRODUCTION)
+        judged = evaluate_readiness(
+            self.project,
+            replace(base, quoted_unit_price=production, quoted_stage=Stage.MASS_PRODUCTION),
+        )
+        runs_under = stage_for(self.project.purpose_group, quantity, ready=judged.ready)
+        if runs_under is Stage.MASS_PRODUCTION:
+            return judged
+        return evaluate_readiness(
+            self.project,
+            replace(
+                base,
+                quoted_unit_price=self._unit_price(quantity, runs_under),
+                quoted_stage=runs_under,
+                production_unit_price=production,
+            ),
+        )
+
+    def _unit_price(self, quantity: int, stage: Stage) -> float:
+        """Unit price at ``quantity`` on ``stage``'s plan, as the ladder's break has it."""
+        prices = strategy_prices(self.quote_plan(stage), quantity)
+        return min(prices.values())
+
+    @cached_property
+    def decision(self) -> StageDecision:
+        """The stage decision: quantity and purpose together, gated by readiness."""
+        return decide_stage(self.project, self.readiness)
+
+    @property
+    def stage(self) -> Stage:
+        """The decided stage of the order."""
+        return self.decision.stage
+
+    # ----------------------------------------------------------------------------------
+    # What the faces ask for
+    # ----------------------------------------------------------------------------------
+
+    def ladder(self) -> tuple[int, ...]:
+        """The assessment's quantities: the default ladder, the order's and the cost target's."""
+        extra = {self.project.quantity}
+        if self.project.cost_target is not None:
+            extra.add(self.project.cost_target.at_quantity)
+        return tuple(sorted({*DEFAULT_BREAKS, *extra}))
+
+    def quote(
+        self,
+        quantities: Sequence[int] | None = None,
+        *,
+        tier: LeadTimeTier = LeadTimeTier.STANDARD,
+        machine: str | None = None,
+        stage: Stage | None = None,
+    ) -> Quote:
+        """The price ladder: each break on the plan its quantity runs under.
+
+        Parameters
+        ----------
+        quantities
+            Quantity breaks [pieces]; ``None``: :meth:`ladder`.
+        tier
+            Lead-time tier of each break's ``lead_time_days``.
+        machine
+            Machine class to price on instead of the route's (a what-if).
+        stage
+            Price every break on this stage's plan instead (a what-if); ``None``: each
+            on the stage its quantity runs under (:meth:`stage_at`).
+
+        Raises
+        ------
+        InputError
+            If the part has no envelope, a quantity is not valid, or the machine class or
+            finish is unknown.
+        """
+        return quote_project(
+            self.project,
+            plan_at=lambda q: self.quote_plan(
+                self.stage_at(q) if stage is None else stage, machine
+            ),
+            quantities=self.ladder() if quantities is None else quantities,
+            shop=self.shop,
+            tier=tier,
+        )
+
+    def assess(self) -> Assessment:
+        """The whole answer: stage and why, readiness, route, inspection, price ladder."""
+        notes = (
+            ()
+            if self.priceable
+            else ("No quote: the part has neither envelope_mm nor a CAD model to size the stock.",)
+        )
+        return Assessment(
+            project=self.project.project,
+            part_number=self.project.part.number,
+            part_revision=self.project.part.revision,
+            quantity=self.project.quantity,
+            stage=self.stage,
+            readiness=self.readiness,
+            stage_decision=self.decision,
+            profile=stage_profiles()[self.stage],
+            route=self.route(),
+            inspection=self.inspection(),
+            quote=self.quote() if self.priceable else None,
+            geometry=self.geometry,
+            batch=self.evidence.batch,
+            gauge_studies=dict(self.evidence.gauge_studies),
+            notes=notes,
+            assessed_on=self.today,
+            rampwise_version=__version__,
+        )

@@ -1,0 +1,98 @@
+"""Plan one stage the way :class:`rampwise.pipeline.Plan` does, for tests of single rules.
+
+A rule takes its inputs as values; these helpers make those inputs as the pipeline makes
+them (gauges once, the route, the inspection plan that inspects the route's validation
+run, the quote plan of that route and plan), so a test can price or route one stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rampwise.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
+from rampwise.cycle_time import GeometryFacts, OperationAdder
+from rampwise.inspection import InspectionPlan, gauge_choices, inspection_plan
+from rampwise.leadtime import LeadTimeTier
+from rampwise.model import Part, Project, Stage
+from rampwise.process import Route, plan_route
+from rampwise.quote import Quote, quote_project
+from rampwise.shop import ShopConfig, default_shop
+
+
+def as_project(subject: Project | Part, quantity: int = 10) -> Project:
+    """A project around a bare part (no purpose), or the project itself."""
+    if isinstance(subject, Project):
+        return subject
+    return Project(project="test", part=subject, quantity=quantity)
+
+
+def route_of(subject: Project | Part, stage: Stage | str, **options: Any) -> Route:
+    """The route at ``stage`` with the gauges the inspection plan chooses."""
+    project = as_project(subject)
+    gauges = gauge_choices(project.part.characteristics)
+    return plan_route(project, stage, gauges=gauges, **options)
+
+
+def inspection_of(
+    project: Project,
+    stage: Stage | str,
+    *,
+    gauges: Mapping[str, str] | None = None,
+    shop: ShopConfig | None = None,
+    **options: Any,
+) -> InspectionPlan:
+    """The inspection plan at ``stage``, inspecting the route's validation run."""
+    shop = shop or default_shop()
+    choices = gauge_choices(project.part.characteristics, gauges=gauges)
+    route = plan_route(project, stage, gauges=choices, shop=shop)
+    return inspection_plan(
+        project, stage, choices=choices, shop=shop, validation_run=route.validation_run, **options
+    )
+
+
+def stage_plan(
+    project: Project,
+    stage: Stage,
+    *,
+    shop: ShopConfig | None = None,
+    geometry: GeometryFacts | None = None,
+    extra_operations: Sequence[OperationAdder] | None = None,
+    machine: str | None = None,
+) -> QuotePlan:
+    """The quote plan at ``stage``: the route, inspection plan and validation run priced."""
+    shop = shop or default_shop()
+    facts = geometry or GeometryFacts()
+    gauges = gauge_choices(project.part.characteristics)
+    route = plan_route(
+        project, stage, gauges=gauges, shop=shop, turnable=facts.turnable, setups=facts.setups
+    )
+    inspection = inspection_plan(
+        project, stage, choices=gauges, shop=shop, validation_run=route.validation_run
+    )
+    return plan_quote(
+        project,
+        route=route,
+        inspection=inspection,
+        shop=shop,
+        geometry=geometry,
+        extra_operations=extra_operations,
+        machine=machine,
+    )
+
+
+def stage_quote(
+    project: Project,
+    stage: Stage,
+    quantities: Sequence[int] = DEFAULT_BREAKS,
+    *,
+    shop: ShopConfig | None = None,
+    tier: LeadTimeTier = LeadTimeTier.STANDARD,
+    **plan_options: Any,
+) -> Quote:
+    """Every break priced on the plan of one stage (:func:`stage_plan`)."""
+    shop = shop or default_shop()
+    plan = stage_plan(project, stage, shop=shop, **plan_options)
+    return quote_project(
+        project, plan_at=lambda _quantity: plan, quantities=quantities, shop=shop, tier=tier
+    )
