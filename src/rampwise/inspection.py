@@ -2,13 +2,19 @@
 
 * **Prototype** — full dimensional inspection of every part, critical characteristics
   first (seeds 001/002: "full dimensional reports or CMM checks").
-* **Low volume** — a process validation run (one sacrificial part, every critical
+* **Low volume** — the process validation run (one sacrificial part, every critical
   feature), the first article (FAI, AS9102), then seed 003's tiered schedule written out
   part by part: parts 1–3 100 %, 4–10 every 2nd, 11–50 every 5th and the first part after
   every tool change, then the steady rate.
-* **Mass production** — FAI, in-process SPC on the critical characteristics (subgroup
-  size and frequency), outgoing lot sampling by ANSI/ASQ Z1.4 = ISO 2859-1, and seed 003's
-  optional in-process probing every 5th part.
+* **Mass production** — the significant production run (the order's first 300 parts
+  checked on the critical characteristics, AIAG PPAP), FAI, in-process SPC on the critical
+  characteristics (subgroup size and frequency), outgoing lot sampling by ANSI/ASQ Z1.4 =
+  ISO 2859-1, and seed 003's optional in-process probing every 5th part.
+
+The validation run step inspects exactly the route's run
+(:attr:`rampwise.process.Route.validation_run`): one size everywhere. Each plan is judged
+against what its own stage needs (a prototype's full inspection of every part is
+complete); the readiness gate reads the production plan's verdict.
 
 Each characteristic gets a gauge by the 10:1 rule (resolution ≤ tolerance / 10) from
 ``catalog/gauges.csv``; the plan adds up inspection minutes and cost for the quote and

@@ -6,9 +6,11 @@ IT(it_min, size) · Cp_target ≤ tolerance, Cp_target 1.33 for batches, 1.0 for
 inspected prototypes). Steps beyond the route's base operation (reaming after drilling,
 grinding after turning) are the *extra operations* the quote prices, with the added
 inspection minutes of the gauge their tolerance needs — seed 003's "tolerance paradox" in
-numbers. The whole-part route (turning, 3-axis or 5-axis milling), the workholding, seed
-003's hybrid additive near-net + CNC finish offer and the process validation run
-(:mod:`rampwise.validation_run`) complete the plan; :func:`plan_route` returns it all.
+numbers. The whole-part route (turning, 3-axis or 5-axis milling), which set-up
+strategies may hold the part (:func:`workholding_options`; the quote prices them and the
+cheapest holds it, :func:`choose_workholding`), seed 003's hybrid additive near-net + CNC
+finish offer and the process validation run (:mod:`rampwise.validation_run`) complete the
+plan; :func:`plan_route` returns it all.
 
 References
 ----------
@@ -259,6 +261,12 @@ class Route(_Result):
         Finishing processes beyond the base operations, in order of first need.
     added_inspection_minutes
         Minutes per inspected part added by characteristics needing extra operations [min].
+    workholding
+        How the part is held: the strategy the quote prices at the order quantity, with
+        every strategy's verdict at this stage.
+    validation_run
+        The process validation run before the batch (``None`` for prototypes): the one
+        the inspection plan inspects and the quote prices.
     """
 
     part_number: str
@@ -748,7 +756,7 @@ def choose_workholding(
     if priced:
         kind = min(priced, key=lambda k: priced[k])
         others = sorted((p, k) for k, p in priced.items() if k is not kind)
-        runner_up = f"; next {others[0][1].label.lower()} at {others[0][0]:,.2f}" if others else ""
+        runner_up = f"; next {others[0][1].phrase} at {others[0][0]:,.2f}" if others else ""
         chosen = next(o for o in allowed if o.kind is kind)
         reason = (
             f"{chosen.reason}; the cheapest allowed at {quantity:,} pcs: "

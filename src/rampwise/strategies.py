@@ -66,6 +66,12 @@ class StrategyName(enum.StrEnum):
         """The strategy's name in words (seed 003's terms; AM = additive manufacturing)."""
         return _STRATEGY_LABELS[self]
 
+    @property
+    def phrase(self) -> str:
+        """The name inside a sentence: ``"dedicated fixture"``, ``"hybrid AM"``."""
+        label = _STRATEGY_LABELS[self]
+        return label[:1].lower() + label[1:]
+
 
 _STRATEGY_LABELS = {
     StrategyName.VISE: "Vise",

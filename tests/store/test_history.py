@@ -1,36 +1,65 @@
-"""What changed between two assessments, computed from their stored JSON."""
+"""What changed between two assessments, read off the stored Assessment models."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rampwise.assess import Assessment, assess
+from rampwise.model import AreaStatus, Stage
+from rampwise.project_file import project_from_mapping
 from rampwise.store.history import changes_between, price_at, readiness_text
+from support import TODAY, build_document
+
+
+@cache
+def base() -> Assessment:
+    """A real assessment of the test project (40 pcs for a pilot run), made once."""
+    return assess(project_from_mapping(build_document(False), today=TODAY), today=TODAY)
 
 
 def result(
-    stage: str = "low_volume", statuses: tuple[str, ...] = ("pass",) * 3, **extra: Any
-) -> dict[str, Any]:
-    return {
-        "quantity": 40,
-        "stage": stage,
-        "part_revision": "A",
-        "stage_decision": {"purpose": "pilot_run"},
-        "readiness": {
-            "ready": all(s == "pass" for s in statuses),
-            "areas": [{"status": s} for s in statuses],
-        },
-        **extra,
-    }
+    stage: str = "low_volume",
+    statuses: tuple[str, ...] = ("pass",) * 3,
+    *,
+    prices: dict[int, float] | None = None,
+    **extra: Any,
+) -> Assessment:
+    """The base assessment with another stage, gate and price ladder (``{quantity: price}``)."""
+    template = base()
+    areas = tuple(
+        template.readiness.areas[i % len(template.readiness.areas)].model_copy(
+            update={"status": AreaStatus(status)}
+        )
+        for i, status in enumerate(statuses)
+    )
+    readiness = template.readiness.model_copy(
+        update={"ready": all(s == "pass" for s in statuses), "areas": areas}
+    )
+    quote = None
+    if prices is not None:
+        assert template.quote is not None
+        row = template.quote.breaks[0]
+        breaks = tuple(
+            row.model_copy(update={"quantity": quantity, "unit_price": price})
+            for quantity, price in prices.items()
+        )
+        quote = template.quote.model_copy(update={"currency": "USD", "breaks": breaks})
+    return template.model_copy(
+        update={"stage": Stage(stage), "readiness": readiness, "quote": quote, **extra}
+    )
 
 
-QUOTE_A = {
-    "currency": "USD",
-    "breaks": [{"quantity": 1000, "unit_price": 18.5}, {"quantity": 40, "unit_price": 31.0}],
-}
-QUOTE_B = {"currency": "USD", "breaks": [{"quantity": 1000, "unit_price": 16.25}]}
+PRICES_A = {1000: 18.5, 40: 31.0}
+PRICES_B = {1000: 16.25}
+
+
+def test_the_base_assessment_is_the_pilot_run_the_changes_assume() -> None:
+    assert (base().quantity, base().part_revision) == (40, "A")
+    assert base().stage_decision.purpose == "pilot_run"
 
 
 def test_readiness_text_counts_passing_areas() -> None:
@@ -41,8 +70,8 @@ def test_readiness_text_counts_passing_areas() -> None:
 def test_price_is_compared_at_the_cost_targets_quantity() -> None:
     document = {"cost_target": {"unit_price": 18.5, "at_quantity": 1000}}
     changes = changes_between(
-        result(quote=QUOTE_A),
-        result(quote=QUOTE_B),
+        result(prices=PRICES_A),
+        result(prices=PRICES_B),
         before_document=document,
         document=document,
     )
@@ -57,8 +86,8 @@ def test_each_revision_is_priced_at_its_own_target_quantity() -> None:
     The earlier quote priced 40 pcs (its order quantity) but not 1000; the later
     revision orders 1000. Asking the earlier quote for 1000 would give "—".
     """
-    before = result(quote=QUOTE_A)
-    after = {**result(quote=QUOTE_B), "quantity": 1000}
+    before = result(prices=PRICES_A)
+    after = result(prices=PRICES_B, quantity=1000)
     changes = changes_between(before, after, before_document={}, document={})
     assert [(c.what, c.before, c.after) for c in changes] == [
         ("quantity", "40", "1000"),
@@ -67,8 +96,20 @@ def test_each_revision_is_priced_at_its_own_target_quantity() -> None:
 
 
 def test_without_a_cost_target_the_order_quantity_is_used() -> None:
-    assert price_at(result(quote=QUOTE_A), 40) == "USD 31.00 at 40 pcs"
+    assert price_at(result(prices=PRICES_A), 40) == "USD 31.00 at 40 pcs"
     assert price_at(result(), 40) is None
+
+
+def test_stage_and_purpose_changes_are_told_by_their_values() -> None:
+    after = result(
+        "prototype",
+        stage_decision=base().stage_decision.model_copy(update={"purpose": "fit_check"}),
+    )
+    changes = changes_between(result(), after, before_document={}, document={})
+    assert [(c.what, c.before, c.after) for c in changes] == [
+        ("purpose", "pilot_run", "fit_check"),
+        ("stage", "low_volume", "prototype"),
+    ]
 
 
 def test_nothing_is_compared_without_both_assessments() -> None:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from rampwise.assess import assess
+from rampwise.assess import Assessment, assess
 from rampwise.project_file import project_from_mapping
 from rampwise.store import (
+    SCHEMA_VERSION,
     Database,
     RecordNotFoundError,
+    StoredResultError,
     add_revision,
     create_project,
     get_assessment,
@@ -23,12 +28,25 @@ from rampwise.store import (
     list_quotes,
     list_revisions,
     project_history,
+    upgrade,
 )
+from rampwise.store.assessments import read_assessment
 from rampwise.store.blobs import save_bytes
 from rampwise.store.history import price_at
 from rampwise.store.records import FileKind
-from rampwise.store.tables import AssessmentRow, PartRevisionRow, ProjectRow, StoredFileRow
+from rampwise.store.tables import (
+    AssessmentRow,
+    InspectionRecordRow,
+    PartRevisionRow,
+    ProjectRow,
+    QuoteRow,
+    StoredFileRow,
+)
 from support import TODAY, build_document
+
+STORED_V1 = Path(__file__).with_name("stored_assessments_v1.json")
+"""Assessment JSONs as rampwise kept them before schema versions (version 1); see
+tests/store/test_assessments.py."""
 
 
 def assessed(ready: bool = False, **overrides: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -53,8 +71,134 @@ def test_create_project_keeps_document_assessment_and_version(database: Database
     assert project.latest_assessment is not None
     # Seed 001: 40 pcs for a pilot run is a low-volume order.
     assert project.latest_assessment.stage == "low_volume"
-    assert project.latest_assessment.result == result
+    stored = project.latest_assessment.result
+    assert isinstance(stored, Assessment)
+    assert stored.model_dump(mode="json") == result
     assert project.latest_assessment.rampwise_version == result["rampwise_version"]
+
+
+def test_an_assessment_is_kept_as_the_models_json_with_its_schema_version(
+    database: Database,
+) -> None:
+    document, result = assessed()
+    model = Assessment.model_validate(result)
+    with database.write() as session:
+        create_project(session, document=document, result=model)
+    with database.read() as session:
+        row = session.scalars(select(AssessmentRow)).one()
+        quote = session.scalars(select(QuoteRow)).one()
+        plan = session.scalars(select(InspectionRecordRow)).one()
+    assert row.schema_version == SCHEMA_VERSION == 2
+    assert row.result == model.model_dump(mode="json") == result
+    assert (row.stage, row.ready) == ("low_volume", model.readiness.ready)
+    assert quote.result == result["quote"]
+    assert (plan.kind, plan.result) == ("plan", result["inspection"])
+
+
+def test_rows_written_before_schema_versions_read_as_the_model(
+    empty_database: Database,
+) -> None:
+    """A database of the first migration holding two revisions as the old code wrote them
+    (no schema version): after the upgrade they are version 1, read as Assessments, and
+    the history compares them field by field."""
+    frozen = json.loads(STORED_V1.read_text(encoding="utf-8"))
+    stored = [frozen["pilot_run_40"], frozen["market_release_5000"]]
+    upgrade(empty_database, "0001")
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    projects = sa.table(
+        "projects",
+        sa.column("id"),
+        sa.column("name"),
+        sa.column("part_number"),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    revisions = sa.table(
+        "part_revisions",
+        sa.column("id"),
+        sa.column("project_id"),
+        sa.column("number"),
+        sa.column("part_revision"),
+        sa.column("document", sa.JSON),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    assessments = sa.table(
+        "assessments",
+        sa.column("id"),
+        sa.column("project_id"),
+        sa.column("revision_id"),
+        sa.column("stage"),
+        sa.column("ready"),
+        sa.column("result", sa.JSON),
+        sa.column("rampwise_version"),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            projects.insert().values(
+                id=1,
+                name=stored[0]["project"],
+                part_number=stored[0]["part_number"],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        for number, result in enumerate(stored, start=1):
+            connection.execute(
+                revisions.insert().values(
+                    id=number,
+                    project_id=1,
+                    number=number,
+                    part_revision="A",
+                    document={},
+                    created_at=now,
+                )
+            )
+            connection.execute(
+                assessments.insert().values(
+                    id=number,
+                    project_id=1,
+                    revision_id=number,
+                    stage=result["stage"],
+                    ready=result["readiness"]["ready"],
+                    result=result,
+                    rampwise_version=result["rampwise_version"],
+                    created_at=now,
+                )
+            )
+    upgrade(empty_database)
+    with empty_database.read() as session:
+        assert list(session.scalars(select(AssessmentRow.schema_version))) == [1, 1]
+        record = get_assessment(session, assessment_id=2)
+        detail = get_project(session, project_id=1)
+        history = project_history(session, project_id=1)
+    assert isinstance(record.result, Assessment)
+    assert record.result == read_assessment(stored[1], schema_version=1)
+    assert detail.latest_assessment == record
+    assert [entry.assessment for entry in history][1] == record
+    # The typed fields the pages and the history read.
+    changes = {c.what: (c.before, c.after) for c in history[1].changes}
+    assert changes["quantity"] == ("40", "5000")
+    assert changes["stage"] == ("low_volume", "mass_production")
+    assert changes["price at target quantity"] == (
+        price_at(read_assessment(stored[0], schema_version=1), 40),
+        price_at(record.result, 5000),
+    )
+    assert None not in changes["price at target quantity"]
+
+
+def test_json_that_does_not_read_as_an_assessment_is_refused_and_nothing_is_stored(
+    database: Database,
+) -> None:
+    document, result = assessed()
+    guessed = {**result, "quote": {"currency": "USD", "rows": [{"quantity": 40}]}}
+    with (
+        pytest.raises(StoredResultError, match=r"quote\.breaks: Field required"),
+        database.write() as session,
+    ):
+        create_project(session, document=document, result=guessed)
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(ProjectRow)) == 0
 
 
 def test_revisions_are_numbered_and_history_says_what_changed(database: Database) -> None:
@@ -75,8 +219,8 @@ def test_revisions_are_numbered_and_history_says_what_changed(database: Database
     # Each revision's price at its own order quantity, as the history table shows them
     # (the first quote never priced 3 pcs: 3 is neither a default break nor its quantity).
     before_price, after_price = changes["price at target quantity"]
-    assert before_price == price_at(first, 40)
-    assert after_price == price_at(second, 3)
+    assert before_price == price_at(Assessment.model_validate(first), 40)
+    assert after_price == price_at(Assessment.model_validate(second), 3)
     assert before_price is not None and before_price.endswith("at 40 pcs")
     assert after_price is not None and after_price.endswith("at 3 pcs")
     with database.read() as session:
@@ -106,17 +250,13 @@ def test_readiness_change_is_reported(database: Database) -> None:
 
 def test_quote_and_inspection_sections_are_kept_apart(database: Database) -> None:
     document, result = assessed()
-    quote = {"currency": "USD", "breaks": [{"quantity": 40, "unit_price": 21.5}]}
-    plan = {"stage": "low_volume", "steps": [{"kind": "fai"}]}
     with database.write() as session:
-        project_id = create_project(
-            session, document=document, result={**result, "quote": quote, "inspection": plan}
-        ).id
+        project_id = create_project(session, document=document, result=result).id
     with database.read() as session:
         quotes = list_quotes(session, project_id=project_id)
         records = list_inspection_records(session, project_id=project_id)
-    assert [q.result for q in quotes] == [quote]
-    assert [(r.kind, r.result) for r in records] == [("plan", plan)]
+    assert [q.result for q in quotes] == [result["quote"]]
+    assert [(r.kind, r.result) for r in records] == [("plan", result["inspection"])]
 
 
 def test_unknown_ids_raise_not_found(database: Database) -> None:

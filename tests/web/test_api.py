@@ -66,6 +66,66 @@ def test_assess_returns_what_the_cli_prints(
     assert project_count(client) == 0
 
 
+EXAMPLES = sorted(
+    path.name
+    for path in (Path(__file__).parents[2] / "src" / "rampwise" / "examples").glob("*.yaml")
+)
+
+
+def wire_document(path: Path) -> dict[str, Any]:
+    """A bundled example as the API takes it: JSON values, without the files it names.
+
+    The wire document names no file on the server (``part.cad``, ``measurements``,
+    ``gauge_studies`` are refused with 422), so those fields are left out.
+    """
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document.pop("measurements", None)
+    document.pop("gauge_studies", None)
+    document["part"].pop("cad", None)
+    loaded: dict[str, Any] = json.loads(json.dumps(document, default=str))
+    return loaded
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_cli_the_api_and_the_store_give_one_answer(
+    client: TestClient, auth: dict[str, str], examples_dir: Path, tmp_path: Path, name: str
+) -> None:
+    """``rampwise assess P --json``, ``POST /api/assess`` with the same document, and the
+    stored assessment read back from ``GET /api/projects/{id}`` are equal but for the date.
+
+    An example naming files is assessed by the CLI as the document the API takes (a copy
+    without those fields); the others are assessed from the bundled file itself.
+    """
+    path = examples_dir / name
+    document = wire_document(path)
+    as_written = json.loads(
+        json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str)
+    )
+    if document != as_written:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    cli = CliRunner().invoke(cli_app, ["assess", str(path), "--json"])
+    assert cli.exit_code == 0, cli.stderr
+    assessed = client.post("/api/assess", json=document)
+    assert assessed.status_code == 200, assessed.text
+    created = client.post(PROJECTS, json=document, headers=auth)
+    assert created.status_code == 201, created.text
+    project = client.get(f"{PROJECTS}/{created.json()['id']}").json()
+    answers = {
+        "cli": json.loads(cli.stdout),
+        "api": assessed.json(),
+        "stored": project["latest_assessment"]["result"],
+        "stored by id": client.get(f"/api/assessments/{project['latest_assessment']['id']}").json()[
+            "result"
+        ],
+    }
+    for answer in answers.values():
+        answer.pop("assessed_on")
+    assert answers["api"] == answers["cli"]
+    assert answers["stored"] == answers["cli"]
+    assert answers["stored by id"] == answers["cli"]
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from rampwise.assess import assess
+from rampwise.process import MachiningStrategy
+from rampwise.project_file import load_project
 from rampwise.web.labels import machine_name, route_strategy, step_name, strategy_name
 
 
@@ -24,10 +27,16 @@ def test_strategies_and_steps_read_as_words() -> None:
     assert step_name("new_kind") == "New kind"
 
 
-def test_a_stored_route_strategy_reads_as_a_phrase() -> None:
-    route = {"strategy": "milling_5axis", "setups": 3, "added_setups": 1}
-    assert route_strategy(route) == "5-axis milling in 3 setups (+1 for finishing)"
-    assert route_strategy({"strategy": "turning", "setups": 1}) == "Turning in 1 setup"
+def test_a_stored_route_strategy_reads_as_a_phrase(examples_dir: Path) -> None:
+    route = assess(load_project(examples_dir / "bracket_fit_check.yaml")).route
+    five_axis = route.model_copy(
+        update={"strategy": MachiningStrategy("milling_5axis"), "setups": 3, "added_setups": 1}
+    )
+    assert route_strategy(five_axis) == "5-axis milling in 3 setups (+1 for finishing)"
+    turning = route.model_copy(
+        update={"strategy": MachiningStrategy("turning"), "setups": 1, "added_setups": 0}
+    )
+    assert route_strategy(turning) == "Turning in 1 setup"
 
 
 def _shown_result_page(client: TestClient, token: str, project_file: Path) -> str:

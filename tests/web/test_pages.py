@@ -173,25 +173,56 @@ def test_the_result_page_draws_the_price_ladder_when_a_quote_is_present(
     from rampwise.assess import assess
     from rampwise.project_file import project_from_mapping
 
-    result = assess(project_from_mapping(document)).model_dump(mode="json")
-    result["quote"] = {
-        "currency": "USD",
-        "breaks": [
-            {"quantity": 1, "unit_price": 240.0},
-            {"quantity": 10, "unit_price": 52.5},
-            {"quantity": 100, "unit_price": 21.75},
-        ],
-        "drivers": {"setup": 0.4, "material": 0.2},
-    }
+    result = assess(project_from_mapping(document))
+    assert result.quote is not None
+    row = result.quote.breaks[0]
+    breaks = tuple(
+        row.model_copy(update={"quantity": quantity, "unit_price": price})
+        for quantity, price in ((1, 240.0), (10, 52.5), (100, 21.75))
+    )
+    quote = result.quote.model_copy(update={"currency": "USD", "breaks": breaks})
     database = client.app.state.services.database  # type: ignore[attr-defined]
     with database.write() as session:
-        detail = create_project(session, document=document, result=result)
+        detail = create_project(
+            session, document=document, result=result.model_copy(update={"quote": quote})
+        )
     assert detail.latest_assessment is not None
     page = client.get(f"/assessments/{detail.latest_assessment.id}").text
     assert "Price ladder and drivers" in page
     assert '<svg class="chart"' in page and 'aria-label="Price ladder"' in page
     assert "Unit price falls from 240 USD at 1 pcs to 21.75 USD at 100 pcs." in page
     assert page.count("<tr>") >= 3 + 1 + 7
+
+
+def test_a_result_stored_before_schema_versions_shows_on_the_pages(
+    client: TestClient, document: dict[str, Any], auth: dict[str, str]
+) -> None:
+    """A row as the old code wrote it (version 1 JSON) is upcast and rendered field by field."""
+    import json
+
+    from sqlalchemy import update
+
+    from rampwise.store.tables import AssessmentRow
+
+    stored = json.loads(
+        (Path(__file__).parents[1] / "store" / "stored_assessments_v1.json").read_text(
+            encoding="utf-8"
+        )
+    )["bracket_fit_check"]
+    project_id = client.post("/api/projects", json=document, headers=auth).json()["id"]
+    database = client.app.state.services.database  # type: ignore[attr-defined]
+    with database.write() as session:
+        session.execute(update(AssessmentRow).values(result=stored, schema_version=1))
+    assessment_id = client.get(f"/api/projects/{project_id}").json()["latest_assessment"]["id"]
+    page = client.get(f"/assessments/{assessment_id}")
+    assert page.status_code == 200
+    assert 'data-stage="prototype"' in page.text
+    assert "Price ladder and drivers" in page.text
+    assert "fixture_plate" not in page.text  # named as the quote names it
+    assert client.get(f"/projects/{project_id}").status_code == 200
+    result = client.get(f"/api/assessments/{assessment_id}").json()["result"]
+    assert result["route"]["workholding"]["options"] == []
+    assert {row["stage"] for row in result["quote"]["breaks"]} == {"prototype"}
 
 
 def test_the_project_page_shows_what_changed(
@@ -279,9 +310,8 @@ def test_the_driver_bars_agree_with_the_biggest_driver_words(examples_dir: Path)
     Overhead and margin multiply every bucket by the same uplift, so a bucket's share of
     the price is its share of the cost: setup at 1 pc of the bracket, for one.
     """
-    quote = assess(load_project(examples_dir / "bracket_fit_check.yaml")).model_dump(mode="json")[
-        "quote"
-    ]
+    quote = assess(load_project(examples_dir / "bracket_fit_check.yaml")).quote
+    assert quote is not None
     svg = str(drivers_chart(quote))
     drawn = {
         (int(quantity.replace(",", "")), name): share
@@ -289,8 +319,8 @@ def test_the_driver_bars_agree_with_the_biggest_driver_words(examples_dir: Path)
     }
     assert "overhead and margin" not in {name for _, name in drawn}
     key_of = {words: key for key, words in DRIVER_WORDS.items()}
-    for row in quote["breaks"]:
-        words = re.match(r"(.+) is (\d+)% of the price", row["top_drivers"][0])
+    for row in quote.breaks:
+        words = re.match(r"(.+) is (\d+)% of the price", row.top_drivers[0])
         assert words is not None
         name, share = words.groups()
-        assert drawn[row["quantity"], key_of[name]] == share, row["quantity"]
+        assert drawn[row.quantity, key_of[name]] == share, row.quantity

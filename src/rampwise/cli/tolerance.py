@@ -257,8 +257,7 @@ def route_view(route: Route) -> RenderableType:
     lines = [
         f"Extra operations: {', '.join(map(in_words, route.extra_operations)) or 'none'}; "
         f"added inspection {route.added_inspection_minutes:g} min/part",
-        f"Workholding: [bold]{route.workholding.kind.label.lower()}[/] — "
-        f"{route.workholding.reason}",
+        f"Workholding: [bold]{route.workholding.kind.phrase}[/] — {route.workholding.reason}",
     ]
     if route.hybrid is not None:
         lines.append(

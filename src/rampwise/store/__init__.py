@@ -3,19 +3,22 @@
 SQLite under ``<data_dir>/rampwise.db`` by default (WAL, busy timeout); PostgreSQL by
 ``RAMPWISE_DATABASE_URL``. Tables are made only by the Alembic migrations in
 ``store/migrations`` (:func:`upgrade`, :func:`prepare_database`). Store functions take
-a session and keyword arguments and return frozen records, never ORM rows.
+a session and keyword arguments and return frozen records, never ORM rows. An assessment
+is kept as its JSON with a schema version and read back as the ``Assessment`` model
+(:func:`read_assessment`, which upcasts older rows).
 
 Examples
 --------
 >>> from rampwise.settings import get_settings
 >>> database = open_database(get_settings())            # doctest: +SKIP
 >>> with database.write() as session:                    # doctest: +SKIP
-...     project = create_project(session, document=doc, assessment=assess(p))
+...     project = create_project(session, document=doc, result=assess(p))
 """
 
 from __future__ import annotations
 
 from rampwise.settings import Settings
+from rampwise.store.assessments import SCHEMA_VERSION, StoredResultError, read_assessment
 from rampwise.store.batches import create_batch, get_batch, list_batches
 from rampwise.store.blobs import (
     Blob,
@@ -69,6 +72,7 @@ def open_database(settings: Settings) -> Database:
 
 
 __all__ = [
+    "SCHEMA_VERSION",
     "AssessmentRecord",
     "BatchRecord",
     "Blob",
@@ -84,6 +88,7 @@ __all__ = [
     "RecordNotFoundError",
     "RevisionRecord",
     "StoreError",
+    "StoredResultError",
     "TokenRecord",
     "UnsupportedFileError",
     "add_revision",
@@ -110,6 +115,7 @@ __all__ = [
     "open_database",
     "prepare_database",
     "project_history",
+    "read_assessment",
     "report_progress",
     "save_bytes",
     "save_file",

@@ -1,7 +1,8 @@
 """What changed between two stored assessments: stage, readiness, price at target quantity.
 
-Works on the stored Assessment JSON, not on the models, so assessments made by older
-versions compare too; a section an assessment does not have is simply not compared.
+Works on the :class:`~rampwise.assess.Assessment` models the store reads back
+(:func:`rampwise.store.assessments.read_assessment` upcasts older rows first), so an
+assessment made by an older version compares field by field like a new one.
 """
 
 from __future__ import annotations
@@ -9,71 +10,60 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rampwise.store.records import Change, ResultJSON
+from rampwise.assess import Assessment
+from rampwise.model import AreaStatus
+from rampwise.quote import QuantityBreak, Quote
+from rampwise.store.records import Change
 
 
-def readiness_text(result: Mapping[str, Any]) -> str:
-    """``"not ready (5/7 pass)"`` for an Assessment JSON."""
-    readiness = result.get("readiness") or {}
-    areas = readiness.get("areas") or []
-    passed = sum(1 for area in areas if area.get("status") == "pass")
-    verdict = "ready" if readiness.get("ready") else "not ready"
+def readiness_text(assessment: Assessment) -> str:
+    """``"not ready (5/7 pass)"``: the gate's verdict and how many areas pass."""
+    areas = assessment.readiness.areas
+    passed = sum(1 for area in areas if area.status is AreaStatus.PASS)
+    verdict = "ready" if assessment.readiness.ready else "not ready"
     return f"{verdict} ({passed}/{len(areas)} pass)"
 
 
-def target_quantity(result: Mapping[str, Any], document: Mapping[str, Any]) -> int | None:
-    """The quantity a price is compared at: the cost target's, else the order's [pcs]."""
+def target_quantity(assessment: Assessment, document: Mapping[str, Any]) -> int:
+    """The quantity a price is compared at: the cost target's, else the order's [pcs].
+
+    Parameters
+    ----------
+    assessment
+        The assessment (for the order quantity).
+    document
+        The project document it was made from (for ``cost_target.at_quantity``).
+    """
     cost_target = document.get("cost_target")
     if isinstance(cost_target, Mapping) and isinstance(cost_target.get("at_quantity"), int):
         return int(cost_target["at_quantity"])
-    quantity = result.get("quantity")
-    return int(quantity) if isinstance(quantity, int) else None
+    return assessment.quantity
 
 
-def quote_rows_key(quote: Mapping[str, Any]) -> str | None:
-    """Key of the quantity breaks in a Quote JSON: the first list of rows with a unit price."""
-    for key, value in quote.items():
-        if (
-            isinstance(value, list)
-            and value
-            and all(isinstance(row, Mapping) for row in value)
-            and all("quantity" in row and "unit_price" in row for row in value)
-        ):
-            return str(key)
-    return None
+def break_at(quote: Quote, quantity: int) -> QuantityBreak | None:
+    """The quantity break of ``quote`` at ``quantity`` [pcs], if it priced that quantity."""
+    return next((row for row in quote.breaks if row.quantity == quantity), None)
 
 
-def quote_rows(quote: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The quantity breaks of a Quote JSON (empty if it has none)."""
-    key = quote_rows_key(quote)
-    return list(quote[key]) if key is not None else []
-
-
-def price_at(result: Mapping[str, Any], quantity: int | None) -> str | None:
+def price_at(assessment: Assessment, quantity: int | None) -> str | None:
     """The unit price quoted at ``quantity`` [currency], as text, if the quote has it."""
-    quote = result.get("quote")
-    if not isinstance(quote, Mapping) or quantity is None:
+    quote = assessment.quote
+    if quote is None or quantity is None:
         return None
-    currency = str(quote.get("currency") or "")
-    for row in quote_rows(quote):
-        if row.get("quantity") == quantity and isinstance(row.get("unit_price"), int | float):
-            return f"{currency} {float(row['unit_price']):,.2f} at {quantity} pcs".strip()
-    return None
-
-
-def _purpose(result: Mapping[str, Any]) -> str | None:
-    decision = result.get("stage_decision")
-    return decision.get("purpose") if isinstance(decision, Mapping) else None
+    row = break_at(quote, quantity)
+    if row is None:
+        return None
+    return f"{quote.currency} {row.unit_price:,.2f} at {quantity} pcs".strip()
 
 
 def changes_between(
-    before: ResultJSON | None,
-    after: ResultJSON | None,
+    before: Assessment | None,
+    after: Assessment | None,
     *,
     before_document: Mapping[str, Any],
     document: Mapping[str, Any],
 ) -> tuple[Change, ...]:
-    """The differences that matter to a buyer between two Assessment JSONs.
+    """The differences that matter to a buyer between two assessments.
 
     Each price is the one its own revision is judged by, at its own target quantity
     (:func:`target_quantity`): a revision that changes the quantity compares
@@ -90,11 +80,11 @@ def changes_between(
     """
     if before is None or after is None:
         return ()
-    pairs = (
-        ("part revision", before.get("part_revision"), after.get("part_revision")),
-        ("quantity", before.get("quantity"), after.get("quantity")),
-        ("purpose", _purpose(before), _purpose(after)),
-        ("stage", before.get("stage"), after.get("stage")),
+    pairs: tuple[tuple[str, object, object], ...] = (
+        ("part revision", before.part_revision, after.part_revision),
+        ("quantity", before.quantity, after.quantity),
+        ("purpose", before.stage_decision.purpose, after.stage_decision.purpose),
+        ("stage", before.stage.value, after.stage.value),
         ("readiness", readiness_text(before), readiness_text(after)),
         (
             "price at target quantity",

@@ -14,6 +14,13 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from rampwise.assess import Assessment
+from rampwise.store.assessments import (
+    SCHEMA_VERSION,
+    assessment_of,
+    read_assessment,
+    stored_json,
+)
 from rampwise.store.blobs import Blob
 from rampwise.store.database import RecordNotFoundError
 from rampwise.store.history import changes_between
@@ -25,7 +32,6 @@ from rampwise.store.records import (
     ProjectDetail,
     ProjectSummary,
     QuoteRecord,
-    ResultJSON,
     RevisionRecord,
     StoredFile,
 )
@@ -59,7 +65,7 @@ def create_project(
     session: Session,
     *,
     document: Mapping[str, Any],
-    result: ResultJSON,
+    result: Assessment | Mapping[str, Any],
     file: Blob | None = None,
 ) -> ProjectDetail:
     """Store a new project with its first revision and that revision's assessment.
@@ -69,16 +75,24 @@ def create_project(
     document
         The project document as submitted (the YAML's fields).
     result
-        The JSON of the :class:`~rampwise.assess.Assessment` made from it
-        (``model_dump(mode="json")``); its ``quote`` and ``inspection`` sections, when
-        present, are also kept as a quote and an inspection record.
+        The :class:`~rampwise.assess.Assessment` made from it, or its JSON
+        (``model_dump(mode="json")``). It is kept as the model's JSON with its schema
+        version; its quote and inspection plan are also kept as a quote and an
+        inspection record.
     file
         The CAD file of the revision, already in the content store.
+
+    Raises
+    ------
+    StoredResultError
+        If ``result`` is JSON that does not validate as an Assessment, or an Assessment
+        whose JSON would not read back.
     """
-    row = ProjectRow(name=str(result["project"]), part_number=str(result["part_number"]))
+    assessment = assessment_of(result)
+    row = ProjectRow(name=assessment.project, part_number=assessment.part_number)
     session.add(row)
     session.flush()
-    _add_revision_rows(session, project=row, document=document, result=result, file=file)
+    _add_revision_rows(session, project=row, document=document, assessment=assessment, file=file)
     return get_project(session, project_id=row.id)
 
 
@@ -87,7 +101,7 @@ def add_revision(
     *,
     project_id: int,
     document: Mapping[str, Any],
-    result: ResultJSON,
+    result: Assessment | Mapping[str, Any],
     file: Blob | None = None,
 ) -> HistoryEntry:
     """Store a new revision of a project with its assessment.
@@ -96,15 +110,25 @@ def add_revision(
     concurrent revisions get distinct numbers (SQLite write transactions are already
     serialised by ``BEGIN IMMEDIATE``).
 
+    Parameters
+    ----------
+    document, result, file
+        As for :func:`create_project`.
+
     Raises
     ------
     RecordNotFoundError
         If the project does not exist.
+    StoredResultError
+        As for :func:`create_project`.
     """
+    assessment = assessment_of(result)
     row = session.get(ProjectRow, project_id, with_for_update=True)
     if row is None:
         raise RecordNotFoundError("project", project_id)
-    revision = _add_revision_rows(session, project=row, document=document, result=result, file=file)
+    revision = _add_revision_rows(
+        session, project=row, document=document, assessment=assessment, file=file
+    )
     return next(
         e for e in project_history(session, project_id=project_id) if e.revision.id == revision.id
     )
@@ -115,9 +139,10 @@ def _add_revision_rows(
     *,
     project: ProjectRow,
     document: Mapping[str, Any],
-    result: dict[str, Any],
+    assessment: Assessment,
     file: Blob | None,
 ) -> PartRevisionRow:
+    stored = stored_json(assessment)
     if file is not None:
         save_file(session, blob=file)
     number = session.scalar(
@@ -128,42 +153,42 @@ def _add_revision_rows(
     revision = PartRevisionRow(
         project_id=project.id,
         number=(number or 0) + 1,
-        part_revision=result.get("part_revision"),
+        part_revision=assessment.part_revision,
         document=to_jsonable_python(dict(document)),
         file_sha256=file.sha256 if file is not None else None,
     )
     session.add(revision)
     session.flush()
-    version = str(result["rampwise_version"])
-    assessment = AssessmentRow(
+    version = assessment.rampwise_version
+    row = AssessmentRow(
         project_id=project.id,
         revision_id=revision.id,
-        stage=str(result["stage"]),
-        ready=bool(result["readiness"]["ready"]),
-        result=result,
+        stage=assessment.stage.value,
+        ready=assessment.readiness.ready,
+        result=stored,
+        schema_version=SCHEMA_VERSION,
         rampwise_version=version,
     )
-    session.add(assessment)
+    session.add(row)
     session.flush()
-    if isinstance(result.get("quote"), dict):
+    if assessment.quote is not None:
         session.add(
             QuoteRow(
                 project_id=project.id,
-                assessment_id=assessment.id,
-                result=result["quote"],
+                assessment_id=row.id,
+                result=stored["quote"],
                 rampwise_version=version,
             )
         )
-    if isinstance(result.get("inspection"), dict):
-        session.add(
-            InspectionRecordRow(
-                project_id=project.id,
-                assessment_id=assessment.id,
-                kind="plan",
-                result=result["inspection"],
-                rampwise_version=version,
-            )
+    session.add(
+        InspectionRecordRow(
+            project_id=project.id,
+            assessment_id=row.id,
+            kind="plan",
+            result=stored["inspection"],
+            rampwise_version=version,
         )
+    )
     project.updated_at = utc_now()
     session.flush()
     return revision
@@ -340,4 +365,13 @@ def _revision(row: PartRevisionRow) -> RevisionRecord:
 
 
 def _assessment(row: AssessmentRow) -> AssessmentRecord:
-    return AssessmentRecord.model_validate(row, from_attributes=True)
+    return AssessmentRecord(
+        id=row.id,
+        project_id=row.project_id,
+        revision_id=row.revision_id,
+        stage=row.stage,
+        ready=row.ready,
+        result=read_assessment(row.result, schema_version=row.schema_version),
+        rampwise_version=row.rampwise_version,
+        created_at=row.created_at,
+    )

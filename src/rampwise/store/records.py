@@ -1,8 +1,10 @@
 """Frozen records the store functions return; ORM rows never leave the store.
 
 A stored result is the JSON contract of the domain model that made it (``Assessment``,
-``Quote``, ``BatchResult`` …) together with ``rampwise_version``; it is returned as that
-JSON rather than re-validated, so results made by an older version stay readable.
+``Quote``, ``BatchResult`` …) together with ``rampwise_version``. An assessment is read
+back as the :class:`~rampwise.assess.Assessment` model, brought up to the current schema
+by :func:`rampwise.store.assessments.read_assessment`; the other results (a quote or an
+inspection plan kept beside their assessment, a batch report) are returned as their JSON.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from rampwise.assess import Assessment
 
 ResultJSON = dict[str, Any]
 """A domain result as its ``model_dump(mode="json")``."""
@@ -58,14 +62,26 @@ class StoredFile(_Record):
 
 
 class AssessmentRecord(_Record):
-    """A stored assessment: the Assessment JSON and the version that made it."""
+    """A stored assessment: the Assessment and the version that made it.
+
+    Attributes
+    ----------
+    stage, ready
+        The decided stage and the gate's verdict (also ``result.stage`` and
+        ``result.readiness.ready``; kept as columns for listing).
+    result
+        The assessment as the current model, whichever schema version it was stored in
+        (:func:`rampwise.store.assessments.read_assessment`).
+    rampwise_version
+        The rampwise version that made it.
+    """
 
     id: int
     project_id: int
     revision_id: int
     stage: str
     ready: bool
-    result: ResultJSON
+    result: Assessment
     rampwise_version: str
     created_at: datetime
 

@@ -5,8 +5,11 @@ module describes them for queries (STYLE.md point 14). Rows never leave the stor
 store functions return the frozen records of :mod:`rampwise.store.records`.
 
 Results (assessments, quotes, inspection plans, batch reports) are kept as the JSON
-contract of the domain model that made them, next to the rampwise version that made it,
-so an old result stays readable after the models change.
+contract of the domain model that made them, next to the rampwise version that made it.
+An assessment also states the schema version of its JSON, from which
+:mod:`rampwise.store.assessments` upcasts it to the current model; the quote and the
+inspection plan kept beside an assessment are sections of that same JSON, of their
+assessment's schema version.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -102,7 +106,11 @@ class PartRevisionRow(Base):
 
 
 class AssessmentRow(Base):
-    """The Assessment JSON made for one revision."""
+    """The Assessment JSON made for one revision, with the schema version of that JSON.
+
+    Rows written before versions were stated have none; the migration that added the
+    column made them version 1.
+    """
 
     __tablename__ = "assessments"
 
@@ -116,6 +124,7 @@ class AssessmentRow(Base):
     stage: Mapped[str] = mapped_column(String(30))
     ready: Mapped[bool] = mapped_column(Boolean)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    schema_version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     rampwise_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 

@@ -1,18 +1,17 @@
 """Names in words for the enum values and catalog keys a stored result holds.
 
-Pages render stored result JSON, so a value is looked up in the domain's own words
+A value is looked up in the domain's own words
 (:attr:`rampwise.process.MachiningStrategy.label`, the ``description`` column of
-``catalog/machines.csv``, …); a value this version does not know (a result stored by
-another version) falls back to :func:`rampwise.web.present.humanise`.
+``catalog/machines.csv``, …); a value this version does not know (a machine class no
+longer in the catalog) falls back to :func:`rampwise.web.present.humanise`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from rampwise.inspection import StepKind
-from rampwise.process import MachiningStrategy, strategy_text
+from rampwise.process import MachiningStrategy, Route
 from rampwise.process_capability import in_words
 from rampwise.shop import default_shop
 from rampwise.strategies import StrategyName
@@ -43,13 +42,9 @@ def step_name(kind: Any) -> str:
     return _label(StepKind, kind)
 
 
-def route_strategy(route: Mapping[str, Any]) -> str:
-    """A stored route's strategy and setups: ``5-axis milling in 2 setups``."""
-    text = strategy_text(
-        _label(MachiningStrategy, route.get("strategy")),
-        int(route.get("setups") or 0),
-        int(route.get("added_setups") or 0),
-    )
+def route_strategy(route: Route) -> str:
+    """A route's strategy and setups, capitalised: ``5-axis milling in 2 setups``."""
+    text = route.strategy_text
     return text[:1].upper() + text[1:]
 
 

@@ -1,8 +1,9 @@
 """Presentation helpers for the page templates: names, numbers, tables, sections.
 
-Pages render stored result JSON (not models), so a result made by another version still
-shows. Sections of the Assessment that the pages do not know by name are shown by the
-generic renderer (mappings as definition lists, lists of rows as tables).
+Pages render a stored assessment as the :class:`~rampwise.assess.Assessment` model the
+store reads back (older rows upcast first), so the templates read fields by name.
+Sections of the Assessment that the pages do not lay out by name are shown from their
+JSON by the generic renderer (mappings as definition lists, lists of rows as tables).
 """
 
 from __future__ import annotations
@@ -12,16 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup
+from pydantic_core import to_jsonable_python
 
-from rampwise.cost import COST_BUCKETS
-from rampwise.model import PROFILE_ASPECTS
-from rampwise.store.history import (
-    price_at,
-    quote_rows,
-    quote_rows_key,
-    readiness_text,
-    target_quantity,
-)
+from rampwise.assess import Assessment
+from rampwise.model import PROFILE_ASPECTS, AreaStatus
+from rampwise.quote import Quote
+from rampwise.store.history import price_at, readiness_text, target_quantity
 from rampwise.web import charts
 
 CORE_KEYS = frozenset(
@@ -38,7 +35,7 @@ CORE_KEYS = frozenset(
         "rampwise_version",
     }
 )
-"""Assessment keys the result page lays out itself; every other key is a section."""
+"""Assessment fields the result page lays out itself; every other field is a section."""
 
 SECTION_TITLES = {
     "quote": "Price ladder and drivers",
@@ -125,38 +122,52 @@ def columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def sections(result: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    """The optional sections present in an Assessment JSON: (key, heading, value)."""
-    extra = [key for key in result if key not in CORE_KEYS and result[key] not in (None, [], {})]
+def plain(value: Any) -> Any:
+    """A model (or anything holding models) as its JSON values, for the generic renderer."""
+    return to_jsonable_python(value)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, tuple | list | dict) and not value)
+
+
+def sections(result: Assessment) -> list[tuple[str, str, Any]]:
+    """The optional sections an assessment has: (field, heading, value), in page order.
+
+    Known sections come first in :data:`SECTION_TITLES` order; a field the page does not
+    know by name (added by a later model) follows under its humanised name.
+    """
+    extra = [
+        name
+        for name in type(result).model_fields
+        if name not in CORE_KEYS and not _empty(getattr(result, name))
+    ]
     known = [key for key in SECTION_TITLES if key in extra]
     unknown = [key for key in extra if key not in SECTION_TITLES]
-    return [(key, SECTION_TITLES.get(key, humanise(key)), result[key]) for key in known + unknown]
-
-
-def passed_areas(result: Mapping[str, Any]) -> int:
-    """How many readiness areas pass."""
-    areas = (result.get("readiness") or {}).get("areas") or []
-    return sum(1 for area in areas if area.get("status") == "pass")
-
-
-def quote_chart(result: Mapping[str, Any], document: Mapping[str, Any] | None = None) -> Markup:
-    """The price ladder of an Assessment's quote as inline SVG (empty without a quote)."""
-    quote = result.get("quote")
-    if not isinstance(quote, Mapping):
-        return Markup("")
-    points = [
-        (int(row["quantity"]), float(row["unit_price"]))
-        for row in quote_rows(quote)
-        if isinstance(row.get("quantity"), int) and isinstance(row.get("unit_price"), int | float)
+    return [
+        (key, SECTION_TITLES.get(key, humanise(key)), getattr(result, key))
+        for key in known + unknown
     ]
+
+
+def passed_areas(result: Assessment) -> int:
+    """How many readiness areas pass."""
+    return sum(1 for area in result.readiness.areas if area.status is AreaStatus.PASS)
+
+
+def quote_chart(result: Assessment, document: Mapping[str, Any] | None = None) -> Markup:
+    """The price ladder of an assessment's quote as inline SVG (empty without a quote)."""
+    quote = result.quote
+    if quote is None:
+        return Markup("")
     return charts.price_ladder_svg(
-        points,
-        currency=str(quote.get("currency") or ""),
+        [(row.quantity, row.unit_price) for row in quote.breaks],
+        currency=quote.currency,
         target_quantity=target_quantity(result, document or {}),
     )
 
 
-def drivers_chart(quote: Mapping[str, Any]) -> Markup:
+def drivers_chart(quote: Quote) -> Markup:
     """The cost drivers of each quantity break as a 100 % stacked bar chart.
 
     The bars split the cost before overhead and margin, which the uplift spreads over
@@ -165,34 +176,19 @@ def drivers_chart(quote: Mapping[str, Any]) -> Markup:
     (:func:`rampwise.cost.top_drivers`). Overhead and margin, the same fraction of every
     price, is not a bar segment of its own.
     """
-    rows = [
-        (
-            int(row["quantity"]),
-            {
-                str(k): float(v)
-                for k, v in (row.get("drivers") or {}).items()
-                if k in COST_BUCKETS and isinstance(v, int | float) and not isinstance(v, bool)
-            },
-        )
-        for row in quote_rows(quote)
-        if isinstance(row.get("quantity"), int) and isinstance(row.get("drivers"), Mapping)
-    ]
-    return charts.drivers_svg(rows, currency=str(quote.get("currency") or ""))
+    rows = [(row.quantity, row.drivers.costs()) for row in quote.breaks]
+    return charts.drivers_svg(rows, currency=quote.currency)
 
 
-def driver_names(quote: Mapping[str, Any]) -> list[str]:
-    """Every driver named in any quantity break, in order of first appearance."""
-    names: dict[str, None] = {}
-    for row in quote_rows(quote):
-        for name in row.get("drivers") or {}:
-            names.setdefault(str(name), None)
-    return list(names)
+def driver_names(quote: Quote) -> list[str]:
+    """The price buckets of the quantity breaks, overhead and margin last (none without)."""
+    return list(type(quote.breaks[0].drivers).model_fields) if quote.breaks else []
 
 
-def quote_details(quote: Mapping[str, Any]) -> dict[str, Any]:
-    """Everything in a Quote JSON but its quantity breaks (shown as the ladder)."""
-    key = quote_rows_key(quote)
-    return {k: v for k, v in quote.items() if k != key}
+def quote_details(quote: Quote) -> dict[str, Any]:
+    """Everything in a quote but its quantity breaks (shown as the ladder), as JSON."""
+    details: dict[str, Any] = quote.model_dump(mode="json", exclude={"breaks"})
+    return details
 
 
 UNIT_SYMBOLS = {"um": "µm", "deg": "°"}
@@ -223,6 +219,7 @@ TEMPLATE_FILTERS = {
     "index": index,
     "change_value": change_value,
     "unit_symbol": unit_symbol,
+    "plain": plain,
 }
 """Filters every template may use."""
 
@@ -235,7 +232,6 @@ TEMPLATE_GLOBALS = {
     "passed_areas": passed_areas,
     "readiness_text": readiness_text,
     "quote_chart": quote_chart,
-    "quote_rows": quote_rows,
     "quote_details": quote_details,
     "drivers_chart": drivers_chart,
     "driver_names": driver_names,

@@ -3,7 +3,8 @@
 A shop quoting a ZIP of models reads, per part, the stage, the unit and total price and the
 lead time at the order's quantity, the DFM findings that need a word with the customer and
 whether the part is ready for production; then what the whole request comes to. Each line
-is read off the part's stored Assessment JSON, so the lines and the result pages agree.
+is read off the part's stored :class:`~rampwise.assess.Assessment`, so the lines and the
+result pages agree.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rampwise.store.history import quote_rows
+from rampwise.assess import Assessment
+from rampwise.geometry.models import FindingStatus, Severity
+from rampwise.store.history import break_at
 
-BLOCKING_SEVERITIES = ("critical", "major")
+BLOCKING_SEVERITIES = (Severity.CRITICAL, Severity.MAJOR)
 """DFM severities counted on a line: those a quote should not go out without."""
 
 
@@ -23,7 +26,7 @@ def rfq_line(
     project_id: int,
     assessment_id: int,
     material: str | None,
-    result: Mapping[str, Any],
+    assessment: Assessment,
 ) -> dict[str, Any]:
     """The line of one part: its assessment's figures at the order's quantity.
 
@@ -35,37 +38,35 @@ def rfq_line(
         Where the part's project and result page are.
     material
         The material it was quoted in, as the project document names it.
-    result
-        The part's Assessment JSON.
+    assessment
+        The part's assessment, as stored.
 
     Returns
     -------
     dict
-        ``name``, ``project_id``, ``assessment_id``, ``material``, ``stage``,
+        JSON values: ``name``, ``project_id``, ``assessment_id``, ``material``, ``stage``,
         ``quantity`` [pcs],
         ``currency``, ``unit_price`` [currency/piece], ``total_price`` [currency],
-        ``lead_time_days`` [working days] (the three ``None`` without a quote), ``ready``
+        ``lead_time_days`` [working days] (the four ``None`` without a quote), ``ready``
         (the readiness gate) and ``dfm`` (violated findings per blocking severity).
     """
-    quantity = result.get("quantity")
-    quote = result.get("quote") if isinstance(result.get("quote"), Mapping) else None
-    rows = quote_rows(quote) if quote else []
-    order = next((row for row in rows if row.get("quantity") == quantity), None)
-    findings = (result.get("geometry") or {}).get("findings") or []
-    violated = [f for f in findings if f.get("status", "violated") == "violated"]
+    quote = assessment.quote
+    order = break_at(quote, assessment.quantity) if quote is not None else None
+    findings = assessment.geometry.findings if assessment.geometry is not None else ()
+    violated = [f for f in findings if f.status is FindingStatus.VIOLATED]
     return {
         "name": name,
         "project_id": project_id,
         "assessment_id": assessment_id,
         "material": material,
-        "stage": result.get("stage"),
-        "quantity": quantity,
-        "currency": quote.get("currency") if quote else None,
-        "unit_price": order.get("unit_price") if order else None,
-        "total_price": order.get("total_price") if order else None,
-        "lead_time_days": order.get("lead_time_days") if order else None,
-        "ready": bool((result.get("readiness") or {}).get("ready")),
-        "dfm": {s: sum(1 for f in violated if f.get("severity") == s) for s in BLOCKING_SEVERITIES},
+        "stage": assessment.stage.value,
+        "quantity": assessment.quantity,
+        "currency": quote.currency if quote is not None else None,
+        "unit_price": order.unit_price if order else None,
+        "total_price": order.total_price if order else None,
+        "lead_time_days": order.lead_time_days if order else None,
+        "ready": assessment.readiness.ready,
+        "dfm": {s.value: sum(1 for f in violated if f.severity is s) for s in BLOCKING_SEVERITIES},
     }
 
 
