@@ -16,7 +16,7 @@ from rampwise.inspection import InspectionPlan, gauge_choices, inspection_plan
 from rampwise.leadtime import LeadTimeTier
 from rampwise.model import Part, Project, Stage
 from rampwise.process import Route, plan_route
-from rampwise.quote import Quote, quote_project
+from rampwise.quote import PriceBook, Quote, quote_project
 from rampwise.shop import ShopConfig, default_shop
 
 
@@ -92,7 +92,7 @@ def stage_quote(
 ) -> Quote:
     """Every break priced on the plan of one stage (:func:`stage_plan`)."""
     shop = shop or default_shop()
-    plan = stage_plan(project, stage, shop=shop, **plan_options)
+    book = PriceBook(stage_plan(project, stage, shop=shop, **plan_options))
     return quote_project(
-        project, plan_at=lambda _quantity: plan, quantities=quantities, shop=shop, tier=tier
+        project, book_at=lambda _quantity: book, quantities=quantities, shop=shop, tier=tier
     )

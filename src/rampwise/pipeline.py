@@ -11,7 +11,7 @@ and :meth:`Plan.inspection` for one section. No rule plans its own inputs.
 What agrees, by construction:
 
 - the route's workholding is the strategy the quote prices at the order quantity (the
-  cheapest the route allows, :func:`rampwise.quote.strategy_prices`);
+  cheapest the route allows, :meth:`rampwise.quote.PriceBook.cheapest`);
 - the validation run has one size: the route's, inspected by the inspection plan's
   ``validation_run`` step, priced and scheduled by the quote;
 - each quantity has one price: every break is priced on the plan of the stage that
@@ -43,7 +43,7 @@ from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfil
 from rampwise.process import Route, choose_workholding, plan_route
 from rampwise.quality.batch import BatchResult
 from rampwise.quality.msa import GaugeRRResult
-from rampwise.quote import Quote, quote_project, strategy_prices
+from rampwise.quote import PriceBook, Quote, quote_project
 from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
 from rampwise.shop import ShopConfig
 from rampwise.stage import decide_stage, stage_for, stage_profiles
@@ -204,7 +204,7 @@ class Plan:
         self._facts = geometry_facts(geometry)
         self._routes: dict[Stage, Route] = {}
         self._inspections: dict[Stage, InspectionPlan] = {}
-        self._quote_plans: dict[tuple[Stage, str | None], QuotePlan] = {}
+        self._books: dict[tuple[Stage, str | None], PriceBook] = {}
 
     @property
     def priceable(self) -> bool:
@@ -271,17 +271,29 @@ class Plan:
         InputError
             If the part has no envelope, or the machine class or finish is unknown.
         """
+        return self.prices(stage, machine).plan
+
+    def prices(self, stage: Stage, machine: str | None = None) -> PriceBook:
+        """The prices of :meth:`quote_plan`, each strategy and quantity priced once.
+
+        Raises
+        ------
+        InputError
+            If the part has no envelope, or the machine class or finish is unknown.
+        """
         key = (stage, machine)
-        if key not in self._quote_plans:
-            self._quote_plans[key] = plan_quote(
-                self.project,
-                route=self._route_unpriced(stage),
-                inspection=self.inspection(stage),
-                shop=self.shop,
-                geometry=self._facts,
-                machine=machine,
+        if key not in self._books:
+            self._books[key] = PriceBook(
+                plan_quote(
+                    self.project,
+                    route=self._route_unpriced(stage),
+                    inspection=self.inspection(stage),
+                    shop=self.shop,
+                    geometry=self._facts,
+                    machine=machine,
+                )
             )
-        return self._quote_plans[key]
+        return self._books[key]
 
     def route(self, stage: Stage | None = None) -> Route:
         """The route at ``stage`` (default: the decided stage), held as the quote prices it.
@@ -293,7 +305,7 @@ class Plan:
         route = self._route_unpriced(stage)
         if not self.priceable:
             return route
-        prices = strategy_prices(self.quote_plan(stage), self.project.quantity)
+        prices = self.prices(stage).unit_prices(self.project.quantity)
         workholding = choose_workholding(
             route.workholding.options,
             unit_prices=prices,
@@ -357,8 +369,8 @@ class Plan:
 
     def _unit_price(self, quantity: int, stage: Stage) -> float:
         """Unit price at ``quantity`` on ``stage``'s plan, as the ladder's break has it."""
-        prices = strategy_prices(self.quote_plan(stage), quantity)
-        return min(prices.values())
+        _, priced = self.prices(stage).cheapest(quantity)
+        return priced.price
 
     @cached_property
     def decision(self) -> StageDecision:
@@ -409,11 +421,13 @@ class Plan:
             If the part has no envelope, a quantity is not valid, or the machine class or
             finish is unknown.
         """
+
+        def book_at(quantity: int) -> PriceBook:
+            return self.prices(self.stage_at(quantity) if stage is None else stage, machine)
+
         return quote_project(
             self.project,
-            plan_at=lambda q: self.quote_plan(
-                self.stage_at(q) if stage is None else stage, machine
-            ),
+            book_at=book_at,
             quantities=self.ladder() if quantities is None else quantities,
             shop=self.shop,
             tier=tier,

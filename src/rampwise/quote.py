@@ -54,12 +54,12 @@ __all__ = [
     "DEFAULT_BREAKS",
     "DRIVER_WORDS",
     "Drivers",
+    "PriceBook",
     "QuantityBreak",
     "Quote",
     "StrategyOption",
     "Uncertainty",
     "quote_project",
-    "strategy_prices",
 ]
 
 UNCERTAINTY_SOURCE = (
@@ -218,23 +218,10 @@ class Quote(_Result):
         raise InputError("quantity", f"no break at {quantity}; quoted: {quoted}")
 
 
-def strategy_prices(plan: QuotePlan, quantity: int) -> dict[StrategyName, float]:
-    """Unit price of every strategy the plan's route allows at ``quantity`` [currency/piece].
-
-    The one choice of the pipeline: the quote's break and the route's workholding both
-    take the cheapest of these (soft jaws' order first on a tie).
-    """
-    return {
-        basis.spec.name: price_unit(basis, quantity).price
-        for basis in plan.bases.values()
-        if basis.spec.applies
-    }
-
-
 def quote_project(
     project: Project,
     *,
-    plan_at: Callable[[int], QuotePlan],
+    book_at: Callable[[int], PriceBook],
     quantities: Sequence[int] = DEFAULT_BREAKS,
     shop: ShopConfig,
     tier: LeadTimeTier = LeadTimeTier.STANDARD,
@@ -245,10 +232,10 @@ def quote_project(
     ----------
     project
         The order.
-    plan_at
-        The quote plan a quantity [pieces] runs under (:meth:`rampwise.pipeline.Plan.
-        quote_plan_at`): its stage's route, inspection plan and validation run, planned
-        once per stage.
+    book_at
+        The prices of the quote plan a quantity [pieces] runs under
+        (:meth:`rampwise.pipeline.Plan.prices`): its stage's route, inspection plan and
+        validation run, planned once per stage.
     quantities
         Quantity breaks [pieces], whole and ≥ 1; sorted, repeats dropped.
     shop
@@ -273,25 +260,21 @@ def quote_project(
     .. [1] research/quoting.md §6 items 1, 2, 7, 9; seed 003.
     """
     breaks_q = check_quantities(quantities)
-    order = plan_at(project.quantity)
+    order_prices = book_at(project.quantity)
+    order = order_prices.plan
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
     band = shop.default("uncertainty_fraction")
     terms = tier_terms(shop, category)
-    prices: dict[Stage, _Prices] = {}
-
-    def priced_by(plan: QuotePlan) -> _Prices:
-        if plan.stage not in prices:
-            prices[plan.stage] = _Prices(plan)
-        return prices[plan.stage]
 
     def work(plan: QuotePlan, basis: CostBasis, quantity: int) -> LeadTimeInputs:
         return batch_work(basis, quantity, material_category=category, finish=plan.finish)
 
     breaks = []
     for q in breaks_q:
-        plan = plan_at(q)
-        basis, priced = priced_by(plan).cheapest(q)
+        book = book_at(q)
+        plan = book.plan
+        basis, priced = book.cheapest(q)
         unit = priced.price
         tiers = lead_time_days(work(plan, basis, q), terms)
         breaks.append(
@@ -313,7 +296,6 @@ def quote_project(
                 above_cnc_crossover=q >= crossover,
             )
         )
-    order_prices = priced_by(order)
     order_basis, _ = order_prices.cheapest(project.quantity)
     order_lead = lead_time(work(order, order_basis, project.quantity), tier, shop)
     return Quote(
@@ -333,12 +315,12 @@ def quote_project(
     )
 
 
-class _Prices:
-    """The strategies of one plan priced on demand, each quantity once per strategy.
+class PriceBook:
+    """The strategies of one quote plan priced on demand, each quantity once per strategy.
 
-    A quote asks for the same prices several times: every applicable strategy at every
-    break, again at the order's quantity and at both ends of each break-even search. It
-    lives for one quote.
+    One book per plan serves the whole assessment: the route's workholding (the cheapest
+    allowed strategy at the order quantity), the gate's price at the cost target, every
+    break of the ladder and both ends of each break-even search ask it the same prices.
     """
 
     def __init__(self, plan: QuotePlan) -> None:
@@ -359,13 +341,18 @@ class _Prices:
         return lambda quantity: self.at(basis, quantity).price * quantity
 
     def cheapest(self, quantity: int) -> tuple[CostBasis, PricedUnit]:
-        """The allowed strategy with the lowest unit price (:func:`strategy_prices`' choice)."""
-        priced = {basis.spec.name: self.at(basis, quantity) for basis in self.applicable}
-        name = min(priced, key=lambda k: priced[k].price)
-        return self.plan.bases[name], priced[name]
+        """The allowed strategy with the lowest unit price (soft jaws' order first on a tie)."""
+        unit = self.unit_prices(quantity)
+        name = min(unit, key=lambda k: unit[k])
+        basis = self.plan.bases[name]
+        return basis, self.at(basis, quantity)
+
+    def unit_prices(self, quantity: int) -> dict[StrategyName, float]:
+        """Unit price of every strategy the plan's route allows [currency/piece]."""
+        return {b.spec.name: self.at(b, quantity).price for b in self.applicable}
 
 
-def _strategy_options(prices: _Prices, order_quantity: int) -> tuple[StrategyOption, ...]:
+def _strategy_options(prices: PriceBook, order_quantity: int) -> tuple[StrategyOption, ...]:
     default = prices.plan.bases[DEFAULT_STRATEGY]
     options = []
     for name, basis in prices.plan.bases.items():

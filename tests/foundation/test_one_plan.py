@@ -24,7 +24,6 @@ from rampwise.inspection import StepKind
 from rampwise.model import AreaStatus, ReadinessArea, Stage
 from rampwise.pipeline import Assessment, Plan
 from rampwise.project_file import load_project, project_from_mapping
-from rampwise.quote import strategy_prices
 from rampwise.shop import ShopConfig, default_shop, shop_from_mapping
 from rampwise.strategies import StrategyName
 from support import REPO, TODAY, build_document
@@ -166,7 +165,7 @@ def test_the_gate_judges_production_and_quotes_the_ladder() -> None:
     at_target = assessment.quote.at(1000)
     assert at_target.stage is Stage.LOW_VOLUME
     area = next(a for a in assessment.readiness.areas if a.area is ReadinessArea.COST_TARGET)
-    production = min(strategy_prices(plan.quote_plan(Stage.MASS_PRODUCTION), 1000).values())
+    production = min(plan.prices(Stage.MASS_PRODUCTION).unit_prices(1000).values())
     assert f"{production:.2f} USD on the mass-production plan, which this area judges" in (
         "; ".join(area.evidence)
     )
