@@ -10,15 +10,17 @@ import pytest
 
 from rampwise.model import Project
 from rampwise.project_file import project_from_mapping
-from support import REPO, SHARED, TODAY, build_document
+from support import REPO, SHARED, TODAY, build_document, shared_folder
 
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """The shared reference folder beside the repository (seeds, refdata, cad)."""
-    if not SHARED.is_dir():
-        pytest.skip(f"shared reference folder not found at {SHARED}")
-    return SHARED
+    """The shared reference folder beside the repository (seeds, refdata, cad).
+
+    Without it (or its ``refdata`` or ``cad``) the tests that use it fail when ``CI`` is
+    set and are skipped elsewhere, saying what is missing.
+    """
+    return shared_folder(SHARED)
 
 
 @pytest.fixture(scope="session")

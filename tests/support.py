@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import copy
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+SHARED_FOLDERS = ("refdata", "cad")
+"""Folders of ``SHARED`` the reference tests read: published data sets and public CAD parts."""
 TODAY = date(2026, 11, 23)
 """Fixed assessment date so revision-age rules do not drift with the calendar."""
 
@@ -52,3 +57,30 @@ def build_document(ready: bool = False, **overrides: Any) -> dict[str, Any]:
     for key, value in overrides.items():
         document[key] = value
     return document
+
+
+def in_ci() -> bool:
+    """True on a CI runner: the ``CI`` environment variable is set (``CI=true``, ``CI=1``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def shared_folder(root: Path, *, folders: tuple[str, ...] = SHARED_FOLDERS) -> Path:
+    """``root`` when it holds ``folders``; else the reference tests cannot run.
+
+    On CI that is a failure (a missing checkout must not turn the reference tests into
+    silent skips); elsewhere they are skipped, with a message naming the missing folder.
+    """
+    missing = (
+        [root] if not root.is_dir() else [root / f for f in folders if not (root / f).is_dir()]
+    )
+    if not missing:
+        return root
+    names = ", ".join(str(m) for m in missing)
+    message = (
+        f"shared reference data not found: {names} (check out ../shared beside the repository)"
+    )
+    if in_ci():
+        pytest.fail(
+            f"{message}; CI is set, so the reference tests fail instead of skipping", pytrace=False
+        )
+    pytest.skip(message)

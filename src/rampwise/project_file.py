@@ -1,7 +1,10 @@
 """Load a project document (YAML file or mapping) into a validated :class:`Project`.
 
 The loader is the edge where inches become millimetres and relative file paths become
-absolute; everything after it works in mm. Every failure is an
+absolute; everything after it works in mm. A mesh the part names (``part.cad: part.stl``)
+has no unit of its own: it is in the document's ``unit`` too, and goes on as a
+:class:`~rampwise.geometry.MeshPath` that the analysis scales by (a STEP file states its
+own unit and is left alone). Every failure is an
 :class:`~rampwise.errors.InputError` whose message names the field, so the CLI prints one
 line and the API answers 422 with the same text.
 """
@@ -18,6 +21,7 @@ from pydantic import ValidationError
 
 from rampwise.documents import read_document
 from rampwise.errors import InputError
+from rampwise.geometry.formats import with_mesh_unit
 from rampwise.model import Project
 from rampwise.tolerance.spec import is_iso_class, parse_tolerance
 
@@ -82,7 +86,33 @@ def project_from_mapping(
     _check_revision_dates(project, today or date.today())
     if base_dir is not None:
         project = _resolve_paths(project, base_dir)
-    return project
+    return with_cad(project, project.part.cad, unit=document.get("unit"))
+
+
+def with_cad(project: Project, cad: str | Path | None, *, unit: str | None = None) -> Project:
+    """The project with its CAD model at ``cad``, a mesh read in ``unit``.
+
+    Parameters
+    ----------
+    project
+        The validated project.
+    cad
+        The CAD file; ``None`` leaves the part without one.
+    unit
+        Unit of a mesh's coordinates (``"mm"``, ``"in"``; a project document's ``unit``
+        key, or an upload form's); ``None`` leaves it unstated, so mm is assumed and the
+        analysis says so. Ignored for a STEP file, which states its own.
+
+    Returns
+    -------
+    Project
+        A copy whose ``part.cad`` is ``cad`` (a :class:`~rampwise.geometry.MeshPath` for
+        a mesh with a unit).
+    """
+    path = None if cad is None else with_mesh_unit(cad, unit)
+    if path == project.part.cad and type(path) is type(project.part.cad):
+        return project
+    return project.model_copy(update={"part": project.part.model_copy(update={"cad": path})})
 
 
 def _to_millimetres(data: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
+from rampwise.assess import assess
+from rampwise.project_file import project_from_mapping
 from rampwise.store import create_token, open_database, prepare_database
 from service_support import make_settings
 from support import REPO
@@ -144,6 +147,31 @@ def test_a_step_upload_ends_on_the_result_page(
         assert any(ch.isdigit() for ch in first_row)
     shot = _screenshot(page, "result-page.png")
     assert shot.stat().st_size > 10_000
+
+
+def test_a_titanium_project_file_keeps_its_material_when_the_form_is_left_alone(
+    page: object, server: Server, examples_dir: Path, tmp_path: Path
+) -> None:
+    """The material select starts blank ("as in the file"): the file's Ti-6Al-4V is priced."""
+    document = yaml.safe_load((examples_dir / "bracket_fit_check.yaml").read_text("utf-8"))
+    document["part"]["material"] = "Ti-6Al-4V"
+    project_file = tmp_path / "titanium_bracket.yaml"
+    project_file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    page.goto(f"{server.url}/")  # type: ignore[attr-defined]
+    material = page.get_by_label("Material", exact=True)  # type: ignore[attr-defined]
+    assert material.input_value() == ""
+    assert page.get_by_label("Unit of an STL model").input_value() == ""  # type: ignore[attr-defined]
+    _screenshot(page, "new-assessment-form.png")
+    page.get_by_label("or a project file (YAML)").set_input_files(str(project_file))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Assess").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/assessments/*", timeout=JOB_TIMEOUT_MS)  # type: ignore[attr-defined]
+    assessment_id = page.url.rsplit("/", 1)[1]  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {server.token}"}
+    record = httpx.get(f"{server.url}/api/assessments/{assessment_id}", headers=headers).json()
+    stored = httpx.get(f"{server.url}/api/projects/{record['project_id']}", headers=headers).json()
+    assert stored["latest_revision"]["document"]["part"]["material"] == "Ti-6Al-4V"
+    expected = assess(project_from_mapping(document)).model_dump(mode="json")
+    assert record["result"]["quote"]["breaks"] == expected["quote"]["breaks"]
 
 
 def test_a_measurements_upload_ends_on_the_batch_report(

@@ -21,7 +21,14 @@ from typing import Any, Final
 
 from rampwise.errors import GeometryError, InputError, RampwiseError
 from rampwise.geometry.dfm import check, recheck, rules
-from rampwise.geometry.formats import MESH_FORMATS, STEP_SUFFIXES, UNIT_SCALE_MM
+from rampwise.geometry.formats import (
+    MESH_FORMATS,
+    STEP_SUFFIXES,
+    UNIT_SCALE_MM,
+    MeshPath,
+    mesh_unit,
+    with_mesh_unit,
+)
 from rampwise.geometry.models import (
     Boss,
     CharacteristicLink,
@@ -191,7 +198,9 @@ def analyze(
         STEP (``.stp``/``.step``, AP203/AP214/AP242), STL, OBJ or 3MF file.
     unit
         Unit of a mesh's coordinates: ``"mm"``, ``"in"`` or ``"m"`` (STEP files declare
-        their own; giving one for STEP is an error). None means mm, reported as assumed.
+        their own; giving one for STEP is an error); the mesh is scaled to mm by it
+        (25.4 for inches). None takes the unit a :class:`MeshPath` states (a project
+        file's ``unit``, the upload form's), else mm, reported as assumed.
     largest_solid
         Analyse the largest solid of a multi-body file instead of refusing it.
     limits
@@ -218,6 +227,7 @@ def analyze(
         solid, several solids without ``largest_solid``, a kernel crash, or the time limit.
         (``InputError`` also for a ``render`` path that is not a PNG in an existing folder.)
     """
+    unit = unit if unit is not None else mesh_unit(path)
     file = Path(path)
     kind = _check_file(file, limits)
     if unit is not None:
@@ -249,6 +259,7 @@ __all__ = [
     "Hole",
     "InternalCorner",
     "Limits",
+    "MeshPath",
     "PartGeometry",
     "PmiSummary",
     "Pocket",
@@ -259,4 +270,5 @@ __all__ = [
     "analyze",
     "check",
     "recheck",
+    "with_mesh_unit",
 ]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic.json_schema import models_json_schema
 from starlette.requests import ClientDisconnect
 
@@ -51,6 +51,14 @@ async def read_json(request: Request) -> Any:
         raise InputError(
             "body", f"malformed JSON at line {err.lineno} column {err.colno}: {err.msg}"
         ) from None
+
+
+JsonBody = Annotated[Any, Depends(read_json)]
+"""The request body parsed as JSON, read on the event loop before a ``def`` handler runs.
+
+A handler that assesses takes the body this way and stays a plain ``def``: FastAPI runs it
+in the thread pool, so the assessment never blocks the event loop.
+"""
 
 
 def check_no_server_paths(document: Mapping[str, Any]) -> None:

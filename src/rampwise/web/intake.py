@@ -4,6 +4,9 @@ A project document is assessed at once and stored with its assessment in one
 transaction; an upload of a CAD model or a ZIP is kept by content hash and assessed by a
 background job. The page form and the JSON routes both go through these functions, so
 they accept and refuse exactly the same things.
+
+Everything here blocks (files, the database, the assessment): the routes that call it are
+plain ``def`` handlers, which FastAPI runs in its thread pool, off the event loop.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from typing import Any
 
 import yaml
 from fastapi import UploadFile
-from fastapi.concurrency import run_in_threadpool
 from pydantic_core import to_jsonable_python
 
 from rampwise.assess import assess
@@ -30,19 +32,20 @@ from rampwise.store import (
     list_revisions,
     save_upload,
 )
-from rampwise.validation import require_whole
+from rampwise.validation import require_choice, require_whole
 from rampwise.web.archive import CAD_KINDS, archive_members, archive_orders
 from rampwise.web.deps import Services
 from rampwise.web.documents import check_no_server_paths, parse_project
 from rampwise.web.tasks import JobKind, blob_meta
 
 DEFAULT_MATERIAL = "Al 6061-T6"
-"""Material a bare CAD upload is assessed in until the user names another."""
+"""Material a bare CAD upload (no project file) is assessed in until the user names another."""
+
+MESH_UNITS = ("mm", "in")
+"""Units an uploaded mesh (STL) may be in; it carries none itself."""
 
 
-async def receive_file(
-    services: Services, upload: UploadFile, allowed: tuple[FileKind, ...]
-) -> Blob:
+def receive_file(services: Services, upload: UploadFile, allowed: tuple[FileKind, ...]) -> Blob:
     """Keep an uploaded file by content hash, checking its type and size.
 
     Raises
@@ -52,14 +55,26 @@ async def receive_file(
     FileTooLargeError
         If it is larger than ``upload_max_bytes`` (HTTP 413).
     """
-    return await run_in_threadpool(
-        save_upload,
+    return save_upload(
         upload.file,
         files_dir=services.database.files_dir,
         original_name=upload.filename or "upload",
         allowed=allowed,
         max_bytes=services.settings.upload_max_bytes,
     )
+
+
+def form_unit(unit: str | None) -> str | None:
+    """The unit a form gives an uploaded mesh: ``"mm"``, ``"in"``, or ``None`` when blank.
+
+    Raises
+    ------
+    InputError
+        If it is neither mm nor in.
+    """
+    if unit is None or not unit.strip():
+        return None
+    return require_choice("unit", unit.strip(), MESH_UNITS)
 
 
 def has_file(upload: UploadFile | None) -> bool:
@@ -98,16 +113,22 @@ def form_document(
     quantity: str | None,
     purpose: str | None,
     fallback_name: str,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """A project document from the form's fields over an uploaded document (if any).
 
-    Filled fields override the uploaded document; without one, quantity and purpose
-    are required and the part is named after the uploaded file.
+    Filled fields override the uploaded document and blank ones keep what it says.
+    Without one, quantity and purpose are required, the part is named after the uploaded
+    file and made of :data:`DEFAULT_MATERIAL` unless the form names a material, and a
+    typed mesh ``unit`` becomes the document's (it has no lengths of its own, so only the
+    model and later revisions' models are read in it). With one, its ``unit`` stays the
+    unit of its lengths: a mesh unit typed beside it goes with the job, not the document.
 
     Raises
     ------
     InputError
-        If the quantity is not a whole number ≥ 1, or a needed field is empty.
+        If the quantity is not a whole number ≥ 1, the unit is neither mm nor in, or a
+        needed field is empty.
     """
     document: dict[str, Any] = dict(base or {})
     part: dict[str, Any] = dict(document.get("part") or {})
@@ -119,8 +140,12 @@ def form_document(
     part.setdefault("number", fallback_name)
     if material and material.strip():
         part["material"] = material.strip()
-    part.setdefault("material", DEFAULT_MATERIAL)
+    elif base is None:
+        part["material"] = DEFAULT_MATERIAL
     document["part"] = part
+    typed_unit = form_unit(unit)
+    if base is None and typed_unit is not None:
+        document["unit"] = typed_unit
     if quantity is not None and quantity.strip():
         try:
             number = float(quantity)
@@ -165,13 +190,22 @@ def submit_cad(
     blob: Blob,
     document: dict[str, Any],
     project_id: int | None = None,
+    unit: str | None = None,
 ) -> JobRecord:
     """Queue the assessment of an uploaded CAD model or ZIP of models.
+
+    Parameters
+    ----------
+    unit
+        Unit of an uploaded mesh's coordinates as typed in the form (``"mm"``, ``"in"``);
+        ``None`` leaves it to the document's ``unit``, else mm (see
+        :func:`~rampwise.web.tasks.compute_assessment`). A STEP file states its own.
 
     Raises
     ------
     InputError
-        If the document does not validate, or a ZIP breaks the archive limits.
+        If the document does not validate, the unit is neither mm nor in, or a ZIP
+        breaks the archive limits.
     """
     parse_project(document)
     if blob.kind is FileKind.ZIP:
@@ -184,7 +218,12 @@ def submit_cad(
         kind = JobKind.ASSESS_UPLOAD
     else:  # pragma: no cover - the routes only accept the kinds above
         raise InputError("file", f"{blob.original_name!r} is not a CAD model")
-    payload = {"document": document, "file": blob_meta(blob), "project_id": project_id}
+    payload = {
+        "document": document,
+        "file": blob_meta(blob),
+        "project_id": project_id,
+        "unit": form_unit(unit),
+    }
     return submit_job(services, kind=kind, payload=payload)
 
 
@@ -234,7 +273,7 @@ def revision_document(
     )
 
 
-async def queue_revision(
+def queue_revision(
     services: Services,
     *,
     project_id: int,
@@ -242,8 +281,15 @@ async def queue_revision(
     quantity: str | None,
     purpose: str | None,
     part_revision: str | None,
+    unit: str | None = None,
 ) -> JobRecord:
     """Keep the model of a new revision and queue its assessment as a job.
+
+    Parameters
+    ----------
+    unit
+        Unit of an STL model's coordinates (``"mm"``, ``"in"``); ``None`` keeps the
+        project's ``unit``, else mm.
 
     Raises
     ------
@@ -252,6 +298,7 @@ async def queue_revision(
     InputError
         If a changed field is invalid or the file is not a STEP or STL model.
     """
+    unit = form_unit(unit)
     document = revision_document(
         services,
         project_id=project_id,
@@ -260,8 +307,8 @@ async def queue_revision(
         part_revision=part_revision,
         file_name=upload.filename,
     )
-    blob = await receive_file(services, upload, (FileKind.STEP, FileKind.STL))
-    return submit_cad(services, blob=blob, document=document, project_id=project_id)
+    blob = receive_file(services, upload, (FileKind.STEP, FileKind.STL))
+    return submit_cad(services, blob=blob, document=document, project_id=project_id, unit=unit)
 
 
 def stem(name: str | None) -> str:

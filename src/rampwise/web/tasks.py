@@ -121,21 +121,41 @@ def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str
     raise RampwiseError(f"analysis of {label} failed: {answer['message']}")
 
 
-def compute_geometry(path: str) -> dict[str, Any]:
+def compute_geometry(path: str, unit: str | None = None) -> dict[str, Any]:
     """Analyse a CAD model (child process).
+
+    Parameters
+    ----------
+    path
+        The model file.
+    unit
+        Unit of a mesh's coordinates (``"mm"``, ``"in"``); ``None``: mm, reported as
+        assumed. A STEP file states its own.
 
     Returns
     -------
     dict
         The PartGeometry JSON.
     """
-    from rampwise.geometry import analyze
+    from rampwise.geometry import analyze, with_mesh_unit
 
-    return analyze(Path(path)).model_dump(mode="json")
+    return analyze(with_mesh_unit(path, unit)).model_dump(mode="json")
 
 
-def compute_assessment(document: dict[str, Any], cad_path: str | None) -> dict[str, Any]:
+def compute_assessment(
+    document: dict[str, Any], cad_path: str | None, unit: str | None = None
+) -> dict[str, Any]:
     """Assess a project document, with its CAD model at ``cad_path`` (child process).
+
+    Parameters
+    ----------
+    document
+        The project document.
+    cad_path
+        The uploaded model, if any.
+    unit
+        Unit of the model's coordinates when it is a mesh (``"mm"``, ``"in"``); ``None``
+        takes the document's ``unit``, else mm is assumed (and reported).
 
     Returns
     -------
@@ -143,12 +163,11 @@ def compute_assessment(document: dict[str, Any], cad_path: str | None) -> dict[s
         The Assessment JSON.
     """
     from rampwise.assess import assess
-    from rampwise.project_file import project_from_mapping
+    from rampwise.project_file import project_from_mapping, with_cad
 
     project = project_from_mapping(document)
     if cad_path is not None:
-        part = project.part.model_copy(update={"cad": Path(cad_path)})
-        project = project.model_copy(update={"part": part})
+        project = with_cad(project, cad_path, unit=unit or document.get("unit"))
     return assess(project).model_dump(mode="json")
 
 
@@ -201,6 +220,7 @@ def _assess_upload(context: _Context, payload: Mapping[str, Any]) -> None:
         compute_assessment,
         dict(payload["document"]),
         str(blob.path) if blob else None,
+        payload.get("unit"),
         timeout_s=context.settings.analysis_timeout_s,
         label=label,
     )
@@ -254,6 +274,7 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
                     compute_assessment,
                     document,
                     str(blob.path),
+                    payload.get("unit"),
                     timeout_s=context.settings.analysis_timeout_s,
                     label=name,
                 )
@@ -266,7 +287,7 @@ def _assess_archive(context: _Context, payload: Mapping[str, Any]) -> None:
                         project_id=detail.id,
                         assessment_id=detail.latest_assessment.id,
                         material=document["part"].get("material"),
-                        result=result,
+                        assessment=detail.latest_assessment.result,
                     )
                 )
             except RampwiseError as err:
@@ -347,6 +368,7 @@ def _analyze(context: _Context, payload: Mapping[str, Any]) -> None:
     geometry = run_limited(
         compute_geometry,
         str(blob.path),
+        payload.get("unit"),
         timeout_s=context.settings.analysis_timeout_s,
         label=blob.original_name,
     )

@@ -13,6 +13,7 @@ from rampwise.store.blobs import kind_from_name
 from rampwise.web.deps import CurrentToken, Reader, ReadSession, ServicesDep, Writer
 from rampwise.web.documents import parse_project
 from rampwise.web.intake import (
+    DEFAULT_MATERIAL,
     form_document,
     has_file,
     read_project_file,
@@ -33,11 +34,15 @@ OptionalText = Annotated[str | None, Form()]
 @router.get("/", response_class=HTMLResponse)
 def new_assessment(request: Request, token: CurrentToken) -> HTMLResponse:
     """The new-assessment form: a model or a project file, quantity and purpose."""
-    return render(request, "new.html", {"form": {}}, token=token)
+    return render(request, "new.html", _form_context({}), token=token)
+
+
+def _form_context(form: dict[str, str | None]) -> dict[str, object]:
+    return {"form": form, "default_material": DEFAULT_MATERIAL}
 
 
 @router.post("/assessments", response_model=None)
-async def submit_assessment(
+def submit_assessment(
     request: Request,
     services: ServicesDep,
     token: Writer,
@@ -48,14 +53,20 @@ async def submit_assessment(
     material: OptionalText = None,
     quantity: OptionalText = None,
     purpose: OptionalText = None,
+    unit: OptionalText = None,
 ) -> HTMLResponse | RedirectResponse:
-    """Assess what the form sent: a model goes to a job, a project file is assessed now."""
+    """Assess what the form sent: a model goes to a job, a project file is assessed now.
+
+    Fields typed in the form override the project file; blank ones (material, unit,
+    quantity, purpose) keep what it says.
+    """
     form = {
         "name": name,
         "part_number": part_number,
         "material": material,
         "quantity": quantity,
         "purpose": purpose,
+        "unit": unit,
     }
     try:
         chosen = cad if cad is not None and has_file(cad) else None
@@ -63,9 +74,7 @@ async def submit_assessment(
             kind_from_name(chosen.filename or "", allowed=UPLOAD_KINDS)
         base = None
         if project_file is not None and has_file(project_file):
-            base = read_project_file(
-                await receive_file(services, project_file, (FileKind.PROJECT,))
-            )
+            base = read_project_file(receive_file(services, project_file, (FileKind.PROJECT,)))
             if chosen is not None and isinstance(base.get("part"), dict):
                 base["part"] = {k: v for k, v in base["part"].items() if k != "cad"}
         if chosen is None and base is None:
@@ -76,8 +85,8 @@ async def submit_assessment(
             base=base, fallback_name=stem(chosen.filename if chosen else "project"), **form
         )
         if chosen is not None:
-            blob = await receive_file(services, chosen, UPLOAD_KINDS)
-            job = submit_cad(services, blob=blob, document=document)
+            blob = receive_file(services, chosen, UPLOAD_KINDS)
+            job = submit_cad(services, blob=blob, document=document, unit=unit)
             return see_other(f"/jobs/{job.id}")
         detail = store_assessed(services, document=document, project=parse_project(document))
         assert detail.latest_assessment is not None
@@ -86,7 +95,7 @@ async def submit_assessment(
         return render(
             request,
             "new.html",
-            {"form": form, "error": str(err)},
+            _form_context(form) | {"error": str(err)},
             token=token,
             status_code=error_status(err),
         )

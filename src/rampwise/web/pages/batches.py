@@ -35,7 +35,7 @@ def batches_page(request: Request, session: ReadSession, token: Reader) -> HTMLR
 
 
 @router.post("/batches", response_model=None)
-async def submit_batch_form(
+def submit_batch_form(
     request: Request,
     services: ServicesDep,
     session: ReadSession,
@@ -55,7 +55,7 @@ async def submit_batch_form(
             if not project_id.strip().isdigit():
                 raise InputError("project_id", f"must be a project id; got {project_id!r}")
             project = int(project_id)
-        job = await submit_batch(
+        job = submit_batch(
             services,
             file=measurements,
             project_id=project,

@@ -50,7 +50,7 @@ def project_page(
 
 
 @router.post("/projects/{project_id}/revisions", response_model=None)
-async def submit_revision(
+def submit_revision(
     request: Request,
     project_id: ProjectId,
     services: ServicesDep,
@@ -60,17 +60,24 @@ async def submit_revision(
     quantity: Annotated[str | None, Form()] = None,
     purpose: Annotated[str | None, Form()] = None,
     part_revision: Annotated[str | None, Form()] = None,
+    unit: Annotated[str | None, Form()] = None,
 ) -> HTMLResponse | RedirectResponse:
     """Upload the model of a new revision; its assessment runs as a job."""
-    form = {"quantity": quantity, "purpose": purpose, "part_revision": part_revision}
+    form = {
+        "quantity": quantity,
+        "purpose": purpose,
+        "part_revision": part_revision,
+        "unit": unit,
+    }
     try:
-        job = await queue_revision(
+        job = queue_revision(
             services,
             project_id=project_id,
             upload=cad,
             quantity=quantity,
             purpose=purpose,
             part_revision=part_revision,
+            unit=unit,
         )
         return see_other(f"/jobs/{job.id}")
     except InputError as err:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from rampwise.assess import Assessment, assess
 from rampwise.model import StageProfile
 from rampwise.stage import stage_profiles
 from rampwise.web.deps import Reader
-from rampwise.web.documents import document_body, parse_project, read_json
+from rampwise.web.documents import JsonBody, document_body, parse_project
 from rampwise.web.errors import ErrorDetail
 
 router = APIRouter(prefix="/api", tags=["assess"])
@@ -20,9 +20,9 @@ router = APIRouter(prefix="/api", tags=["assess"])
     responses={422: {"model": ErrorDetail}},
     openapi_extra=document_body("The project document (the YAML's fields) as JSON."),
 )
-async def assess_document(request: Request, _reader: Reader) -> Response:
+def assess_document(_reader: Reader, document: JsonBody) -> Response:
     """Assess a project document and return the Assessment; nothing is stored."""
-    result = assess(parse_project(await read_json(request)))
+    result = assess(parse_project(document))
     return Response(result.model_dump_json(), media_type="application/json")
 
 

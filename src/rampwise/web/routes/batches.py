@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api", tags=["batches"])
 BatchId = Annotated[int, Path(ge=1, le=ID_MAX, description="Batch id.")]
 
 
-async def submit_batch(
+def submit_batch(
     services: Services,
     *,
     file: UploadFile,
@@ -42,7 +42,7 @@ async def submit_batch(
     document: dict[str, Any] | None = None
     if project_id is not None:
         document = latest_document(services, project_id=project_id) or None
-    blob = await receive_file(services, file, (FileKind.MEASUREMENTS,))
+    blob = receive_file(services, file, (FileKind.MEASUREMENTS,))
     payload = {
         "file": blob_meta(blob),
         "name": (name or "").strip() or blob.original_name,
@@ -54,7 +54,7 @@ async def submit_batch(
 
 
 @router.post("/batches", status_code=status.HTTP_202_ACCEPTED, responses=UPLOAD_ERRORS)
-async def upload_batch(
+def upload_batch(
     response: Response,
     services: ServicesDep,
     _writer: Writer,
@@ -68,7 +68,7 @@ async def upload_batch(
     target: Annotated[str | None, Form(description="Target value [mm].")] = None,
 ) -> JobRecord:
     """Upload a measurements file and queue the batch report (202 with the job)."""
-    job = await submit_batch(
+    job = submit_batch(
         services, file=file, project_id=project_id, name=name, lsl=lsl, usl=usl, target=target
     )
     response.headers["Location"] = f"/api/jobs/{job.id}"

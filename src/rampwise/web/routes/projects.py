@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile, status
 
 from rampwise.store import (
     AssessmentRecord,
@@ -24,9 +24,10 @@ from rampwise.store import (
 from rampwise.store.projects import list_inspection_records, list_quotes
 from rampwise.store.records import InspectionRecord, QuoteRecord
 from rampwise.web.deps import Reader, ReadSession, ServicesDep, Writer
-from rampwise.web.documents import document_body, parse_project, read_json
+from rampwise.web.documents import JsonBody, document_body, parse_project
 from rampwise.web.errors import ErrorDetail
 from rampwise.web.intake import (
+    DEFAULT_MATERIAL,
     assessment_json,
     form_document,
     queue_revision,
@@ -62,6 +63,15 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 UPLOAD_KINDS = (FileKind.STEP, FileKind.STL, FileKind.ZIP)
 
+MeshUnit = Annotated[
+    str | None,
+    Form(
+        description="Unit of an STL model's coordinates: mm or in (blank: the project's "
+        "unit, else mm). A STEP file states its own.",
+        examples=["mm", "in"],
+    ),
+]
+
 
 @router.post(
     "/projects",
@@ -69,11 +79,10 @@ UPLOAD_KINDS = (FileKind.STEP, FileKind.STL, FileKind.ZIP)
     responses=WRITE_ERRORS,
     openapi_extra=document_body("The project document (the YAML's fields) as JSON."),
 )
-async def create_project_route(
-    request: Request, response: Response, services: ServicesDep, _writer: Writer
+def create_project_route(
+    response: Response, services: ServicesDep, _writer: Writer, document: JsonBody
 ) -> ProjectDetail:
     """Store a project, assess it, and answer with its id and latest assessment."""
-    document = await read_json(request)
     project = parse_project(document)
     detail = store_assessed(services, document=document, project=project)
     response.headers["Location"] = f"/api/projects/{detail.id}"
@@ -100,11 +109,10 @@ def project(project_id: ProjectId, session: ReadSession, _reader: Reader) -> Pro
     responses={**WRITE_ERRORS, 404: {"model": ErrorDetail}},
     openapi_extra=document_body("The revised project document as JSON."),
 )
-async def add_revision_route(
-    project_id: ProjectId, request: Request, services: ServicesDep, _writer: Writer
+def add_revision_route(
+    project_id: ProjectId, services: ServicesDep, _writer: Writer, document: JsonBody
 ) -> HistoryEntry:
     """Store a new revision of a project, assess it, and say what changed."""
-    document = await read_json(request)
     result = assessment_json(parse_project(document))
     with services.database.write() as session:
         return add_revision(session, project_id=project_id, document=document, result=result)
@@ -148,19 +156,23 @@ def assessment(
 
 
 @router.post("/uploads", status_code=status.HTTP_202_ACCEPTED, responses=UPLOAD_ERRORS)
-async def upload(
+def upload(
     response: Response,
     services: ServicesDep,
     _writer: Writer,
     file: Annotated[UploadFile, File(description="STEP or STL model, or a ZIP of them.")],
     quantity: Annotated[str, Form(description="Pieces ordered.")],
     purpose: Annotated[str, Form(description="What the parts are for (catalog purpose).")],
-    material: Annotated[str | None, Form(description="Catalog material name.")] = None,
+    material: Annotated[
+        str | None, Form(description=f"Catalog material name (default {DEFAULT_MATERIAL}).")
+    ] = None,
     project: Annotated[str | None, Form(description="Project name.")] = None,
     part_number: Annotated[str | None, Form(description="Part number.")] = None,
+    unit: MeshUnit = None,
 ) -> JobRecord:
     """Upload a model (or a ZIP of models) and queue its assessment as a new project.
 
+    An STL is read in ``unit`` (mm unless given: an STL carries no unit of its own).
     Answers 202 with the job; follow ``/api/jobs/{id}`` until it is done.
     """
     document = form_document(
@@ -171,9 +183,10 @@ async def upload(
         quantity=quantity,
         purpose=purpose,
         fallback_name=stem(file.filename),
+        unit=unit,
     )
-    blob = await receive_file(services, file, UPLOAD_KINDS)
-    job = submit_cad(services, blob=blob, document=document)
+    blob = receive_file(services, file, UPLOAD_KINDS)
+    job = submit_cad(services, blob=blob, document=document, unit=unit)
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return job
 
@@ -183,7 +196,7 @@ async def upload(
     status_code=status.HTTP_202_ACCEPTED,
     responses=UPLOAD_ERRORS,
 )
-async def upload_revision(
+def upload_revision(
     project_id: ProjectId,
     response: Response,
     services: ServicesDep,
@@ -192,15 +205,17 @@ async def upload_revision(
     quantity: Annotated[str | None, Form(description="New order quantity.")] = None,
     purpose: Annotated[str | None, Form(description="New purpose.")] = None,
     part_revision: Annotated[str | None, Form(description="Drawing revision.")] = None,
+    unit: MeshUnit = None,
 ) -> JobRecord:
     """Upload a new model of a project's part and queue the new revision's assessment."""
-    job = await queue_revision(
+    job = queue_revision(
         services,
         project_id=project_id,
         upload=file,
         quantity=quantity,
         purpose=purpose,
         part_revision=part_revision,
+        unit=unit,
     )
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return job

@@ -23,8 +23,8 @@ from rampwise.store import Blob, FileKind, JobRecord, save_upload
 from rampwise.web.batch_import import compute_batch, form_spec
 from rampwise.web.deps import Reader, Services, ServicesDep, Writer
 from rampwise.web.errors import ErrorDetail
-from rampwise.web.intake import receive_file, submit_job
-from rampwise.web.routes.projects import UPLOAD_ERRORS
+from rampwise.web.intake import form_unit, receive_file, submit_job
+from rampwise.web.routes.projects import UPLOAD_ERRORS, MeshUnit
 from rampwise.web.tasks import JobKind, blob_meta, run_limited
 
 router = APIRouter(prefix="/api", tags=["quality"])
@@ -123,17 +123,22 @@ async def gauge_rr_route(
 
 
 @router.post("/analyze", status_code=status.HTTP_202_ACCEPTED, responses=UPLOAD_ERRORS)
-async def analyze(
+def analyze(
     response: Response,
     services: ServicesDep,
     _writer: Writer,
     file: Annotated[UploadFile, File(description="STEP or STL model.")],
+    unit: MeshUnit = None,
 ) -> JobRecord:
     """Queue the analysis of a model (``rampwise analyze``): geometry, features, DFM.
 
-    Answers 202 with the job; once done, its ``result`` is the PartGeometry JSON.
+    An STL is read in ``unit`` (``rampwise analyze --unit``); without one, mm is assumed
+    and a finding says so. Answers 202 with the job; once done, its ``result`` is the
+    PartGeometry JSON.
     """
-    blob = await receive_file(services, file, (FileKind.STEP, FileKind.STL))
-    job = submit_job(services, kind=JobKind.ANALYZE, payload={"file": blob_meta(blob)})
+    unit = form_unit(unit)
+    blob = receive_file(services, file, (FileKind.STEP, FileKind.STL))
+    payload = {"file": blob_meta(blob), "unit": unit}
+    job = submit_job(services, kind=JobKind.ANALYZE, payload=payload)
     response.headers["Location"] = f"/api/jobs/{job.id}"
     return job
