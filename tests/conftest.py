@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from rampwise.model import Project
-from rampwise.project_file import project_from_mapping
+from rampwise.core.model import Project
+from rampwise.io.project_file import project_from_mapping
 from support import REPO, SHARED, TODAY, build_document, shared_folder
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rampwise.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
-from rampwise.cycle_time import GeometryFacts, OperationAdder
-from rampwise.inspection import InspectionPlan, gauge_choices, inspection_plan
-from rampwise.leadtime import LeadTimeTier
-from rampwise.model import Part, Project, Stage
-from rampwise.process import Route, plan_route
-from rampwise.quote import PriceBook, Quote, quote_project
-from rampwise.shop import ShopConfig, default_shop
+from rampwise.core.model import Part, Project, Stage
+from rampwise.core.shop import ShopConfig, default_shop
+from rampwise.rules.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
+from rampwise.rules.cycle_time import GeometryFacts, OperationAdder
+from rampwise.rules.inspection import InspectionPlan, gauge_choices, inspection_plan
+from rampwise.rules.leadtime import LeadTimeTier
+from rampwise.rules.process import Route, plan_route
+from rampwise.rules.quote import PriceBook, Quote, quote_project
 
 
 def as_project(subject: Project | Part, quantity: int = 10) -> Project:

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from rampwise.settings import Settings
+from rampwise.io.settings import Settings
 
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
 """The PostgreSQL server of the test suite (`.ci/run` starts it)."""

@@ -11,7 +11,7 @@ and :meth:`Plan.inspection` for one section. No rule plans its own inputs.
 What agrees, by construction:
 
 - the route's workholding is the strategy the quote prices at the order quantity (the
-  cheapest the route allows, :meth:`rampwise.quote.PriceBook.cheapest`);
+  cheapest the route allows, :meth:`rampwise.rules.quote.PriceBook.cheapest`);
 - the validation run has one size: the route's, inspected by the inspection plan's
   ``validation_run`` step, priced and scheduled by the quote;
 - each quantity has one price: every break is priced on the plan of the stage that
@@ -34,19 +34,24 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict
 
 from rampwise import __version__
-from rampwise.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
-from rampwise.cycle_time import GeometryFacts
+from rampwise.core.model import Project, Readiness, Stage, StageDecision, StageProfile
+from rampwise.core.shop import ShopConfig
 from rampwise.geometry.models import PartGeometry, Severity
-from rampwise.inspection import InspectionPlan, gauge_choices, inspection_plan, inspection_verdict
-from rampwise.leadtime import LeadTimeTier
-from rampwise.model import Project, Readiness, Stage, StageDecision, StageProfile
-from rampwise.process import Route, choose_workholding, plan_route
 from rampwise.quality.batch import BatchResult
 from rampwise.quality.msa import GaugeRRResult
-from rampwise.quote import PriceBook, Quote, quote_project
-from rampwise.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
-from rampwise.shop import ShopConfig
-from rampwise.stage import decide_stage, stage_for, stage_profiles
+from rampwise.rules.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
+from rampwise.rules.cycle_time import GeometryFacts
+from rampwise.rules.inspection import (
+    InspectionPlan,
+    gauge_choices,
+    inspection_plan,
+    inspection_verdict,
+)
+from rampwise.rules.leadtime import LeadTimeTier
+from rampwise.rules.process import Route, choose_workholding, plan_route
+from rampwise.rules.quote import PriceBook, Quote, quote_project
+from rampwise.rules.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
+from rampwise.rules.stage import decide_stage, stage_for, stage_profiles
 
 __all__ = ["Assessment", "Evidence", "Plan"]
 
@@ -321,7 +326,7 @@ class Plan:
     def stage_at(self, quantity: int) -> Stage:
         """The stage an order of ``quantity`` pcs of this project runs under [pieces].
 
-        Same purpose, same readiness gate: the stage rule of :func:`rampwise.stage.
+        Same purpose, same readiness gate: the stage rule of :func:`rampwise.rules.stage.
         decide_stage` at another quantity (only a project without a purpose changes
         stage with quantity).
         """

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from rampwise.assess import Assessment
-from rampwise.cli import app
+from rampwise.api import Assessment
+from rampwise.app.cli import app
 from support import build_document
 
 runner = CliRunner()

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rampwise.inspection import StepKind
-from rampwise.model import AreaStatus, ReadinessArea, Stage
+from rampwise.core.model import AreaStatus, ReadinessArea, Stage
+from rampwise.core.shop import ShopConfig, default_shop, shop_from_mapping
+from rampwise.io.project_file import load_project, project_from_mapping
 from rampwise.pipeline import Assessment, Plan
-from rampwise.project_file import load_project, project_from_mapping
-from rampwise.shop import ShopConfig, default_shop, shop_from_mapping
-from rampwise.strategies import StrategyName
+from rampwise.rules.inspection import StepKind
+from rampwise.rules.strategies import StrategyName
 from support import REPO, TODAY, build_document
 
 EXAMPLES = sorted((REPO / "src" / "rampwise" / "examples").glob("*.yaml"))

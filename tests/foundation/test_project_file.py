@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
-from rampwise.model import CharacteristicKind, Project
-from rampwise.project_file import load_project, project_from_mapping
+from rampwise.core.errors import InputError
+from rampwise.core.model import CharacteristicKind, Project
+from rampwise.io.project_file import load_project, project_from_mapping
 from support import TODAY, build_document
 
 

@@ -7,12 +7,12 @@ from datetime import date
 
 import pytest
 
-from rampwise.assess import assess
-from rampwise.errors import CatalogError
-from rampwise.model import AreaStatus, Project, ReadinessArea
-from rampwise.project_file import project_from_mapping
+from rampwise.api import assess
+from rampwise.core.errors import CatalogError
+from rampwise.core.model import AreaStatus, Project, ReadinessArea
+from rampwise.io.project_file import project_from_mapping
 from rampwise.quality.capability import capability_thresholds
-from rampwise.readiness import (
+from rampwise.rules.readiness import (
     GateEvidence,
     InspectionVerdict,
     MeasuredCapability,

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from rampwise.model import Project, PurposeGroup, Stage
-from rampwise.readiness import GateEvidence, evaluate_readiness
-from rampwise.stage import band_for, decide_stage, stage_profiles
+from rampwise.core.model import Project, PurposeGroup, Stage
+from rampwise.rules.readiness import GateEvidence, evaluate_readiness
+from rampwise.rules.stage import band_for, decide_stage, stage_profiles
 from support import TODAY
 
 MakeProject = Callable[..., Project]

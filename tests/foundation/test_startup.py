@@ -41,7 +41,7 @@ def heavy_modules_after(code: str) -> list[str]:
 
 
 def test_the_command_line_loads_no_heavy_library() -> None:
-    assert heavy_modules_after("import rampwise.cli") == []
+    assert heavy_modules_after("import rampwise.app.cli") == []
 
 
 def test_assessing_without_measurements_or_a_model_loads_no_heavy_library(
@@ -49,8 +49,8 @@ def test_assessing_without_measurements_or_a_model_loads_no_heavy_library(
 ) -> None:
     """The bracket example: stage, gate, route, inspection plan and price ladder."""
     code = (
-        "from rampwise.assess import assess\n"
-        "from rampwise.project_file import load_project\n"
+        "from rampwise.api import assess\n"
+        "from rampwise.io.project_file import load_project\n"
         f"assess(load_project({str(examples_dir / 'bracket_fit_check.yaml')!r}))"
     )
     assert heavy_modules_after(code) == []
@@ -59,8 +59,8 @@ def test_assessing_without_measurements_or_a_model_loads_no_heavy_library(
 def test_a_measured_batch_loads_the_statistics_it_needs(examples_dir: Path) -> None:
     """The sensor housing names a measured batch: its capability needs scipy.stats."""
     code = (
-        "from rampwise.assess import assess\n"
-        "from rampwise.project_file import load_project\n"
+        "from rampwise.api import assess\n"
+        "from rampwise.io.project_file import load_project\n"
         f"assess(load_project({str(examples_dir / 'sensor_housing_pilot.yaml')!r}))"
     )
     loaded = heavy_modules_after(code)

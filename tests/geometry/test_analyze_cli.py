@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rampwise.cli import app
-from rampwise.errors import GeometryError, InputError
+from rampwise.app.cli import app
+from rampwise.core.errors import GeometryError, InputError
 from rampwise.geometry import Limits, analyze
 
 pytestmark = pytest.mark.cad

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.geometry import (
     FindingStatus,
     Hole,

@@ -14,10 +14,10 @@ import pytest
 import trimesh
 import yaml
 
-from rampwise.assess import assess
+from rampwise.api import assess
 from rampwise.geometry import Limits, MeshPath, analyze, with_mesh_unit
 from rampwise.geometry.formats import mesh_unit
-from rampwise.project_file import load_project, project_from_mapping, with_cad
+from rampwise.io.project_file import load_project, project_from_mapping, with_cad
 from support import TODAY
 
 IN_PROCESS = Limits(time_limit_s=None)

@@ -10,7 +10,7 @@ import trimesh
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.geometry import raycast
 from rampwise.geometry.facts import as_stock_area, axis_aligned_frame, choose_stock
 from rampwise.geometry.features import min_area_rectangle
@@ -242,7 +242,7 @@ def test_stock_bar_with_allowance() -> None:
     """Part 10 x 50 x 100 mm: 10 + 2 x 1 mm allowance = 12 -> the next 1/8 in size is 1/2 in
     (12.7 mm); 50 + 2 = 52 -> 2 1/4 in (57.15 mm) bar; length sawn with 1 mm a side: 102 mm.
 
-    The analysis takes the quote's stock (rampwise.stock): rectangular bar before plate, as
+    The analysis takes the quote's stock (rampwise.core.stock): rectangular bar before plate, as
     bar costs about half the $/lb of plate (research/quoting.md §2.3). Its own rule took
     the smaller volume, plate 12.7 x 52 x 102 mm.
     """

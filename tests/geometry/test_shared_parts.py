@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from rampwise.errors import GeometryError
+from rampwise.core.errors import GeometryError
 from rampwise.geometry import PartGeometry, Representation, analyze
 from rampwise.geometry.step import read_step, solid_faces, solid_volume, tessellate
 

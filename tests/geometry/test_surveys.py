@@ -18,7 +18,7 @@ from OCP.TopExp import TopExp, TopExp_Explorer
 from OCP.TopLoc import TopLoc_Location
 from OCP.TopoDS import TopoDS_Shape
 
-from rampwise.errors import GeometryError
+from rampwise.core.errors import GeometryError
 from rampwise.geometry import step
 from rampwise.geometry.access import AccessMap
 from rampwise.geometry.faces import SurfaceKind, face_map, survey_edges, survey_faces

@@ -17,10 +17,10 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from rampwise.cli import app
-from rampwise.errors import InputError
-from rampwise.model import Project
-from rampwise.report.fai import fai_lines, load_fai_measurements, write_fai_workbook
+from rampwise.app.cli import app
+from rampwise.core.errors import InputError
+from rampwise.core.model import Project
+from rampwise.io.fai import fai_lines, load_fai_measurements, write_fai_workbook
 
 MakeProject = Callable[..., Project]
 runner = CliRunner()

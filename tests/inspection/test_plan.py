@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planning_support import inspection_of
-from rampwise.errors import InputError
-from rampwise.inspection import (
+from rampwise.core.errors import InputError
+from rampwise.core.model import Characteristic, Project, Stage
+from rampwise.core.shop import shop_from_mapping
+from rampwise.rules.inspection import (
     StepKind,
     _findings,
     choose_gauge,
@@ -19,8 +21,6 @@ from rampwise.inspection import (
     inspection_verdict,
     tiered_schedule,
 )
-from rampwise.model import Characteristic, Project, Stage
-from rampwise.shop import shop_from_mapping
 
 MakeProject = Callable[..., Project]
 

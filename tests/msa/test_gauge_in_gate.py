@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rampwise.assess import assess
-from rampwise.errors import InputError
-from rampwise.model import AreaStatus, ReadinessArea
-from rampwise.project_file import load_project, project_from_mapping
+from rampwise.api import assess
+from rampwise.core.errors import InputError
+from rampwise.core.model import AreaStatus, ReadinessArea
+from rampwise.io.project_file import load_project, project_from_mapping
 from support import TODAY, build_document
 
 AIAG_GRR_SIGMA = 0.30237

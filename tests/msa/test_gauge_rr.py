@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.msa import (
     GaugeAcceptability,
     GaugeStudy,

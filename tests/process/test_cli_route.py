@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from rampwise.cli import app
-from rampwise.process import Route
+from rampwise.app.cli import app
+from rampwise.rules.process import Route
 from support import build_document
 
 runner = CliRunner()

@@ -17,24 +17,24 @@ from hypothesis import strategies as st
 
 from planning_support import route_of
 from rampwise.catalog import load_table
-from rampwise.errors import InputError
-from rampwise.inspection import choose_gauge
-from rampwise.model import Characteristic, Part, Project, Stage
-from rampwise.process import (
+from rampwise.core.errors import InputError
+from rampwise.core.model import Characteristic, Part, Project, Stage
+from rampwise.io.project_file import load_project
+from rampwise.rules.inspection import choose_gauge
+from rampwise.rules.process import (
     MachiningStrategy,
     is_turnable,
     route_characteristic,
     strategy_text,
     surface_class,
 )
-from rampwise.process_capability import (
+from rampwise.rules.process_capability import (
     SurfaceClass,
     choose_chain,
     in_words,
     process_capabilities,
 )
-from rampwise.project_file import load_project
-from rampwise.strategies import StrategyName
+from rampwise.rules.strategies import StrategyName
 
 PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
 

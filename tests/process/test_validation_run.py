@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from scipy.stats import norm
 
-from rampwise.errors import InputError
-from rampwise.model import Characteristic, Part, Stage
-from rampwise.shop import default_shop
-from rampwise.validation_run import (
+from rampwise.core.errors import InputError
+from rampwise.core.model import Characteristic, Part, Stage
+from rampwise.core.shop import default_shop
+from rampwise.rules.validation_run import (
     ValidationStatus,
     judge_validation_run,
     plan_validation_run,
@@ -83,7 +83,7 @@ def test_a_production_run_is_never_longer_than_the_order() -> None:
 
 
 def test_a_shop_may_sacrifice_more_parts() -> None:
-    from rampwise.shop import shop_from_mapping
+    from rampwise.core.shop import shop_from_mapping
 
     run = plan_validation_run(
         PART, Stage.LOW_VOLUME, 40, shop=shop_from_mapping({"validation_run_parts": 2})

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.attribute_charts import c_chart, np_chart, p_chart, u_chart
 from rampwise.quality.charts import ControlChart
 

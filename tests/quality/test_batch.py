@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.batch import Verdict, analyze_batch, first_pass_yield
 from rampwise.quality.capability import SpecLimits
 from rampwise.quality.charts import VariablesChart
@@ -172,7 +172,7 @@ def test_calibration_larger_than_the_data_is_an_input_error(rings_csv: Path) -> 
 
 
 def test_bundled_spec_file_matches_the_example_project(examples_dir: Path) -> None:
-    from rampwise.quality.specs import load_spec_file
+    from rampwise.io.spec_file import load_spec_file
 
     table = load_spec_file(examples_dir / "measurements" / "sensor_housing_spec.yaml")
     # sensor_housing_pilot.yaml: Bore 12.0 ±0.005, Overall length 60.0 ±0.1

@@ -10,7 +10,7 @@ from rampwise.quality.batch import analyze_batch
 from rampwise.quality.capability import SpecLimits
 from rampwise.quality.measurements import parse_measurements_csv
 from rampwise.quality.specs import SpecTable
-from rampwise.report.batch_html import render_batch_html
+from rampwise.render.batch_html import render_batch_html
 
 
 def test_report_is_self_contained_and_escaped() -> None:

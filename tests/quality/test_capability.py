@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.capability import (
     PpapStatus,
     SpecLimits,

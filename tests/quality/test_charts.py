@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.charts import (
     ChartType,
     VariablesChart,

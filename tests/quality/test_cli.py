@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from rampwise.cli import app
+from rampwise.app.cli import app
 
 runner = CliRunner()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.constants import ConstantsConvention, c4, chart_constants, d2, d2_for, d3
 
 COLUMNS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.drift import detect_drift, part_numbers
 
 LIMITS = {"usl": 12.005, "lsl": 11.995, "ucl": 12.003, "lcl": 11.997}

@@ -15,20 +15,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
-from rampwise.model import Characteristic
+from rampwise.core.errors import InputError
+from rampwise.core.model import Characteristic
+from rampwise.io.spec_file import load_spec_file
 from rampwise.quality.capability import SpecLimits
 from rampwise.quality.measurements import (
     load_measurements,
     parse_measurements_csv,
     parse_measurements_qif,
 )
-from rampwise.quality.specs import (
-    SpecTable,
-    load_spec_file,
-    spec_from_characteristic,
-    specs_for_characteristics,
-)
+from rampwise.quality.specs import SpecTable, spec_from_characteristic, specs_for_characteristics
 
 BORE = SpecLimits(lsl=11.995, usl=12.005, target=12.0)
 

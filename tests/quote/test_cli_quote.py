@@ -10,8 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from rampwise.cli import app
-from rampwise.quote import Quote
+from rampwise.app.cli import app
+from rampwise.rules.quote import Quote
 from support import build_document
 
 runner = CliRunner()

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from planning_support import stage_plan, stage_quote
-from rampwise.cost import price_drivers
-from rampwise.model import Project, Stage
-from rampwise.project_file import project_from_mapping
-from rampwise.shop import ShopConfig, shop_from_mapping
-from rampwise.strategies import StrategyName
+from rampwise.core.model import Project, Stage
+from rampwise.core.shop import ShopConfig, shop_from_mapping
+from rampwise.io.project_file import project_from_mapping
+from rampwise.rules.cost import price_drivers
+from rampwise.rules.strategies import StrategyName
 from support import TODAY
 
 # A shop with round numbers so every bucket can be worked out by hand below.

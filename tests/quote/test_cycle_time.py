@@ -8,18 +8,18 @@ from typing import Any
 import pytest
 
 from planning_support import route_of, stage_plan, stage_quote
-from rampwise.cycle_time import (
+from rampwise.core.errors import InputError
+from rampwise.core.model import Project, Stage
+from rampwise.core.shop import default_shop
+from rampwise.core.stock import select_stock
+from rampwise.io.project_file import load_project, project_from_mapping
+from rampwise.rules.cycle_time import (
     GeometryFacts,
     OperationAdder,
     estimate_cycle_time,
     operation_adders,
 )
-from rampwise.errors import InputError
-from rampwise.model import Project, Stage
-from rampwise.project_file import load_project, project_from_mapping
-from rampwise.shop import default_shop
-from rampwise.stock import select_stock
-from rampwise.strategies import StrategyName
+from rampwise.rules.strategies import StrategyName
 from support import TODAY, build_document
 
 

@@ -10,11 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planning_support import stage_quote
-from rampwise.leadtime import LeadTimeInputs, LeadTimeTier, lead_time
-from rampwise.model import Stage
-from rampwise.project_file import load_project, project_from_mapping
-from rampwise.shop import default_shop
-from rampwise.strategies import StrategyName, WorkholdingOption, break_even_quantity, strategy_specs
+from rampwise.core.model import Stage
+from rampwise.core.shop import default_shop
+from rampwise.io.project_file import load_project, project_from_mapping
+from rampwise.rules.leadtime import LeadTimeInputs, LeadTimeTier, lead_time
+from rampwise.rules.strategies import (
+    StrategyName,
+    WorkholdingOption,
+    break_even_quantity,
+    strategy_specs,
+)
 from support import TODAY, build_document
 
 WORK = LeadTimeInputs(

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from planning_support import inspection_of, stage_plan
-from rampwise.cost import inspected_parts, wright_mean_factor
-from rampwise.model import Stage
-from rampwise.project_file import load_project
-from rampwise.shop import default_shop
+from rampwise.core.model import Stage
+from rampwise.core.shop import default_shop
+from rampwise.io.project_file import load_project
+from rampwise.rules.cost import inspected_parts, wright_mean_factor
 from support import TODAY
 
 

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planning_support import stage_plan, stage_quote
-from rampwise.cost import price_drivers, price_unit, wright_mean_factor
-from rampwise.model import Project, Stage
-from rampwise.project_file import load_project
-from rampwise.shop import shop_from_mapping
+from rampwise.core.model import Project, Stage
+from rampwise.core.shop import shop_from_mapping
+from rampwise.io.project_file import load_project
+from rampwise.rules.cost import price_drivers, price_unit, wright_mean_factor
 from support import REPO, TODAY
 
 EXAMPLES = sorted((REPO / "src" / "rampwise" / "examples").glob("*.yaml"))

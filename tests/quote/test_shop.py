@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rampwise.assess import assess
-from rampwise.cli import app
-from rampwise.errors import InputError
-from rampwise.model import find_material
-from rampwise.project_file import load_project
-from rampwise.settings import get_settings
-from rampwise.shop import default_shop, load_shop, resolve_shop, shop_from_mapping
+from rampwise.api import assess
+from rampwise.app.cli import app
+from rampwise.core.errors import InputError
+from rampwise.core.model import find_material
+from rampwise.core.shop import default_shop, shop_from_mapping
+from rampwise.io.project_file import load_project
+from rampwise.io.settings import get_settings
+from rampwise.io.shop_file import load_shop, resolve_shop
 
 
 def test_defaults_come_from_the_catalog() -> None:

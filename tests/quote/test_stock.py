@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
-from rampwise.stock import SIZE_MATCH_MM, StockForm, round_axis, select_stock, stock_series
+from rampwise.core.errors import InputError
+from rampwise.core.stock import SIZE_MATCH_MM, StockForm, round_axis, select_stock, stock_series
 
 IN = 25.4  # mm per inch: stock_sizes.csv lists inch sizes (dfmpartners.com series)
 

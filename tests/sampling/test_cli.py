@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rampwise.cli import app
+from rampwise.app.cli import app
 
 runner = CliRunner()
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.oc import (
     aoq,
     aoql,

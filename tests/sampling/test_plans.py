@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.sampling import (
     InspectionLevel,
     InspectionSeverity,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.sampling import InspectionSeverity
 from rampwise.quality.switching import (
     LotRecord,

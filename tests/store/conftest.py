@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rampwise.store import Database, upgrade
+from rampwise.app.store import Database, upgrade
 from service_support import BACKENDS, database_url
 
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from rampwise.assess import Assessment, assess
-from rampwise.project_file import load_project
-from rampwise.store.assessments import (
+from rampwise.api import Assessment, assess
+from rampwise.app.store.assessments import (
     SCHEMA_VERSION,
     UPCASTERS,
     StoredResultError,
@@ -19,7 +18,8 @@ from rampwise.store.assessments import (
     stored_json,
     upcast,
 )
-from rampwise.strategies import StrategyName
+from rampwise.io.project_file import load_project
+from rampwise.rules.strategies import StrategyName
 
 STORED_V1 = Path(__file__).with_name("stored_assessments_v1.json")
 """Assessment JSONs as rampwise kept them before schema versions (version 1), made by the

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.store.blobs import (
+from rampwise.app.store.blobs import (
     FileTooLargeError,
     UnsupportedFileError,
     check_content,
     save_bytes,
     save_upload,
 )
-from rampwise.store.records import FileKind
+from rampwise.app.store.records import FileKind
 
 STEP = b"ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\nENDSEC;\nEND-ISO-10303-21;\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rampwise.assess import Assessment, assess
-from rampwise.model import AreaStatus, Stage
-from rampwise.project_file import project_from_mapping
-from rampwise.store.history import changes_between, price_at, readiness_text
+from rampwise.api import Assessment, assess
+from rampwise.app.store.history import changes_between, price_at, readiness_text
+from rampwise.core.model import AreaStatus, Stage
+from rampwise.io.project_file import project_from_mapping
 from support import TODAY, build_document
 
 

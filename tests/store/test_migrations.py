@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from rampwise.store import (
+from rampwise.app.store import (
     Database,
     StoreError,
     current_revision,
@@ -21,8 +21,8 @@ from rampwise.store import (
     prepare_database,
     upgrade,
 )
-from rampwise.store.migrate import alembic_config
-from rampwise.store.tables import Base
+from rampwise.app.store.migrate import alembic_config
+from rampwise.app.store.tables import Base
 
 TABLES = {
     "stored_files",
@@ -112,7 +112,7 @@ def test_migrations_are_found_inside_the_installed_package(tmp_path: Path) -> No
     location = Path(alembic_config(database).get_main_option("script_location") or "")
     assert (location / "env.py").is_file()
     assert any((location / "versions").glob("*.py"))
-    assert location.parent.name == "store" and location.parent.parent.name == "rampwise"
+    assert location.parent.name == "store" and location.parent.parent.name == "app"
 
 
 def test_processes_starting_together_on_an_empty_database_all_start(
@@ -121,7 +121,7 @@ def test_processes_starting_together_on_an_empty_database_all_start(
     """Three server processes migrate the same empty database at once: none fails."""
     program = (
         "import sys; from pathlib import Path; "
-        "from rampwise.store import Database, prepare_database; "
+        "from rampwise.app.store import Database, prepare_database; "
         "print(prepare_database(Database(sys.argv[1], data_dir=Path(sys.argv[2]))))"
     )
     processes = [

@@ -12,9 +12,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from rampwise.assess import Assessment, assess
-from rampwise.project_file import project_from_mapping
-from rampwise.store import (
+from rampwise.api import Assessment, assess
+from rampwise.app.store import (
     SCHEMA_VERSION,
     Database,
     RecordNotFoundError,
@@ -30,11 +29,11 @@ from rampwise.store import (
     project_history,
     upgrade,
 )
-from rampwise.store.assessments import read_assessment
-from rampwise.store.blobs import save_bytes
-from rampwise.store.history import price_at
-from rampwise.store.records import FileKind
-from rampwise.store.tables import (
+from rampwise.app.store.assessments import read_assessment
+from rampwise.app.store.blobs import save_bytes
+from rampwise.app.store.history import price_at
+from rampwise.app.store.records import FileKind
+from rampwise.app.store.tables import (
     AssessmentRow,
     InspectionRecordRow,
     PartRevisionRow,
@@ -42,6 +41,7 @@ from rampwise.store.tables import (
     QuoteRow,
     StoredFileRow,
 )
+from rampwise.io.project_file import project_from_mapping
 from support import TODAY, build_document
 
 STORED_V1 = Path(__file__).with_name("stored_assessments_v1.json")
@@ -312,7 +312,7 @@ def test_the_same_file_is_kept_once(database: Database, tmp_path: Path) -> None:
 
 def test_everything_is_found_after_a_restart(url: str, tmp_path: Path) -> None:
     """Write with one process's store, close it, read with a fresh one."""
-    from rampwise.store import upgrade
+    from rampwise.app.store import upgrade
 
     document, result = assessed()
     writer = Database(url, data_dir=tmp_path)

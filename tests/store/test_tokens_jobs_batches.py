@@ -7,8 +7,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from rampwise.errors import InputError
-from rampwise.store import (
+from rampwise.app.store import (
     Database,
     JobStatus,
     MeasuredValue,
@@ -26,7 +25,8 @@ from rampwise.store import (
     report_progress,
     verify_token,
 )
-from rampwise.store.tables import ApiTokenRow
+from rampwise.app.store.tables import ApiTokenRow
+from rampwise.core.errors import InputError
 
 
 def test_a_token_is_verified_by_its_secret_and_only_its_hash_is_kept(database: Database) -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from rampwise.cli import app
+from rampwise.app.cli import app
 from rampwise.tolerance.stackup import StackResult
 
 runner = CliRunner()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.tolerance.iso2768 import (
     DEFAULT_GENERAL_TOLERANCE,
     GeneralClass,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.tolerance.spec import ToleranceSpec, is_iso_class, parse_tolerance
 
 

@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
+from rampwise.io.stack_file import load_stack
 from rampwise.tolerance.spec import ToleranceSpec
 from rampwise.tolerance.stackup import (
     MM_PER_INCH,
@@ -22,7 +23,6 @@ from rampwise.tolerance.stackup import (
     Stack,
     analyse_stack,
     contributions,
-    load_stack,
     modified_rss,
     monte_carlo,
     rss,

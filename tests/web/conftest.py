@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rampwise.settings import Settings
-from rampwise.store import create_token
-from rampwise.web import create_app
+from rampwise.app.store import create_token
+from rampwise.app.web import create_app
+from rampwise.io.settings import Settings
 from service_support import example_document, make_settings, wait_for_job
 
 

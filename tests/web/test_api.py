@@ -13,10 +13,10 @@ import yaml
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from rampwise.cli import app as cli_app
-from rampwise.settings import Settings
-from rampwise.store import create_token
-from rampwise.web import create_app
+from rampwise.app.cli import app as cli_app
+from rampwise.app.store import create_token
+from rampwise.app.web import create_app
+from rampwise.io.settings import Settings
 
 PROJECTS = "/api/projects"
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rampwise.errors import InputError
-from rampwise.model import materials
-from rampwise.web.archive import PartOrder, archive_members, archive_orders
+from rampwise.app.web.archive import PartOrder, archive_members, archive_orders
+from rampwise.core.errors import InputError
+from rampwise.core.model import materials
 
 MODELS = ("a.step", "b.STEP", "c.stl")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from rampwise.app.web.batch_report import VERDICTS, axis_label, drift_text, flag_groups
 from rampwise.quality.batch import Verdict
-from rampwise.web.batch_report import VERDICTS, axis_label, drift_text, flag_groups
 
 
 def test_every_verdict_has_a_light_and_words() -> None:

@@ -21,9 +21,9 @@ import httpx
 import pytest
 import yaml
 
-from rampwise.assess import assess
-from rampwise.project_file import project_from_mapping
-from rampwise.store import create_token, open_database, prepare_database
+from rampwise.api import assess
+from rampwise.app.store import create_token, open_database, prepare_database
+from rampwise.io.project_file import project_from_mapping
 from service_support import make_settings
 from support import REPO
 

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from rampwise.cli import app as cli_app
+from rampwise.app.cli import app as cli_app
 
 BRACKET = "bracket_fit_check.yaml"
 

@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rampwise.web.charts import WIDTH, price_ladder_svg
+from rampwise.app.web.charts import WIDTH, price_ladder_svg
 
 # The valve body's ladder: the default breaks plus its 2,000-piece order.
 LADDER = [

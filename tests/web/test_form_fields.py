@@ -22,10 +22,10 @@ import yaml
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from rampwise.assess import assess
-from rampwise.errors import InputError
-from rampwise.project_file import project_from_mapping
-from rampwise.web.intake import DEFAULT_MATERIAL, form_document
+from rampwise.api import assess
+from rampwise.app.web.intake import DEFAULT_MATERIAL, form_document
+from rampwise.core.errors import InputError
+from rampwise.io.project_file import project_from_mapping
 from service_support import example_document, wait_for_job
 
 TITANIUM = "Ti-6Al-4V"
@@ -385,9 +385,9 @@ ASSESSING_ROUTES = {
 
 
 def test_the_routes_that_assess_are_plain_functions() -> None:
-    from rampwise.web.pages import routers as page_routers
-    from rampwise.web.routes import assess as assess_routes
-    from rampwise.web.routes import batches, projects, quality
+    from rampwise.app.web.pages import routers as page_routers
+    from rampwise.app.web.routes import assess as assess_routes
+    from rampwise.app.web.routes import batches, projects, quality
 
     routers = [assess_routes.router, projects.router, batches.router, quality.router]
     endpoints = {
@@ -427,11 +427,11 @@ def test_assessing_a_document_does_not_block_the_event_loop(
 ) -> None:
     """``POST /api/assess``, ``POST /api/projects`` and the page's project file: each
     assessment runs in a worker thread, where no event loop is running."""
-    import rampwise.web.intake
-    import rampwise.web.routes.assess
+    import rampwise.app.web.intake
+    import rampwise.app.web.routes.assess
 
     calls: list[bool] = []
-    for module in (rampwise.web.routes.assess, rampwise.web.intake):
+    for module in (rampwise.app.web.routes.assess, rampwise.app.web.intake):
         monkeypatch.setattr(module, "assess", _off_the_loop(calls, module.assess))
     assert client.post("/api/assess", json=document).status_code == 200
     assert client.post("/api/projects", json=document, headers=auth).status_code == 201

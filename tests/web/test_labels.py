@@ -7,10 +7,10 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from rampwise.assess import assess
-from rampwise.process import MachiningStrategy
-from rampwise.project_file import load_project
-from rampwise.web.labels import machine_name, route_strategy, step_name, strategy_name
+from rampwise.api import assess
+from rampwise.app.web.labels import machine_name, route_strategy, step_name, strategy_name
+from rampwise.io.project_file import load_project
+from rampwise.rules.process import MachiningStrategy
 
 
 def test_machine_classes_read_as_the_catalog_describes_them() -> None:

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rampwise.assess import assess
-from rampwise.cost import DRIVER_WORDS
-from rampwise.project_file import load_project
-from rampwise.store import create_project
-from rampwise.web.present import drivers_chart
+from rampwise.api import assess
+from rampwise.app.store import create_project
+from rampwise.app.web.present import drivers_chart
+from rampwise.io.project_file import load_project
+from rampwise.rules.cost import DRIVER_WORDS
 from service_support import wait_for_job
 
 
@@ -170,8 +170,8 @@ def test_an_unknown_page_id_is_a_404_page(client: TestClient) -> None:
 def test_the_result_page_draws_the_price_ladder_when_a_quote_is_present(
     client: TestClient, document: dict[str, Any]
 ) -> None:
-    from rampwise.assess import assess
-    from rampwise.project_file import project_from_mapping
+    from rampwise.api import assess
+    from rampwise.io.project_file import project_from_mapping
 
     result = assess(project_from_mapping(document))
     assert result.quote is not None
@@ -202,7 +202,7 @@ def test_a_result_stored_before_schema_versions_shows_on_the_pages(
 
     from sqlalchemy import update
 
-    from rampwise.store.tables import AssessmentRow
+    from rampwise.app.store.tables import AssessmentRow
 
     stored = json.loads(
         (Path(__file__).parents[1] / "store" / "stored_assessments_v1.json").read_text(

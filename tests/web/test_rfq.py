@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from rampwise.assess import Assessment, assess
+from rampwise.api import Assessment, assess
+from rampwise.app.web.rfq import rfq_line, rfq_totals
 from rampwise.geometry.models import Finding, FindingStatus, PartGeometry, Severity
-from rampwise.project_file import project_from_mapping
-from rampwise.web.rfq import rfq_line, rfq_totals
+from rampwise.io.project_file import project_from_mapping
 from support import TODAY, build_document
 
 

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from rampwise.store import create_token, open_database, prepare_database
-from rampwise.web import create_app
+from rampwise.app.store import create_token, open_database, prepare_database
+from rampwise.app.web import create_app
 from service_support import make_settings
 
 MAX_EXAMPLES = 10

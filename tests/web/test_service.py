@@ -11,9 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from rampwise.cli import app as cli_app
-from rampwise.settings import Settings, get_settings
-from rampwise.store import (
+from rampwise.app.cli import app as cli_app
+from rampwise.app.store import (
     create_job,
     create_token,
     get_job,
@@ -22,10 +21,11 @@ from rampwise.store import (
     save_bytes,
     verify_token,
 )
-from rampwise.store.records import FileKind
-from rampwise.web import create_app
-from rampwise.web.jobs import RedisQueue
-from rampwise.web.tasks import JobKind, blob_meta
+from rampwise.app.store.records import FileKind
+from rampwise.app.web import create_app
+from rampwise.app.web.jobs import RedisQueue
+from rampwise.app.web.tasks import JobKind, blob_meta
+from rampwise.io.settings import Settings, get_settings
 from service_support import BACKENDS, database_url, make_settings
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -181,7 +181,7 @@ def test_an_unreachable_database_is_one_line_at_start(
 def test_serve_migrates_an_empty_database_then_starts_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rampwise.web import serving
+    from rampwise.app.web import serving
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(
@@ -198,7 +198,7 @@ def test_serve_migrates_an_empty_database_then_starts_the_server(
     assert result.exit_code == 0, result.stderr
     assert calls == [
         {
-            "target": "rampwise.web.app:create_app",
+            "target": "rampwise.app.web.app:create_app",
             "factory": True,
             "host": "127.0.0.1",
             "port": 8123,

@@ -1,6 +1,6 @@
 """Several server processes on one port: connections spread, a dead worker replaced, stop.
 
-Each test runs :func:`rampwise.web.serving.serve` in a child process, as ``rampwise serve
+Each test runs :func:`rampwise.app.web.serving.serve` in a child process, as ``rampwise serve
 --workers N`` does, on a small ASGI app that answers with its process id.
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rampwise.errors import InputError
-from rampwise.web.serving import listening_socket
+from rampwise.app.web.serving import listening_socket
+from rampwise.core.errors import InputError
 
 pytestmark = pytest.mark.skipif(
     not hasattr(socket, "SO_REUSEPORT"), reason="needs SO_REUSEPORT (Linux, BSD, macOS)"
@@ -93,7 +93,7 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     (tmp_path / "pid_app.py").write_text(PID_APP)
     port = free_port()
     code = (
-        "from rampwise.web.serving import serve; "
+        "from rampwise.app.web.serving import serve; "
         f"serve('pid_app:app', host='127.0.0.1', port={port}, workers=2, log_level='warning')"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}

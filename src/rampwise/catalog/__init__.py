@@ -15,7 +15,7 @@ import io
 from functools import cache
 from importlib import resources
 
-from rampwise.errors import CatalogError
+from rampwise.core.errors import CatalogError
 
 Row = dict[str, str]
 

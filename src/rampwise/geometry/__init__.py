@@ -6,7 +6,7 @@ used only inside this package.
 
 Bad input never crashes or hangs the caller: files over a size limit are refused before
 reading, and the work runs in a forked worker process that is stopped at a time limit (a
-crash of the CAD kernel inside it becomes a :class:`~rampwise.errors.GeometryError`).
+crash of the CAD kernel inside it becomes a :class:`~rampwise.core.errors.GeometryError`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from rampwise.errors import GeometryError, InputError, RampwiseError
+from rampwise.core.checks import require_choice, require_positive
+from rampwise.core.errors import GeometryError, InputError, RampwiseError
+from rampwise.core.stock import Stock
 from rampwise.geometry.dfm import check, recheck, rules
 from rampwise.geometry.formats import (
     MESH_FORMATS,
@@ -45,8 +47,6 @@ from rampwise.geometry.models import (
     Severity,
     ThinWall,
 )
-from rampwise.stock import Stock
-from rampwise.validation import require_choice, require_positive
 
 
 @dataclass(frozen=True)

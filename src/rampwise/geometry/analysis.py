@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from rampwise.errors import GeometryError
+from rampwise.core.errors import GeometryError
+from rampwise.core.shop import default_shop
 from rampwise.geometry.access import AccessMap, assess_turning, find_internal_corners, plan_setups
 from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.dfm import rules
@@ -63,7 +64,6 @@ from rampwise.geometry.step import (
     tessellate,
 )
 from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM, LINE_TOLERANCE_MM
-from rampwise.shop import default_shop
 
 MOSTLY_REVOLVED = 0.5
 """Revolved area share [unitless] above which round bar is sized about the revolution axis."""

@@ -12,7 +12,7 @@ import math
 from functools import cache
 
 from rampwise.catalog import load_table
-from rampwise.errors import CatalogError
+from rampwise.core.errors import CatalogError
 
 
 def geometry_parameter(name: str) -> float:

@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from rampwise.catalog import load_table
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.geometry.catalogs import largest_catalog_drill
 from rampwise.geometry.models import (
     Finding,

@@ -1,7 +1,7 @@
 """Plain facts of a part from numbers: oriented box, stock, removed volume, machined area.
 
 Nothing here touches OpenCascade: the same functions serve B-rep tessellations and STL
-meshes. Stock is the quote's (:func:`rampwise.stock.select_stock`): round bar about the
+meshes. Stock is the quote's (:func:`rampwise.core.stock.select_stock`): round bar about the
 revolution axis for a mostly revolved part, else rectangular bar, plate or a block, fitted
 to the smaller of the model-axis and oriented boxes; a side that equals a standard size is
 left as it comes from the mill and its faces are not machined.
@@ -29,10 +29,10 @@ import trimesh
 from numpy.typing import NDArray
 from scipy.spatial import QhullError
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
+from rampwise.core.stock import Stock, StockForm, select_stock
 from rampwise.geometry.tolerances import LINE_TOLERANCE_MM, MESH_DEFLECTION_RATIO
 from rampwise.geometry.vectors import cross3
-from rampwise.stock import Stock, StockForm, select_stock
 
 FloatArray = NDArray[np.float64]
 
@@ -192,7 +192,7 @@ def choose_stock(
     turning_diameter_mm: float | None = None,
     turning_length_mm: float | None = None,
 ) -> StockChoice:
-    """The stock of :func:`rampwise.stock.select_stock` for the part's boxes.
+    """The stock of :func:`rampwise.core.stock.select_stock` for the part's boxes.
 
     A part with a turning diameter is cut from round bar about that axis when a standard
     bar holds it; otherwise each box (model-axis, oriented) gets its prismatic stock and
@@ -221,7 +221,7 @@ def choose_stock(
 
     References
     ----------
-    .. [1] ``catalog/stock_sizes.csv`` via :mod:`rampwise.stock` (rectangular bar 1/8 in
+    .. [1] ``catalog/stock_sizes.csv`` via :mod:`rampwise.core.stock` (rectangular bar 1/8 in
        then 1/4 in steps, dfmpartners raw-material sizes; round bar 1/8 in steps,
        focusedonmachining).
     """

@@ -25,7 +25,7 @@ import numpy as np
 import trimesh
 from numpy.typing import NDArray
 
-from rampwise.errors import GeometryError
+from rampwise.core.errors import GeometryError
 from rampwise.geometry.catalogs import geometry_parameter
 from rampwise.geometry.formats import MESH_FORMATS
 from rampwise.geometry.models import Finding, FindingStatus, Severity

@@ -12,8 +12,8 @@ import enum
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from rampwise.model import Characteristic, FeatureCounts
-from rampwise.stock import Stock
+from rampwise.core.model import Characteristic, FeatureCounts
+from rampwise.core.stock import Stock
 
 Vector3 = tuple[float, float, float]
 
@@ -290,7 +290,7 @@ class PartGeometry(_Frozen):
     watertight
         Whether the surface is closed.
     stock
-        Smallest standard stock with allowance (:func:`rampwise.stock.select_stock`, the
+        Smallest standard stock with allowance (:func:`rampwise.core.stock.select_stock`, the
         quote's stock model).
     removed_volume_mm3
         Stock volume minus part volume [mm³].

@@ -50,9 +50,9 @@ from OCP.XCAFDoc import (
     XCAFDoc_ShapeTool,
 )
 
+from rampwise.core.model import Characteristic, CharacteristicKind
 from rampwise.geometry.models import CharacteristicLink, Hole, PmiSummary
 from rampwise.geometry.step import sequence_items
-from rampwise.model import Characteristic, CharacteristicKind
 
 _DIM = XCAFDimTolObjects_DimensionType
 _MODIFIER = XCAFDimTolObjects_GeomToleranceMatReqModif

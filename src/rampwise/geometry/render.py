@@ -22,7 +22,7 @@ import numpy as np
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # type: ignore[import-untyped]
 from numpy.typing import NDArray
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.geometry.models import FindingStatus, PartGeometry, Severity
 from rampwise.geometry.raycast import triangle_normals
 

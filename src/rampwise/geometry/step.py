@@ -1,7 +1,7 @@
 """Read STEP files (AP203, AP214, AP242) through OpenCascade's XCAF reader.
 
 Every OpenCascade call that can fail has its status checked and is translated into a
-:class:`~rampwise.errors.GeometryError` naming the file. Lengths are compared within
+:class:`~rampwise.core.errors.GeometryError` naming the file. Lengths are compared within
 :data:`~rampwise.geometry.tolerances.GEOMETRIC_TOLERANCE_MM`, the package's one geometric
 tolerance, which is also the healing precision. The reader keeps the solids only:
 STEP files also carry surfaces for PMI presentation and supplemental geometry, and those
@@ -50,7 +50,7 @@ from OCP.TopLoc import TopLoc_Location
 from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape, TopoDS_Solid
 from OCP.XCAFDoc import XCAFDoc_DocumentTool, XCAFDoc_ShapeTool
 
-from rampwise.errors import GeometryError
+from rampwise.core.errors import GeometryError
 from rampwise.geometry.kernel_threads import parallel_call
 from rampwise.geometry.raycast import triangle_normals
 from rampwise.geometry.tolerances import (

@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.charts import (
     NSIGMAS,
     ChartType,

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.capability import (
     Capability,
     PpapStatus,

@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from rampwise.catalog import load_table
-from rampwise.errors import CatalogError, InputError
+from rampwise.core.errors import CatalogError, InputError
 from rampwise.quality.series import finite_array
 
 PPM = 1_000_000.0

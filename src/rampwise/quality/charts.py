@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.constants import ConstantsConvention, c4, d2_for, d3
 from rampwise.quality.rules import (
     RuleSet,

@@ -31,7 +31,7 @@ from functools import cache
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.validation import require_whole
+from rampwise.core.checks import require_whole
 
 _PUBLISHED_D2_DECIMALS = 3
 """Decimals of d2 in the published tables and in qcc's ``exp.R.unscaled`` [2]_ [3]_."""

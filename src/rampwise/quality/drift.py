@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.series import finite_array
 
 MIN_SEGMENT_POINTS = 5

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.capability import SpecLimits
 from rampwise.quality.series import FloatSeries, IntSeries
 from rampwise.quality.specs import SpecTable, make_spec, name_key
@@ -621,7 +621,8 @@ def load_measurements(
         The measurement file.
     specs
         Limits by characteristic name or id (e.g. :func:`specs_for_characteristics` or
-        :func:`load_spec_file`), or a single default for a one-characteristic file.
+        :func:`rampwise.io.spec_file.load_spec_file`), or a single default for a
+        one-characteristic file.
     allow_missing
         Report missing values instead of raising.
 

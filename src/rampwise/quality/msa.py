@@ -38,9 +38,9 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
-from rampwise.errors import InputError
+from rampwise.core.checks import require_positive
+from rampwise.core.errors import InputError
 from rampwise.quality.constants import d2, d3
-from rampwise.validation import require_positive
 
 __all__ = [
     "AnovaRow",

@@ -32,9 +32,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.errors import InputError
+from rampwise.core.checks import require_whole
+from rampwise.core.errors import InputError
 from rampwise.quality.sampling import SamplingPlan, SamplingStage, parse_enum
-from rampwise.validation import require_whole
 
 __all__ = [
     "AOQLResult",

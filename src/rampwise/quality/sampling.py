@@ -30,8 +30,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from rampwise.catalog import load_table
-from rampwise.errors import CatalogError, InputError
-from rampwise.validation import require_whole
+from rampwise.core.checks import require_whole
+from rampwise.core.errors import CatalogError, InputError
 
 E = TypeVar("E", bound=enum.Enum)
 

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import PlainSerializer, PlainValidator
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 
 
 def _read_only(value: Any, dtype: type[np.generic]) -> Any:

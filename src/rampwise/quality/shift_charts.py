@@ -19,7 +19,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.quality.charts import (
     ChartType,
     ControlChart,

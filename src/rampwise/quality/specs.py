@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.documents import read_document
-from rampwise.errors import InputError
-from rampwise.model import Characteristic, CharacteristicKind
+from rampwise.core.errors import InputError
+from rampwise.core.model import Characteristic, CharacteristicKind
 from rampwise.quality.capability import SpecLimits
 
 
@@ -129,31 +127,20 @@ def make_spec(lsl: Any, usl: Any, target: Any, unit: str, field: str) -> SpecLim
         raise InputError(f"{field}.{err.field}" if err.field else field, err.message) from None
 
 
-def load_spec_file(path: Path) -> SpecTable:
-    """Read a spec YAML file.
+def spec_table_from_mapping(document: Any, *, name: str = "spec") -> SpecTable:
+    """Limits from a spec document: the content of a spec file, already parsed.
 
     Either a ``characteristics`` mapping (name → limits) or list (entries with ``id``
     and/or ``name``), with an optional top-level ``unit``; or, for a file with one
     characteristic, the limits at the top level.
 
-    Parameters
-    ----------
-    path
-        The YAML file.
-
-    Returns
-    -------
-    SpecTable
-        Limits by name (ids as text) or a single default.
-
     Raises
     ------
     InputError
-        If the file is missing, not YAML, or an entry is invalid.
+        If the document is not a mapping or an entry is invalid; ``name`` names the file.
     """
-    document = read_document(path, role="spec")
     if not isinstance(document, dict):
-        raise InputError("spec", f"{Path(path).name} must hold a mapping")
+        raise InputError("spec", f"{name} must hold a mapping")
     unit = str(document.get("unit", "mm"))
     entries = document.get("characteristics")
     if entries is None:

@@ -36,7 +36,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from rampwise.catalog import load_table
-from rampwise.errors import InputError
+from rampwise.core.checks import require_whole
+from rampwise.core.errors import InputError
 from rampwise.quality.oc import (
     AOQLResult,
     Distribution,
@@ -55,7 +56,6 @@ from rampwise.quality.sampling import (
     sampling_plan,
     tighter_aql,
 )
-from rampwise.validation import require_whole
 
 __all__ = [
     "LotRecord",

@@ -28,7 +28,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.tolerance.spec import ToleranceSpec
 
 DEFAULT_GENERAL_TOLERANCE = "ISO 2768-m"

@@ -12,7 +12,7 @@ module applies the construction rules of ISO 286-1 to them:
 
 A class the standard leaves undefined at a size (shaft ``t`` up to 24 mm, ``cd`` above
 10 mm, ``a``/``b`` at or below 1 mm, ``K9`` above 3 mm …) has no catalog row and is refused
-with an :class:`~rampwise.errors.InputError`, never guessed.
+with an :class:`~rampwise.core.errors.InputError`, never guessed.
 
 References
 ----------
@@ -35,7 +35,7 @@ from functools import cache
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 
 MAX_SIZE_MM = 3150.0
 """Largest nominal size ISO 286-1 tabulates [mm]."""

@@ -14,7 +14,7 @@ Accepted forms (deviations in mm, relative to the nominal):
 
 Whatever the form, the result is a :class:`ToleranceSpec` with ``upper_deviation`` and
 ``lower_deviation`` [mm]; a lower deviation at or above the upper one is an
-:class:`~rampwise.errors.InputError` naming the field.
+:class:`~rampwise.core.errors.InputError` naming the field.
 
 References
 ----------
@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _SYMMETRIC = re.compile(rf"^(?:±|\+/-|\+-)\s*({_NUMBER})$")

@@ -27,14 +27,12 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from rampwise.documents import read_document
-from rampwise.errors import InputError
+from rampwise.core.errors import InputError
 from rampwise.tolerance.spec import ToleranceSpec, is_iso_class, parse_tolerance
 
 MM_PER_INCH = 25.4
@@ -616,18 +614,6 @@ _CONTRIBUTOR_KEYS = {
     "cpk",
     "note",
 }
-
-
-def load_stack(path: str | Path) -> Stack:
-    """Read a stack file (YAML; format in the module docstring of :func:`stack_from_mapping`).
-
-    Raises
-    ------
-    InputError
-        If the file is missing, not YAML, or any field is invalid (the message names it).
-    """
-    document = read_document(path, role="stack file")
-    return stack_from_mapping(document)
 
 
 def _finite(value: Any, field: str) -> float:

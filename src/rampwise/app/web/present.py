@@ -1,0 +1,243 @@
+"""Presentation helpers for the page templates: names, numbers, tables, sections.
+
+Pages render a stored assessment as the :class:`~rampwise.api.Assessment` model the
+store reads back (older rows upcast first), so the templates read fields by name.
+Sections of the Assessment that the pages do not lay out by name are shown from their
+JSON by the generic renderer (mappings as definition lists, lists of rows as tables).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup
+from pydantic_core import to_jsonable_python
+
+from rampwise.api import Assessment
+from rampwise.app.store.history import price_at, readiness_text, target_quantity
+from rampwise.app.web import charts
+from rampwise.core.model import PROFILE_ASPECTS, AreaStatus
+from rampwise.rules.quote import Quote
+
+CORE_KEYS = frozenset(
+    {
+        "project",
+        "part_number",
+        "part_revision",
+        "quantity",
+        "stage",
+        "readiness",
+        "stage_decision",
+        "profile",
+        "assessed_on",
+        "rampwise_version",
+    }
+)
+"""Assessment fields the result page lays out itself; every other field is a section."""
+
+SECTION_TITLES = {
+    "quote": "Price ladder and drivers",
+    "geometry": "Geometry and DFM findings",
+    "route": "Route",
+    "inspection": "Inspection plan",
+    "batch": "Batch quality",
+    "notes": "Notes",
+}
+"""Headings of the optional sections, in page order; unknown ones follow by name."""
+
+STATUS_LABEL = {"pass": "pass", "fail": "fail", "unknown": "unknown"}
+
+
+def humanise(key: Any) -> str:
+    """``"design_status"`` → ``"Design status"``; ``"low_volume"`` → ``"Low volume"``."""
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def fmt(value: Any) -> str:
+    """A value as short text: 4 significant digits, thousands separators, yes/no, —."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+            return f"{value:.4g}"
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.2f}"
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return ", ".join(fmt(v) for v in value)
+    return str(value)
+
+
+def measure(value: Any) -> str:
+    """A measured value or limit with the digits a gauge reports (7 significant)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.7g}"
+    return fmt(value)
+
+
+def index(value: Any) -> str:
+    """A capability index with two decimals."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return f"{value:.2f}"
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return " – ".join(index(v) for v in value)
+    return fmt(value)
+
+
+def money(value: Any, currency: str = "") -> str:
+    """A price with two decimals and its currency."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return fmt(value)
+    return f"{currency} {value:,.2f}".strip()
+
+
+def is_scalar(value: Any) -> bool:
+    """True for text, numbers, booleans and None."""
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def is_mapping(value: Any) -> bool:
+    """True for a JSON object."""
+    return isinstance(value, Mapping)
+
+
+def is_rows(value: Any) -> bool:
+    """True for a non-empty list of JSON objects (shown as a table)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Columns of a table of rows: every key, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def plain(value: Any) -> Any:
+    """A model (or anything holding models) as its JSON values, for the generic renderer."""
+    return to_jsonable_python(value)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, tuple | list | dict) and not value)
+
+
+def sections(result: Assessment) -> list[tuple[str, str, Any]]:
+    """The optional sections an assessment has: (field, heading, value), in page order.
+
+    Known sections come first in :data:`SECTION_TITLES` order; a field the page does not
+    know by name (added by a later model) follows under its humanised name.
+    """
+    extra = [
+        name
+        for name in type(result).model_fields
+        if name not in CORE_KEYS and not _empty(getattr(result, name))
+    ]
+    known = [key for key in SECTION_TITLES if key in extra]
+    unknown = [key for key in extra if key not in SECTION_TITLES]
+    return [
+        (key, SECTION_TITLES.get(key, humanise(key)), getattr(result, key))
+        for key in known + unknown
+    ]
+
+
+def passed_areas(result: Assessment) -> int:
+    """How many readiness areas pass."""
+    return sum(1 for area in result.readiness.areas if area.status is AreaStatus.PASS)
+
+
+def quote_chart(result: Assessment, document: Mapping[str, Any] | None = None) -> Markup:
+    """The price ladder of an assessment's quote as inline SVG (empty without a quote)."""
+    quote = result.quote
+    if quote is None:
+        return Markup("")
+    return charts.price_ladder_svg(
+        [(row.quantity, row.unit_price) for row in quote.breaks],
+        currency=quote.currency,
+        target_quantity=target_quantity(result, document or {}),
+    )
+
+
+def drivers_chart(quote: Quote) -> Markup:
+    """The cost drivers of each quantity break as a 100 % stacked bar chart.
+
+    The bars split the cost before overhead and margin, which the uplift spreads over
+    every bucket in proportion, so a bucket's share of the bar is its share of the unit
+    price: the same figure as the break's "setup is 51% of the price" words
+    (:func:`rampwise.rules.cost.top_drivers`). Overhead and margin, the same fraction of every
+    price, is not a bar segment of its own.
+    """
+    rows = [(row.quantity, row.drivers.costs()) for row in quote.breaks]
+    return charts.drivers_svg(rows, currency=quote.currency)
+
+
+def driver_names(quote: Quote) -> list[str]:
+    """The price buckets of the quantity breaks, overhead and margin last (none without)."""
+    return list(type(quote.breaks[0].drivers).model_fields) if quote.breaks else []
+
+
+def quote_details(quote: Quote) -> dict[str, Any]:
+    """Everything in a quote but its quantity breaks (shown as the ladder), as JSON."""
+    details: dict[str, Any] = quote.model_dump(mode="json", exclude={"breaks"})
+    return details
+
+
+UNIT_SYMBOLS = {"um": "µm", "deg": "°"}
+"""Units stored in ASCII, shown with their symbols."""
+
+
+def unit_symbol(unit: Any) -> str:
+    """A unit as printed: ``um`` → ``µm``, ``deg`` → ``°``; others as they are."""
+    return UNIT_SYMBOLS.get(str(unit), str(unit))
+
+
+ENUM_CHANGES = frozenset({"stage", "purpose"})
+"""History changes whose values are enum values, shown in words."""
+
+
+def change_value(value: str | None, what: str) -> str:
+    """One side of a history change as the page shows it (``low_volume`` → ``Low volume``)."""
+    if value is None:
+        return "—"
+    return humanise(value) if what in ENUM_CHANGES else value
+
+
+TEMPLATE_FILTERS = {
+    "humanise": humanise,
+    "fmt": fmt,
+    "money": money,
+    "measure": measure,
+    "index": index,
+    "change_value": change_value,
+    "unit_symbol": unit_symbol,
+    "plain": plain,
+}
+"""Filters every template may use."""
+
+TEMPLATE_TESTS = {"scalar": is_scalar, "mapping_value": is_mapping, "rows": is_rows}
+"""Tests every template may use."""
+
+TEMPLATE_GLOBALS = {
+    "columns": columns,
+    "sections": sections,
+    "passed_areas": passed_areas,
+    "readiness_text": readiness_text,
+    "quote_chart": quote_chart,
+    "quote_details": quote_details,
+    "drivers_chart": drivers_chart,
+    "driver_names": driver_names,
+    "price_at": price_at,
+    "target_quantity": target_quantity,
+    "profile_fields": PROFILE_ASPECTS,
+    "status_label": STATUS_LABEL,
+}
+"""Functions and tables every template may use."""

@@ -1,0 +1,795 @@
+"""Explained unit price per quantity break: nine buckets that sum exactly to the price.
+
+For one strategy (:mod:`rampwise.rules.strategies`) and a quantity ``q``, per unit [currency]:
+
+- one-time costs over ``q``: ``programming`` (CAM), ``setup`` (setups, added operations'
+  tools, thin-wall potting, the process validation part, an additive build set-up),
+  ``fixture`` (soft jaws, fixture plate or adapter), and the first-article report inside
+  ``inspection``;
+- ``material``: the standard stock piece (not the part volume) plus saw kerf × density ×
+  $/kg, plus the saw cut — or the printed blank of the hybrid strategy;
+- ``machining``: batch-average cycle time (Wright learning curve with a floor) × machine
+  rate, plus deburring;
+- ``finishing``: price per part, or the lot minimum over ``q`` when that is larger;
+- ``inspection``: the stage's share of parts inspected × minutes per part × rate, plus
+  the first-article report over ``q``;
+- ``scrap``: (material + machining) × s / (1 − s), the value of the parts made to be
+  thrown away so that ``q`` good ones ship;
+- ``overhead_margin``: the sum of the above × ((1 + overhead)(1 + margin) − 1).
+
+The unit price is the sum of the nine; the top three drivers are named in plain words
+with their share of the price ("setup is 62% of the price at 5 pcs"), each bucket's share
+being taken before the proportional overhead-and-margin uplift.
+
+References
+----------
+.. [1] research/quoting.md §1.3 (consensus formula), §6 items 1–2 (buckets, ladder,
+   learning, cross-over), §2.2 (setup, tool, deburr times), §2.6 (FAI cost model),
+   §2.7 (amortisation examples, Wright learning 90–95 %, plateau, cross-over).
+.. [2] T. P. Wright, "Factors affecting the cost of airplanes", J. Aeronaut. Sci. 3(4),
+   1936 (unit time ∝ x^b, b = log₂ learning rate).
+.. [3] aPriori Cost Model Guide 2019 R2: amortised setup = setup time × (labour rate +
+   direct overhead rate) / batch size (research/quoting.md §1.1).
+.. [4] Seed 003 (tiered inspection, validation run, fixture plate, thin-wall potting).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import cache
+from operator import itemgetter
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.core.checks import require_whole
+from rampwise.core.errors import CatalogError, InputError
+from rampwise.core.model import Project, Stage
+from rampwise.core.shop import Finish, MachineClass, ShopConfig
+from rampwise.core.stock import Stock, select_stock
+from rampwise.rules.cycle_time import (
+    CycleTime,
+    GeometryFacts,
+    OperationAdder,
+    estimate_cycle_time,
+    operation_adders,
+    require_envelope,
+)
+from rampwise.rules.inspection import InspectionPlan, inspection_tiers
+from rampwise.rules.leadtime import LeadTimeInputs
+from rampwise.rules.process import Route
+from rampwise.rules.strategies import StrategyName, StrategySpec, strategy_specs
+
+DEFAULT_BREAKS = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
+"""Default quantity ladder [pieces] (research/quoting.md §6 item 2)."""
+
+MAX_QUANTITY = 10_000_000
+"""Largest quantity quoted [pieces]."""
+
+MINUTES_PER_HOUR = 60.0
+MM3_PER_CM3 = 1000.0
+G_PER_KG = 1000.0
+
+DRIVER_WORDS = {
+    "programming": "CAM programming",
+    "setup": "setup",
+    "fixture": "fixture / workholding",
+    "material": "material",
+    "machining": "machining time",
+    "finishing": "finishing",
+    "inspection": "inspection",
+    "scrap": "expected scrap",
+    "overhead_margin": "overhead and margin",
+}
+"""Plain words for each price bucket."""
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+# --------------------------------------------------------------------------------------
+# Result models (the JSON contract)
+# --------------------------------------------------------------------------------------
+
+
+COST_BUCKETS = (
+    "programming",
+    "setup",
+    "fixture",
+    "material",
+    "machining",
+    "finishing",
+    "inspection",
+    "scrap",
+)
+"""The eight cost buckets of :class:`Drivers`, before overhead and margin."""
+
+
+class Drivers(_Result):
+    """The nine price buckets of one unit [currency/piece]; they sum to the unit price."""
+
+    programming: float
+    setup: float
+    fixture: float
+    material: float
+    machining: float
+    finishing: float
+    inspection: float
+    scrap: float
+    overhead_margin: float
+
+    def costs(self) -> dict[str, float]:
+        """The eight cost buckets, without overhead and margin [currency/piece]."""
+        return {name: getattr(self, name) for name in COST_BUCKETS}
+
+    def total(self) -> float:
+        """The unit price: the sum of the nine buckets [currency/piece]."""
+        return math.fsum([*self.costs().values(), self.overhead_margin])
+
+
+# --------------------------------------------------------------------------------------
+# Pure pieces: learning, inspection share, material
+# --------------------------------------------------------------------------------------
+
+_EXACT_TERMS = 64
+"""Units summed exactly before the Euler–Maclaurin tail of the learning sum (the first
+omitted correction term at 64 units is below 1e-9 of the sum for b ∈ [−1, 0])."""
+
+
+def _power_sum(n: int, b: float) -> float:
+    """Σ_{x=1}^{n} x^b for b ≤ 0: exact to 64 terms, then Euler–Maclaurin."""
+    m = min(n, _EXACT_TERMS)
+    head = math.fsum(math.pow(x, b) for x in range(1, m + 1))
+    if n <= m:
+        return head
+
+    def integral(x: float) -> float:
+        return math.log(x) if b == -1 else math.pow(x, b + 1) / (b + 1)
+
+    def derivative(x: float) -> float:
+        return b * math.pow(x, b - 1)
+
+    tail = (
+        integral(n)
+        - integral(m)
+        + (math.pow(n, b) - math.pow(m, b)) / 2
+        + (derivative(n) - derivative(m)) / 12
+    )
+    return head + tail
+
+
+@cache
+def wright_mean_factor(quantity: int, learning_rate: float, floor: float) -> float:
+    """Mean time factor of units 1…q on a Wright learning curve with a floor.
+
+    Unit x takes max(floor, x^b) of the first unit's time, b = log₂(learning rate).
+
+    Parameters
+    ----------
+    quantity
+        Units made [pieces], ≥ 1.
+    learning_rate
+        Time ratio per doubling of cumulative quantity, (0, 1]; 1 = no learning [unitless].
+    floor
+        Smallest time as a fraction of the first unit's, (0, 1] [unitless].
+
+    Returns
+    -------
+    float
+        The batch-average factor [unitless], 1 at one piece, never rising with quantity.
+
+    References
+    ----------
+    .. [1] Wright (1936); learning rates 90–95 % for repetitive machining (NASA JSC after
+       Stewart, research/quoting.md §2.7); plateau: Wong 2013, doi 10.1155/2013/584762.
+    """
+    if learning_rate >= 1 or floor >= 1:
+        return 1.0
+    b = math.log2(learning_rate)
+    log_floor_unit = math.log(floor) / b  # ln of the unit at which x^b reaches the floor
+    on_curve = (
+        quantity if log_floor_unit >= math.log(quantity) else math.floor(math.exp(log_floor_unit))
+    )
+    total = _power_sum(on_curve, b) + (quantity - on_curve) * floor
+    return total / quantity
+
+
+@cache
+def inspection_schedule() -> dict[Stage, tuple[tuple[int, float, float], ...]]:
+    """Per stage: (first part, last part or ∞, fraction fully inspected) [unitless].
+
+    Seed 003's tiers (``inspection_tiers.csv``: the inspection plan's low-volume
+    schedule) give each band the share 1/every; a stage's own rows in
+    ``inspection_rates.csv`` replace the tiers from their first part on (prototypes: every
+    part; production: the sampling share after part 50).
+
+    Raises
+    ------
+    CatalogError
+        If the fractions rise along a stage.
+    """
+    tiers = [
+        (tier.first, float(tier.last) if tier.last else math.inf, 1 / tier.every)
+        for tier in inspection_tiers()
+    ]
+    own: dict[Stage, list[tuple[int, float, float]]] = {}
+    for row in load_table("inspection_rates"):
+        upper = float(row["to_part"]) if row["to_part"] else math.inf
+        own.setdefault(Stage(row["stage"]), []).append(
+            (int(row["from_part"]), upper, float(row["fraction"]))
+        )
+    schedule = {}
+    for stage in Stage:
+        rows = own.get(stage, [])
+        start = rows[0][0] if rows else math.inf
+        ramp = [(first, min(last, start - 1), f) for first, last, f in tiers if first < start]
+        bands = (*ramp, *rows)
+        fractions = [share for _, _, share in bands]
+        if fractions != sorted(fractions, reverse=True):
+            raise CatalogError(f"inspection_rates: fractions rise along stage {stage.value}")
+        schedule[stage] = bands
+    return schedule
+
+
+@cache
+def inspected_parts(stage: Stage, quantity: int) -> float:
+    """Expected number of parts fully inspected in a batch [pieces].
+
+    Parameters
+    ----------
+    stage
+        The order's stage (its schedule: :func:`inspection_schedule`).
+    quantity
+        Batch size [pieces].
+
+    Returns
+    -------
+    float
+        Σ over the schedule's bands of fraction × parts in the band (a fractional count:
+        "every 5th part" of 7 parts is 1.4 on average), so the share never rises.
+
+    References
+    ----------
+    .. [1] Seed 003: parts 1–3 100 %, 4–10 every 2nd, 11–50 every 5th.
+    """
+    return sum(
+        fraction * max(0.0, min(quantity, upper) - start + 1)
+        for start, upper, fraction in inspection_schedule()[stage]
+    )
+
+
+def material_cost(
+    stock: Stock, density_g_cm3: float, price_usd_per_kg: float, shop: ShopConfig
+) -> float:
+    """Stock cost of one part: piece plus saw kerf × density × price, plus the saw cut [USD].
+
+    Parameters
+    ----------
+    stock
+        The stock piece (cross-section [mm²], length [mm]).
+    density_g_cm3
+        Density [g/cm³].
+    price_usd_per_kg
+        Stock price [USD/kg].
+    shop
+        Saw kerf [mm], saw minutes per cut [min], operator rate [USD/h].
+    """
+    consumed_mm3 = stock.cross_section_mm2 * (stock.length_mm + shop.default("saw_kerf_mm"))
+    mass_kg = consumed_mm3 / MM3_PER_CM3 * density_g_cm3 / G_PER_KG
+    saw = shop.default("saw_cut_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
+    return mass_kg * price_usd_per_kg + saw
+
+
+# --------------------------------------------------------------------------------------
+# The cost basis of one strategy and its price at a quantity
+# --------------------------------------------------------------------------------------
+
+
+class CostBasis(_Result):
+    """Everything needed to price any quantity with one strategy (quantity-independent).
+
+    One-time amounts [USD]: ``programming_usd``, ``setup_usd``, ``fixture_usd``,
+    ``fai_usd``. Per part: ``material_usd`` [USD], ``cycle_min`` first-unit machine time
+    [min] at ``machine_rate_usd_per_h`` [USD/h], ``deburr_usd`` [USD], finish price and lot
+    minimum [USD], ``inspection_usd_per_part`` for one fully inspected part [USD]. Rates:
+    ``scrap_rate``, ``learning_rate``, ``learning_floor``, ``overhead_rate``,
+    ``margin_rate`` [unitless]. For the lead time: ``programming_hours``, ``setup_hours``,
+    ``fixture_machine_hours``, ``print_hours_per_part`` [h].
+
+    The process validation run (:class:`rampwise.rules.validation_run.ValidationRun`, one size
+    everywhere): ``validation_sacrificial_parts`` made on top of the order [pieces] (their
+    cost is inside ``setup_usd``), or ``validation_run_parts`` of the order itself checked
+    on the run's characteristics at ``validation_usd_per_part`` [USD] each, never more
+    parts than the order [pieces].
+    """
+
+    spec: StrategySpec
+    stage: Stage
+    programming_usd: float
+    setup_usd: float
+    fixture_usd: float
+    fai_usd: float
+    material_usd: float
+    cycle_min: float
+    machine_rate_usd_per_h: float
+    deburr_usd: float
+    finish_price_usd: float
+    finish_lot_minimum_usd: float
+    inspection_usd_per_part: float
+    scrap_rate: float
+    learning_rate: float
+    learning_floor: float
+    overhead_rate: float
+    margin_rate: float
+    programming_hours: float
+    setup_hours: float
+    fixture_machine_hours: float
+    print_hours_per_part: float
+    validation_sacrificial_parts: int
+    validation_run_parts: int
+    validation_usd_per_part: float
+
+    def validation_parts(self, quantity: int) -> int:
+        """Parts of an order of ``quantity`` checked in its production validation run."""
+        return min(self.validation_run_parts, quantity)
+
+    @property
+    def uplift(self) -> float:
+        """Price per unit of cost: (1 + overhead)(1 + margin) [unitless]."""
+        return (1 + self.overhead_rate) * (1 + self.margin_rate)
+
+    @property
+    def one_time_usd(self) -> float:
+        """Programming, setup, fixture and first article, before uplift [USD]."""
+        return self.programming_usd + self.setup_usd + self.fixture_usd + self.fai_usd
+
+
+class PricedUnit(NamedTuple):
+    """One unit priced with one strategy at one quantity, before it becomes :class:`Drivers`.
+
+    Attributes
+    ----------
+    costs
+        The eight cost buckets, in :data:`COST_BUCKETS` order [currency/piece].
+    cost
+        Their sum, before overhead and margin [currency/piece].
+    overhead_margin
+        ``cost`` × ((1 + overhead)(1 + margin) − 1) [currency/piece].
+    price
+        The unit price: the sum of the nine buckets [currency/piece]; bit for bit the
+        ``total()`` of :meth:`drivers`.
+    """
+
+    costs: tuple[float, ...]
+    cost: float
+    overhead_margin: float
+    price: float
+
+    def drivers(self) -> Drivers:
+        """The nine buckets as the quote's model [currency/piece]."""
+        buckets = dict(zip(COST_BUCKETS, self.costs, strict=True))
+        return Drivers(**buckets, overhead_margin=self.overhead_margin)
+
+
+def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]:
+    """The buckets and the unit price at each quantity [currency/piece].
+
+    The quote compares strategies at every break and searches break-even quantities with
+    the prices, a few dozen per quote, and builds :class:`Drivers` only for each break's
+    cheapest strategy; the basis' figures are read once for all the quantities.
+
+    Parameters
+    ----------
+    basis
+        The strategy's cost basis.
+    quantities
+        Pieces ordered, each ≥ 1.
+
+    Returns
+    -------
+    list of PricedUnit
+        One per quantity, in the order given.
+
+    References
+    ----------
+    .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
+    """
+    learning_rate, floor = basis.learning_rate, basis.learning_floor
+    cycle_min, rate = basis.cycle_min, basis.machine_rate_usd_per_h
+    material, scrap_rate, stage = basis.material_usd, basis.scrap_rate, basis.stage
+    uplift = basis.uplift - 1
+    priced = []
+    for q in quantities:
+        machining = (
+            cycle_min * wright_mean_factor(q, learning_rate, floor) / MINUTES_PER_HOUR * rate
+        )
+        machining += basis.deburr_usd
+        costs = (  # in the order of COST_BUCKETS
+            basis.programming_usd / q,
+            basis.setup_usd / q,
+            basis.fixture_usd / q,
+            material,
+            machining,
+            max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
+            (
+                basis.inspection_usd_per_part * inspected_parts(stage, q)
+                + basis.validation_usd_per_part * basis.validation_parts(q)
+                + basis.fai_usd
+            )
+            / q,
+            (material + machining) * scrap_rate / (1 - scrap_rate),
+        )
+        cost = math.fsum(costs)
+        overhead_margin = cost * uplift
+        priced.append(
+            PricedUnit(costs, cost, overhead_margin, math.fsum((*costs, overhead_margin)))
+        )
+    return priced
+
+
+def price_unit(basis: CostBasis, quantity: int) -> PricedUnit:
+    """The buckets and the unit price at one quantity [currency/piece] (:func:`price_units`)."""
+    (priced,) = price_units(basis, (quantity,))
+    return priced
+
+
+def price_drivers(basis: CostBasis, quantity: int) -> Drivers:
+    """The nine buckets per unit at a quantity [currency/piece]: ``price_unit(...).drivers()``.
+
+    Parameters
+    ----------
+    basis
+        The strategy's cost basis.
+    quantity
+        Pieces ordered, ≥ 1.
+
+    Returns
+    -------
+    Drivers
+        Buckets whose sum is the unit price.
+    """
+    return price_unit(basis, quantity).drivers()
+
+
+def _ranked_shares(
+    costs: Iterable[tuple[str, float]], total: float, count: int | None = None
+) -> tuple[tuple[str, float], ...]:
+    """Cost buckets ``(name, cost)`` with their share of ``total`` [unitless], largest first.
+
+    ``count`` keeps the largest few (all when ``None``); buckets of no cost are left out.
+    """
+    if total <= 0:
+        return ()
+    ranked = sorted(costs, key=itemgetter(1), reverse=True)[:count]
+    return tuple((name, value / total) for name, value in ranked if value > 0)
+
+
+def driver_shares(drivers: Drivers) -> tuple[tuple[str, float], ...]:
+    """Buckets with their share of the price, largest first [unitless].
+
+    A bucket's share is taken of the cost before overhead and margin, which the uplift
+    spreads in proportion; the overhead-and-margin bucket itself is not ranked.
+    """
+    costs = drivers.costs()
+    return _ranked_shares(costs.items(), math.fsum(costs.values()))
+
+
+def top_drivers(priced: PricedUnit, quantity: int, count: int = 3) -> tuple[str, ...]:
+    """The largest buckets in plain words: ``"setup is 62% of the price at 5 pcs"``.
+
+    The shares are those of :func:`driver_shares`, taken of ``priced.cost``.
+    """
+    return tuple(
+        f"{DRIVER_WORDS[name]} is {share:.0%} of the price at {quantity} pcs"
+        for name, share in _ranked_shares(
+            zip(COST_BUCKETS, priced.costs, strict=True), priced.cost, count
+        )
+    )
+
+
+def check_quantities(quantities: Sequence[int]) -> tuple[int, ...]:
+    """Whole quantities ≥ 1 (and ≤ 10,000,000), sorted and without repeats.
+
+    Raises
+    ------
+    InputError
+        If the list is empty or a quantity is 0, negative, fractional, not a number, or
+        too large.
+    """
+    if not quantities:
+        raise InputError("quantities", "must list at least one quantity")
+    checked = {require_whole("quantities", q) for q in quantities}
+    if max(checked) > MAX_QUANTITY:
+        raise InputError("quantities", f"must be ≤ {MAX_QUANTITY:,}; got {max(checked)}")
+    return tuple(sorted(checked))
+
+
+# --------------------------------------------------------------------------------------
+# Assembling the quote
+# --------------------------------------------------------------------------------------
+
+
+class QuotePlan(_Result):
+    """The quantity-independent part of a quote at one stage: process, stock, times, bases.
+
+    Attributes
+    ----------
+    stage
+        The stage planned: its route, inspection plan and validation run are priced.
+    machine, stock, operations, finish
+        The process chosen, the stock piece, the added operations and the finish.
+    tight_tolerance
+        The route's base processes do not hold a tolerance (it needs a finishing
+        operation, :attr:`rampwise.rules.process.Route.tight_characteristics`).
+    thin_wall
+        A wall under seed 003's 1.5 mm: only conformal support or a printed blank may
+        hold the part.
+    inspection
+        The inspection plan priced: its gauges and first article.
+    inspection_minutes
+        Minutes to inspect one part fully, by the plan's gauges [min].
+    fai_usd
+        The plan's first-article inspection cost [USD].
+    cycle_times, bases
+        Per strategy.
+    """
+
+    stage: Stage
+    machine: MachineClass
+    stock: Stock
+    operations: tuple[OperationAdder, ...]
+    finish: Finish | None
+    tight_tolerance: bool
+    thin_wall: bool
+    inspection: InspectionPlan
+    inspection_minutes: float
+    fai_usd: float
+    cycle_times: dict[StrategyName, CycleTime]
+    bases: dict[StrategyName, CostBasis]
+
+
+def plan_quote(
+    project: Project,
+    *,
+    route: Route,
+    inspection: InspectionPlan,
+    shop: ShopConfig,
+    geometry: GeometryFacts | None = None,
+    extra_operations: Sequence[OperationAdder] | None = None,
+    machine: str | None = None,
+) -> QuotePlan:
+    """Everything about the order that does not depend on quantity, per strategy.
+
+    Prices what it is given: the route and the inspection plan of one stage (the stage
+    is the route's), made once by :class:`rampwise.pipeline.Plan`.
+
+    Parameters
+    ----------
+    project
+        The order: part (envelope [mm], material, characteristics, features, finish),
+        ``repeat_order``.
+    route
+        The route to price: machine, added operations, which strategies may hold the
+        part, the validation run.
+    inspection
+        The inspection plan to price (minutes per fully inspected part by its gauges,
+        first-article cost), at the route's stage.
+    shop
+        Rates and defaults.
+    geometry
+        CAD facts replacing the envelope estimates.
+    extra_operations
+        Operations to add; ``None`` times the route's extra finishing processes
+        (:func:`rampwise.rules.cycle_time.operation_adders`).
+    machine
+        Machine class to use; ``None`` takes the machine of the route's whole-part
+        strategy (lathe, 3-axis or 5-axis mill).
+
+    Raises
+    ------
+    InputError
+        Unknown machine class or finish, no envelope.
+    """
+    part = project.part
+    envelope = require_envelope(part)
+    machine_class = shop.machine(machine or route.strategy.machine_class)
+    turned = machine_class.turning
+    stock = select_stock(
+        envelope, allowance_mm=shop.default("stock_allowance_mm"), round_bar=turned
+    )
+    operations = (
+        tuple(extra_operations)
+        if extra_operations is not None
+        else operation_adders(route.extra_operations, part, shop)
+    )
+    finish = shop.finish(part.finish) if part.finish else None
+    tight = bool(route.tight_characteristics)
+    options = {option.kind: option for option in route.workholding.options}
+    thin = options[StrategyName.CONFORMAL_SUPPORT].applies
+
+    bare = estimate_cycle_time(
+        part,
+        shop=shop,
+        stock=stock,
+        operations=operations,
+        load_minutes_per_setup=0.0,
+        turned=turned,
+        geometry=geometry,
+    )
+    specs = strategy_specs(
+        part.material,
+        shop=shop,
+        options=options,
+        part_volume_mm3=bare.part_volume_mm3,
+        machined_area_mm2=bare.machined_area_mm2,
+    )
+    cycles = {spec.name: bare.with_load(spec.load_minutes_per_setup) for spec in specs}
+    return QuotePlan(
+        stage=route.stage,
+        machine=machine_class,
+        stock=stock,
+        operations=operations,
+        finish=finish,
+        tight_tolerance=tight,
+        thin_wall=thin,
+        inspection=inspection,
+        inspection_minutes=inspection.part_minutes,
+        fai_usd=inspection.first_article_cost,
+        cycle_times=cycles,
+        bases=_bases(
+            specs,
+            cycles,
+            repeat_order=project.repeat_order,
+            route=route,
+            shop=shop,
+            rate=machine_class.rate_usd_per_h,
+            stock_usd=material_cost(
+                stock, part.material.density_g_cm3, shop.material_price(part.material), shop
+            ),
+            finish=finish,
+            tight=tight,
+            inspection=inspection,
+        ),
+    )
+
+
+def _validation_minutes(route: Route, inspection: InspectionPlan) -> float:
+    """Minutes to check one part of the validation run on its characteristics [min]."""
+    run = route.validation_run
+    if run is None:
+        return 0.0
+    measured = [g.minutes for g in inspection.gauges if g.characteristic_id in run.characteristics]
+    return math.fsum(measured) if measured else inspection.part_minutes
+
+
+def _bases(
+    specs: Sequence[StrategySpec],
+    cycles: dict[StrategyName, CycleTime],
+    *,
+    repeat_order: bool,
+    route: Route,
+    shop: ShopConfig,
+    rate: float,
+    stock_usd: float,
+    finish: Finish | None,
+    tight: bool,
+    inspection: InspectionPlan,
+) -> dict[StrategyName, CostBasis]:
+    """Each strategy's cost basis; what they share is worked out once.
+
+    The strategies' cycle times differ only in handling, so the feature count, setups
+    and added operations that programming and setup time are made of are theirs all.
+
+    Parameters
+    ----------
+    specs, cycles
+        The strategies and their first-part cycle times [min].
+    route
+        The route priced: its stage and validation run.
+    rate
+        Machine rate [USD/h].
+    stock_usd
+        Bar stock of one part, saw cut included [USD].
+    finish, tight, inspection
+        The finish, whether a tolerance is tight (the route's), and the inspection plan
+        priced (minutes per part [min], first-article cost [USD]).
+    """
+    cycle = cycles[specs[0].name]
+    programming_min = (
+        0.0
+        if repeat_order
+        else (
+            shop.default("programming_base_minutes")
+            + shop.default("programming_minutes_per_feature") * cycle.feature_count
+            + shop.default("programming_minutes_per_setup") * cycle.setups
+            + shop.default("programming_minutes_per_operation") * len(cycle.operations)
+        )
+    )
+    setup_min = cycle.setups * shop.default("setup_minutes_per_setup") + cycle.operations_setup_min
+    deburr = shop.default("deburr_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
+    inspection_per_part = inspection.part_minutes / MINUTES_PER_HOUR * shop.labour("inspection")
+    run = route.validation_run
+    validation_check = (
+        _validation_minutes(route, inspection) / MINUTES_PER_HOUR * shop.labour("inspection")
+    )
+    sacrificial = run.quantity if run is not None and run.sacrificial else 0
+    scrap_rate = shop.default("scrap_rate_tight" if tight else "scrap_rate")
+    shared = {
+        "stage": route.stage,
+        "programming_usd": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
+        "fai_usd": inspection.first_article_cost,
+        "machine_rate_usd_per_h": rate,
+        "deburr_usd": deburr,
+        "finish_price_usd": finish.price_usd_per_part if finish else 0.0,
+        "finish_lot_minimum_usd": finish.lot_minimum_usd if finish else 0.0,
+        "inspection_usd_per_part": inspection_per_part,
+        "learning_rate": shop.default("learning_rate"),
+        "learning_floor": shop.default("learning_floor"),
+        "overhead_rate": shop.default("overhead_rate"),
+        "margin_rate": shop.default("margin_rate"),
+        "programming_hours": programming_min / MINUTES_PER_HOUR,
+        "validation_sacrificial_parts": sacrificial,
+        "validation_run_parts": run.quantity if run is not None and not run.sacrificial else 0,
+        "validation_usd_per_part": validation_check,
+    }
+    setup_rate = shop.labour("setup") + rate
+    bases = {}
+    for spec in specs:
+        strategy_setup_min = setup_min * spec.setup_time_factor + spec.extra_setup_minutes
+        cycle_min = cycles[spec.name].total_min * spec.cycle_time_factor
+        material = spec.blank.cost_usd if spec.blank is not None else stock_usd
+        sacrificed_usd = sacrificial * (
+            material + cycle_min / MINUTES_PER_HOUR * rate + deburr + validation_check
+        )
+        bases[spec.name] = CostBasis(
+            **shared,
+            spec=spec,
+            setup_usd=strategy_setup_min / MINUTES_PER_HOUR * setup_rate
+            + sacrificed_usd
+            + spec.build_setup_usd,
+            fixture_usd=spec.fixture_usd,
+            material_usd=material,
+            cycle_min=cycle_min,
+            scrap_rate=scrap_rate if spec.scrap_rate is None else spec.scrap_rate,
+            setup_hours=strategy_setup_min / MINUTES_PER_HOUR,
+            fixture_machine_hours=spec.fixture_machine_hours,
+            print_hours_per_part=spec.blank.print_hours if spec.blank is not None else 0.0,
+        )
+    return bases
+
+
+def batch_work(
+    basis: CostBasis,
+    quantity: int,
+    *,
+    material_category: str,
+    finish: Finish | None,
+) -> LeadTimeInputs:
+    """The work of a batch priced with ``basis``, as the lead-time model reads it.
+
+    Machine hours are setup, fixture making, the sacrificial validation parts (a
+    production run's parts are the order's own) and the batch-average cycle time of every
+    part made (good parts / (1 − scrap)); a printed blank adds its
+    printing hours for every part made. :func:`rampwise.rules.leadtime.lead_time` turns it
+    into working days per tier.
+    """
+    made = quantity / (1 - basis.scrap_rate)
+    validation = basis.validation_sacrificial_parts
+    learning = wright_mean_factor(quantity, basis.learning_rate, basis.learning_floor)
+    machine_hours = (
+        basis.setup_hours
+        + basis.fixture_machine_hours
+        + (made * learning + validation) * basis.cycle_min / MINUTES_PER_HOUR
+    )
+    return LeadTimeInputs(
+        material_category=material_category,
+        programming_hours=basis.programming_hours,
+        machine_hours=machine_hours,
+        finish_name=finish.name if finish else None,
+        finish_days=finish.days if finish else 0.0,
+        stage=basis.stage,
+        additive_hours=(made + validation) * basis.print_hours_per_part,
+    )

@@ -1,0 +1,899 @@
+"""Inspection plan per stage: what is measured, on which parts, with which gauge, how long.
+
+* **Prototype** — full dimensional inspection of every part, critical characteristics
+  first (seeds 001/002: "full dimensional reports or CMM checks").
+* **Low volume** — the process validation run (one sacrificial part, every critical
+  feature), the first article (FAI, AS9102), then seed 003's tiered schedule written out
+  part by part: parts 1–3 100 %, 4–10 every 2nd, 11–50 every 5th and the first part after
+  every tool change, then the steady rate.
+* **Mass production** — the significant production run (the order's first 300 parts
+  checked on the critical characteristics, AIAG PPAP), FAI, in-process SPC on the critical
+  characteristics (subgroup size and frequency), outgoing lot sampling by ANSI/ASQ Z1.4 =
+  ISO 2859-1, and seed 003's optional in-process probing every 5th part.
+
+The validation run step inspects exactly the route's run
+(:attr:`rampwise.rules.process.Route.validation_run`): one size everywhere. Each plan is judged
+against what its own stage needs (a prototype's full inspection of every part is
+complete); the readiness gate reads the production plan's verdict.
+
+Each characteristic gets a gauge by the 10:1 rule (resolution ≤ tolerance / 10) from
+``catalog/gauges.csv``; the plan adds up inspection minutes and cost for the quote and
+judges itself for the readiness area ``inspection_plan``.
+
+Reading of seed 003's "every 2nd" and "every 5th": part numbers that are multiples of 2
+(4, 6, 8, 10) and of 5 (15, 20, …, 50) — so a 40-part batch inspects parts 1, 2, 3, 4, 6,
+8, 10, 15, 20, 25, 30, 35, 40.
+
+References
+----------
+.. [1] Seed 003 (bespoke low-volume production): "Over-inspect the first article, then
+   sample"; "Never skip the process validation run"; "probing every 5th part".
+.. [2] Seeds 001/002: inspection per stage (full dimensional for prototypes; sampling-based
+   QC, SPC, in-line for production).
+.. [3] ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (outgoing lot sampling, see
+   :mod:`rampwise.quality.sampling`); AS9102 Rev C (first article inspection).
+.. [4] Gauge 10:1 rule ("gage maker's rule"): research/quoting.md §2.6.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.core.checks import require_whole
+from rampwise.core.errors import CatalogError, InputError
+from rampwise.core.model import Characteristic, CharacteristicKind, Project, Stage, parse_stage
+from rampwise.core.shop import ShopConfig
+from rampwise.quality.sampling import (
+    InspectionLevel,
+    SamplingPlan,
+    parse_aql,
+    parse_level,
+    sampling_plan,
+)
+from rampwise.rules.readiness import InspectionVerdict
+from rampwise.rules.validation_run import ValidationRun
+
+__all__ = [
+    "GaugeChoice",
+    "InspectionPlan",
+    "InspectionStep",
+    "ScheduledPart",
+    "StepKind",
+    "choose_gauge",
+    "gauge_choices",
+    "inspection_plan",
+    "inspection_verdict",
+    "tiered_schedule",
+]
+
+
+class StepKind(enum.StrEnum):
+    """Kinds of inspection step; ``role`` groups them for the readiness verdict."""
+
+    VALIDATION_RUN = "validation_run"
+    FIRST_ARTICLE = "first_article"
+    FULL_DIMENSIONAL = "full_dimensional"
+    TIERED_SAMPLING = "tiered_sampling"
+    IN_PROCESS_SPC = "in_process_spc"
+    IN_PROCESS_PROBING = "in_process_probing"
+    OUTGOING_SAMPLING = "outgoing_sampling"
+
+    @property
+    def role(self) -> str:
+        """``fai``, ``in_process`` or ``outgoing`` (seed 004's three inspection standards)."""
+        if self in (StepKind.FIRST_ARTICLE, StepKind.VALIDATION_RUN):
+            return "fai"
+        if self is StepKind.OUTGOING_SAMPLING:
+            return "outgoing"
+        return "in_process"
+
+    @property
+    def label(self) -> str:
+        """The step's name in words, as the plan's table heads its row."""
+        return _STEP_LABELS[self]
+
+
+_STEP_LABELS = {
+    StepKind.VALIDATION_RUN: "Process validation run",
+    StepKind.FIRST_ARTICLE: "First article inspection",
+    StepKind.FULL_DIMENSIONAL: "Full dimensional inspection",
+    StepKind.TIERED_SAMPLING: "Tiered sampling",
+    StepKind.IN_PROCESS_SPC: "In-process SPC",
+    StepKind.IN_PROCESS_PROBING: "In-process probing",
+    StepKind.OUTGOING_SAMPLING: "Outgoing sampling",
+}
+ROLE_WORDS = {"fai": "first-article", "in_process": "in-process", "outgoing": "outgoing"}
+"""Each :attr:`StepKind.role` in words, in the order the steps happen (seed 004's three)."""
+
+
+class GaugeChoice(BaseModel):
+    """The gauge for one characteristic and whether it meets the 10:1 rule.
+
+    Parameters
+    ----------
+    characteristic_id, characteristic
+        Id and name from the drawing.
+    critical
+        Whether the drawing marks it critical.
+    gauge
+        Gauge name from ``catalog/gauges.csv``.
+    resolution
+        Gauge resolution [``unit``]; ``None`` for an attribute gauge (GO/NO-GO).
+    unit
+        ``mm``, ``um`` (Ra) or ``deg``.
+    tolerance
+        Tolerance width (or Ra limit) the rule is applied to [``unit``]; ``None`` when the
+        drawing gives none.
+    capable
+        Resolution ≤ tolerance / 10 (``None`` when it cannot be judged).
+    minutes
+        Time to measure and record it on one part [min].
+    note
+        Why this gauge, or what is wrong.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    characteristic_id: str
+    characteristic: str
+    critical: bool
+    gauge: str
+    resolution: float | None
+    unit: str
+    tolerance: float | None
+    capable: bool | None
+    minutes: float
+    note: str = ""
+
+
+class ScheduledPart(BaseModel):
+    """One part of the batch that is inspected, with the rules that select it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    part: int
+    reasons: tuple[str, ...]
+
+
+class InspectionStep(BaseModel):
+    """One step of the plan.
+
+    Parameters
+    ----------
+    kind
+        Step kind (see :class:`StepKind`).
+    description
+        What is done, in one line.
+    characteristics
+        Ids of the characteristics measured, critical first.
+    parts
+        Part numbers inspected, when listed part by part.
+    frequency
+        How often, in words (``"every part"``, ``"5 parts every 50"``).
+    inspected_parts
+        Parts measured in this step over the whole order [parts].
+    minutes
+        Inspector time of the step over the whole order [min].
+    cost
+        Inspector time at the rate plus fixed costs (FAI program and report) [USD].
+    optional
+        Proposed but not required (seed 003's probing).
+    sampling
+        The Z1.4 plan of an outgoing-sampling step.
+    source
+        Seed or standard the step comes from.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: StepKind
+    description: str
+    characteristics: tuple[str, ...]
+    parts: tuple[int, ...] = ()
+    frequency: str
+    inspected_parts: int
+    minutes: float
+    cost: float
+    optional: bool = False
+    sampling: SamplingPlan | None = None
+    source: str
+
+
+class InspectionPlan(BaseModel):
+    """The inspection plan of one project at one stage.
+
+    Parameters
+    ----------
+    stage
+        Stage the plan is for.
+    quantity
+        Parts in the order [parts].
+    gauges
+        Gauge per characteristic, in drawing order.
+    steps
+        Steps in the order they happen.
+    schedule
+        Low volume: the batch part by part (empty for other stages).
+    total_minutes
+        Inspector time of the required steps [min].
+    total_cost
+        Cost of the required steps for the quote [USD].
+    minutes_per_part, cost_per_part
+        The totals divided by the quantity [min/part], [USD/part].
+    complete
+        Readiness verdict: FAI, in-process and outgoing steps cover every critical
+        characteristic and every gauge meets the 10:1 rule.
+    findings
+        What keeps the plan from being complete.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: Stage
+    quantity: int
+    gauges: tuple[GaugeChoice, ...]
+    steps: tuple[InspectionStep, ...]
+    schedule: tuple[ScheduledPart, ...]
+    total_minutes: float
+    total_cost: float
+    minutes_per_part: float
+    cost_per_part: float
+    complete: bool
+    findings: tuple[str, ...]
+
+    @property
+    def part_minutes(self) -> float:
+        """Minutes to inspect one part fully: every characteristic with its gauge [min]."""
+        return sum(g.minutes for g in self.gauges)
+
+    @property
+    def first_article_cost(self) -> float:
+        """Cost of the first-article step, 0 when the stage has none (prototypes) [USD]."""
+        return sum(s.cost for s in self.steps if s.kind is StepKind.FIRST_ARTICLE)
+
+
+# --------------------------------------------------------------------------------------
+# Catalog
+# --------------------------------------------------------------------------------------
+
+
+class _Gauge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kinds: frozenset[CharacteristicKind]
+    side: str
+    resolution: float | None
+    unit: str
+    minutes: float
+
+
+@cache
+def _gauges() -> tuple[_Gauge, ...]:
+    return tuple(
+        _Gauge(
+            name=row["name"],
+            kinds=frozenset(CharacteristicKind(k) for k in row["kinds"].split(";")),
+            side=row["side"],
+            resolution=float(row["resolution"]) if row["resolution"] else None,
+            unit=row["unit"],
+            minutes=float(row["minutes"]),
+        )
+        for row in load_table("gauges")
+    )
+
+
+@cache
+def _parameters() -> dict[str, str]:
+    return {row["name"]: row["value"] for row in load_table("inspection_parameters")}
+
+
+def _number(name: str) -> float:
+    return float(_parameters()[name])
+
+
+@cache
+def _outgoing_aql() -> float:
+    """The catalog's AQL of outgoing sampling [%]."""
+    return parse_aql(_parameters()["outgoing_aql"])
+
+
+@cache
+def _outgoing_level() -> InspectionLevel:
+    """The catalog's Z1.4 inspection level of outgoing sampling."""
+    return parse_level(_parameters()["outgoing_level"])
+
+
+class InspectionTier(BaseModel):
+    """One band of seed 003's schedule.
+
+    Part numbers ``first``…``last`` that are multiples of ``every`` are inspected
+    (``last`` ``None``: no upper end).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    first: int
+    last: int | None
+    every: int
+    rule: str
+
+
+@cache
+def inspection_tiers() -> tuple[InspectionTier, ...]:
+    """Seed 003's "inspect the first article, then sample" schedule (``inspection_tiers.csv``)."""
+    return tuple(
+        InspectionTier(
+            first=int(row["first_part"]),
+            last=int(row["last_part"]) if row["last_part"] else None,
+            every=int(row["every"]),
+            rule=row["rule"],
+        )
+        for row in load_table("inspection_tiers")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Gauges by the 10:1 rule
+# --------------------------------------------------------------------------------------
+
+_INTERNAL_WORDS = re.compile(r"\b(bore|hole|inner|inside|internal|id)\b", re.IGNORECASE)
+
+
+def _unit(characteristic: Characteristic) -> str:
+    if characteristic.kind is CharacteristicKind.ROUGHNESS:
+        return "um"
+    if characteristic.kind is CharacteristicKind.ANGLE:
+        return "deg"
+    return "mm"
+
+
+def _side(characteristic: Characteristic) -> str:
+    """``internal`` for a hole (ISO 286 hole letter, or a name like "bore"), else external."""
+    designation = characteristic.designation or ""
+    if designation[:1].isupper() or _INTERNAL_WORDS.search(characteristic.name):
+        return "internal"
+    return "external"
+
+
+def _limit(characteristic: Characteristic) -> float | None:
+    """The width the 10:1 rule divides: tolerance width, or the Ra limit for roughness."""
+    if characteristic.kind is CharacteristicKind.ROUGHNESS:
+        return characteristic.max
+    width = characteristic.tolerance_width
+    return width if width is not None and width > 0 else None
+
+
+def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) -> GaugeChoice:
+    """Gauge for one characteristic by the 10:1 rule.
+
+    The first gauge of ``catalog/gauges.csv`` (quickest first) that measures the
+    characteristic's kind and side and whose resolution is at most a tenth of its
+    tolerance is chosen; when none qualifies, the finest one is taken and marked not
+    capable.
+
+    Parameters
+    ----------
+    characteristic
+        The drawing characteristic (lengths [mm], Ra [µm], angles [deg]).
+    gauge
+        Force this gauge (e.g. the one the shop has); it is still judged by the rule.
+
+    Returns
+    -------
+    GaugeChoice
+        Gauge, resolution, tolerance, verdict and time.
+
+    Raises
+    ------
+    InputError
+        If ``gauge`` is not in the catalog or cannot measure this kind.
+
+    References
+    ----------
+    10:1 rule: research/quoting.md §2.6 (±0.1 mm calipers … ±0.005 mm CMM).
+    """
+    unit, side, limit = _unit(characteristic), _side(characteristic), _limit(characteristic)
+    kind = characteristic.kind
+    if kind is CharacteristicKind.LENGTH and side == "internal":
+        kind = CharacteristicKind.DIAMETER  # a "bore" or "hole" given as a plain length
+    candidates = _candidates(kind, side, unit)
+    if gauge is not None:
+        named = [g for g in _gauges() if g.name.lower() == gauge.strip().lower()]
+        if not named:
+            listed = ", ".join(g.name for g in _gauges())
+            raise InputError("gauge", f"must be one of {listed}; got {gauge!r}")
+        if named[0] not in candidates:
+            what = f"{characteristic.name} ({characteristic.kind.value}, {side})"
+            raise InputError("gauge", f"{named[0].name} cannot measure {what}")
+        candidates = tuple(named)
+    if not candidates:
+        raise CatalogError(f"gauges.csv: no gauge measures kind {characteristic.kind.value!r}")
+    chosen, note = _first_capable(candidates, limit)
+    capable = None
+    if chosen.resolution is not None and limit is not None:
+        capable = chosen.resolution <= limit / 10.0 * (1 + 1e-9)
+        if not capable:
+            note = (
+                f"resolution {chosen.resolution:g} {unit} is worse than a tenth of the "
+                f"tolerance {limit:g} {unit}"
+            )
+    elif chosen.resolution is None:
+        note = "attribute gauge (GO/NO-GO): 10:1 rule not applicable"
+    return GaugeChoice(
+        characteristic_id=str(characteristic.id),
+        characteristic=characteristic.name,
+        critical=characteristic.critical,
+        gauge=chosen.name,
+        resolution=chosen.resolution,
+        unit=unit,
+        tolerance=limit,
+        capable=capable,
+        minutes=chosen.minutes,
+        note=note,
+    )
+
+
+@cache
+def _candidates(kind: CharacteristicKind, side: str, unit: str) -> tuple[_Gauge, ...]:
+    """Gauges that measure ``kind`` on ``side`` in ``unit`` or by attribute, catalog order."""
+    return tuple(
+        g
+        for g in _gauges()
+        if kind in g.kinds and g.side in ("any", side) and (g.unit == unit or g.resolution is None)
+    )
+
+
+def gauge_choices(
+    characteristics: Sequence[Characteristic], *, gauges: Mapping[str, str] | None = None
+) -> tuple[GaugeChoice, ...]:
+    """The gauge of every characteristic, in drawing order (:func:`choose_gauge`).
+
+    Parameters
+    ----------
+    characteristics
+        The drawing characteristics (lengths [mm], Ra [µm], angles [deg]).
+    gauges
+        Gauge to use per characteristic id (e.g. what the shop owns); others by the
+        10:1 rule.
+
+    Raises
+    ------
+    InputError
+        If ``gauges`` names an id no characteristic has, or a gauge that is not in the
+        catalog or cannot measure its characteristic.
+    """
+    forced = {str(k): v for k, v in (gauges or {}).items()}
+    unknown = sorted(set(forced) - {str(c.id) for c in characteristics})
+    if unknown:
+        raise InputError("gauges", f"no characteristic with id {', '.join(unknown)}")
+    return tuple(choose_gauge(c, gauge=forced.get(str(c.id))) for c in characteristics)
+
+
+def _first_capable(candidates: Sequence[_Gauge], limit: float | None) -> tuple[_Gauge, str]:
+    if limit is None:
+        return candidates[0], "no tolerance on the drawing: general tolerance applies"
+    for candidate in candidates:
+        if candidate.resolution is None or candidate.resolution <= limit / 10.0 * (1 + 1e-9):
+            return candidate, "10:1 rule"
+    finest = min(candidates, key=lambda g: g.resolution or math.inf)
+    return finest, ""
+
+
+# --------------------------------------------------------------------------------------
+# Low-volume schedule
+# --------------------------------------------------------------------------------------
+
+
+def tiered_schedule(
+    quantity: int, *, tool_changes: Sequence[int] = ()
+) -> tuple[ScheduledPart, ...]:
+    """Seed 003's tiered schedule written out part by part.
+
+    Parameters
+    ----------
+    quantity
+        Parts in the batch [parts].
+    tool_changes
+        Part numbers after which a tool is changed; the next part is inspected [parts].
+
+    Returns
+    -------
+    tuple of ScheduledPart
+        The inspected parts in order, each with the rules that select it.
+
+    Raises
+    ------
+    InputError
+        If the quantity is not ≥ 1 or a tool change is outside the batch.
+
+    References
+    ----------
+    Seed 003: "First 3 parts: 100% inspection; Parts 4-10: Inspect every 2nd part;
+    Parts 11-50: Inspect every 5th part, plus any after tool change".
+    """
+    count = require_whole("quantity", quantity, minimum=1)
+    after_change: set[int] = set()
+    for index, part in enumerate(tool_changes):
+        number = require_whole(f"tool_changes[{index}]", part, minimum=1)
+        if number >= count:
+            raise InputError(
+                f"tool_changes[{index}]", f"must be a part before the last ({count}); got {part}"
+            )
+        after_change.add(number + 1)
+    # Each tier's parts are its multiples of `every` within its band (the batch's end for
+    # an open band), so only the inspected parts are visited, not every part of the batch.
+    reasons: dict[int, list[str]] = {}
+    for tier in inspection_tiers():
+        first_multiple = -(-tier.first // tier.every) * tier.every
+        last = min(tier.last or count, count)
+        for part in range(first_multiple, last + 1, tier.every):
+            reasons.setdefault(part, []).append(tier.rule)
+    for part in after_change:
+        reasons.setdefault(part, []).append("first part after a tool change")
+    return tuple(ScheduledPart(part=part, reasons=tuple(reasons[part])) for part in sorted(reasons))
+
+
+# --------------------------------------------------------------------------------------
+# Plans per stage
+# --------------------------------------------------------------------------------------
+
+_SEED_003 = "seed 003 (bespoke low-volume production)"
+
+
+def _ordered(gauges: Sequence[GaugeChoice]) -> tuple[GaugeChoice, ...]:
+    """Critical characteristics first, then drawing order."""
+    return tuple(sorted(gauges, key=lambda g: not g.critical))
+
+
+def _step(
+    kind: StepKind,
+    description: str,
+    gauges: Sequence[GaugeChoice],
+    *,
+    rate: float,
+    inspected_parts: int,
+    frequency: str,
+    source: str,
+    parts: Sequence[int] = (),
+    fixed_cost: float = 0.0,
+    optional: bool = False,
+    sampling: SamplingPlan | None = None,
+) -> InspectionStep:
+    """One step; its cost is the inspector's time at ``rate`` [USD/h] plus ``fixed_cost``.
+
+    ``gauges`` come critical first (:func:`_ordered`), the order the step lists them in.
+    """
+    minutes = inspected_parts * sum(g.minutes for g in gauges)
+    return InspectionStep(
+        kind=kind,
+        description=description,
+        characteristics=tuple(g.characteristic_id for g in gauges),
+        parts=tuple(parts),
+        frequency=frequency,
+        inspected_parts=inspected_parts,
+        minutes=0.0 if optional else minutes,
+        cost=0.0 if optional else minutes / 60.0 * rate + fixed_cost,
+        optional=optional,
+        sampling=sampling,
+        source=source,
+    )
+
+
+def _first_article(gauges: Sequence[GaugeChoice], rate: float) -> InspectionStep:
+    return _step(
+        StepKind.FIRST_ARTICLE,
+        "first article inspection of part 1: every characteristic, AS9102 forms 1-3",
+        gauges,
+        rate=rate,
+        inspected_parts=1,
+        parts=(1,),
+        frequency="first part of the run",
+        fixed_cost=_number("fai_program_cost") + _number("fai_overhead_cost"),
+        source="AS9102 Rev C; seed 003 'Over-inspect the first article'",
+    )
+
+
+def _prototype_steps(
+    quantity: int, gauges: Sequence[GaugeChoice], rate: float
+) -> list[InspectionStep]:
+    return [
+        _step(
+            StepKind.FULL_DIMENSIONAL,
+            "full dimensional inspection of every part, critical characteristics first",
+            gauges,
+            rate=rate,
+            inspected_parts=quantity,
+            parts=range(1, quantity + 1),
+            frequency="every part",
+            source="seeds 001/002: prototypes get full dimensional reports or CMM checks",
+        )
+    ]
+
+
+def _validation_step(
+    run: ValidationRun, gauges: Sequence[GaugeChoice], rate: float
+) -> InspectionStep:
+    """The route's validation run as a step: its parts, each on its characteristics."""
+    measured = [g for g in gauges if g.characteristic_id in run.characteristics] or list(gauges)
+    if run.sacrificial:
+        description = (
+            f"process validation run: {run.quantity} sacrificial part"
+            f"{'' if run.quantity == 1 else 's'} from the same material batch, every critical "
+            "feature measured before the batch"
+        )
+        source = f"{_SEED_003}: 'Never skip the Process Validation Run'"
+    else:
+        description = (
+            f"significant production run: the first {run.quantity} parts, each checked on "
+            f"the critical characteristics; {run.measured_quantity} readings make the initial "
+            "process study (Ppk)"
+        )
+        source = "AIAG PPAP 4th ed. §2.2.11.3; seed 003 'Never skip the Process Validation Run'"
+    return _step(
+        StepKind.VALIDATION_RUN,
+        description,
+        measured,
+        rate=rate,
+        inspected_parts=run.quantity,
+        parts=() if run.sacrificial else range(1, run.quantity + 1),
+        frequency="before the batch" if run.sacrificial else "before the rest of the batch",
+        source=source,
+    )
+
+
+def _low_volume_steps(
+    quantity: int,
+    gauges: Sequence[GaugeChoice],
+    schedule: Sequence[ScheduledPart],
+    run: ValidationRun | None,
+    rate: float,
+) -> list[InspectionStep]:
+    later = [p.part for p in schedule if p.part != 1]
+    steps = [_validation_step(run, gauges, rate)] if run is not None else []
+    return [
+        *steps,
+        _first_article(gauges, rate),
+        _step(
+            StepKind.TIERED_SAMPLING,
+            "tiered in-process inspection (parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th "
+            "and after every tool change, then the steady rate)",
+            gauges,
+            rate=rate,
+            inspected_parts=len(later),
+            parts=later,
+            # The schedule counts part 1 (seed 003: "First 3 parts: 100% inspection"); the
+            # first-article step measures it, so this step inspects (and costs) the rest.
+            frequency=f"{len(schedule)} of {quantity} parts (part 1 is the first article, "
+            f"so {len(later)} in this step)",
+            source=f"{_SEED_003}: 'Over-inspect the First Article, Then Sample'",
+        ),
+    ]
+
+
+def _mass_production_steps(
+    quantity: int,
+    gauges: Sequence[GaugeChoice],
+    lot_size: int,
+    aql: float,
+    level: str,
+    run: ValidationRun | None,
+    rate: float,
+) -> list[InspectionStep]:
+    critical = [g for g in gauges if g.critical]
+    subgroup = int(_number("spc_subgroup_size"))
+    every = int(_number("spc_every_parts"))
+    subgroups = math.ceil(quantity / every)
+    lots = math.ceil(quantity / lot_size)
+    plan = sampling_plan(lot_size, aql, level)
+    probing_every = int(_number("probing_every"))
+    steps = [_validation_step(run, gauges, rate)] if run is not None else []
+    steps.append(_first_article(gauges, rate))
+    if critical:
+        steps.append(
+            _step(
+                StepKind.IN_PROCESS_SPC,
+                f"X̄-R control charts on the critical characteristics: subgroups of {subgroup} "
+                f"consecutive parts every {every} parts",
+                critical,
+                rate=rate,
+                inspected_parts=subgroups * subgroup,
+                frequency=f"{subgroup} parts every {every}",
+                source="seed 001/002 (production: SPC); AIAG SPC manual 2nd ed. (subgroups of 4-5)",
+            )
+        )
+    steps.append(
+        _step(
+            StepKind.OUTGOING_SAMPLING,
+            f"outgoing lot sampling ANSI/ASQ Z1.4 = ISO 2859-1, level {plan.level.value}, AQL "
+            f"{plan.aql:g}: code {plan.code_letter}, n {plan.sample_size}, Ac {plan.accept}, "
+            f"Re {plan.reject} per lot of {lot_size}",
+            gauges,
+            rate=rate,
+            inspected_parts=lots * plan.sample_size,
+            frequency=f"{plan.sample_size} parts per lot of {lot_size} "
+            f"({lots} lot{'' if lots == 1 else 's'})",
+            sampling=plan,
+            source="ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (switching rules apply lot to lot)",
+        )
+    )
+    steps.append(
+        _step(
+            StepKind.IN_PROCESS_PROBING,
+            f"optional in-process probing of the critical features every {probing_every}th "
+            "part to auto-adjust tool offsets (machine cycle time, not inspector time)",
+            critical or gauges,
+            rate=rate,
+            inspected_parts=quantity // probing_every,
+            frequency=f"every {probing_every}th part",
+            optional=True,
+            source=f"{_SEED_003}: 'probing every 5th part to auto-adjust offsets'",
+        )
+    )
+    return steps
+
+
+def inspection_plan(
+    project: Project,
+    stage: Stage | str,
+    *,
+    choices: Sequence[GaugeChoice],
+    shop: ShopConfig,
+    validation_run: ValidationRun | None = None,
+    tool_changes: Sequence[int] = (),
+    lot_size: int | None = None,
+    aql: float | None = None,
+    level: str | None = None,
+) -> InspectionPlan:
+    """Inspection plan of a project at a stage, with its cost and verdict.
+
+    Parameters
+    ----------
+    project
+        The project (characteristics [mm, µm, deg], quantity [parts]).
+    stage
+        ``prototype``, ``low_volume`` or ``mass_production``.
+    choices
+        The gauge of every characteristic, in drawing order (:func:`gauge_choices`).
+    shop
+        Inspector rate [USD/h] (``labour_rates.csv``, role ``inspection``), the figure
+        the quote uses.
+    validation_run
+        The route's process validation run at this stage
+        (:attr:`rampwise.rules.process.Route.validation_run`): its step inspects exactly its
+        parts. ``None`` at a prototype stage.
+    tool_changes
+        Low volume: parts after which a tool is changed [parts].
+    lot_size
+        Mass production: parts per outgoing lot [parts]; default the whole quantity.
+    aql
+        Mass production: AQL of outgoing sampling [%]; default from the catalog (1.0).
+    level
+        Mass production: Z1.4 inspection level; default II.
+
+    Returns
+    -------
+    InspectionPlan
+        Gauges, steps (part by part for low volume), total minutes and cost, and whether
+        it covers what its own stage needs.
+
+    Raises
+    ------
+    InputError
+        For an unknown stage, a bad lot size, AQL, level or tool change.
+    """
+    chosen_stage = parse_stage(stage)
+    chosen = tuple(choices)
+    ordered = _ordered(chosen)
+    quantity = project.quantity
+    rate = shop.labour("inspection")
+    schedule: tuple[ScheduledPart, ...] = ()
+    if chosen_stage is Stage.PROTOTYPE:
+        steps = _prototype_steps(quantity, ordered, rate)
+    elif chosen_stage is Stage.LOW_VOLUME:
+        schedule = tiered_schedule(quantity, tool_changes=tool_changes)
+        steps = _low_volume_steps(quantity, ordered, schedule, validation_run, rate)
+    else:
+        size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
+        chosen_aql = parse_aql(aql) if aql is not None else _outgoing_aql()
+        chosen_level = (parse_level(level) if level else _outgoing_level()).value
+        steps = _mass_production_steps(
+            quantity, ordered, size, chosen_aql, chosen_level, validation_run, rate
+        )
+    required = [s for s in steps if not s.optional]
+    total_minutes = sum(s.minutes for s in required)
+    total_cost = sum(s.cost for s in required)
+    findings = _findings(chosen_stage, chosen, steps)
+    return InspectionPlan(
+        stage=chosen_stage,
+        quantity=quantity,
+        gauges=chosen,
+        steps=tuple(steps),
+        schedule=schedule,
+        total_minutes=total_minutes,
+        total_cost=total_cost,
+        minutes_per_part=total_minutes / quantity,
+        cost_per_part=total_cost / quantity,
+        complete=not findings,
+        findings=findings,
+    )
+
+
+_ROLES_NEEDED = {
+    Stage.PROTOTYPE: ("in_process",),
+    Stage.LOW_VOLUME: ("fai", "in_process"),
+    Stage.MASS_PRODUCTION: ("fai", "in_process", "outgoing"),
+}
+"""The inspection roles each stage's plan must cover on every critical characteristic: a
+prototype's full dimensional inspection of every part is its whole plan (seeds 001/002);
+a low-volume batch adds the validation run and first article before its tiered sampling
+(seed 003); production adds outgoing lot sampling (seed 004: 'FAI, in-process
+inspection, and outgoing quality standards are clear')."""
+
+
+def _findings(
+    stage: Stage, gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]
+) -> tuple[str, ...]:
+    """What keeps the plan from covering its own stage's needs on every critical characteristic.
+
+    A prototype plan is judged by what prototypes need (every part measured in full), a
+    low-volume one by seed 003's validation run, first article and tiered sampling, a
+    production one by seed 004's three standards (:data:`_ROLES_NEEDED`).
+    """
+    lines: list[str] = []
+    for choice in gauges:
+        label = f"characteristic {choice.characteristic_id} ({choice.characteristic})"
+        if choice.critical and choice.capable is False:
+            lines.append(f"{label}: {choice.gauge} {choice.note}")
+        if choice.critical and choice.tolerance is None and choice.resolution is not None:
+            lines.append(f"{label}: no tolerance to judge the gauge by")
+    for role in _ROLES_NEEDED[stage]:
+        covered = {
+            cid
+            for s in steps
+            if s.kind.role == role and not s.optional
+            for cid in s.characteristics
+        }
+        missing = [
+            g.characteristic_id for g in gauges if g.critical and g.characteristic_id not in covered
+        ]
+        if missing:
+            lines.append(
+                f"no {ROLE_WORDS[role]} step for critical characteristic(s) {', '.join(missing)}"
+            )
+    if stage is not Stage.PROTOTYPE and not any(g.critical for g in gauges):
+        lines.append("the drawing marks no critical characteristic")
+    return tuple(lines)
+
+
+def inspection_verdict(plan: InspectionPlan, *, currency: str = "USD") -> InspectionVerdict:
+    """The plan's verdict in the form the readiness gate reads (area ``inspection_plan``).
+
+    Seed 004: "FAI, in-process inspection, and outgoing quality standards are clear" —
+    complete when FAI, in-process and outgoing steps cover every critical characteristic
+    and every gauge on them meets the 10:1 rule. Pass the mass-production plan to judge
+    readiness to scale; ``currency`` is that of the shop whose rates priced it.
+    """
+    present = {s.kind.role for s in plan.steps if not s.optional}
+    roles = [words for role, words in ROLE_WORDS.items() if role in present]
+    evidence = [
+        f"generated {plan.stage.adjective} plan: {', '.join(roles)} inspection steps; "
+        f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} {currency}"
+    ]
+    evidence.extend(
+        f"{g.characteristic_id} {g.characteristic}: {g.gauge}"
+        + ("" if g.capable is not False else " (fails 10:1)")
+        for g in plan.gauges
+        if g.critical
+    )
+    action = None
+    if not plan.complete:
+        action = "Close the inspection plan findings: " + "; ".join(plan.findings)
+    return InspectionVerdict(complete=plan.complete, evidence=tuple(evidence), action=action)

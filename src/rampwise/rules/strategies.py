@@ -1,0 +1,426 @@
+"""Set-up strategies compared at every quantity break, with their break-even quantity.
+
+One vocabulary for how the part is held and made: the route's workholding *is* the
+strategy the quote prices at the order quantity. Six ways, each a trade of one-time cost
+against per-part cost:
+
+- ``vise`` — a plain machine vise: no workholding to make, for a few prototypes (seed
+  002: "minimal setup, may use soft tooling or temporary fixturing");
+- ``soft_jaws`` — vise with soft jaws cut to the part: a repeatable location for a batch,
+  and the reference every other strategy is compared with;
+- ``conformal_support`` — seed 003's potting of a thin-walled part in low-melting alloy
+  held in the vise: +30 min setup;
+- ``dedicated_fixture`` — seed 003's aluminium fixture plate: about $250 of material and
+  4 h of machine time, with a shorter load time per part;
+- ``tooling_library`` — seed 003's standard fixture plates with a simple adapter for
+  repeat orders: setup 2 h → 15 min (offered only when the project is a repeat order);
+- ``hybrid_am`` — seed 003's additive near-net blank with 0.5–0.8 mm stock, finished by
+  CNC in a dedicated fixture: cycle 18 → 11 min and scrap 12 % → 2 % in the seed's
+  example, used here as the strategy's documented defaults; the blank is priced from an
+  LPBF cost model (build rate, machine rate, powder price). Only for metals that have a
+  printable alloy in ``catalog/am_materials.csv``.
+
+Every number is in ``catalog/strategies.csv`` with its source; ratios (15/120, 11/18) are
+computed from the seed's before/after pairs. Which strategies may hold a part at a stage
+is the route's call (:func:`rampwise.rules.process.workholding_options`); the quote prices those
+and takes the cheapest.
+
+References
+----------
+.. [1] Seed 003 (fixture plate, tooling library, hybrid approach and its comparison table).
+.. [2] docs.phas.io, "Metal – LPBF (SLM/DMLS)" pricing guide (build rate, machine rate,
+   set-up, supports, powder prices).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Mapping
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from rampwise.catalog import load_table
+from rampwise.core.model import Material
+from rampwise.core.shop import ShopConfig
+
+MM3_PER_CM3 = 1000.0
+G_PER_KG = 1000.0
+BREAK_EVEN_LIMIT = 1_000_000
+"""Largest quantity searched for a break-even [pieces]."""
+
+
+class StrategyName(enum.StrEnum):
+    """How the part is held and its blank made: the route's workholding, the quote's strategy."""
+
+    VISE = "vise"
+    SOFT_JAWS = "soft_jaws"
+    CONFORMAL_SUPPORT = "conformal_support"
+    DEDICATED_FIXTURE = "dedicated_fixture"
+    TOOLING_LIBRARY = "tooling_library"
+    HYBRID_AM = "hybrid_am"
+
+    @property
+    def label(self) -> str:
+        """The strategy's name in words (seed 003's terms; AM = additive manufacturing)."""
+        return _STRATEGY_LABELS[self]
+
+    @property
+    def phrase(self) -> str:
+        """The name inside a sentence: ``"dedicated fixture"``, ``"hybrid AM"``."""
+        label = _STRATEGY_LABELS[self]
+        return label[:1].lower() + label[1:]
+
+
+_STRATEGY_LABELS = {
+    StrategyName.VISE: "Vise",
+    StrategyName.SOFT_JAWS: "Soft jaws",
+    StrategyName.CONFORMAL_SUPPORT: "Conformal support",
+    StrategyName.DEDICATED_FIXTURE: "Dedicated fixture",
+    StrategyName.TOOLING_LIBRARY: "Tooling library",
+    StrategyName.HYBRID_AM: "Hybrid AM",
+}
+
+
+class WorkholdingOption(BaseModel):
+    """Whether one strategy may hold the part at a stage, and why (the route's rule).
+
+    Attributes
+    ----------
+    kind
+        The strategy.
+    applies
+        Whether the route allows it for this part at this stage.
+    reason
+        Why it applies or not, in words.
+    source
+        The seed or standard the rule comes from.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: StrategyName
+    applies: bool
+    reason: str
+    source: str
+
+
+DEFAULT_STRATEGY = StrategyName.SOFT_JAWS
+"""The strategy every other is compared with (priced even where the route rules it out)."""
+
+
+class AdditiveBlank(BaseModel):
+    """A printed near-net blank for one part.
+
+    Attributes
+    ----------
+    alloy
+        Printable alloy used.
+    blank_volume_mm3
+        Part volume plus finishing stock on the machined area [mm³].
+    print_hours
+        Printing time of the blank and its supports [h].
+    cost_usd
+        Machine time plus powder of one blank [USD].
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    alloy: str
+    blank_volume_mm3: float
+    print_hours: float
+    cost_usd: float
+
+
+class StrategySpec(BaseModel):
+    """What a strategy changes in the cost model (independent of quantity).
+
+    Attributes
+    ----------
+    name
+        The strategy.
+    fixture_usd
+        One-time workholding cost: jaws, fixture plate or adapter [USD].
+    fixture_machine_hours
+        Machine time to make that workholding [h] (also on the lead time).
+    build_setup_usd
+        One-time additive build preparation [USD]; 0 without a printed blank.
+    extra_setup_minutes
+        Setup time the strategy adds once per batch [min] (potting a thin-walled part).
+    load_minutes_per_setup
+        Load and unload time per setup [min].
+    setup_time_factor
+        Multiplier of the batch setup time [unitless].
+    cycle_time_factor
+        Multiplier of the cycle time [unitless].
+    scrap_rate
+        Scrap rate of the strategy, or ``None`` to keep the part's own [unitless].
+    blank
+        The printed blank replacing bar stock, or ``None``.
+    applies
+        Whether the strategy can be used for this order at the plan's stage.
+    note
+        Plain words: what it is and why it does or does not apply.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: StrategyName
+    fixture_usd: float
+    fixture_machine_hours: float
+    build_setup_usd: float = 0.0
+    extra_setup_minutes: float = 0.0
+    load_minutes_per_setup: float
+    setup_time_factor: float = 1.0
+    cycle_time_factor: float = 1.0
+    scrap_rate: float | None = None
+    blank: AdditiveBlank | None = None
+    applies: bool = True
+    note: str
+
+
+def additive_blank(
+    material: Material,
+    *,
+    part_volume_mm3: float,
+    machined_area_mm2: float,
+    shop: ShopConfig,
+) -> AdditiveBlank | None:
+    """Price one printed blank: the part plus finishing stock, with its supports.
+
+    blank = part volume + machined area × stock; printed volume = blank × (1 + support
+    fraction); hours = printed volume / build rate; cost = hours × machine rate + printed
+    mass × powder price.
+
+    Parameters
+    ----------
+    material
+        The part's material; its ``category`` picks the printable alloy.
+    part_volume_mm3
+        Part volume [mm³].
+    machined_area_mm2
+        Area finished by CNC, which carries the stock [mm²].
+    shop
+        ``strategies.hybrid_am`` parameters [mm, mm³/h, USD/h, fraction] and powder
+        prices [USD/kg].
+
+    Returns
+    -------
+    AdditiveBlank or None
+        ``None`` when the material has no printable alloy (plastics, brass, carbon steel).
+
+    References
+    ----------
+    .. [1] Seed 003 (0.5–0.8 mm stock on the machined surfaces).
+    .. [2] docs.phas.io metal-LPBF pricing guide (print time ≈ (volume + supports) / build
+       rate; 5,000 mm³/h, 130 per hour, supports 12 % in its worked example).
+    """
+    if not material.metal or material.category not in shop.am_powders:
+        return None
+    am = shop.strategies[StrategyName.HYBRID_AM]
+    blank_volume = part_volume_mm3 + machined_area_mm2 * am["stock_mm"]
+    printed_volume = blank_volume * (1 + am["support_fraction"])
+    hours = printed_volume / am["build_rate_mm3_per_h"]
+    mass_kg = printed_volume / MM3_PER_CM3 * material.density_g_cm3 / G_PER_KG
+    return AdditiveBlank(
+        alloy=_am_alloys()[material.category],
+        blank_volume_mm3=blank_volume,
+        print_hours=hours,
+        cost_usd=hours * am["machine_rate_usd_per_h"]
+        + mass_kg * shop.am_powders[material.category],
+    )
+
+
+@cache
+def _am_alloys() -> dict[str, str]:
+    """Material category → printable alloy name (``catalog/am_materials.csv``)."""
+    return {row["category"]: row["am_alloy"] for row in load_table("am_materials")}
+
+
+def strategy_specs(
+    material: Material,
+    *,
+    shop: ShopConfig,
+    options: Mapping[StrategyName, WorkholdingOption],
+    part_volume_mm3: float,
+    machined_area_mm2: float,
+) -> tuple[StrategySpec, ...]:
+    """The six strategies for this part, each with its documented defaults.
+
+    Parameters
+    ----------
+    material
+        The part's material (decides whether a blank can be printed).
+    shop
+        ``strategies`` parameters, the 3-axis rate that makes jaws and fixtures [USD/h].
+    options
+        The route's verdict per strategy at the plan's stage
+        (:func:`rampwise.rules.process.workholding_options`): a strategy applies only where
+        the route allows it (the hybrid route also needs a printable alloy).
+    part_volume_mm3
+        Part volume [mm³] for the printed blank.
+    machined_area_mm2
+        Machined area [mm²] carrying the blank's finishing stock.
+
+    Returns
+    -------
+    tuple of StrategySpec
+        In :class:`StrategyName` order; ``soft_jaws`` is the reference.
+
+    References
+    ----------
+    .. [1] Seeds 002 and 003; ``catalog/strategies.csv``.
+    """
+    s = shop.strategies
+    mill_rate = shop.machine("mill_3axis").rate_usd_per_h
+    jaws, fixture = s[StrategyName.SOFT_JAWS], s[StrategyName.DEDICATED_FIXTURE]
+    library, am = s[StrategyName.TOOLING_LIBRARY], s[StrategyName.HYBRID_AM]
+    potting = s[StrategyName.CONFORMAL_SUPPORT]
+    jaws_usd = jaws["jaw_material_usd"] + jaws["jaw_machine_hours"] * mill_rate
+    fixture_usd = fixture["fixture_material_usd"] + fixture["fixture_machine_hours"] * mill_rate
+    blank = additive_blank(
+        material, part_volume_mm3=part_volume_mm3, machined_area_mm2=machined_area_mm2, shop=shop
+    )
+
+    def note(kind: StrategyName, what: str) -> str:
+        option = options[kind]
+        return what if option.applies else f"{what}; not here: {option.reason}"
+
+    hybrid_applies = options[StrategyName.HYBRID_AM].applies and blank is not None
+    return (
+        StrategySpec(
+            name=StrategyName.VISE,
+            fixture_usd=0.0,
+            fixture_machine_hours=0.0,
+            load_minutes_per_setup=s[StrategyName.VISE]["load_minutes_per_setup"],
+            applies=options[StrategyName.VISE].applies,
+            note=note(StrategyName.VISE, "plain machine vise, nothing to make (seed 002)"),
+        ),
+        StrategySpec(
+            name=StrategyName.SOFT_JAWS,
+            fixture_usd=jaws_usd,
+            fixture_machine_hours=jaws["jaw_machine_hours"],
+            load_minutes_per_setup=jaws["load_minutes_per_setup"],
+            applies=options[StrategyName.SOFT_JAWS].applies,
+            note=note(StrategyName.SOFT_JAWS, "vise with soft jaws cut to the part (reference)"),
+        ),
+        StrategySpec(
+            name=StrategyName.CONFORMAL_SUPPORT,
+            fixture_usd=jaws_usd,
+            fixture_machine_hours=jaws["jaw_machine_hours"],
+            extra_setup_minutes=potting["potting_setup_minutes"],
+            load_minutes_per_setup=potting["load_minutes_per_setup"],
+            applies=options[StrategyName.CONFORMAL_SUPPORT].applies,
+            note=note(
+                StrategyName.CONFORMAL_SUPPORT,
+                f"part potted in low-melting alloy, +{potting['potting_setup_minutes']:g} min "
+                "setup (seed 003)",
+            ),
+        ),
+        StrategySpec(
+            name=StrategyName.DEDICATED_FIXTURE,
+            fixture_usd=fixture_usd,
+            fixture_machine_hours=fixture["fixture_machine_hours"],
+            load_minutes_per_setup=fixture["load_minutes_per_setup"],
+            applies=options[StrategyName.DEDICATED_FIXTURE].applies,
+            note=note(
+                StrategyName.DEDICATED_FIXTURE,
+                f"dedicated fixture plate: ${fixture['fixture_material_usd']:g} material + "
+                f"{fixture['fixture_machine_hours']:g} h machining, shorter loading (seed 003)",
+            ),
+        ),
+        StrategySpec(
+            name=StrategyName.TOOLING_LIBRARY,
+            fixture_usd=library["adapter_material_usd"]
+            + library["adapter_machine_hours"] * mill_rate,
+            fixture_machine_hours=library["adapter_machine_hours"],
+            load_minutes_per_setup=library["load_minutes_per_setup"],
+            setup_time_factor=library["setup_minutes_after"] / library["setup_minutes_before"],
+            applies=options[StrategyName.TOOLING_LIBRARY].applies,
+            note=note(
+                StrategyName.TOOLING_LIBRARY,
+                f"standard fixture plate + adapter for repeat orders: setup "
+                f"{library['setup_minutes_before']:g} → {library['setup_minutes_after']:g} min "
+                "(seed 003)",
+            ),
+        ),
+        StrategySpec(
+            name=StrategyName.HYBRID_AM,
+            fixture_usd=fixture_usd,
+            fixture_machine_hours=fixture["fixture_machine_hours"],
+            build_setup_usd=am["build_setup_usd"],
+            load_minutes_per_setup=am["load_minutes_per_setup"],
+            cycle_time_factor=am["cycle_minutes_after"] / am["cycle_minutes_before"],
+            scrap_rate=am["scrap_rate"],
+            blank=blank,
+            applies=hybrid_applies,
+            note=note(
+                StrategyName.HYBRID_AM,
+                f"printed near-net blank ({blank.alloy}, {am['stock_mm']:g} mm stock) + CNC "
+                f"finish in a fixture: cycle × {am['cycle_minutes_after']:g}/"
+                f"{am['cycle_minutes_before']:g}, scrap {am['scrap_rate']:.0%} (seed 003)",
+            )
+            if blank is not None
+            else f"no printable alloy for {material.name} (catalog/am_materials.csv)",
+        ),
+    )
+
+
+def break_even_quantity(
+    total_price: Callable[[int], float],
+    default_total_price: Callable[[int], float],
+    *,
+    limit: int = BREAK_EVEN_LIMIT,
+) -> int | None:
+    """Smallest quantity at which a strategy's total price is no higher than the default's.
+
+    The difference of the totals is taken to fall with quantity (a strategy trades a
+    higher one-time cost for a lower per-part cost), so the answer is bracketed by 1 and
+    ``limit``. The bracket closes by linear interpolation of the difference (nearly
+    affine in quantity: one-time cost minus a per-part saving, so two or three prices
+    find it) with a bisection step whenever an interpolation fails to halve the bracket,
+    which bounds the search at twice a bisection's count.
+
+    Parameters
+    ----------
+    total_price
+        Total price of the strategy at a quantity [currency].
+    default_total_price
+        Total price of the default strategy at a quantity [currency].
+    limit
+        Largest quantity searched [pieces].
+
+    Returns
+    -------
+    int or None
+        The break-even quantity [pieces]; 1 when the strategy is never dearer at 1 pc;
+        ``None`` when it stays dearer up to ``limit``.
+    """
+
+    def excess(quantity: int) -> float:
+        """How much dearer the strategy is, less a rounding allowance [currency]."""
+        strategy, default = total_price(quantity), default_total_price(quantity)
+        return strategy - default - 1e-9 * max(1.0, abs(default))
+
+    low, excess_low = 1, excess(1)
+    if excess_low <= 0:
+        return 1
+    high, excess_high = limit, excess(limit)
+    if excess_high > 0:
+        return None
+    bisect = False
+    while high - low > 1:
+        width = high - low
+        if bisect:
+            probe = (low + high) // 2
+        else:
+            root = low + excess_low * width / (excess_low - excess_high)
+            probe = min(max(math.ceil(root), low + 1), high - 1)
+        excess_probe = excess(probe)
+        if excess_probe <= 0:
+            high, excess_high = probe, excess_probe
+        else:
+            low, excess_low = probe, excess_probe
+        bisect = high - low > width / 2
+    return high
