@@ -95,7 +95,7 @@ def answers(url: str) -> bool:
 
 
 SERVE = (
-    "from rampwise.web.serving import serve; "
+    "from rampwise.app.web.serving import serve; "
     "serve({app!r}, host='127.0.0.1', port={port}, workers={workers}, factory={factory}, "
     "log_level='warning', access_log=False)"
 )
@@ -105,7 +105,7 @@ SERVE = (
 def app_server(
     app: str, env: dict[str, str], *, workers: int, factory: bool = False
 ) -> Iterator[str]:
-    """Serve ``app`` as ``rampwise serve`` does (:func:`rampwise.web.serving.serve`)."""
+    """Serve ``app`` as ``rampwise serve`` does (:func:`rampwise.app.web.serving.serve`)."""
     port = free_port()
     code = SERVE.format(app=app, port=port, workers=workers, factory=factory)
     command = [sys.executable, "-c", code]
@@ -237,7 +237,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         env = {**base_env, "RAMPWISE_DATA_DIR": data}
         with app_server(
-            "rampwise.web.app:create_app", env, workers=options.workers, factory=True
+            "rampwise.app.web.app:create_app", env, workers=options.workers, factory=True
         ) as url:
             check = httpx.post(f"{url}/api/assess", content=body, timeout=10)
             if check.status_code != 200:

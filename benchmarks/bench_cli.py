@@ -2,7 +2,7 @@
 
 Every command runs ``--repeat`` times as a subprocess of the installed console script
 (the first run warms the disk cache and is not counted); the best and the median wall
-time are printed, with the import time of the whole ``rampwise.cli`` package beside them
+time are printed, with the import time of the whole ``rampwise.app.cli`` package beside them
 (``python -X importtime``). A command that fails stops the script.
 
 Figures are what a person at the terminal waits for: interpreter start, imports of the
@@ -62,16 +62,16 @@ def wall_seconds(arguments: tuple[str, ...], workdir: Path) -> float:
 
 
 def import_seconds() -> float:
-    """Cumulative import time of ``rampwise.cli`` in a fresh interpreter [s]."""
+    """Cumulative import time of ``rampwise.app.cli`` in a fresh interpreter [s]."""
     report = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import rampwise.cli"],
+        [sys.executable, "-X", "importtime", "-c", "import rampwise.app.cli"],
         check=True,
         capture_output=True,
         text=True,
     ).stderr
     match = re.search(r"\|\s*(\d+)\s*\|\s*rampwise\.cli\s*$", report, re.M)
     if match is None:
-        raise SystemExit("no import time for rampwise.cli in the -X importtime report")
+        raise SystemExit("no import time for rampwise.app.cli in the -X importtime report")
     return int(match.group(1)) / 1e6
 
 
@@ -79,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per command")
     options = parser.parse_args()
-    print(f"import rampwise.cli: {import_seconds():.3f} s")
+    print(f"import rampwise.app.cli: {import_seconds():.3f} s")
     print(f"{'command':58} {'best s':>7} {'median s':>9}")
     with tempfile.TemporaryDirectory() as workdir:
         for arguments in COMMANDS:

@@ -2,8 +2,8 @@
 
 For every bundled example project (``rampwise/examples/*.yaml`` of each tree) it measures
 
-* in process: ``rampwise.assess.assess(project)`` of the project read with
-  :func:`rampwise.project_file.load_project` (``today`` fixed at 2026-11-23, the tests'
+* in process: ``rampwise.api.assess(project)`` of the project read with
+  :func:`rampwise.io.project_file.load_project` (``today`` fixed at 2026-11-23, the tests'
   date, for both), after one warm-up run of every example: best and median wall time and
   median CPU time over ``--assess-repeat`` runs, then one more run under ``tracemalloc``
   for the peak of traced allocations. CPU time is the worker's ``time.process_time`` (all
@@ -13,7 +13,7 @@ For every bundled example project (``rampwise/examples/*.yaml`` of each tree) it
   arrays, not OpenCascade's C++ heap nor the forked child; the last line gives the
   worker's max RSS and its largest child's. Loading is done once per example, outside the
   timed region;
-* as a whole process: ``rampwise quote EXAMPLE``, i.e. ``python -c "from rampwise.cli import
+* as a whole process: ``rampwise quote EXAMPLE``, i.e. ``python -c "from rampwise.app.cli import
   main; main()" quote EXAMPLE`` with ``PYTHONPATH=TREE`` so the tree's code is imported,
   after one warm-up run: best and median wall time, median CPU time of the child (user +
   system) and its max RSS over ``--repeat`` runs. Both come from the child's own resource
@@ -59,7 +59,7 @@ from typing import IO, Any
 HERE = Path(__file__).resolve().parent
 DEFAULT_SRC = HERE.parent / "src"
 TODAY = date(2026, 11, 23)
-CLI = "from rampwise.cli import main; main()"
+CLI = "from rampwise.app.cli import main; main()"
 WHERE = "import rampwise; print(rampwise.__file__)"
 MB = 1e6
 
@@ -82,8 +82,8 @@ def tree_env(tree: Path) -> dict[str, str]:
 def worker(tree: Path) -> None:
     """Answer requests on stdin, one JSON line each, with one JSON line on stdout."""
     import rampwise
-    from rampwise.assess import assess
-    from rampwise.project_file import load_project
+    from rampwise.api import assess
+    from rampwise.io.project_file import load_project
 
     out = sys.stdout
     sys.stdout = sys.stderr  # anything the library prints must not corrupt the protocol

@@ -44,6 +44,7 @@ __all__ = [
     "load_shop",
     "open_plan",
     "read_evidence",
+    "read_gauge_study",
 ]
 
 
@@ -158,16 +159,46 @@ def _gauge_studies(project: Project) -> dict[str, GaugeRRResult]:
         Naming ``gauge_studies.<key>`` when the key names no characteristic or the study
         cannot be read or analysed.
     """
-    results = {}
-    for key, path in project.gauge_studies.items():
-        field = f"gauge_studies.{key}"
-        characteristic = project.part.characteristic(key)
-        if characteristic is None:
-            known = ", ".join(str(c.id) for c in project.part.characteristics) or "none"
-            raise InputError(field, f"names no characteristic (ids: {known})")
-        try:
-            study = load_gauge_study(path)
-            results[key] = gauge_rr(study, tolerance=characteristic.tolerance_width)
-        except InputError as err:  # name the project's field; keep the study's row
-            raise InputError(field, err.message if err.field == "study" else str(err)) from None
-    return results
+    return {
+        key: read_gauge_study(project, key, path) for key, path in project.gauge_studies.items()
+    }
+
+
+def read_gauge_study(
+    project: Project, key: str, path: str | Path, *, name: str | None = None
+) -> GaugeRRResult:
+    """Gauge R&R of one study of a characteristic of ``project``, against its tolerance.
+
+    The one way a study becomes evidence, whether the project file names it or it was
+    uploaded to a stored project.
+
+    Parameters
+    ----------
+    project
+        The project the characteristic belongs to.
+    key
+        The characteristic's id or name, as ``gauge_studies`` keys it.
+    path
+        The study file (long form: ``part, appraiser, trial, value``).
+    name
+        The file's name as its user knows it, for messages (default: the path's).
+
+    Raises
+    ------
+    InputError
+        Naming ``gauge_studies.<key>`` when the key names no characteristic or the study
+        cannot be read or analysed.
+    """
+    field = f"gauge_studies.{key}"
+    characteristic = project.part.characteristic(key)
+    if characteristic is None:
+        known = ", ".join(str(c.id) for c in project.part.characteristics) or "none"
+        raise InputError(field, f"names no characteristic (ids: {known})")
+    try:
+        study = load_gauge_study(path)
+        return gauge_rr(study, tolerance=characteristic.tolerance_width)
+    except InputError as err:  # name the project's field; keep the study's row
+        message = err.message if err.field == "study" else str(err)
+        if name is not None:
+            message = message.replace(str(path), name)
+        raise InputError(field, message) from None

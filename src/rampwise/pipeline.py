@@ -17,6 +17,8 @@ What agrees, by construction:
 - each quantity has one price: every break is priced on the plan of the stage that
   quantity runs under (:meth:`Plan.stage_at`), and the readiness gate's ``cost_target``
   quotes the ladder's break at its quantity;
+- money has one currency, the shop's: a cost target in another is converted at the
+  shop file's ``exchange_rates`` before the gate compares it, or refused;
 - each stage's inspection plan is judged against that stage's needs.
 
 References
@@ -35,7 +37,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise import __version__
 from rampwise.core.model import Project, Readiness, Stage, StageDecision, StageProfile
-from rampwise.core.shop import ShopConfig
+from rampwise.core.shop import ShopConfig, no_target_rate
 from rampwise.geometry.models import PartGeometry, Severity
 from rampwise.quality.batch import BatchResult
 from rampwise.quality.msa import GaugeRRResult
@@ -340,12 +342,18 @@ class Plan:
         mass-production plan's price; when the break at the target quantity runs under
         another plan (the gate does not pass, or the purpose keeps the order in low
         volume), the evidence quotes the ladder's price and names the production one.
+        The prices are in the shop's currency; a target in another is handed to the gate
+        with the shop file's rate for it (:meth:`target_rate`).
+
+        Raises
+        ------
+        InputError
+            If the part can be priced, its cost target is in another currency than the
+            shop's, and the shop file gives no exchange rate for it.
         """
         base = GateEvidence(
             measured=_measured(self.evidence.batch),
-            inspection=inspection_verdict(
-                self.inspection(Stage.MASS_PRODUCTION), currency=self.shop.currency
-            ),
+            inspection=inspection_verdict(self.inspection(Stage.MASS_PRODUCTION)),
             gauges=self.evidence.gauge_studies,
             today=self.today,
             critical_findings=_critical_findings(self.geometry),
@@ -353,6 +361,9 @@ class Plan:
         target = self.project.cost_target
         if target is None or not self.priceable:
             return evaluate_readiness(self.project, base)
+        base = replace(
+            base, currency=self.shop.currency, target_rate=self.target_rate(target.currency)
+        )
         quantity = target.at_quantity
         production = self._unit_price(quantity, Stage.MASS_PRODUCTION)
         judged = evaluate_readiness(
@@ -371,6 +382,20 @@ class Plan:
                 production_unit_price=production,
             ),
         )
+
+    def target_rate(self, currency: str) -> float:
+        """Units of the shop's currency one unit of ``currency`` is worth (1 for its own).
+
+        Raises
+        ------
+        InputError
+            If the shop file gives no ``exchange_rates`` entry for ``currency``: the
+            one-line refusal names both currencies and the key to set.
+        """
+        rate = self.shop.exchange_rate(currency)
+        if rate is None:
+            raise no_target_rate(currency, self.shop.currency)
+        return rate
 
     def _unit_price(self, quantity: int, stage: Stage) -> float:
         """Unit price at ``quantity`` on ``stage``'s plan, as the ladder's break has it."""

@@ -253,7 +253,7 @@ def test_three_setups_go_five_axis(examples_dir: Path) -> None:
     ],
 )
 def test_strategy_text_counts_setups(setups: int, added: int, text: str) -> None:
-    assert strategy_text(MachiningStrategy.TURNING.label, setups, added) == text
+    assert strategy_text(MachiningStrategy.TURNING.phrase, setups, added) == text
 
 
 def test_every_strategy_has_a_label_without_its_key() -> None:

@@ -37,7 +37,14 @@ CONTRACT = {
     "charts",
     "drift",
     "verdict",
+    "unit",
+    "spec",
+    "capability",
+    "stable",
+    "capable",
+    "ppap",
 }
+"""Keys of a characteristic's JSON: every attribute but the values and plotted series."""
 RINGS_SPEC = SpecTable(default=SpecLimits(lsl=73.95, usl=74.05, target=74.0))
 
 
@@ -52,14 +59,47 @@ def rings_csv(pistonrings: np.ndarray, tmp_path_factory: pytest.TempPathFactory)
 def test_json_is_exactly_the_contract(rings_csv: Path) -> None:
     result = analyze_batch(load_measurements(rings_csv, specs=RINGS_SPEC), calibration=25)
     data = json.loads(result.model_dump_json())
-    assert set(data) == {"characteristics"}
+    assert set(data) == {"characteristics", "source", "first_pass_yield", "parts", "rules"} | {
+        "calibration"
+    }
     (item,) = data["characteristics"]
     assert set(item) == CONTRACT
     assert [set(chart) for chart in item["charts"]] == [
-        {"type", "center", "lcl", "ucl", "violations"}
+        {"type", "center", "lcl", "ucl", "sigma", "calibration", "violations"}
     ] * 2
     assert set(item["charts"][0]["violations"][0]) == {"rule", "index"}
     assert len(item["cp_ci"]) == 2 and item["verdict"] in {v.value for v in Verdict}
+
+
+def test_the_json_reads_back_as_an_equal_result_without_the_series(rings_csv: Path) -> None:
+    """What an assessment stores: everything but the values and per-point series."""
+    result = analyze_batch(
+        load_measurements(rings_csv, specs=RINGS_SPEC), calibration=25, small_shift=True
+    )
+    back = type(result).model_validate(result.model_dump(mode="json"))
+    assert back == result
+    assert back.model_dump_json() == result.model_dump_json()
+    (c,) = back.characteristics
+    (original,) = result.characteristics
+    assert c.data is None and c.capability_values is None and c.missing == ()
+    assert all(chart.statistic is None for chart in c.charts)
+    assert [chart.in_control for chart in c.charts] == [x.in_control for x in original.charts]
+    assert [chart.violations for chart in c.charts] == [x.violations for x in original.charts]
+    assert (c.stable, c.capable, c.ppap, c.unit, c.spec) == (
+        original.stable,
+        original.capable,
+        original.ppap,
+        original.unit,
+        original.spec,
+    )
+    assert back.cpk_by_characteristic() == result.cpk_by_characteristic()
+    assert (back.source, back.first_pass_yield, back.parts) == (
+        "pistonrings.csv",
+        result.first_pass_yield,
+        result.parts,
+    )
+    with pytest.raises(ValueError, match="read back from JSON"):
+        c.charts[0].plotted()
 
 
 def test_pistonrings_end_to_end(rings_csv: Path, qcc_expected: dict[str, Any]) -> None:

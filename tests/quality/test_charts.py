@@ -203,9 +203,18 @@ def test_imr_on_subgrouped_values_takes_them_one_by_one(pistonrings: np.ndarray)
 
 def test_chart_json_is_the_contract(pistonrings: np.ndarray) -> None:
     xbar, _ = xbar_r_charts(pistonrings, SIZES, calibration=25)
-    assert set(xbar.model_dump()) == {"type", "center", "lcl", "ucl", "violations"}
+    assert set(xbar.model_dump()) == {
+        "type",
+        "center",
+        "lcl",
+        "ucl",
+        "sigma",
+        "calibration",
+        "violations",
+    }
     assert xbar.model_dump()["violations"][0] == {"rule": "we2", "index": 35}
-    assert not xbar.statistic.flags.writeable
+    assert (xbar.model_dump()["sigma"], xbar.model_dump()["calibration"]) == (xbar.sigma, 25)
+    assert not xbar.plotted().statistic.flags.writeable
 
 
 @pytest.mark.parametrize(

@@ -34,12 +34,16 @@ HAND_SHOP: dict[str, Any] = {
     "minutes_per_hole": 0.5,
     "deburr_minutes": 2.0,
     "labour_rates": {"setup": 30, "programming": 60, "operator": 30, "inspection": 60},
-    "machines": {"mill_3axis": {"rate_usd_per_h": 60}},
-    "materials": {"Al 6061-T6": {"price_usd_per_kg": 5.0}},
+    "machines": {"mill_3axis": {"rate_per_h": 60}},
+    "materials": {"Al 6061-T6": {"price_per_kg": 5.0}},
     "removal_rates": {"aluminium": {"roughing_cm3_per_min": 60, "finishing_cm2_per_min": 120}},
-    "finishes": {"bead_blast": {"price_usd_per_part": 2.0, "lot_minimum_usd": 50.0}},
+    "finishes": {"bead_blast": {"price_per_part": 2.0, "lot_minimum": 50.0}},
     "strategies": {
-        "soft_jaws": {"jaw_material_usd": 30, "jaw_machine_hours": 0.5, "load_minutes_per_setup": 2}
+        "soft_jaws": {
+            "jaw_material_cost": 30,
+            "jaw_machine_hours": 0.5,
+            "load_minutes_per_setup": 2,
+        }
     },
 }
 
@@ -157,11 +161,11 @@ def test_low_volume_adds_first_article_and_validation_part(
     # 200 USD program + 150 USD overhead = 350.50 USD. (The quote's own FAI model, 1 × 120
     # + 200 + 150 = 470 USD, was a second copy of the rule and is gone.)
     fai = 0.5 / 60 * 60 + 200 + 150
-    assert jaws_low.fai_usd == pytest.approx(fai)
-    assert jaws_proto.fai_usd == 0.0
+    assert jaws_low.fai_cost == pytest.approx(fai)
+    assert jaws_proto.fai_cost == 0.0
     # validation part: one more part's material, cycle, deburr and full inspection
     validation = MATERIAL + MACHINING + INSPECTION
-    assert jaws_low.setup_usd - jaws_proto.setup_usd == pytest.approx(validation)
+    assert jaws_low.setup_cost - jaws_proto.setup_cost == pytest.approx(validation)
     # inspection at 40 pcs, low volume: seed 003 inspects 3 + 7/2 + 30/5 = 12.5 parts
     d = price_drivers(jaws_low, 40)
     assert d.inspection == pytest.approx(INSPECTION * 12.5 / 40 + fai / 40)
@@ -178,10 +182,10 @@ AMORTISATION_SHOP: dict[str, Any] = {
     "scrap_rate": 0,
     "setup_minutes_per_setup": 60,
     "labour_rates": {"setup": 300, "programming": 0, "operator": 0, "inspection": 0},
-    "machines": {"mill_3axis": {"rate_usd_per_h": 0}},
-    "materials": {"POM": {"price_usd_per_kg": 0}},
-    "finishes": {"bead_blast": {"price_usd_per_part": 15, "lot_minimum_usd": 0}},
-    "strategies": {"soft_jaws": {"jaw_material_usd": 0}},
+    "machines": {"mill_3axis": {"rate_per_h": 0}},
+    "materials": {"POM": {"price_per_kg": 0}},
+    "finishes": {"bead_blast": {"price_per_part": 15, "lot_minimum": 0}},
+    "strategies": {"soft_jaws": {"jaw_material_cost": 0}},
 }
 
 

@@ -93,9 +93,9 @@ def test_seed_003_strategy_defaults() -> None:
             machined_area_mm2=9_000,
         )
     }
-    mill = shop.machine("mill_3axis").rate_usd_per_h
+    mill = shop.machine("mill_3axis").rate_per_h
     fixture = specs[StrategyName.DEDICATED_FIXTURE]
-    assert fixture.fixture_usd == pytest.approx(250 + 4 * mill)  # seed 003: $250 + 4 h
+    assert fixture.fixture_cost == pytest.approx(250 + 4 * mill)  # seed 003: $250 + 4 h
     assert fixture.load_minutes_per_setup < specs[StrategyName.SOFT_JAWS].load_minutes_per_setup
     library = specs[StrategyName.TOOLING_LIBRARY]
     assert library.setup_time_factor == pytest.approx(15 / 120)  # seed 003: 2 h → 15 min
@@ -108,7 +108,7 @@ def test_seed_003_strategy_defaults() -> None:
     # 5,000 mm³/h → 8.3328 h × 130 USD/h + 41,664 mm³ × 2.70 g/cm³ × 60 USD/kg
     assert hybrid.blank.blank_volume_mm3 == pytest.approx(37_200)
     assert hybrid.blank.print_hours == pytest.approx(37_200 * 1.12 / 5000)
-    assert hybrid.blank.cost_usd == pytest.approx(
+    assert hybrid.blank.cost == pytest.approx(
         37_200 * 1.12 / 5000 * 130 + 37_200 * 1.12 / 1000 * 2.70 / 1000 * 60
     )
 

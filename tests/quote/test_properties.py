@@ -45,12 +45,12 @@ shops = st.fixed_dictionaries(
             {"setup": money, "programming": money, "operator": money, "inspection": money}
         ),
         "machines": st.fixed_dictionaries(
-            {"mill_3axis": st.fixed_dictionaries({"rate_usd_per_h": money})}
+            {"mill_3axis": st.fixed_dictionaries({"rate_per_h": money})}
         ),
         "finishes": st.fixed_dictionaries(
             {
                 "anodize_type_ii": st.fixed_dictionaries(
-                    {"price_usd_per_part": money, "lot_minimum_usd": money}
+                    {"price_per_part": money, "lot_minimum": money}
                 )
             }
         ),
@@ -98,7 +98,7 @@ def test_each_strategy_keeps_its_one_time_costs(
     for basis in plan.bases.values():
         priced = [(q, price_drivers(basis, q)) for q in sorted(quantities)]
         one_time = [(d.programming + d.setup + d.fixture) * q for q, d in priced]
-        expected = basis.programming_usd + basis.setup_usd + basis.fixture_usd
+        expected = basis.programming_cost + basis.setup_cost + basis.fixture_cost
         assert all(math.isclose(v, expected, rel_tol=1e-9, abs_tol=1e-9) for v in one_time)
         units = [d.total() for _, d in priced]
         # the price the strategy search uses is the sum of the Drivers, bit for bit

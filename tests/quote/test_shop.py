@@ -21,7 +21,8 @@ from rampwise.io.shop_file import load_shop, resolve_shop
 
 def test_defaults_come_from_the_catalog() -> None:
     shop = default_shop()
-    assert shop.machine("mill_3axis").rate_usd_per_h == 65  # midpoint of 50–80 USD/h
+    assert shop.machine("mill_3axis").rate_per_h == 65  # midpoint of 50–80 USD/h
+    assert (shop.currency, shop.exchange_rates, shop.catalog_rate) == ("USD", {}, 1.0)
     assert shop.default("learning_rate") == 0.90
     assert shop.finish("Anodize").name == "anodize_type_ii"
     assert shop.material_price(find_material("6061")) == 4.0
@@ -33,26 +34,27 @@ def test_every_kind_of_override() -> None:
         {
             "name": "Acme",
             "currency": "EUR",
+            "exchange_rates": {"USD": 0.9},
             "overhead_rate": 0.3,
             "cost_defaults": {"margin_rate": 0.1},
             "labour_rates": {"setup": 40},
-            "machines": {"lathe": {"rate_usd_per_h": 90}},
-            "materials": {"316L": {"price_usd_per_kg": 9.5}},
+            "machines": {"lathe": {"rate_per_h": 90}},
+            "materials": {"316L": {"price_per_kg": 9.5}},
             "finishes": {"hard anodize": {"days": 5}},
             "lead_times": {"queue_days": {"standard": 5}},
-            "strategies": {"dedicated_fixture": {"fixture_material_usd": 180}},
+            "strategies": {"dedicated_fixture": {"fixture_material_cost": 180}},
             "removal_rates": {"steel": {"roughing_cm3_per_min": 15}},
-            "am_materials": {"titanium": {"powder_usd_per_kg": 350}},
+            "am_materials": {"titanium": {"powder_price_per_kg": 350}},
         }
     )
     assert (shop.name, shop.currency) == ("Acme", "EUR")
     assert shop.default("overhead_rate") == 0.3 and shop.default("margin_rate") == 0.1
-    assert shop.labour("setup") == 40
-    assert shop.machine("lathe").rate_usd_per_h == 90
+    assert shop.labour("setup") == 40  # the shop file's figures are in its currency
+    assert shop.machine("lathe").rate_per_h == 90
     assert shop.material_price(find_material("SS 316L")) == 9.5
     assert shop.finish("anodize_type_iii").days == 5
     assert shop.lead("queue_days", "standard") == 5
-    assert shop.strategy("dedicated_fixture", "fixture_material_usd") == 180
+    assert shop.strategy("dedicated_fixture", "fixture_material_cost") == 180
     assert shop.removal_rates["steel"].roughing_cm3_per_min == 15
     assert shop.am_powders["titanium"] == 350
     # 10 overrides: machines.csv no longer has a natural_it_grade column to override
@@ -103,14 +105,14 @@ def test_bad_shop_documents(document: Any, field: str, message: str) -> None:
 
 def test_yaml_and_toml_files(tmp_path: Path) -> None:
     yaml_file = tmp_path / "acme.yaml"
-    yaml_file.write_text("overhead_rate: 0.25\nmachines: {edm: {rate_usd_per_h: 110}}\n")
+    yaml_file.write_text("overhead_rate: 0.25\nmachines: {edm: {rate_per_h: 110}}\n")
     toml_file = tmp_path / "acme.toml"
-    toml_file.write_text("overhead_rate = 0.25\n[machines.edm]\nrate_usd_per_h = 110\n")
+    toml_file.write_text("overhead_rate = 0.25\n[machines.edm]\nrate_per_h = 110\n")
     for file in (yaml_file, toml_file):
         shop = load_shop(file)
         assert shop.name == "acme"
         assert shop.default("overhead_rate") == 0.25
-        assert shop.machine("edm").rate_usd_per_h == 110
+        assert shop.machine("edm").rate_per_h == 110
 
 
 @pytest.mark.parametrize(
@@ -154,7 +156,7 @@ def test_rampwise_shop_environment_variable(
 
 def test_an_assessment_speaks_the_shops_currency(examples_dir: Path) -> None:
     """A shop quoting in EUR: the quote and the gate's inspection evidence both say EUR."""
-    shop = shop_from_mapping({"name": "Acme", "currency": "EUR"})
+    shop = shop_from_mapping({"name": "Acme", "currency": "EUR", "exchange_rates": {"USD": 0.92}})
     result = assess(load_project(examples_dir / "bracket_fit_check.yaml"), shop=shop)
     assert result.quote is not None and result.quote.currency == "EUR"
     (area,) = (a for a in result.readiness.areas if a.area.value == "inspection_plan")
@@ -166,7 +168,7 @@ def test_the_inspect_command_prices_in_the_shops_currency(
     tmp_path: Path, examples_dir: Path, monkeypatch: pytest.MonkeyPatch, clear_settings: None
 ) -> None:
     file = tmp_path / "eur_shop.yaml"
-    file.write_text("currency: EUR\n")
+    file.write_text("currency: EUR\nexchange_rates: {USD: 0.92}\n")
     monkeypatch.setenv("RAMPWISE_SHOP", str(file))
     result = CliRunner().invoke(app, ["inspect", str(examples_dir / "bracket_fit_check.yaml")])
     assert result.exit_code == 0, result.output

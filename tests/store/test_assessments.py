@@ -18,6 +18,7 @@ from rampwise.app.store.assessments import (
     stored_json,
     upcast,
 )
+from rampwise.core.shop import shop_from_mapping
 from rampwise.io.project_file import load_project
 from rampwise.rules.strategies import StrategyName
 
@@ -95,6 +96,44 @@ def test_a_version_1_row_already_in_the_current_shape_is_left_as_it_is(
     assert read_assessment(stored, schema_version=1) == current
 
 
+@pytest.mark.parametrize("name", ["bracket_fit_check", "pilot_run_40", "market_release_5000"])
+def test_version_1_inspection_plans_are_in_their_quotes_currency(name: str) -> None:
+    """Version 3 names the inspection plan's currency; older rows took the quote's."""
+    model = read_assessment(stored_v1(name), schema_version=1)
+    assert model.quote is not None
+    assert model.inspection.currency == model.quote.currency == "USD"
+
+
+def version_2(current: Assessment) -> dict[str, Any]:
+    """A current assessment's JSON as version 2 stored it: no ``inspection.currency``."""
+    stored = current.model_dump(mode="json")
+    del stored["inspection"]["currency"]
+    return stored
+
+
+def test_a_version_2_json_reads_with_its_inspection_plan_in_the_shops_currency(
+    examples_dir: Path,
+) -> None:
+    eur = shop_from_mapping({"currency": "EUR", "exchange_rates": {"USD": 0.92}})
+    current = assess(load_project(examples_dir / "valve_body_production.yaml"), shop=eur)
+    stored = version_2(current)
+    assert "currency" not in stored["inspection"]
+    model = read_assessment(stored, schema_version=2)
+    assert model.inspection.currency == "EUR"
+    assert model == current
+    assert upcast(current.model_dump(mode="json"), schema_version=2) == current.model_dump(
+        mode="json"
+    )  # a row already in the version-3 shape passes unchanged
+
+
+def test_a_version_2_json_without_a_quote_takes_the_catalogs_currency() -> None:
+    """A part that could not be priced stored no currency: USD, the catalog's, is assumed."""
+    stored = {**UPCASTERS[1](stored_v1("bracket_fit_check")), "quote": None}  # version 2
+    assert "currency" not in stored["inspection"]
+    model = read_assessment(stored, schema_version=2)
+    assert model.quote is None and model.inspection.currency == "USD"
+
+
 def test_a_version_newer_than_this_rampwise_is_refused() -> None:
     with pytest.raises(StoredResultError, match="written by a newer rampwise"):
         read_assessment(stored_v1("bracket_fit_check"), schema_version=SCHEMA_VERSION + 1)
@@ -106,30 +145,9 @@ def test_json_that_does_not_validate_names_the_first_field() -> None:
         read_assessment(broken, schema_version=1)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            id=path.stem,
-            marks=[
-                pytest.mark.xfail(
-                    raises=StoredResultError,
-                    strict=True,
-                    reason=(
-                        "the batch section's JSON leaves out fields BatchResult needs "
-                        "(Field(exclude=True) in quality/batch.py and quality/charts.py), "
-                        "so an assessment with a measured batch does not read back"
-                    ),
-                )
-            ]
-            if "measurements:" in path.read_text(encoding="utf-8")
-            else [],
-        )
-        for path in EXAMPLES
-    ],
-)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)
 def test_every_example_reads_back_as_the_model_it_was_stored_from(path: Path) -> None:
+    """The sensor housing's measured batch and gauge study included."""
     model = assess(load_project(path))
     stored = stored_json(model)
     assert stored == json.loads(model.model_dump_json())

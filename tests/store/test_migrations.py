@@ -33,6 +33,7 @@ TABLES = {
     "inspection_records",
     "measurement_batches",
     "measurement_values",
+    "gauge_studies",
     "api_tokens",
     "jobs",
 }

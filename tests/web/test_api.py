@@ -309,5 +309,22 @@ def test_the_openapi_schema_documents_the_project_document(client: TestClient) -
     project = schema["components"]["schemas"]["DocumentProject"]
     assert {"project", "part", "quantity", "purpose", "unit"} <= set(project["properties"])
     assert "measurements" not in project["properties"]
-    assert "cad" not in schema["components"]["schemas"]["DocumentPart"]["properties"]
+    assert "gauge_studies" not in project["properties"]
+    assert project["additionalProperties"] is False
+    part = schema["components"]["schemas"]["DocumentPart"]
+    assert "cad" not in part["properties"]
+    assert part["properties"]["material"]["type"] == "string"
+    assert "DocumentMaterial" not in schema["components"]["schemas"]
     assert not any(path.startswith("/projects") for path in schema["paths"])
+
+
+def test_the_wire_document_is_the_projects_fields_without_server_paths() -> None:
+    """The body's model follows the domain's: every field but the paths, and a unit."""
+    from rampwise.app.web.documents import PartDocument, ProjectDocument
+    from rampwise.core.model import Part, Project
+
+    assert set(ProjectDocument.model_fields) == (
+        set(Project.model_fields) - {"measurements", "gauge_studies"}
+    ) | {"unit"}
+    assert set(PartDocument.model_fields) == set(Part.model_fields) - {"cad"}
+    assert ProjectDocument.model_fields["part"].annotation is PartDocument

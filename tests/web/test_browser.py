@@ -3,7 +3,8 @@
 The server runs on a free loopback port with a temporary data folder; the test signs in
 with a token, uploads the shared STEP part with quantity and purpose, waits for the job,
 reads the stage (and a quote row when the assessment has a quote) off the result page,
-and does the same for a measurements upload. Screenshots go to ``test-artifacts/``.
+and does the same for a measurements upload, alone and for a project whose readiness
+gate it changes. Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -191,6 +192,53 @@ def test_a_measurements_upload_ends_on_the_batch_report(
     assert 0 < cpk < 10
     assert page.locator("svg.chart").count() >= 3  # type: ignore[attr-defined]
     shot = _screenshot(page, "batch-report.png")
+    assert shot.stat().st_size > 10_000
+
+
+def test_a_batch_uploaded_for_a_project_changes_its_supplier_capability(
+    page: object, server: Server, examples_dir: Path, tmp_path: Path
+) -> None:
+    """Seed 004 in the browser: the measured batch, not a stated figure, judges the gate.
+
+    The sensor housing without a supplier's Cpk has no capability data for its critical
+    bore; its 40 measured parts give Cpk 1.66, but the X̄ chart flags points, so the
+    ``supplier_capability`` area turns from unknown to fail on the project page.
+    """
+    document = yaml.safe_load((examples_dir / "sensor_housing_pilot.yaml").read_text("utf-8"))
+    for key in ("measurements", "gauge_studies", "supplier"):
+        document.pop(key)
+    project_file = tmp_path / "sensor_housing.yaml"
+    project_file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    page.goto(f"{server.url}/")  # type: ignore[attr-defined]
+    page.get_by_label("or a project file (YAML)").set_input_files(str(project_file))  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Assess").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/assessments/*", timeout=JOB_TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.locator("p.crumbs a").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/projects/*")  # type: ignore[attr-defined]
+    project_url = page.url  # type: ignore[attr-defined]
+    gate = page.locator("#area-supplier_capability")  # type: ignore[attr-defined]
+    assert gate.get_attribute("data-status") == "unknown"
+    assert "no capability data for #1 Bore" in gate.inner_text()
+    assert page.locator("#gate-batch").count() == 0  # type: ignore[attr-defined]
+    _screenshot(page, "project-gate-before-batch.png")
+
+    page.get_by_role("link", name="Upload a measured batch").click()  # type: ignore[attr-defined]
+    page.get_by_label("Measurements file").set_input_files(  # type: ignore[attr-defined]
+        str(examples_dir / "measurements" / "sensor_housing_bore.csv")
+    )
+    chosen = page.get_by_label("Project (its characteristics give the limits)")  # type: ignore[attr-defined]
+    assert chosen.input_value() == project_url.rsplit("/", 1)[1]
+    page.get_by_role("button", name="Import and report").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/batches/*", timeout=JOB_TIMEOUT_MS)  # type: ignore[attr-defined]
+
+    page.goto(project_url)  # type: ignore[attr-defined]
+    gate = page.locator("#area-supplier_capability")  # type: ignore[attr-defined]
+    assert gate.get_attribute("data-status") == "fail"
+    text = gate.inner_text()
+    assert "#1 Bore: Cpk 1.66 (measured, sensor_housing_bore.csv)" in text
+    assert "out of statistical control: #1 Bore" in text
+    assert page.locator("#gate-batch").inner_text() == "sensor_housing_bore.csv"  # type: ignore[attr-defined]
+    shot = _screenshot(page, "project-gate-after-batch.png")
     assert shot.stat().st_size > 10_000
 
 

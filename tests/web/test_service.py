@@ -154,7 +154,7 @@ def test_db_upgrade_migrates_and_says_where(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.stderr
     assert (
-        result.stdout.strip() == f"database sqlite:///{tmp_path / 'rampwise.db'} at migration 0002"
+        result.stdout.strip() == f"database sqlite:///{tmp_path / 'rampwise.db'} at migration 0003"
     )
 
 

@@ -10,7 +10,6 @@ load by :mod:`rampwise.io.project_file`; nothing here knows about inches.
 
 from __future__ import annotations
 
-import enum
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from pydantic import (
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.tolerance.spec import parse_tolerance
 
 # --------------------------------------------------------------------------------------
@@ -34,22 +34,31 @@ from rampwise.tolerance.spec import parse_tolerance
 # --------------------------------------------------------------------------------------
 
 
-class Stage(enum.StrEnum):
-    """Manufacturing stage of an order (seeds 000–002, 004)."""
+class Stage(Vocabulary):
+    """Manufacturing stage of an order (seeds 000–002, 004).
 
-    PROTOTYPE = "prototype"
-    LOW_VOLUME = "low_volume"
-    MASS_PRODUCTION = "mass_production"
+    ``label`` heads a column (``"Low volume"``); ``adjective`` goes before a noun (``"the
+    low-volume band"``, ``"a mass-production plan"``).
+    """
 
-    @property
-    def label(self) -> str:
-        """The stage as a heading: ``"Low volume"``."""
-        return self.value.replace("_", " ").capitalize()
-
-    @property
-    def adjective(self) -> str:
-        """The stage before a noun: ``"the low-volume band"``, ``"a mass-production plan"``."""
-        return self.value.replace("_", "-")
+    PROTOTYPE = (
+        "prototype",
+        "Prototype",
+        "A few parts to review the design (fit, form, early function): minimal setup, "
+        "every part inspected in full.",
+    )
+    LOW_VOLUME = (
+        "low_volume",
+        "Low volume",
+        "Dozens to hundreds of parts (pilot run, customer testing, bridge production) "
+        "that must show batch consistency.",
+    )
+    MASS_PRODUCTION = (
+        "mass_production",
+        "Mass production",
+        "Series production at planned volumes on a validated process, with in-process SPC "
+        "and outgoing lot sampling.",
+    )
 
 
 def parse_stage(value: Stage | str) -> Stage:
@@ -70,35 +79,86 @@ def parse_stage(value: Stage | str) -> Stage:
     raise InputError("stage", f"must be one of {listed}; got {value!r}")
 
 
-class PurposeGroup(enum.StrEnum):
+class PurposeGroup(Vocabulary):
     """What an order must prove: the design, the batch, or the production supply."""
 
-    LEARNING = "learning"
-    BATCH_VALIDATION = "batch_validation"
-    PRODUCTION = "production"
+    LEARNING = (
+        "learning",
+        "Learning",
+        "The order proves the design: design review, fit check, function test, proof of concept.",
+    )
+    BATCH_VALIDATION = (
+        "batch_validation",
+        "Batch validation",
+        "The order proves a batch: pilot run, customer or market testing, bridge "
+        "production, clinical trial.",
+    )
+    PRODUCTION = (
+        "production",
+        "Production",
+        "The order supplies production: market release, series production, inventory, "
+        "commercial deployment.",
+    )
 
 
-class AreaStatus(enum.StrEnum):
+class AreaStatus(Vocabulary):
     """Verdict of one readiness area; missing information is ``unknown``, never ``pass``."""
 
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
+    PASS = "pass", "Pass", "The evidence given meets the area's condition."
+    FAIL = "fail", "Fail", "The evidence shows the area's condition is not met; an action says why."
+    UNKNOWN = (
+        "unknown",
+        "Unknown",
+        "The evidence to judge the area is missing; never counted as a pass.",
+    )
 
 
-class ReadinessArea(enum.StrEnum):
-    """The seven decision areas of seed 004's table, in its order."""
+class ReadinessArea(Vocabulary):
+    """The seven decision areas of seed 004's table, in its order.
 
-    DESIGN_STATUS = "design_status"
-    PROTOTYPE_VALIDATION = "prototype_validation"
-    QUANTITY_DEMAND = "quantity_demand"
-    TOLERANCE_REVIEW = "tolerance_review"
-    SUPPLIER_CAPABILITY = "supplier_capability"
-    INSPECTION_PLAN = "inspection_plan"
-    COST_TARGET = "cost_target"
+    ``phrase`` is the area as the table names it in a sentence (``"design status"``).
+    """
+
+    DESIGN_STATUS = (
+        "design_status",
+        "Design status",
+        "The design has stopped changing: revision frozen, material and finish locked, no "
+        "critical DFM finding.",
+    )
+    PROTOTYPE_VALIDATION = (
+        "prototype_validation",
+        "Prototype validation",
+        "Function, assembly, material and surface finish are verified on prototypes.",
+    )
+    QUANTITY_DEMAND = (
+        "quantity_demand",
+        "Quantity demand",
+        "Monthly, quarterly or annual demand is known and stable.",
+    )
+    TOLERANCE_REVIEW = (
+        "tolerance_review",
+        "Tolerance review",
+        "Every characteristic is toleranced, critical ones are marked, the review is done.",
+    )
+    SUPPLIER_CAPABILITY = (
+        "supplier_capability",
+        "Supplier capability",
+        "Every critical characteristic is held capably (Cpk at or above the AIAG figure).",
+    )
+    INSPECTION_PLAN = (
+        "inspection_plan",
+        "Inspection plan",
+        "First-article, in-process and outgoing inspection are defined for every critical "
+        "characteristic.",
+    )
+    COST_TARGET = (
+        "cost_target",
+        "Cost target",
+        "The piece price at the planned volume is known and at or under the target.",
+    )
 
 
-class CharacteristicKind(enum.StrEnum):
+class CharacteristicKind(Vocabulary):
     """What a controlled characteristic constrains.
 
     Size kinds (``length``, ``diameter``, ``radius``) carry a nominal and deviations [mm];
@@ -106,23 +166,75 @@ class CharacteristicKind(enum.StrEnum):
     geometric kinds (ISO 1101 / ASME Y14.5 symbols) carry a tolerance-zone width [mm].
     """
 
-    LENGTH = "length"
-    DIAMETER = "diameter"
-    RADIUS = "radius"
-    ANGLE = "angle"
-    ROUGHNESS = "roughness"
-    FLATNESS = "flatness"
-    STRAIGHTNESS = "straightness"
-    ROUNDNESS = "roundness"
-    CYLINDRICITY = "cylindricity"
-    PERPENDICULARITY = "perpendicularity"
-    PARALLELISM = "parallelism"
-    ANGULARITY = "angularity"
-    POSITION = "position"
-    PROFILE = "profile"
-    RUNOUT = "runout"
-    CONCENTRICITY = "concentricity"
-    THREAD = "thread"
+    LENGTH = "length", "Length", "A linear size, with a nominal and deviations [mm]."
+    DIAMETER = (
+        "diameter",
+        "Diameter",
+        "The size of a hole or shaft, with a nominal and deviations or an ISO 286 class [mm].",
+    )
+    RADIUS = "radius", "Radius", "A radius, with a nominal and deviations [mm]."
+    ANGLE = "angle", "Angle", "An angle between features, with a nominal and deviations [deg]."
+    ROUGHNESS = "roughness", "Roughness", "Surface roughness: an upper limit of Ra [µm]."
+    FLATNESS = (
+        "flatness",
+        "Flatness",
+        "Form: the surface lies between two parallel planes a zone width apart [mm].",
+    )
+    STRAIGHTNESS = (
+        "straightness",
+        "Straightness",
+        "Form: a line element lies within a zone of the given width [mm].",
+    )
+    ROUNDNESS = (
+        "roundness",
+        "Roundness",
+        "Form: each cross-section lies between two concentric circles a zone width apart [mm].",
+    )
+    CYLINDRICITY = (
+        "cylindricity",
+        "Cylindricity",
+        "Form: the surface lies between two coaxial cylinders a zone width apart [mm].",
+    )
+    PERPENDICULARITY = (
+        "perpendicularity",
+        "Perpendicularity",
+        "Orientation: the feature lies within a zone at 90° to a datum [mm].",
+    )
+    PARALLELISM = (
+        "parallelism",
+        "Parallelism",
+        "Orientation: the feature lies within a zone parallel to a datum [mm].",
+    )
+    ANGULARITY = (
+        "angularity",
+        "Angularity",
+        "Orientation: the feature lies within a zone at a basic angle to a datum [mm].",
+    )
+    POSITION = (
+        "position",
+        "Position",
+        "Location: the feature's axis or centre lies within a zone about its true position [mm].",
+    )
+    PROFILE = (
+        "profile",
+        "Profile",
+        "A line or surface lies within a zone about its true profile [mm].",
+    )
+    RUNOUT = (
+        "runout",
+        "Runout",
+        "The surface's variation as the part turns about a datum axis stays within the zone [mm].",
+    )
+    CONCENTRICITY = (
+        "concentricity",
+        "Concentricity",
+        "Location: the feature's median points lie within a zone about a datum axis [mm].",
+    )
+    THREAD = (
+        "thread",
+        "Thread",
+        "A screw thread, judged by its designation and checked with a GO/NO-GO thread gauge.",
+    )
 
     @property
     def is_size(self) -> bool:
@@ -450,11 +562,33 @@ class InspectionPlanStatus(_Input):
 
 
 class CostTarget(_Input):
-    """Target piece price at a planned volume (seed 004, 'Cost target')."""
+    """Target piece price at a planned volume (seed 004, 'Cost target').
+
+    Attributes
+    ----------
+    unit_price
+        Target price of one piece [``currency``/piece].
+    at_quantity
+        Planned production volume the target is for [pieces].
+    currency
+        Currency of ``unit_price`` [ISO 4217 code, upper case]. Compared with quotes in
+        another currency only through the shop file's ``exchange_rates``.
+    """
 
     unit_price: float = Field(gt=0)
     at_quantity: int = Field(gt=0)
     currency: str = "USD"
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        code = value.strip().upper()
+        if len(code) != 3 or not code.isascii() or not code.isalpha():
+            raise InputError(
+                "cost_target.currency",
+                f"must be a three-letter ISO 4217 currency code (USD, EUR …); got {value!r}",
+            )
+        return code
 
 
 class Project(_Input):

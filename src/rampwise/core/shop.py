@@ -7,13 +7,29 @@ or TOML, given by ``--shop`` or ``RAMPWISE_SHOP``, overrides any numeric cell of
 the same names (DESIGN.md: shop-specific numbers are overridable, never edited in code)::
 
     name: Acme Precision
-    currency: USD
+    currency: EUR
+    exchange_rates: {USD: 0.92}  # 1 USD = 0.92 EUR: converts the catalog's USD figures
     overhead_rate: 0.25          # any cost_defaults key may also sit at the top level
     labour_rates: {setup: 40}
-    machines: {mill_3axis: {rate_usd_per_h: 70}}
-    materials: {6061: {price_usd_per_kg: 5.2}}
-    finishes: {anodize_type_ii: {price_usd_per_part: 4, lot_minimum_usd: 120}}
-    strategies: {dedicated_fixture: {fixture_material_usd: 180}}
+    machines: {mill_3axis: {rate_per_h: 70}}
+    materials: {6061: {price_per_kg: 5.2}}
+    finishes: {anodize_type_ii: {price_per_part: 4, lot_minimum: 120}}
+    strategies: {dedicated_fixture: {fixture_material_cost: 180}}
+
+Currency is a unit. Every money figure of a :class:`ShopConfig` is in its ``currency``:
+the figures a shop file writes are taken in that currency, and the catalog's figures,
+which are USD (:data:`CATALOG_CURRENCY`), are converted on load with the file's
+``exchange_rates.USD``; a shop in another currency without that rate is refused rather
+than quoting USD numbers labelled in its currency. ``exchange_rates`` maps a currency
+code to the units of the shop's currency that one unit of it is worth (``{EUR: 1.08}`` in
+a USD shop: 1 EUR = 1.08 USD); the same table converts a cost target stated in another
+currency (:meth:`ShopConfig.exchange_rate`).
+
+The money keys carry no currency in their names (``rate_per_h``, ``price_per_part``,
+``lot_minimum``, ``price_per_kg``, ``powder_price_per_kg`` and the ``*_cost`` /
+``machine_rate_per_h`` strategy parameters); the catalog's column names (``rate_usd_per_h``
+…) and the former parameter names (``jaw_material_usd`` …) are accepted as aliases
+(:data:`KEY_ALIASES`).
 
 An unknown section, row or column is an :class:`~rampwise.core.errors.InputError` naming it and
 listing the valid names; a negative or non-numeric value is an error naming its key.
@@ -26,6 +42,7 @@ References
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -39,6 +56,27 @@ from rampwise.core.model import Material, find_material, materials
 
 TIERS = ("expedite", "standard", "economy")
 """Lead-time tier columns of ``catalog/lead_times.csv``, fastest first."""
+
+CATALOG_CURRENCY = "USD"
+"""Currency of every money figure of the catalog tables (their sources are US
+marketplaces; ``catalog/README-quote.md``)."""
+
+KEY_ALIASES: Mapping[str, str] = {
+    "rate_usd_per_h": "rate_per_h",
+    "price_usd_per_part": "price_per_part",
+    "lot_minimum_usd": "lot_minimum",
+    "price_usd_per_kg": "price_per_kg",
+    "powder_usd_per_kg": "powder_price_per_kg",
+    "jaw_material_usd": "jaw_material_cost",
+    "fixture_material_usd": "fixture_material_cost",
+    "adapter_material_usd": "adapter_material_cost",
+    "machine_rate_usd_per_h": "machine_rate_per_h",
+    "build_setup_usd": "build_setup_cost",
+}
+"""Catalog column names and former shop-file keys of money figures → the shop file's
+currency-neutral key (a shop file may use either; its figures are in its currency)."""
+
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 
 _UNIT_INTERVAL = frozenset({"learning_rate", "learning_floor", "part_fill_fraction"})
 """Keys that must lie in (0, 1]."""
@@ -65,14 +103,14 @@ class MachineClass(_Frozen):
         Plain words.
     turning
         Whether the machine turns the part (round bar stock).
-    rate_usd_per_h
-        Rate while cutting or being set up, operator included [USD/h].
+    rate_per_h
+        Rate while cutting or being set up, operator included [shop currency/h].
     """
 
     name: str
     description: str
     turning: bool
-    rate_usd_per_h: float
+    rate_per_h: float
     source: str
 
 
@@ -81,18 +119,18 @@ class Finish(_Frozen):
 
     Attributes
     ----------
-    price_usd_per_part
-        Price per part [USD/part].
-    lot_minimum_usd
-        Minimum charge per lot [USD].
+    price_per_part
+        Price per part [shop currency/part].
+    lot_minimum
+        Minimum charge per lot [shop currency].
     days
         Days the finish adds to the lead time [working days].
     """
 
     name: str
     aliases: tuple[str, ...]
-    price_usd_per_part: float
-    lot_minimum_usd: float
+    price_per_part: float
+    lot_minimum: float
     days: float
     source: str
 
@@ -125,11 +163,15 @@ class ShopConfig(_Frozen):
     name
         The shop's name (``"catalog defaults"`` without a shop file).
     currency
-        Currency of every money figure [ISO 4217 code]; no conversion is made.
+        Currency of every money figure below [ISO 4217 code]: the shop file's figures are
+        in it and the catalog's USD figures were converted to it on load.
+    exchange_rates
+        Currency code → units of ``currency`` that one unit of it is worth, from the
+        shop file (``{EUR: 1.08}`` in a USD shop: 1 EUR = 1.08 USD).
     cost_defaults
         ``catalog/cost_defaults.csv`` key → value [unit per row].
     labour_rates
-        Role → rate [USD/h].
+        Role → rate [shop currency/h].
     machines, finishes, removal_rates
         Typed rows by key.
     lead_times
@@ -137,15 +179,16 @@ class ShopConfig(_Frozen):
     strategies
         Strategy → parameter → value [unit per row of ``strategies.csv``].
     am_powders
-        Material category → metal powder price [USD/kg].
+        Material category → metal powder price [shop currency/kg].
     material_prices
-        Canonical material name → stock price [USD/kg].
+        Canonical material name → stock price [shop currency/kg].
     overrides
         Dotted keys the shop file changed, for the quote's assumptions.
     """
 
     name: str = "catalog defaults"
-    currency: str = "USD"
+    currency: str = CATALOG_CURRENCY
+    exchange_rates: dict[str, float] = {}
     cost_defaults: dict[str, float]
     labour_rates: dict[str, float]
     machines: dict[str, MachineClass]
@@ -162,8 +205,44 @@ class ShopConfig(_Frozen):
         return self.cost_defaults[key]
 
     def labour(self, role: str) -> float:
-        """Rate of a labour role [USD/h]."""
+        """Rate of a labour role [shop currency/h]."""
         return self.labour_rates[role]
+
+    def exchange_rate(self, currency: str) -> float | None:
+        """Units of the shop's currency one unit of ``currency`` is worth.
+
+        Parameters
+        ----------
+        currency
+            ISO 4217 code (case ignored).
+
+        Returns
+        -------
+        float or None
+            1 for the shop's own currency, the shop file's ``exchange_rates`` entry for
+            another [shop currency per unit of ``currency``], ``None`` when it gives none.
+        """
+        code = currency.strip().upper()
+        if code == self.currency:
+            return 1.0
+        return self.exchange_rates.get(code)
+
+    @property
+    def catalog_rate(self) -> float:
+        """Units of the shop's currency per US dollar, the catalog's currency [1/USD].
+
+        For catalog money figures read outside this configuration (the first-article
+        costs of ``inspection_parameters.csv``); the shop's own tables are converted.
+
+        Raises
+        ------
+        InputError
+            If the shop quotes in another currency and gives no ``exchange_rates.USD``.
+        """
+        rate = self.exchange_rate(CATALOG_CURRENCY)
+        if rate is None:
+            raise _no_catalog_rate(self.currency)
+        return rate
 
     def machine(self, name: str, *, field: str = "machine") -> MachineClass:
         """The machine class called ``name``.
@@ -194,7 +273,7 @@ class ShopConfig(_Frozen):
         raise InputError(field, f"unknown finish {name!r}; valid: {', '.join(self.finishes)}")
 
     def material_price(self, material: Material) -> float:
-        """Stock price of a material [USD/kg]."""
+        """Stock price of a material [shop currency/kg]."""
         return self.material_prices[material.name]
 
     def lead(self, item: str, tier: str) -> float:
@@ -215,7 +294,8 @@ def _normalise(name: str) -> str:
 # --------------------------------------------------------------------------------------
 
 Raw = dict[str, dict[str, dict[str, float]]]
-"""Section → row → column → value (flat tables use the single column ``value``)."""
+"""Section → row → key → value (flat tables use the single key ``value``); a catalog
+column is keyed by its shop-file name (:data:`KEY_ALIASES`)."""
 
 _FLAT = {"cost_defaults": ("key", "value"), "labour_rates": ("role", "rate_usd_per_h")}
 _TABLES = {
@@ -238,26 +318,103 @@ _ROW_WORD = {
     "materials": "material",
 }
 SECTIONS = (*_FLAT, *_TABLES, "strategies", "materials")
-"""Sections a shop file may contain, besides ``name``, ``currency`` and cost_defaults keys."""
+"""Sections a shop file may contain, besides ``name``, ``currency``, ``exchange_rates`` and
+cost_defaults keys."""
+
+_TOP_KEYS = ("name", "currency", "exchange_rates")
+"""Top-level keys of a shop file that are not sections or cost_defaults keys."""
+
+
+def _key(column: str) -> str:
+    """The shop-file key of a catalog column or former key (itself when it has no alias)."""
+    return KEY_ALIASES.get(column, column)
+
+
+def _is_money(unit: str) -> bool:
+    """Whether a catalog unit (a column name's or a ``unit`` cell) is an amount of USD."""
+    return re.search(rf"\b{CATALOG_CURRENCY}\b", unit.upper().replace("_", " ")) is not None
 
 
 @cache
 def _catalog_raw() -> Raw:
+    """The catalog's figures as they stand [catalog units: money in USD]."""
     raw: Raw = {}
     for section, (key, column) in _FLAT.items():
         raw[section] = {row[key]: {"value": float(row[column])} for row in load_table(section)}
     for section, (key, columns) in _TABLES.items():
         raw[section] = {
-            row[key]: {c: float(row[c]) for c in columns} for row in load_table(section)
+            row[key]: {_key(c): float(row[c]) for c in columns} for row in load_table(section)
         }
     strategies: dict[str, dict[str, float]] = {}
     for row in load_table("strategies"):
         strategies.setdefault(row["strategy"], {})[row["parameter"]] = float(row["value"])
     raw["strategies"] = strategies
-    raw["materials"] = {
-        m.name: {"price_usd_per_kg": m.price_usd_per_kg} for m in materials().values()
-    }
+    raw["materials"] = {m.name: {"price_per_kg": m.price_usd_per_kg} for m in materials().values()}
     return raw
+
+
+@cache
+def _catalog_money() -> frozenset[tuple[str, str, str]]:
+    """(section, row, key) of every money cell of the catalog, all in USD.
+
+    A column is money when its name says USD (``rate_usd_per_h``), a row of a table
+    with a ``unit`` column when that cell does (``USD``, ``USD/h``); labour rates and
+    material prices are money throughout.
+    """
+    cells: set[tuple[str, str, str]] = set()
+    for section in ("cost_defaults", "strategies"):
+        for row in load_table(section):
+            name, key = (
+                (row["key"], "value")
+                if section == "cost_defaults"
+                else (row["strategy"], row["parameter"])
+            )
+            if _is_money(row["unit"]):
+                cells.add((section, name, key))
+    cells.update(("labour_rates", role, "value") for role in _catalog_raw()["labour_rates"])
+    for section, (_, columns) in _TABLES.items():
+        for column in columns:
+            if _is_money(column):
+                cells.update((section, row, _key(column)) for row in _catalog_raw()[section])
+    cells.update(("materials", name, "price_per_kg") for name in _catalog_raw()["materials"])
+    return frozenset(cells)
+
+
+def no_target_rate(currency: str, shop_currency: str) -> InputError:
+    """The refusal to judge a cost target in ``currency`` against quotes in another.
+
+    Parameters
+    ----------
+    currency
+        The target's currency [ISO 4217 code].
+    shop_currency
+        The currency of the quotes [ISO 4217 code].
+
+    Returns
+    -------
+    InputError
+        On ``cost_target.currency``, naming both currencies and the shop-file key to set.
+    """
+    return InputError(
+        "cost_target.currency",
+        f"{currency} target cannot be compared with {shop_currency} quotes: give "
+        f"exchange_rates.{currency} in the shop file",
+    )
+
+
+def _no_catalog_rate(currency: str) -> InputError:
+    return InputError(
+        f"shop.exchange_rates.{CATALOG_CURRENCY}",
+        f"the catalog's money figures are {CATALOG_CURRENCY} and this shop quotes in "
+        f"{currency}: give exchange_rates.{CATALOG_CURRENCY} ({currency} per 1 "
+        f"{CATALOG_CURRENCY}) in the shop file",
+    )
+
+
+def _to_shop_currency(raw: Raw, rate: float) -> None:
+    """Convert the catalog's USD cells of ``raw`` at ``rate`` [shop currency per USD]."""
+    for section, row, key in _catalog_money():
+        raw[section][row][key] *= rate
 
 
 # --------------------------------------------------------------------------------------
@@ -322,11 +479,43 @@ def _apply_rows(raw: Raw, section: str, values: Mapping[str, Any], changed: list
     for name, cells in values.items():
         field = f"shop.{section}.{name}"
         row = rows[_row_key(section, name, rows, field)]
-        for column, value in _mapping(cells, field).items():
-            if column not in row:
+        given = _mapping(cells, field)
+        for column, value in given.items():
+            key = _key(column)  # a former name (``rate_usd_per_h``) means the same cell
+            if key not in row:
                 _unknown(field, "key", column, tuple(row))
-            row[column] = _number(value, f"{field}.{column}", column)
-            changed.append(f"{section}.{name}.{column}")
+            if key != column and key in given:
+                raise InputError(
+                    f"{field}.{column}", f"is the former name of {key!r}, also given; give one"
+                )
+            row[key] = _number(value, f"{field}.{column}", key)
+            changed.append(f"{section}.{name}.{key}")
+
+
+def _currency_code(value: Any, field: str) -> str:
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if not _CURRENCY_CODE.fullmatch(code):
+        raise InputError(
+            field, f"must be a three-letter ISO 4217 currency code (USD, EUR …); got {value!r}"
+        )
+    return code
+
+
+def _exchange_rates(value: Any, currency: str) -> dict[str, float]:
+    """The shop file's ``exchange_rates`` [shop currency per unit of each currency]."""
+    rates: dict[str, float] = {}
+    for name, rate in _mapping(value, "shop.exchange_rates").items():
+        field = f"shop.exchange_rates.{name}"
+        code = _currency_code(name, field)
+        if isinstance(rate, bool) or not isinstance(rate, int | float):
+            raise InputError(field, f"must be a number; got {rate!r}")
+        number = require_positive(field, float(rate))
+        if code in rates:
+            raise InputError(field, f"{code} is given twice")
+        if code == currency and number != 1:
+            raise InputError(field, f"{code} is the shop's own currency, worth 1; got {rate!r}")
+        rates[code] = number
+    return rates
 
 
 def shop_from_mapping(document: Any, *, name: str | None = None) -> ShopConfig:
@@ -343,13 +532,17 @@ def shop_from_mapping(document: Any, *, name: str | None = None) -> ShopConfig:
     Returns
     -------
     ShopConfig
-        Catalog values with the document's overrides applied.
+        Catalog values with the document's overrides applied, every money figure in the
+        document's ``currency``: the catalog's USD figures converted at its
+        ``exchange_rates.USD``, its own figures taken as they are.
 
     Raises
     ------
     InputError
         For an unknown section, row or key (the message names it and lists the valid
-        ones), or a value that is not a finite number ≥ 0 (or out of its range).
+        ones), a value that is not a finite number ≥ 0 (or out of its range), a
+        currency that is not a three-letter code, an exchange rate that is not > 0, or a
+        currency other than USD without ``exchange_rates.USD``.
     """
     import copy
 
@@ -357,10 +550,15 @@ def shop_from_mapping(document: Any, *, name: str | None = None) -> ShopConfig:
     raw = copy.deepcopy(_catalog_raw())
     changed: list[str] = []
     shop_name = str(data.get("name", name or "catalog defaults"))
-    currency = str(data.get("currency", "USD"))
+    currency = _currency_code(data.get("currency", CATALOG_CURRENCY), "shop.currency")
+    rates = _exchange_rates(data.get("exchange_rates", {}), currency)
+    if currency != CATALOG_CURRENCY:  # before the overrides: those are in `currency`
+        if CATALOG_CURRENCY not in rates:
+            raise _no_catalog_rate(currency)
+        _to_shop_currency(raw, rates[CATALOG_CURRENCY])
     top_defaults = {}
     for key, value in data.items():
-        if key in ("name", "currency"):
+        if key in _TOP_KEYS:
             continue
         if key in raw["cost_defaults"]:
             top_defaults[key] = value
@@ -369,13 +567,19 @@ def shop_from_mapping(document: Any, *, name: str | None = None) -> ShopConfig:
         elif key in SECTIONS:
             _apply_rows(raw, key, _mapping(value, f"shop.{key}"), changed)
         else:
-            valid = ("name", "currency", *SECTIONS, "or any cost_defaults key")
+            valid = (*_TOP_KEYS, *SECTIONS, "or any cost_defaults key")
             _unknown("shop", "key", key, valid)
     _apply_flat(raw, "cost_defaults", top_defaults, changed)
-    return _build(raw, shop_name, currency, tuple(changed))
+    return _build(raw, shop_name, currency, rates, tuple(changed))
 
 
-def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> ShopConfig:
+def _build(
+    raw: Raw,
+    name: str,
+    currency: str,
+    rates: dict[str, float],
+    changed: tuple[str, ...],
+) -> ShopConfig:
     for section, rows in raw.items():  # catalog values obey the same ranges as overrides
         for row, cells in rows.items():
             for column, value in cells.items():
@@ -388,6 +592,7 @@ def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> Shop
     return ShopConfig(
         name=name,
         currency=currency,
+        exchange_rates=rates,
         cost_defaults={k: v["value"] for k, v in raw["cost_defaults"].items()},
         labour_rates={k: v["value"] for k, v in raw["labour_rates"].items()},
         machines={
@@ -395,7 +600,7 @@ def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> Shop
                 name=k,
                 description=tables["machines"][k]["description"],
                 turning=tables["machines"][k]["turning"] == "true",
-                rate_usd_per_h=v["rate_usd_per_h"],
+                rate_per_h=v["rate_per_h"],
                 source=tables["machines"][k]["source"],
             )
             for k, v in raw["machines"].items()
@@ -404,8 +609,8 @@ def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> Shop
             k: Finish(
                 name=k,
                 aliases=tuple(a for a in tables["finishes"][k]["aliases"].split(";") if a),
-                price_usd_per_part=v["price_usd_per_part"],
-                lot_minimum_usd=v["lot_minimum_usd"],
+                price_per_part=v["price_per_part"],
+                lot_minimum=v["lot_minimum"],
                 days=v["days"],
                 source=tables["finishes"][k]["source"],
             )
@@ -417,8 +622,8 @@ def _build(raw: Raw, name: str, currency: str, changed: tuple[str, ...]) -> Shop
         },
         lead_times=raw["lead_times"],
         strategies=raw["strategies"],
-        am_powders={k: v["powder_usd_per_kg"] for k, v in raw["am_materials"].items()},
-        material_prices={k: v["price_usd_per_kg"] for k, v in raw["materials"].items()},
+        am_powders={k: v["powder_price_per_kg"] for k, v in raw["am_materials"].items()},
+        material_prices={k: v["price_per_kg"] for k, v in raw["materials"].items()},
         overrides=changed,
     )
 

@@ -27,7 +27,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Sequence
 from functools import cache
@@ -37,6 +36,7 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_positive
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 
 BLOCK_SOURCE = "no standard size of catalog/stock_sizes.csv fits: custom block, sides cut to size"
 
@@ -48,13 +48,30 @@ geometry package).
 """
 
 
-class StockForm(enum.StrEnum):
+class StockForm(Vocabulary):
     """Form in which stock is bought."""
 
-    ROUND_BAR = "round_bar"
-    RECT_BAR = "rect_bar"
-    PLATE = "plate"
-    BLOCK = "block"
+    ROUND_BAR = (
+        "round_bar",
+        "Round bar",
+        "Bar of a standard diameter, sawn to length: the blank of a turned part.",
+    )
+    RECT_BAR = (
+        "rect_bar",
+        "Rectangular bar",
+        "Bar of a standard thickness and width, sawn to length: the first choice for a "
+        "prismatic part.",
+    )
+    PLATE = (
+        "plate",
+        "Plate",
+        "Plate of a standard thickness, sawn to width and length, when no bar holds the part.",
+    )
+    BLOCK = (
+        "block",
+        "Block",
+        "A custom block cut to size, when no standard bar or plate holds the part.",
+    )
 
 
 class Stock(BaseModel):

@@ -16,7 +16,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +41,7 @@ from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_FORWARD, TopAbs_WIRE
 from OCP.TopExp import TopExp, TopExp_Explorer
 from OCP.TopoDS import TopoDS, TopoDS_Face, TopoDS_Shape
 
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.geometry.step import Tessellation
 from rampwise.geometry.tolerances import GEOMETRIC_TOLERANCE_MM
 from rampwise.geometry.vectors import cross3
@@ -49,20 +49,24 @@ from rampwise.geometry.vectors import cross3
 Vector = NDArray[np.float64]
 
 
-class SurfaceKind(enum.StrEnum):
+class SurfaceKind(Vocabulary):
     """Surface type of a face, after canonical recognition where it applies."""
 
-    PLANE = "plane"
-    CYLINDER = "cylinder"
-    CONE = "cone"
-    SPHERE = "sphere"
-    TORUS = "torus"
-    BSPLINE = "bspline"
-    BEZIER = "bezier"
-    REVOLUTION = "revolution"
-    EXTRUSION = "extrusion"
-    OFFSET = "offset"
-    OTHER = "other"
+    PLANE = "plane", "Plane", "A flat face."
+    CYLINDER = "cylinder", "Cylinder", "A cylindrical face: a hole, a shaft, a boss."
+    CONE = "cone", "Cone", "A conical face: a countersink, a chamfer on a round, a drill point."
+    SPHERE = "sphere", "Sphere", "A spherical face."
+    TORUS = "torus", "Torus", "A toroidal face: a fillet around a circular edge."
+    BSPLINE = (
+        "bspline",
+        "B-spline",
+        "A freeform B-spline surface that canonical recognition left as it is.",
+    )
+    BEZIER = "bezier", "Bézier", "A Bézier surface that canonical recognition left as it is."
+    REVOLUTION = "revolution", "Surface of revolution", "A curve swept around an axis."
+    EXTRUSION = "extrusion", "Surface of extrusion", "A curve swept along a straight direction."
+    OFFSET = "offset", "Offset surface", "A surface at a constant distance from another."
+    OTHER = "other", "Other", "Any other surface type."
 
 
 _KINDS = {
@@ -92,12 +96,12 @@ ROTATIONAL = frozenset(
 )
 
 
-class EdgeShape(enum.StrEnum):
+class EdgeShape(Vocabulary):
     """How two faces meet along an edge, seen from outside the material."""
 
-    CONVEX = "convex"
-    CONCAVE = "concave"
-    TANGENT = "tangent"
+    CONVEX = "convex", "Convex", "An outside corner: the material lies inside the angle."
+    CONCAVE = "concave", "Concave", "An inside corner: a cutter leaves its radius there."
+    TANGENT = "tangent", "Tangent", "The faces meet smoothly, with no corner."
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,11 @@ Lengths are mm, areas mm², volumes mm³, angles degrees.
 
 from __future__ import annotations
 
-import enum
-
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from rampwise.core.model import Characteristic, FeatureCounts
 from rampwise.core.stock import Stock
+from rampwise.core.vocabulary import Vocabulary
 
 Vector3 = tuple[float, float, float]
 
@@ -22,26 +21,42 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Severity(enum.StrEnum):
+class Severity(Vocabulary):
     """How much a DFM finding costs if left as it is (aPriori's three classes)."""
 
-    CRITICAL = "critical"
-    MAJOR = "major"
-    MINOR = "minor"
+    CRITICAL = (
+        "critical",
+        "Critical",
+        "The part cannot be made as drawn, or only at a large cost: change the design.",
+    )
+    MAJOR = "major", "Major", "The feature adds cost or risk that a design change would save."
+    MINOR = "minor", "Minor", "A small cost or risk, worth knowing before the part is quoted."
 
 
-class FindingStatus(enum.StrEnum):
+class FindingStatus(Vocabulary):
     """Whether a rule was broken or could not be checked on this model."""
 
-    VIOLATED = "violated"
-    UNVERIFIED = "unverified"
+    VIOLATED = "violated", "Violated", "The model breaks the rule: expected and actual are given."
+    UNVERIFIED = (
+        "unverified",
+        "Unverified",
+        "The rule cannot be checked on this model (no holes on a mesh …); nothing is guessed.",
+    )
 
 
-class Representation(enum.StrEnum):
+class Representation(Vocabulary):
     """What the file gave: an exact B-rep, or triangles only."""
 
-    BREP = "brep"
-    MESH = "mesh"
+    BREP = (
+        "brep",
+        "B-rep",
+        "An exact boundary representation from a STEP file: faces, edges and any PMI.",
+    )
+    MESH = (
+        "mesh",
+        "Mesh",
+        "Triangles only (STL, OBJ, 3MF): fewer features recognised, some rules unverified.",
+    )
 
 
 class Finding(_Frozen):

@@ -12,11 +12,14 @@ means Cpk ≥ the catalog threshold (1.33).
 The batch's first-pass yield is the share of parts inside every specification.
 
 ``BatchResult.model_dump_json()`` is the JSON contract of ``rampwise capability
---json``: ``{"characteristics": [{"name", "n", "mean", "sigma_within",
-"sigma_overall", "cp", "cpk", "pp", "ppk", "cp_ci", "cpk_ci", "charts": [{"type",
-"center", "lcl", "ucl", "violations": [{"rule", "index"}]}], "drift", "verdict"}]}``.
-Everything else on the models (capability details, normality, plotted series, the
-first-pass yield) is excluded from that JSON and read as attributes.
+--json`` and of an assessment's ``batch``: ``{"characteristics": [{"name", "n", "mean",
+"sigma_within", "sigma_overall", "cp", "cpk", "pp", "ppk", "cp_ci", "cpk_ci", "charts":
+[{"type", "center", "lcl", "ucl", "sigma", "calibration", "violations": [{"rule",
+"index"}]}], "drift", "verdict", "unit", "spec", "capability", "stable", "capable",
+"ppap"}], "source", "first_pass_yield", "parts", "rules", "calibration"}``. It reads
+back as the model (a stored assessment is read back so); only what grows with the
+measurements — the values themselves and the plotted per-point series — stays out of it
+and is ``None`` on a result read back.
 
 References
 ----------
@@ -28,14 +31,14 @@ References
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.capability import (
     Capability,
     PpapStatus,
@@ -58,11 +61,11 @@ from rampwise.quality.constants import ConstantsConvention
 from rampwise.quality.drift import Drift, detect_drift, part_numbers
 from rampwise.quality.measurements import CharacteristicData, MeasurementSet, MissingValue
 from rampwise.quality.rules import RuleSet
-from rampwise.quality.series import FloatSeries
+from rampwise.quality.series import ComparedByJson, FloatSeries
 from rampwise.quality.shift_charts import cusum_chart, ewma_chart
 
 
-class Verdict(enum.StrEnum):
+class Verdict(Vocabulary):
     """Batch verdict of one characteristic.
 
     Capability is judged against specification limits (AIAG SPC manual: the indices
@@ -70,31 +73,51 @@ class Verdict(enum.StrEnum):
     limits is only called stable or unstable, never "not capable".
     """
 
-    BOTH = "both"
-    STABLE = "stable"
-    CAPABLE = "capable"
-    NEITHER = "neither"
-    STABLE_NO_LIMITS = "stable_no_limits"
-    UNSTABLE_NO_LIMITS = "unstable_no_limits"
+    BOTH = (
+        "both",
+        "Stable and capable",
+        "Every chart in control and Cpk at or above the required figure.",
+    )
+    STABLE = (
+        "stable",
+        "Stable, not capable",
+        "Every chart in control, but Cpk below the required figure: spread or centring "
+        "must improve.",
+    )
+    CAPABLE = (
+        "capable",
+        "Capable, not stable",
+        "Cpk meets the figure, but a chart signals a special cause: the process is not "
+        "predictable.",
+    )
+    NEITHER = (
+        "neither",
+        "Neither stable nor capable",
+        "A chart signals a special cause and Cpk is below the required figure.",
+    )
+    STABLE_NO_LIMITS = (
+        "stable_no_limits",
+        "Stable (no limits)",
+        "Every chart in control; no specification limits, so capability is not judged.",
+    )
+    UNSTABLE_NO_LIMITS = (
+        "unstable_no_limits",
+        "Not stable (no limits)",
+        "A chart signals a special cause; no specification limits, so capability is not judged.",
+    )
 
     @property
     def words(self) -> str:
-        """The verdict as a reader is told it: ``"capable, not stable"``."""
-        return _VERDICT_WORDS[self]
+        """The verdict as a reader is told it (the :attr:`phrase`): ``"capable, not stable"``."""
+        return self.phrase
 
 
-_VERDICT_WORDS = {
-    Verdict.BOTH: "stable and capable",
-    Verdict.STABLE: "stable, not capable",
-    Verdict.CAPABLE: "capable, not stable",
-    Verdict.NEITHER: "neither stable nor capable",
-    Verdict.STABLE_NO_LIMITS: "stable (no limits)",
-    Verdict.UNSTABLE_NO_LIMITS: "not stable (no limits)",
-}
-
-
-class CharacteristicResult(BaseModel):
+class CharacteristicResult(ComparedByJson):
     """Charts, capability, drift and verdict of one characteristic.
+
+    Its JSON holds every attribute but ``data`` and ``capability_values``, which grow with
+    the measurements: a result read back from its JSON has ``None`` for both (and its
+    charts no series), and compares equal to the one it was stored from.
 
     Attributes
     ----------
@@ -121,22 +144,22 @@ class CharacteristicResult(BaseModel):
         ``both``, ``stable``, ``capable`` or ``neither``; ``stable_no_limits`` or
         ``unstable_no_limits`` without specification limits.
     unit
-        Unit of the values and limits (excluded from the JSON contract, as are the
-        attributes below).
+        Unit of the values and limits.
     spec
         Specification limits, when known.
     capability
         Full capability: one-sided indices, Cpm, intervals, ppm, normality, Box-Cox.
     stable
-        No chart point violates a rule.
+        No chart point violates a rule (what the readiness gate reads).
     capable
         Cpk ≥ the catalog threshold; ``None`` without limits.
     ppap
         AIAG PPAP initial-study status from Ppk; ``None`` without limits.
     data
-        The measurements themselves (for plots).
+        The measurements themselves (for plots); ``None`` once read back from JSON.
     capability_values
-        The values the statistics describe (phase I), in chart order [unit].
+        The values the statistics describe (phase I), in chart order [unit]; ``None``
+        once read back from JSON.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -155,26 +178,29 @@ class CharacteristicResult(BaseModel):
     charts: tuple[ControlChart, ...]
     drift: Drift | None
     verdict: Verdict
-    unit: str = Field(exclude=True)
-    spec: SpecLimits | None = Field(exclude=True)
-    capability: Capability | None = Field(exclude=True)
-    stable: bool = Field(exclude=True)
-    capable: bool | None = Field(exclude=True)
-    ppap: PpapStatus | None = Field(exclude=True)
-    data: CharacteristicData = Field(exclude=True)
-    capability_values: FloatSeries = Field(exclude=True)
+    unit: str
+    spec: SpecLimits | None
+    capability: Capability | None
+    stable: bool
+    capable: bool | None
+    ppap: PpapStatus | None
+    data: CharacteristicData | None = Field(default=None, exclude=True)
+    capability_values: FloatSeries | None = Field(default=None, exclude=True)
 
     @property
     def missing(self) -> tuple[MissingValue, ...]:
-        """Values absent from the file, as reported by the reader."""
-        return self.data.missing
+        """Values absent from the file, as reported by the reader (none once read back)."""
+        return () if self.data is None else self.data.missing
 
 
-class BatchResult(BaseModel):
+class BatchResult(ComparedByJson):
     """The batch-quality result of one measurement file.
 
-    ``model_dump_json()`` prints exactly ``{"characteristics": [...]}`` (the issue's
-    JSON contract); the attributes below it are read by the readiness gate and reports.
+    ``model_dump_json()`` is the JSON contract (``rampwise capability --json``, the
+    ``batch`` of an assessment): every attribute below, so the JSON reads back as the
+    model (``model_validate``) and the readiness gate reads the same from either. Only
+    the series that grow with the measurements stay out (see
+    :class:`CharacteristicResult`).
 
     Attributes
     ----------
@@ -196,11 +222,11 @@ class BatchResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     characteristics: tuple[CharacteristicResult, ...]
-    source: str = Field(exclude=True)
-    first_pass_yield: float | None = Field(exclude=True)
-    parts: int = Field(exclude=True)
-    rules: RuleSet = Field(exclude=True)
-    calibration: int | None = Field(exclude=True)
+    source: str
+    first_pass_yield: float | None
+    parts: int
+    rules: RuleSet
+    calibration: int | None
 
     def cpk_by_characteristic(self) -> dict[str, float]:
         """Measured Cpk per characteristic name, for the readiness gate [unitless]."""
@@ -308,14 +334,11 @@ def analyze_characteristic(
         )
         charts: tuple[ControlChart, ...] = (location, dispersion)
         if small_shift:
-            statistic, center, sigma = location.statistic, location.center, location.sigma
+            points, center, sigma = location.plotted(), location.center, location.sigma
+            statistic, phase_one = points.statistic, location.calibration
             charts += (
-                ewma_chart(
-                    statistic, center, sigma, sizes=location.sizes, calibration=location.calibration
-                ),
-                cusum_chart(
-                    statistic, center, sigma, sizes=location.sizes, calibration=location.calibration
-                ),
+                ewma_chart(statistic, center, sigma, sizes=points.sizes, calibration=phase_one),
+                cusum_chart(statistic, center, sigma, sizes=points.sizes, calibration=phase_one),
             )
         phase_one_values = values[: int(np.sum(sizes[: location.calibration]))]
         spec = data.spec

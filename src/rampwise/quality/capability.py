@@ -34,7 +34,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Callable
 from functools import cache
@@ -46,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from rampwise.catalog import load_table
 from rampwise.core.errors import CatalogError, InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.series import finite_array
 
 PPM = 1_000_000.0
@@ -649,12 +649,20 @@ def process_capability(
 # --------------------------------------------------------------------------------------
 
 
-class PpapStatus(enum.StrEnum):
+class PpapStatus(Vocabulary):
     """Outcome of an initial process study by AIAG PPAP 4th ed. §2.2.11.3."""
 
-    ACCEPTED = "accepted"
-    CONDITIONAL = "conditional"
-    REJECTED = "rejected"
+    ACCEPTED = "accepted", "Accepted", "Ppk above 1.67: the process meets acceptance criteria."
+    CONDITIONAL = (
+        "conditional",
+        "Conditional",
+        "Ppk from 1.33 to 1.67: may be acceptable, with the customer's approval.",
+    )
+    REJECTED = (
+        "rejected",
+        "Rejected",
+        "Ppk below 1.33: the process does not meet acceptance criteria.",
+    )
 
 
 class CapabilityThresholds(BaseModel):

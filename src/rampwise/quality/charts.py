@@ -29,15 +29,17 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
+from collections.abc import Mapping
 from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.constants import ConstantsConvention, c4, d2_for, d3
 from rampwise.quality.rules import (
     RuleSet,
@@ -47,6 +49,7 @@ from rampwise.quality.rules import (
     location_violations,
 )
 from rampwise.quality.series import (
+    ComparedByJson,
     FloatSeries,
     IntSeries,
     constant,
@@ -59,36 +62,92 @@ NSIGMAS = 3.0
 """Width of Shewhart limits in standard errors (Shewhart; AIAG SPC)."""
 
 
-class ChartType(enum.StrEnum):
-    """The plotted statistic of a chart."""
+class ChartType(Vocabulary):
+    """The plotted statistic of a chart; the label titles the chart in a report."""
 
-    XBAR = "xbar"
-    R = "r"
-    S = "s"
-    I = "i"  # noqa: E741 - the chart is called "I" (individuals) everywhere
-    MR = "mr"
-    EWMA = "ewma"
-    CUSUM = "cusum"
-    P = "p"
-    NP = "np"
-    C = "c"
-    U = "u"
+    XBAR = (
+        "xbar",
+        "X̄ chart (subgroup means)",
+        "Subgroup means: where the process is centred, and whether it moves.",
+    )
+    R = (
+        "r",
+        "R chart (subgroup ranges)",
+        "Subgroup ranges: the spread within subgroups of up to about 10.",
+    )
+    S = (
+        "s",
+        "S chart (subgroup standard deviations)",
+        "Subgroup standard deviations: the spread within larger subgroups.",
+    )
+    I = (  # noqa: E741 - the chart is called "I" (individuals) everywhere
+        "i",
+        "Individuals chart",
+        "Single measurements, one per subgroup, with limits from the moving range.",
+    )
+    MR = (
+        "mr",
+        "Moving-range chart",
+        "Ranges of consecutive individuals: the short-term spread.",
+    )
+    EWMA = (
+        "ewma",
+        "EWMA chart",
+        "Exponentially weighted moving average: small sustained shifts of the mean.",
+    )
+    CUSUM = (
+        "cusum",
+        "CUSUM chart",
+        "Cumulative sums of deviations from target, in standard errors: small sustained shifts.",
+    )
+    P = "p", "p chart (fraction nonconforming)", "Fraction of nonconforming items per sample."
+    NP = (
+        "np",
+        "np chart (number nonconforming)",
+        "Number of nonconforming items per sample of constant size.",
+    )
+    C = (
+        "c",
+        "c chart (nonconformities)",
+        "Nonconformities per inspection unit of constant size.",
+    )
+    U = (
+        "u",
+        "u chart (nonconformities per unit)",
+        "Nonconformities per unit, for samples of varying size.",
+    )
 
 
-class VariablesChart(enum.StrEnum):
+class VariablesChart(Vocabulary):
     """A location/dispersion pair for measured values (the CLI's ``--chart``)."""
 
-    XBAR_R = "xbar-r"
-    XBAR_S = "xbar-s"
-    IMR = "imr"
+    XBAR_R = "xbar-r", "X̄ and R charts", "Means and ranges: subgroups of 2 to about 10."
+    XBAR_S = "xbar-s", "X̄ and S charts", "Means and standard deviations: larger subgroups."
+    IMR = (
+        "imr",
+        "Individuals and moving-range charts",
+        "One measurement per subgroup.",
+    )
 
 
-class ControlChart(BaseModel):
+class PlottedSeries(NamedTuple):
+    """The per-point series of a chart, as plotted (see :class:`ControlChart`)."""
+
+    statistic: NDArray[np.float64]
+    statistic_lower: NDArray[np.float64] | None
+    center_line: NDArray[np.float64]
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
+    sizes: NDArray[np.int64]
+
+
+class ControlChart(ComparedByJson):
     """One control chart: limits, violations, and the plotted series.
 
-    ``model_dump_json()`` gives the JSON contract ``{type, center, lcl, ucl,
-    violations}``; the per-point series are excluded from it and serve plots and
-    follow-up analysis.
+    ``model_dump_json()`` gives the JSON ``{type, center, lcl, ucl, sigma, calibration,
+    violations}``; the per-point series are kept out of it (they grow with the data), so
+    a chart read back from its JSON has ``None`` for each of them and its ``flags`` are
+    rebuilt from ``violations``. Charts compare by that JSON (:class:`ComparedByJson`).
 
     Attributes
     ----------
@@ -100,15 +159,18 @@ class ControlChart(BaseModel):
     lcl, ucl
         Control limits [unit of the statistic] at the most common subgroup size; the
         lower one clamped at 0 for non-negative statistics.
+    sigma
+        Process σ the limits were built from [unit of the characteristic]; for attribute
+        charts the standard error of one unit (√(p̄(1−p̄)), √c̄, √ū).
+    calibration
+        Number of leading points that formed phase I [unitless].
     violations
         Flagged points with rule id and 1-based index (computed from ``flags``).
     flags
         The same flagged points, stored column-wise.
-    sigma
-        Process σ the limits were built from [unit of the characteristic]; for attribute
-        charts the standard error of one unit (√(p̄(1−p̄)), √c̄, √ū).
     statistic
         Plotted value per point; for ``mr`` the first point is NaN (no predecessor).
+        ``None`` on a chart read back from JSON, as are the series below.
     statistic_lower
         For ``cusum`` only: the lower cumulative sum per point (the upper is
         ``statistic``).
@@ -116,8 +178,6 @@ class ControlChart(BaseModel):
         Centre and limits per point.
     sizes
         Subgroup size per point [unitless].
-    calibration
-        Number of leading points that formed phase I [unitless].
     """
 
     model_config = ConfigDict(frozen=True)
@@ -126,15 +186,28 @@ class ControlChart(BaseModel):
     center: float
     lcl: float
     ucl: float
+    sigma: float
+    calibration: int
     flags: Violations = Field(exclude=True)
-    sigma: float = Field(exclude=True)
-    statistic: FloatSeries = Field(exclude=True)
+    statistic: FloatSeries | None = Field(default=None, exclude=True)
     statistic_lower: FloatSeries | None = Field(default=None, exclude=True)
-    center_line: FloatSeries = Field(exclude=True)
-    lower: FloatSeries = Field(exclude=True)
-    upper: FloatSeries = Field(exclude=True)
-    sizes: IntSeries = Field(exclude=True)
-    calibration: int = Field(exclude=True)
+    center_line: FloatSeries | None = Field(default=None, exclude=True)
+    lower: FloatSeries | None = Field(default=None, exclude=True)
+    upper: FloatSeries | None = Field(default=None, exclude=True)
+    sizes: IntSeries | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flags_from_violations(cls, data: Any) -> Any:
+        """A chart read back from its JSON: the flags are the violations it lists."""
+        if isinstance(data, Mapping) and "flags" not in data and "violations" in data:
+            rows = [v if isinstance(v, Mapping) else dict(v) for v in data["violations"]]
+            data = {key: value for key, value in data.items() if key != "violations"}
+            data["flags"] = {
+                "index": [row["index"] for row in rows],
+                "rule": tuple(row["rule"] for row in rows),
+            }
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @cached_property
@@ -146,6 +219,31 @@ class ControlChart(BaseModel):
     def in_control(self) -> bool:
         """True when no point violates a rule."""
         return self.flags.count == 0
+
+    def plotted(self) -> PlottedSeries:
+        """The per-point series, which only the run that computed the chart holds.
+
+        Raises
+        ------
+        ValueError
+            For a chart read back from its JSON, which holds no series.
+        """
+        statistic, center_line, lower, upper, sizes = (
+            self.statistic,
+            self.center_line,
+            self.lower,
+            self.upper,
+            self.sizes,
+        )
+        if (
+            statistic is None
+            or center_line is None
+            or lower is None
+            or upper is None
+            or sizes is None
+        ):
+            raise ValueError(f"the {self.type.value} chart was read back from JSON: no series")
+        return PlottedSeries(statistic, self.statistic_lower, center_line, lower, upper, sizes)
 
 
 # --------------------------------------------------------------------------------------

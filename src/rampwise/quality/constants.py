@@ -24,7 +24,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from functools import cache
 
@@ -32,12 +31,13 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.checks import require_whole
+from rampwise.core.vocabulary import Vocabulary
 
 _PUBLISHED_D2_DECIMALS = 3
 """Decimals of d2 in the published tables and in qcc's ``exp.R.unscaled`` [2]_ [3]_."""
 
 
-class ConstantsConvention(enum.StrEnum):
+class ConstantsConvention(Vocabulary):
     """Which ``d2`` the σ estimators R̄/d2 and MR̄/d2 divide by.
 
     ``published``: ``d2`` rounded to three decimals, as printed in ASTM E2587 Table 2,
@@ -45,8 +45,13 @@ class ConstantsConvention(enum.StrEnum):
     limits exactly. ``exact``: the integral at full double precision.
     """
 
-    PUBLISHED = "published"
-    EXACT = "exact"
+    PUBLISHED = (
+        "published",
+        "Published",
+        "d2 rounded to three decimals, as the tables and R's qcc print it: their limits "
+        "to the digit.",
+    )
+    EXACT = "exact", "Exact", "d2 at full double precision, from its integral."
 
 
 def _check_size(n: int) -> int:

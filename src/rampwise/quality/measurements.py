@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from xml.etree import ElementTree
 
@@ -612,6 +612,7 @@ def load_measurements(
     *,
     specs: SpecTable | None = None,
     allow_missing: bool = False,
+    name: str | None = None,
 ) -> MeasurementSet:
     """Read a measurement file, CSV or QIF (by extension ``.qif``/``.xml``).
 
@@ -625,6 +626,9 @@ def load_measurements(
         one-characteristic file.
     allow_missing
         Report missing values instead of raising.
+    name
+        The file's name as its user knows it (an upload is kept under its content hash);
+        ``None``: the name of ``path``. It is the set's ``source``.
 
     Returns
     -------
@@ -638,16 +642,17 @@ def load_measurements(
         If the file cannot be read or holds bad data (see the parsers).
     """
     file = Path(path)
+    known = PurePath(name or file.name)
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as err:
         raise InputError("measurements", f"cannot read {file}: {err.strerror}") from None
     except UnicodeDecodeError:
-        raise InputError("measurements", f"{file.name} is not UTF-8 text") from None
+        raise InputError("measurements", f"{known.name} is not UTF-8 text") from None
     if file.suffix.lower() in {".qif", ".xml"}:
         return parse_measurements_qif(
-            text, source=file.name, specs=specs, allow_missing=allow_missing
+            text, source=known.name, specs=specs, allow_missing=allow_missing
         )
     return parse_measurements_csv(
-        text, source=file.name, name=file.stem, specs=specs, allow_missing=allow_missing
+        text, source=known.name, name=known.stem, specs=specs, allow_missing=allow_missing
     )

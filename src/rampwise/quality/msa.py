@@ -28,7 +28,6 @@ References
 from __future__ import annotations
 
 import csv
-import enum
 import math
 from functools import cache
 from pathlib import Path
@@ -40,6 +39,7 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_positive
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.constants import d2, d3
 
 __all__ = [
@@ -58,19 +58,37 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 
 
-class GaugeMethod(enum.StrEnum):
+class GaugeMethod(Vocabulary):
     """Estimation method of a crossed gauge study."""
 
-    ANOVA = "anova"
-    AVERAGE_RANGE = "average-range"
+    ANOVA = (
+        "anova",
+        "ANOVA",
+        "Two-way crossed ANOVA with the part × appraiser interaction, pooled when not significant.",
+    )
+    AVERAGE_RANGE = (
+        "average-range",
+        "Average and range",
+        "Repeatability from the ranges, reproducibility from the appraisers' averages "
+        "(K1, K2, K3).",
+    )
 
 
-class GaugeAcceptability(enum.StrEnum):
+class GaugeAcceptability(Vocabulary):
     """AIAG MSA band of %GRR (of study variation)."""
 
-    ACCEPTABLE = "acceptable"
-    MARGINAL = "marginal"
-    UNACCEPTABLE = "unacceptable"
+    ACCEPTABLE = "acceptable", "Acceptable", "%GRR under 10 %: the gauge may be used."
+    MARGINAL = (
+        "marginal",
+        "Marginal",
+        "%GRR from 10 to 30 %: acceptable only if the characteristic's importance and the "
+        "cost of a better gauge justify it.",
+    )
+    UNACCEPTABLE = (
+        "unacceptable",
+        "Unacceptable",
+        "%GRR over 30 %: improve the measurement system; a capability measured with it is flagged.",
+    )
 
 
 class GaugeCriteria(BaseModel):

@@ -24,7 +24,6 @@ References
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.sampling import SamplingPlan, SamplingStage, parse_enum
 
 __all__ = [
@@ -56,12 +56,24 @@ FloatArray = NDArray[np.float64]
 PlanLike = SamplingPlan | Sequence[SamplingStage]
 
 
-class Distribution(enum.StrEnum):
+class Distribution(Vocabulary):
     """Model of the count of nonconforming items in a sample."""
 
-    BINOMIAL = "binomial"
-    HYPERGEOMETRIC = "hypergeometric"
-    POISSON = "poisson"
+    BINOMIAL = (
+        "binomial",
+        "Binomial",
+        "Items drawn from an infinite lot with a fraction p nonconforming.",
+    )
+    HYPERGEOMETRIC = (
+        "hypergeometric",
+        "Hypergeometric",
+        "Items drawn without replacement from a lot of N holding round(p·N) nonconforming.",
+    )
+    POISSON = (
+        "poisson",
+        "Poisson",
+        "A count with mean n·p; also the model of nonconformities per 100 items.",
+    )
 
 
 class AOQLResult(BaseModel):

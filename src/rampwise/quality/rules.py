@@ -28,24 +28,32 @@ References
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.series import IntSeries
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
 
 
-class RuleSet(enum.StrEnum):
-    """Which family of run rules to apply to a location chart."""
+class RuleSet(Vocabulary):
+    """Which family of run rules to apply to a location chart.
 
-    WE = "we"
-    NELSON = "nelson"
+    The label prefixes a rule's number on pages (``"WE 2"``, ``"Nelson 5"``).
+    """
+
+    WE = "we", "WE", "Western Electric rules 1–4 (1956): zone tests at 1σ, 2σ and 3σ."
+    NELSON = (
+        "nelson",
+        "Nelson",
+        "Nelson's tests 1–8 (1984): the Western Electric zones plus trend, "
+        "alternation and stratification.",
+    )
 
 
 class Violation(BaseModel):
@@ -242,10 +250,10 @@ def points_by_rule(flags: Iterable[tuple[str, int]]) -> dict[str, tuple[int, ...
 
 def rule_label(rule: str) -> str:
     """``"we2"`` → ``"WE 2"``, ``"nelson5"`` → ``"Nelson 5"``, ``"ewma"`` → ``"EWMA"``."""
-    for prefix, label in (("we", "WE"), ("nelson", "Nelson")):
-        number = rule.removeprefix(prefix)
+    for rule_set in RuleSet:
+        number = rule.removeprefix(rule_set.value)
         if number != rule and number.isdigit():
-            return f"{label} {number}"
+            return f"{rule_set.label} {number}"
     return rule.upper()
 
 

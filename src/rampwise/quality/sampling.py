@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import CatalogError, InputError
+from rampwise.core.vocabulary import Vocabulary
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -53,31 +54,51 @@ __all__ = [
 ]
 
 
-class InspectionLevel(enum.StrEnum):
+class InspectionLevel(Vocabulary):
     """Inspection levels of Z1.4 Table I: special S-1…S-4 and general I, II (default), III."""
 
-    S1 = "S-1"
-    S2 = "S-2"
-    S3 = "S-3"
-    S4 = "S-4"
-    I = "I"  # noqa: E741 - the standard's name of the level
-    II = "II"
-    III = "III"
+    S1 = "S-1", "S-1", "Special level, the smallest samples: for costly or destructive tests."
+    S2 = "S-2", "S-2", "Special level with samples a little larger than S-1."
+    S3 = "S-3", "S-3", "Special level with samples between S-2 and S-4."
+    S4 = "S-4", "S-4", "Special level with the largest samples of the four."
+    I = (  # noqa: E741 - the standard's name of the level
+        "I",
+        "I",
+        "General level with smaller samples than II, when less discrimination will do.",
+    )
+    II = "II", "II", "General level, the default."
+    III = "III", "III", "General level with larger samples than II, for more discrimination."
 
 
-class InspectionSeverity(enum.StrEnum):
+class InspectionSeverity(Vocabulary):
     """Severity of inspection that the switching rules move between (Z1.4 clause 8)."""
 
-    NORMAL = "normal"
-    TIGHTENED = "tightened"
-    REDUCED = "reduced"
+    NORMAL = "normal", "Normal", "The plans a scheme starts with (Tables II-A, III-A)."
+    TIGHTENED = (
+        "tightened",
+        "Tightened",
+        "Stricter acceptance numbers, after lots were not accepted (Tables II-B, III-B).",
+    )
+    REDUCED = (
+        "reduced",
+        "Reduced",
+        "Smaller samples, after a run of accepted lots and with approval (Tables II-C, III-C).",
+    )
 
 
-class SamplingScheme(enum.StrEnum):
+class SamplingScheme(Vocabulary):
     """Single sampling (one sample) or double sampling (up to two samples)."""
 
-    SINGLE = "single"
-    DOUBLE = "double"
+    SINGLE = (
+        "single",
+        "Single",
+        "One sample decides: accept at Ac or fewer nonconforming items, reject at Re or more.",
+    )
+    DOUBLE = (
+        "double",
+        "Double",
+        "A first sample accepts, rejects or calls for a second; the two together decide.",
+    )
 
 
 class SamplingStage(BaseModel):

@@ -4,6 +4,7 @@ Charts keep their plotted points in numpy arrays (a million points as Python flo
 cost ~30 times the memory). Inside a frozen pydantic model an array is made read-only;
 arrays a chart computes itself are frozen in place instead of copied, and constant centre
 lines and limits are zero-memory broadcast views, so memory stays a small multiple of n.
+The series stay out of a result's JSON; :class:`ComparedByJson` compares results by it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import PlainSerializer, PlainValidator
+from pydantic import BaseModel, PlainSerializer, PlainValidator
 
 from rampwise.core.errors import InputError
 
@@ -65,6 +66,23 @@ IntSeries = Annotated[
     PlainSerializer(lambda a: a.tolist(), return_type=list[int]),
 ]
 """A read-only integer array inside a frozen model (serialised as a list)."""
+
+
+class ComparedByJson(BaseModel):
+    """A result compared by its JSON: what the JSON leaves out does not count.
+
+    The per-point series a chart plots and the raw measurements are kept by the run that
+    computed them, not in the JSON (it would grow with every value measured). A result
+    read back from its JSON therefore has none, and equals the result it was stored from
+    exactly when their JSON, everything the result states, is equal. Two results
+    holding numpy arrays could not be compared field by field anyway (an array's ``==``
+    is element-wise).
+    """
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseModel) or type(other) is not type(self):
+            return NotImplemented
+        return self.model_dump_json() == other.model_dump_json()
 
 
 def finite_array(name: str, values: ArrayLike) -> NDArray[np.float64]:

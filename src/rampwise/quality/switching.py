@@ -29,7 +29,6 @@ References
 from __future__ import annotations
 
 import csv
-import enum
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.oc import (
     AOQLResult,
     Distribution,
@@ -71,13 +71,28 @@ __all__ = [
 ]
 
 
-class SchemeState(enum.StrEnum):
+class SchemeState(Vocabulary):
     """Where the sampling scheme stands before the next lot."""
 
-    NORMAL = "normal"
-    TIGHTENED = "tightened"
-    REDUCED = "reduced"
-    DISCONTINUED = "discontinued"
+    NORMAL = "normal", "Normal", "Lots judged on normal inspection, where every scheme starts."
+    TIGHTENED = (
+        "tightened",
+        "Tightened",
+        "After 2 of 5 or fewer consecutive lots were not accepted; normal again after 5 "
+        "accepted in a row.",
+    )
+    REDUCED = (
+        "reduced",
+        "Reduced",
+        "After a switching score of 30 at a steady rate and with approval; normal again on "
+        "a lot not accepted.",
+    )
+    DISCONTINUED = (
+        "discontinued",
+        "Discontinued",
+        "After 5 lots not accepted on tightened inspection: stopped until the supplier "
+        "corrects the process.",
+    )
 
 
 class SwitchingRules(BaseModel):

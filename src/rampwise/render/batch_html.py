@@ -20,20 +20,11 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
 from rampwise.quality.batch import BatchResult, CharacteristicResult
 from rampwise.quality.capability import Capability, IndexEstimate
 from rampwise.quality.charts import ChartType, ControlChart
-
-_CHART_TITLES = {
-    ChartType.XBAR: "X̄ chart (subgroup means)",
-    ChartType.R: "R chart (subgroup ranges)",
-    ChartType.S: "S chart (subgroup standard deviations)",
-    ChartType.I: "Individuals chart",
-    ChartType.MR: "Moving-range chart",
-    ChartType.EWMA: "EWMA chart",
-    ChartType.CUSUM: "CUSUM chart (standardised)",
-}
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#222}
@@ -69,31 +60,33 @@ def _svg(figure: Figure, prefix: str) -> str:
 
 
 def _draw_chart(axes: Axes, chart: ControlChart, unit: str) -> None:
-    x = np.arange(1, chart.statistic.size + 1)
+    points = chart.plotted()
+    x = np.arange(1, points.statistic.size + 1)
     flagged = np.array([v.index - 1 for v in chart.violations], dtype=int)
-    axes.plot(x, chart.statistic, marker="o", markersize=3, linewidth=1, color="#1f5a96")
-    if chart.statistic_lower is not None:
-        axes.plot(x, chart.statistic_lower, marker="o", markersize=3, linewidth=1, color="#7a4b9c")
-    axes.step(x, chart.center_line, where="mid", color="#2a7f2a", linewidth=1)
-    axes.step(x, chart.lower, where="mid", color="#b22222", linestyle="--", linewidth=1)
-    axes.step(x, chart.upper, where="mid", color="#b22222", linestyle="--", linewidth=1)
+    axes.plot(x, points.statistic, marker="o", markersize=3, linewidth=1, color="#1f5a96")
+    if points.statistic_lower is not None:
+        axes.plot(x, points.statistic_lower, marker="o", markersize=3, linewidth=1, color="#7a4b9c")
+    axes.step(x, points.center_line, where="mid", color="#2a7f2a", linewidth=1)
+    axes.step(x, points.lower, where="mid", color="#b22222", linestyle="--", linewidth=1)
+    axes.step(x, points.upper, where="mid", color="#b22222", linestyle="--", linewidth=1)
     if flagged.size:
-        axes.plot(x[flagged], chart.statistic[flagged], "o", color="#d62728", markersize=6)
+        axes.plot(x[flagged], points.statistic[flagged], "o", color="#d62728", markersize=6)
         for index in flagged:
             rule = next(v.rule for v in chart.violations if v.index == index + 1)
             axes.annotate(
                 rule,
-                (x[index], chart.statistic[index]),
+                (x[index], points.statistic[index]),
                 fontsize=7,
                 color="#d62728",
                 xytext=(3, 4),
                 textcoords="offset points",
             )
-    if chart.calibration < chart.statistic.size:
+    if chart.calibration < points.statistic.size:
         axes.axvline(chart.calibration + 0.5, color="#888", linestyle=":", linewidth=1)
         axes.text(chart.calibration + 0.6, axes.get_ylim()[0], " phase II", va="bottom", fontsize=7)
-    axes.set_title(_CHART_TITLES.get(chart.type, chart.type.value), fontsize=9)
-    axes.set_xlabel("subgroup" if np.any(chart.sizes > 1) else "part", fontsize=8)
+    standardised = " (standardised)" if chart.type is ChartType.CUSUM else ""
+    axes.set_title(chart.type.label + standardised, fontsize=9)
+    axes.set_xlabel("subgroup" if np.any(points.sizes > 1) else "part", fontsize=8)
     axes.set_ylabel("standard errors" if chart.type is ChartType.CUSUM else unit, fontsize=8)
     axes.tick_params(labelsize=7)
     axes.ticklabel_format(axis="y", useOffset=False)
@@ -108,8 +101,9 @@ def _normal_curve(
     axes.plot(grid, density * scale, style, linewidth=1.2, label=label)
 
 
-def _draw_histogram(axes: Axes, result: CharacteristicResult, capability: Capability) -> None:
-    values = np.asarray(result.capability_values)
+def _draw_histogram(
+    axes: Axes, result: CharacteristicResult, capability: Capability, values: NDArray[np.float64]
+) -> None:
     counts, edges, _ = axes.hist(values, bins="auto", color="#9ecae1", edgecolor="#4a7fb0")
     spec = capability.spec
     marks = [v for v in (spec.lsl, spec.usl, spec.target) if v is not None]
@@ -133,12 +127,15 @@ def _draw_histogram(axes: Axes, result: CharacteristicResult, capability: Capabi
 def _figures(result: CharacteristicResult, number: int) -> list[str]:
     svgs: list[str] = []
     for k, chart in enumerate(result.charts):
+        if chart.statistic is None:  # read back from JSON: no series to plot
+            continue
         figure = Figure(figsize=(6.0, 2.6))
         _draw_chart(figure.add_subplot(), chart, result.unit)
         svgs.append(_svg(figure, f"c{number}-{k}"))
-    if result.capability is not None:
+    if result.capability is not None and result.capability_values is not None:
         figure = Figure(figsize=(6.0, 2.8))
-        _draw_histogram(figure.add_subplot(), result, result.capability)
+        values = np.asarray(result.capability_values)
+        _draw_histogram(figure.add_subplot(), result, result.capability, values)
         svgs.append(_svg(figure, f"c{number}-hist"))
     return svgs
 
@@ -239,7 +236,8 @@ def render_batch_html(result: BatchResult, *, title: str | None = None) -> str:
     Parameters
     ----------
     result
-        What :func:`~rampwise.quality.batch.analyze_batch` returned.
+        What :func:`~rampwise.quality.batch.analyze_batch` returned. A result read back
+        from its JSON holds no plotted series: its report has the tables, not the charts.
     title
         Page title; defaults to the measurement file's name.
 

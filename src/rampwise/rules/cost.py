@@ -262,9 +262,11 @@ def inspected_parts(stage: Stage, quantity: int) -> float:
 
 
 def material_cost(
-    stock: Stock, density_g_cm3: float, price_usd_per_kg: float, shop: ShopConfig
+    stock: Stock, density_g_cm3: float, price_per_kg: float, shop: ShopConfig
 ) -> float:
-    """Stock cost of one part: piece plus saw kerf × density × price, plus the saw cut [USD].
+    """Stock cost of one part: piece plus saw kerf × density × price, plus the saw cut.
+
+    In the shop's currency, as its prices are [shop currency].
 
     Parameters
     ----------
@@ -272,15 +274,15 @@ def material_cost(
         The stock piece (cross-section [mm²], length [mm]).
     density_g_cm3
         Density [g/cm³].
-    price_usd_per_kg
-        Stock price [USD/kg].
+    price_per_kg
+        Stock price [shop currency/kg].
     shop
-        Saw kerf [mm], saw minutes per cut [min], operator rate [USD/h].
+        Saw kerf [mm], saw minutes per cut [min], operator rate [shop currency/h].
     """
     consumed_mm3 = stock.cross_section_mm2 * (stock.length_mm + shop.default("saw_kerf_mm"))
     mass_kg = consumed_mm3 / MM3_PER_CM3 * density_g_cm3 / G_PER_KG
     saw = shop.default("saw_cut_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
-    return mass_kg * price_usd_per_kg + saw
+    return mass_kg * price_per_kg + saw
 
 
 # --------------------------------------------------------------------------------------
@@ -291,34 +293,37 @@ def material_cost(
 class CostBasis(_Result):
     """Everything needed to price any quantity with one strategy (quantity-independent).
 
-    One-time amounts [USD]: ``programming_usd``, ``setup_usd``, ``fixture_usd``,
-    ``fai_usd``. Per part: ``material_usd`` [USD], ``cycle_min`` first-unit machine time
-    [min] at ``machine_rate_usd_per_h`` [USD/h], ``deburr_usd`` [USD], finish price and lot
-    minimum [USD], ``inspection_usd_per_part`` for one fully inspected part [USD]. Rates:
+    Money is in the shop's currency (:attr:`rampwise.core.shop.ShopConfig.currency`).
+    One-time amounts [shop currency]: ``programming_cost``, ``setup_cost``,
+    ``fixture_cost``, ``fai_cost``. Per part: ``material_cost`` [shop currency],
+    ``cycle_min`` first-unit machine time [min] at ``machine_rate_per_h`` [shop
+    currency/h], ``deburr_cost`` [shop currency], ``finish_price`` and
+    ``finish_lot_minimum`` [shop currency], ``inspection_cost_per_part`` for one fully
+    inspected part [shop currency]. Rates:
     ``scrap_rate``, ``learning_rate``, ``learning_floor``, ``overhead_rate``,
     ``margin_rate`` [unitless]. For the lead time: ``programming_hours``, ``setup_hours``,
     ``fixture_machine_hours``, ``print_hours_per_part`` [h].
 
     The process validation run (:class:`rampwise.rules.validation_run.ValidationRun`, one size
     everywhere): ``validation_sacrificial_parts`` made on top of the order [pieces] (their
-    cost is inside ``setup_usd``), or ``validation_run_parts`` of the order itself checked
-    on the run's characteristics at ``validation_usd_per_part`` [USD] each, never more
-    parts than the order [pieces].
+    cost is inside ``setup_cost``), or ``validation_run_parts`` of the order itself checked
+    on the run's characteristics at ``validation_cost_per_part`` [shop currency] each,
+    never more parts than the order [pieces].
     """
 
     spec: StrategySpec
     stage: Stage
-    programming_usd: float
-    setup_usd: float
-    fixture_usd: float
-    fai_usd: float
-    material_usd: float
+    programming_cost: float
+    setup_cost: float
+    fixture_cost: float
+    fai_cost: float
+    material_cost: float
     cycle_min: float
-    machine_rate_usd_per_h: float
-    deburr_usd: float
-    finish_price_usd: float
-    finish_lot_minimum_usd: float
-    inspection_usd_per_part: float
+    machine_rate_per_h: float
+    deburr_cost: float
+    finish_price: float
+    finish_lot_minimum: float
+    inspection_cost_per_part: float
     scrap_rate: float
     learning_rate: float
     learning_floor: float
@@ -330,7 +335,7 @@ class CostBasis(_Result):
     print_hours_per_part: float
     validation_sacrificial_parts: int
     validation_run_parts: int
-    validation_usd_per_part: float
+    validation_cost_per_part: float
 
     def validation_parts(self, quantity: int) -> int:
         """Parts of an order of ``quantity`` checked in its production validation run."""
@@ -342,9 +347,9 @@ class CostBasis(_Result):
         return (1 + self.overhead_rate) * (1 + self.margin_rate)
 
     @property
-    def one_time_usd(self) -> float:
-        """Programming, setup, fixture and first article, before uplift [USD]."""
-        return self.programming_usd + self.setup_usd + self.fixture_usd + self.fai_usd
+    def one_time_cost(self) -> float:
+        """Programming, setup, fixture and first article, before uplift [shop currency]."""
+        return self.programming_cost + self.setup_cost + self.fixture_cost + self.fai_cost
 
 
 class PricedUnit(NamedTuple):
@@ -398,26 +403,26 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
     .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
     """
     learning_rate, floor = basis.learning_rate, basis.learning_floor
-    cycle_min, rate = basis.cycle_min, basis.machine_rate_usd_per_h
-    material, scrap_rate, stage = basis.material_usd, basis.scrap_rate, basis.stage
+    cycle_min, rate = basis.cycle_min, basis.machine_rate_per_h
+    material, scrap_rate, stage = basis.material_cost, basis.scrap_rate, basis.stage
     uplift = basis.uplift - 1
     priced = []
     for q in quantities:
         machining = (
             cycle_min * wright_mean_factor(q, learning_rate, floor) / MINUTES_PER_HOUR * rate
         )
-        machining += basis.deburr_usd
+        machining += basis.deburr_cost
         costs = (  # in the order of COST_BUCKETS
-            basis.programming_usd / q,
-            basis.setup_usd / q,
-            basis.fixture_usd / q,
+            basis.programming_cost / q,
+            basis.setup_cost / q,
+            basis.fixture_cost / q,
             material,
             machining,
-            max(basis.finish_price_usd, basis.finish_lot_minimum_usd / q),
+            max(basis.finish_price, basis.finish_lot_minimum / q),
             (
-                basis.inspection_usd_per_part * inspected_parts(stage, q)
-                + basis.validation_usd_per_part * basis.validation_parts(q)
-                + basis.fai_usd
+                basis.inspection_cost_per_part * inspected_parts(stage, q)
+                + basis.validation_cost_per_part * basis.validation_parts(q)
+                + basis.fai_cost
             )
             / q,
             (material + machining) * scrap_rate / (1 - scrap_rate),
@@ -531,8 +536,8 @@ class QuotePlan(_Result):
         The inspection plan priced: its gauges and first article.
     inspection_minutes
         Minutes to inspect one part fully, by the plan's gauges [min].
-    fai_usd
-        The plan's first-article inspection cost [USD].
+    fai_cost
+        The plan's first-article inspection cost [shop currency].
     cycle_times, bases
         Per strategy.
     """
@@ -546,7 +551,7 @@ class QuotePlan(_Result):
     thin_wall: bool
     inspection: InspectionPlan
     inspection_minutes: float
-    fai_usd: float
+    fai_cost: float
     cycle_times: dict[StrategyName, CycleTime]
     bases: dict[StrategyName, CostBasis]
 
@@ -637,7 +642,7 @@ def plan_quote(
         thin_wall=thin,
         inspection=inspection,
         inspection_minutes=inspection.part_minutes,
-        fai_usd=inspection.first_article_cost,
+        fai_cost=inspection.first_article_cost,
         cycle_times=cycles,
         bases=_bases(
             specs,
@@ -645,8 +650,8 @@ def plan_quote(
             repeat_order=project.repeat_order,
             route=route,
             shop=shop,
-            rate=machine_class.rate_usd_per_h,
-            stock_usd=material_cost(
+            rate=machine_class.rate_per_h,
+            stock_cost=material_cost(
                 stock, part.material.density_g_cm3, shop.material_price(part.material), shop
             ),
             finish=finish,
@@ -673,7 +678,7 @@ def _bases(
     route: Route,
     shop: ShopConfig,
     rate: float,
-    stock_usd: float,
+    stock_cost: float,
     finish: Finish | None,
     tight: bool,
     inspection: InspectionPlan,
@@ -690,12 +695,12 @@ def _bases(
     route
         The route priced: its stage and validation run.
     rate
-        Machine rate [USD/h].
-    stock_usd
-        Bar stock of one part, saw cut included [USD].
+        Machine rate [shop currency/h].
+    stock_cost
+        Bar stock of one part, saw cut included [shop currency].
     finish, tight, inspection
         The finish, whether a tolerance is tight (the route's), and the inspection plan
-        priced (minutes per part [min], first-article cost [USD]).
+        priced (minutes per part [min], first-article cost [shop currency]).
     """
     cycle = cycles[specs[0].name]
     programming_min = (
@@ -719,13 +724,13 @@ def _bases(
     scrap_rate = shop.default("scrap_rate_tight" if tight else "scrap_rate")
     shared = {
         "stage": route.stage,
-        "programming_usd": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
-        "fai_usd": inspection.first_article_cost,
-        "machine_rate_usd_per_h": rate,
-        "deburr_usd": deburr,
-        "finish_price_usd": finish.price_usd_per_part if finish else 0.0,
-        "finish_lot_minimum_usd": finish.lot_minimum_usd if finish else 0.0,
-        "inspection_usd_per_part": inspection_per_part,
+        "programming_cost": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
+        "fai_cost": inspection.first_article_cost,
+        "machine_rate_per_h": rate,
+        "deburr_cost": deburr,
+        "finish_price": finish.price_per_part if finish else 0.0,
+        "finish_lot_minimum": finish.lot_minimum if finish else 0.0,
+        "inspection_cost_per_part": inspection_per_part,
         "learning_rate": shop.default("learning_rate"),
         "learning_floor": shop.default("learning_floor"),
         "overhead_rate": shop.default("overhead_rate"),
@@ -733,25 +738,25 @@ def _bases(
         "programming_hours": programming_min / MINUTES_PER_HOUR,
         "validation_sacrificial_parts": sacrificial,
         "validation_run_parts": run.quantity if run is not None and not run.sacrificial else 0,
-        "validation_usd_per_part": validation_check,
+        "validation_cost_per_part": validation_check,
     }
     setup_rate = shop.labour("setup") + rate
     bases = {}
     for spec in specs:
         strategy_setup_min = setup_min * spec.setup_time_factor + spec.extra_setup_minutes
         cycle_min = cycles[spec.name].total_min * spec.cycle_time_factor
-        material = spec.blank.cost_usd if spec.blank is not None else stock_usd
-        sacrificed_usd = sacrificial * (
+        material = spec.blank.cost if spec.blank is not None else stock_cost
+        sacrificed_cost = sacrificial * (
             material + cycle_min / MINUTES_PER_HOUR * rate + deburr + validation_check
         )
         bases[spec.name] = CostBasis(
             **shared,
             spec=spec,
-            setup_usd=strategy_setup_min / MINUTES_PER_HOUR * setup_rate
-            + sacrificed_usd
-            + spec.build_setup_usd,
-            fixture_usd=spec.fixture_usd,
-            material_usd=material,
+            setup_cost=strategy_setup_min / MINUTES_PER_HOUR * setup_rate
+            + sacrificed_cost
+            + spec.build_setup_cost,
+            fixture_cost=spec.fixture_cost,
+            material_cost=material,
             cycle_min=cycle_min,
             scrap_rate=scrap_rate if spec.scrap_rate is None else spec.scrap_rate,
             setup_hours=strategy_setup_min / MINUTES_PER_HOUR,

@@ -37,7 +37,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -50,6 +49,7 @@ from rampwise.core.checks import require_whole
 from rampwise.core.errors import CatalogError, InputError
 from rampwise.core.model import Characteristic, CharacteristicKind, Project, Stage, parse_stage
 from rampwise.core.shop import ShopConfig
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.sampling import (
     InspectionLevel,
     SamplingPlan,
@@ -63,6 +63,7 @@ from rampwise.rules.validation_run import ValidationRun
 __all__ = [
     "GaugeChoice",
     "InspectionPlan",
+    "InspectionRole",
     "InspectionStep",
     "ScheduledPart",
     "StepKind",
@@ -74,43 +75,75 @@ __all__ = [
 ]
 
 
-class StepKind(enum.StrEnum):
-    """Kinds of inspection step; ``role`` groups them for the readiness verdict."""
+class InspectionRole(Vocabulary):
+    """Seed 004's three inspection standards, in the order the steps happen.
 
-    VALIDATION_RUN = "validation_run"
-    FIRST_ARTICLE = "first_article"
-    FULL_DIMENSIONAL = "full_dimensional"
-    TIERED_SAMPLING = "tiered_sampling"
-    IN_PROCESS_SPC = "in_process_spc"
-    IN_PROCESS_PROBING = "in_process_probing"
-    OUTGOING_SAMPLING = "outgoing_sampling"
+    ``adjective`` names a role before "step" (``"first-article"``, ``"in-process"``).
+    """
+
+    FAI = (
+        "fai",
+        "First article",
+        "Steps that prove the first parts off the process: the validation run and the FAI.",
+    )
+    IN_PROCESS = (
+        "in_process",
+        "In process",
+        "Steps that watch the parts as they are made: full, tiered, SPC and probing.",
+    )
+    OUTGOING = "outgoing", "Outgoing", "Steps that judge a lot before it ships: lot sampling."
+
+
+class StepKind(Vocabulary):
+    """Kinds of inspection step; ``role`` groups them for the readiness verdict.
+
+    The label heads the step's row in the plan's table.
+    """
+
+    VALIDATION_RUN = (
+        "validation_run",
+        "Process validation run",
+        "The route's validation run: sacrificial parts, or the significant production run.",
+    )
+    FIRST_ARTICLE = (
+        "first_article",
+        "First article inspection",
+        "Every characteristic of the first production part measured and recorded (AS9102).",
+    )
+    FULL_DIMENSIONAL = (
+        "full_dimensional",
+        "Full dimensional inspection",
+        "Every characteristic of every part measured: a prototype's whole plan.",
+    )
+    TIERED_SAMPLING = (
+        "tiered_sampling",
+        "Tiered sampling",
+        "Seed 003's schedule: parts 1–3 in full, then every 2nd, every 5th, after tool changes.",
+    )
+    IN_PROCESS_SPC = (
+        "in_process_spc",
+        "In-process SPC",
+        "Subgroups of the critical characteristics charted while the order runs.",
+    )
+    IN_PROCESS_PROBING = (
+        "in_process_probing",
+        "In-process probing",
+        "On-machine probing of every 5th part (optional, seed 003).",
+    )
+    OUTGOING_SAMPLING = (
+        "outgoing_sampling",
+        "Outgoing sampling",
+        "Lot sampling before shipment by ANSI/ASQ Z1.4 = ISO 2859-1.",
+    )
 
     @property
-    def role(self) -> str:
-        """``fai``, ``in_process`` or ``outgoing`` (seed 004's three inspection standards)."""
+    def role(self) -> InspectionRole:
+        """First article, in process or outgoing (seed 004's three inspection standards)."""
         if self in (StepKind.FIRST_ARTICLE, StepKind.VALIDATION_RUN):
-            return "fai"
+            return InspectionRole.FAI
         if self is StepKind.OUTGOING_SAMPLING:
-            return "outgoing"
-        return "in_process"
-
-    @property
-    def label(self) -> str:
-        """The step's name in words, as the plan's table heads its row."""
-        return _STEP_LABELS[self]
-
-
-_STEP_LABELS = {
-    StepKind.VALIDATION_RUN: "Process validation run",
-    StepKind.FIRST_ARTICLE: "First article inspection",
-    StepKind.FULL_DIMENSIONAL: "Full dimensional inspection",
-    StepKind.TIERED_SAMPLING: "Tiered sampling",
-    StepKind.IN_PROCESS_SPC: "In-process SPC",
-    StepKind.IN_PROCESS_PROBING: "In-process probing",
-    StepKind.OUTGOING_SAMPLING: "Outgoing sampling",
-}
-ROLE_WORDS = {"fai": "first-article", "in_process": "in-process", "outgoing": "outgoing"}
-"""Each :attr:`StepKind.role` in words, in the order the steps happen (seed 004's three)."""
+            return InspectionRole.OUTGOING
+        return InspectionRole.IN_PROCESS
 
 
 class GaugeChoice(BaseModel):
@@ -182,7 +215,8 @@ class InspectionStep(BaseModel):
     minutes
         Inspector time of the step over the whole order [min].
     cost
-        Inspector time at the rate plus fixed costs (FAI program and report) [USD].
+        Inspector time at the rate plus fixed costs (FAI program and report) [plan
+        currency].
     optional
         Proposed but not required (seed 003's probing).
     sampling
@@ -224,9 +258,12 @@ class InspectionPlan(BaseModel):
     total_minutes
         Inspector time of the required steps [min].
     total_cost
-        Cost of the required steps for the quote [USD].
+        Cost of the required steps for the quote [plan currency].
     minutes_per_part, cost_per_part
-        The totals divided by the quantity [min/part], [USD/part].
+        The totals divided by the quantity [min/part], [plan currency/part].
+    currency
+        Currency of every cost of the plan: the shop's, whose rates priced it [ISO 4217
+        code].
     complete
         Readiness verdict: FAI, in-process and outgoing steps cover every critical
         characteristic and every gauge meets the 10:1 rule.
@@ -245,6 +282,7 @@ class InspectionPlan(BaseModel):
     total_cost: float
     minutes_per_part: float
     cost_per_part: float
+    currency: str
     complete: bool
     findings: tuple[str, ...]
 
@@ -255,7 +293,7 @@ class InspectionPlan(BaseModel):
 
     @property
     def first_article_cost(self) -> float:
-        """Cost of the first-article step, 0 when the stage has none (prototypes) [USD]."""
+        """Cost of the first-article step, 0 without one (prototypes) [plan currency]."""
         return sum(s.cost for s in self.steps if s.kind is StepKind.FIRST_ARTICLE)
 
 
@@ -567,7 +605,7 @@ def _step(
     optional: bool = False,
     sampling: SamplingPlan | None = None,
 ) -> InspectionStep:
-    """One step; its cost is the inspector's time at ``rate`` [USD/h] plus ``fixed_cost``.
+    """One step; its cost is the inspector's time at ``rate`` [currency/h] plus ``fixed_cost``.
 
     ``gauges`` come critical first (:func:`_ordered`), the order the step lists them in.
     """
@@ -587,7 +625,8 @@ def _step(
     )
 
 
-def _first_article(gauges: Sequence[GaugeChoice], rate: float) -> InspectionStep:
+def _first_article(gauges: Sequence[GaugeChoice], rate: float, fixed_cost: float) -> InspectionStep:
+    """The first-article step: part 1 in full, plus ``fixed_cost`` (program and report)."""
     return _step(
         StepKind.FIRST_ARTICLE,
         "first article inspection of part 1: every characteristic, AS9102 forms 1-3",
@@ -596,7 +635,7 @@ def _first_article(gauges: Sequence[GaugeChoice], rate: float) -> InspectionStep
         inspected_parts=1,
         parts=(1,),
         frequency="first part of the run",
-        fixed_cost=_number("fai_program_cost") + _number("fai_overhead_cost"),
+        fixed_cost=fixed_cost,
         source="AS9102 Rev C; seed 003 'Over-inspect the first article'",
     )
 
@@ -655,12 +694,13 @@ def _low_volume_steps(
     schedule: Sequence[ScheduledPart],
     run: ValidationRun | None,
     rate: float,
+    fai_cost: float,
 ) -> list[InspectionStep]:
     later = [p.part for p in schedule if p.part != 1]
     steps = [_validation_step(run, gauges, rate)] if run is not None else []
     return [
         *steps,
-        _first_article(gauges, rate),
+        _first_article(gauges, rate, fai_cost),
         _step(
             StepKind.TIERED_SAMPLING,
             "tiered in-process inspection (parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th "
@@ -686,6 +726,7 @@ def _mass_production_steps(
     level: str,
     run: ValidationRun | None,
     rate: float,
+    fai_cost: float,
 ) -> list[InspectionStep]:
     critical = [g for g in gauges if g.critical]
     subgroup = int(_number("spc_subgroup_size"))
@@ -695,7 +736,7 @@ def _mass_production_steps(
     plan = sampling_plan(lot_size, aql, level)
     probing_every = int(_number("probing_every"))
     steps = [_validation_step(run, gauges, rate)] if run is not None else []
-    steps.append(_first_article(gauges, rate))
+    steps.append(_first_article(gauges, rate, fai_cost))
     if critical:
         steps.append(
             _step(
@@ -763,8 +804,9 @@ def inspection_plan(
     choices
         The gauge of every characteristic, in drawing order (:func:`gauge_choices`).
     shop
-        Inspector rate [USD/h] (``labour_rates.csv``, role ``inspection``), the figure
-        the quote uses.
+        Its currency, inspector rate [shop currency/h] (``labour_rates.csv``, role
+        ``inspection``) and the rate that converts the catalog's USD first-article costs
+        (``inspection_parameters.csv``) to its currency: the figures the quote uses.
     validation_run
         The route's process validation run at this stage
         (:attr:`rampwise.rules.process.Route.validation_run`): its step inspects exactly its
@@ -794,18 +836,19 @@ def inspection_plan(
     ordered = _ordered(chosen)
     quantity = project.quantity
     rate = shop.labour("inspection")
+    fai_cost = (_number("fai_program_cost") + _number("fai_overhead_cost")) * shop.catalog_rate
     schedule: tuple[ScheduledPart, ...] = ()
     if chosen_stage is Stage.PROTOTYPE:
         steps = _prototype_steps(quantity, ordered, rate)
     elif chosen_stage is Stage.LOW_VOLUME:
         schedule = tiered_schedule(quantity, tool_changes=tool_changes)
-        steps = _low_volume_steps(quantity, ordered, schedule, validation_run, rate)
+        steps = _low_volume_steps(quantity, ordered, schedule, validation_run, rate, fai_cost)
     else:
         size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
         chosen_aql = parse_aql(aql) if aql is not None else _outgoing_aql()
         chosen_level = (parse_level(level) if level else _outgoing_level()).value
         steps = _mass_production_steps(
-            quantity, ordered, size, chosen_aql, chosen_level, validation_run, rate
+            quantity, ordered, size, chosen_aql, chosen_level, validation_run, rate, fai_cost
         )
     required = [s for s in steps if not s.optional]
     total_minutes = sum(s.minutes for s in required)
@@ -821,15 +864,16 @@ def inspection_plan(
         total_cost=total_cost,
         minutes_per_part=total_minutes / quantity,
         cost_per_part=total_cost / quantity,
+        currency=shop.currency,
         complete=not findings,
         findings=findings,
     )
 
 
 _ROLES_NEEDED = {
-    Stage.PROTOTYPE: ("in_process",),
-    Stage.LOW_VOLUME: ("fai", "in_process"),
-    Stage.MASS_PRODUCTION: ("fai", "in_process", "outgoing"),
+    Stage.PROTOTYPE: (InspectionRole.IN_PROCESS,),
+    Stage.LOW_VOLUME: (InspectionRole.FAI, InspectionRole.IN_PROCESS),
+    Stage.MASS_PRODUCTION: (InspectionRole.FAI, InspectionRole.IN_PROCESS, InspectionRole.OUTGOING),
 }
 """The inspection roles each stage's plan must cover on every critical characteristic: a
 prototype's full dimensional inspection of every part is its whole plan (seeds 001/002);
@@ -866,26 +910,26 @@ def _findings(
         ]
         if missing:
             lines.append(
-                f"no {ROLE_WORDS[role]} step for critical characteristic(s) {', '.join(missing)}"
+                f"no {role.adjective} step for critical characteristic(s) {', '.join(missing)}"
             )
     if stage is not Stage.PROTOTYPE and not any(g.critical for g in gauges):
         lines.append("the drawing marks no critical characteristic")
     return tuple(lines)
 
 
-def inspection_verdict(plan: InspectionPlan, *, currency: str = "USD") -> InspectionVerdict:
+def inspection_verdict(plan: InspectionPlan) -> InspectionVerdict:
     """The plan's verdict in the form the readiness gate reads (area ``inspection_plan``).
 
     Seed 004: "FAI, in-process inspection, and outgoing quality standards are clear" —
     complete when FAI, in-process and outgoing steps cover every critical characteristic
     and every gauge on them meets the 10:1 rule. Pass the mass-production plan to judge
-    readiness to scale; ``currency`` is that of the shop whose rates priced it.
+    readiness to scale; its cost is stated in the plan's own currency.
     """
     present = {s.kind.role for s in plan.steps if not s.optional}
-    roles = [words for role, words in ROLE_WORDS.items() if role in present]
+    roles = [role.adjective for role in InspectionRole if role in present]
     evidence = [
         f"generated {plan.stage.adjective} plan: {', '.join(roles)} inspection steps; "
-        f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} {currency}"
+        f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} {plan.currency}"
     ]
     evidence.extend(
         f"{g.characteristic_id} {g.characteristic}: {g.gauge}"

@@ -22,7 +22,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,14 +31,23 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.model import Stage
 from rampwise.core.shop import ShopConfig
+from rampwise.core.vocabulary import Vocabulary
 
 
-class LeadTimeTier(enum.StrEnum):
+class LeadTimeTier(Vocabulary):
     """Delivery tier: fastest, standard or cost-effective (Fictiv's three tiers)."""
 
-    EXPEDITE = "expedite"
-    STANDARD = "standard"
-    ECONOMY = "economy"
+    EXPEDITE = (
+        "expedite",
+        "Expedite",
+        "The fastest tier: the shortest queue, the most spindle hours a day, fast shipping.",
+    )
+    STANDARD = "standard", "Standard", "The shop's usual queue, spindle hours and shipping."
+    ECONOMY = (
+        "economy",
+        "Economy",
+        "The cost-effective tier: a longer queue and fewer spindle hours a day.",
+    )
 
 
 class LeadTimeInputs(BaseModel):

@@ -25,7 +25,6 @@ References
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
@@ -33,6 +32,7 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.core.errors import InputError
 from rampwise.core.model import Characteristic, CharacteristicKind, Part, Project, Stage
 from rampwise.core.shop import ShopConfig, default_shop
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.rules.inspection import GaugeChoice
 from rampwise.rules.process_capability import (
     SPINDLE,
@@ -68,22 +68,25 @@ AS_BUILT = "lpbf_as_built"
 """Process name of metal laser powder-bed fusion without machining."""
 
 
-class MachiningStrategy(enum.StrEnum):
-    """Whole-part route."""
+class MachiningStrategy(Vocabulary):
+    """Whole-part route; ``phrase`` names it in a sentence (``"turning"``, ``"3-axis milling"``)."""
 
-    TURNING = "turning"
-    MILLING_3AXIS = "milling_3axis"
-    MILLING_5AXIS = "milling_5axis"
+    TURNING = "turning", "Turning", "The part turned on a CNC lathe (a turning centre)."
+    MILLING_3AXIS = (
+        "milling_3axis",
+        "3-axis milling",
+        "The part milled on a 3-axis machining centre, one side per setup.",
+    )
+    MILLING_5AXIS = (
+        "milling_5axis",
+        "5-axis milling",
+        "The part milled on a 5-axis machining centre, several sides per setup.",
+    )
 
     @property
     def machine_class(self) -> str:
         """Machine class of ``catalog/machines.csv`` that makes and prices this route."""
         return MACHINE_OF_STRATEGY[self]
-
-    @property
-    def label(self) -> str:
-        """The route in words: ``"turning"``, ``"3-axis milling"``, ``"5-axis milling"``."""
-        return _STRATEGY_LABELS[self]
 
 
 MACHINE_OF_STRATEGY = {
@@ -93,12 +96,6 @@ MACHINE_OF_STRATEGY = {
 }
 """Machine class of ``catalog/machines.csv`` for each whole-part route."""
 
-_STRATEGY_LABELS = {
-    MachiningStrategy.TURNING: "turning",
-    MachiningStrategy.MILLING_3AXIS: "3-axis milling",
-    MachiningStrategy.MILLING_5AXIS: "5-axis milling",
-}
-
 
 def strategy_text(route: str, setups: int, added_setups: int = 0) -> str:
     """The whole-part route in one phrase: ``"5-axis milling in 2 setups (+1 for finishing)"``.
@@ -106,7 +103,7 @@ def strategy_text(route: str, setups: int, added_setups: int = 0) -> str:
     Parameters
     ----------
     route
-        The route in words (:attr:`MachiningStrategy.label`).
+        The route in words, inside a sentence (:attr:`MachiningStrategy.phrase`).
     setups
         Setups of the whole part, ``added_setups`` included [count].
     added_setups
@@ -288,7 +285,7 @@ class Route(_Result):
     @property
     def strategy_text(self) -> str:
         """The whole-part route, its setups and the added ones, in words."""
-        return strategy_text(self.strategy.label, self.setups, self.added_setups)
+        return strategy_text(self.strategy.phrase, self.setups, self.added_setups)
 
     @property
     def tight_characteristics(self) -> tuple[str, ...]:

@@ -22,7 +22,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +29,7 @@ from functools import cache
 from rampwise.catalog import load_table
 from rampwise.core.errors import CatalogError
 from rampwise.core.model import Stage
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.capability import capability_thresholds
 from rampwise.tolerance.iso286 import standard_tolerance
 
@@ -57,15 +57,23 @@ def in_words(key: str) -> str:
     return _WORDS.get(key, key.replace("_", " "))
 
 
-class SurfaceClass(enum.StrEnum):
+class SurfaceClass(Vocabulary):
     """What kind of surface a characteristic sits on, which decides its process chains."""
 
-    HOLE = "hole"
-    EXTERNAL = "external"
-    PLANE = "plane"
-    LOCATION = "location"
-    ANGLE = "angle"
-    THREAD = "thread"
+    HOLE = "hole", "Hole", "An internal diameter: drilled, then reamed, or bored and honed."
+    EXTERNAL = (
+        "external",
+        "External",
+        "An external diameter: turned, then finish-turned, ground or superfinished.",
+    )
+    PLANE = "plane", "Plane", "A flat face: milled or faced, then finished, ground or lapped."
+    LOCATION = (
+        "location",
+        "Location",
+        "A feature's position or distance from a datum: held by the machine and the setup.",
+    )
+    ANGLE = "angle", "Angle", "An angle between faces: held by the machine and the setup."
+    THREAD = "thread", "Thread", "A screw thread: tapped or thread-milled after drilling."
 
 
 @dataclass(frozen=True)

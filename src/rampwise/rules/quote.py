@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.errors import InputError
 from rampwise.core.model import Project, Stage
-from rampwise.core.shop import ShopConfig
+from rampwise.core.shop import CATALOG_CURRENCY, ShopConfig
 from rampwise.core.stock import Stock
 from rampwise.rules.cost import (
     DEFAULT_BREAKS,
@@ -292,7 +292,7 @@ def quote_project(
                 lead_time_tiers=tiers,
                 cycle_time_min=basis.cycle_min
                 * wright_mean_factor(q, basis.learning_rate, basis.learning_floor),
-                one_time_cost=basis.one_time_usd * basis.uplift,
+                one_time_cost=basis.one_time_cost * basis.uplift,
                 above_cnc_crossover=q >= crossover,
             )
         )
@@ -357,7 +357,7 @@ def _strategy_options(prices: PriceBook, order_quantity: int) -> tuple[StrategyO
     options = []
     for name, basis in prices.plan.bases.items():
         priced = name is not StrategyName.HYBRID_AM or basis.spec.blank is not None
-        one_time = basis.one_time_usd * basis.uplift
+        one_time = basis.one_time_cost * basis.uplift
         unit = prices.at(basis, order_quantity).price
         options.append(
             StrategyOption(
@@ -390,7 +390,7 @@ def _schedule_words(stage: Stage) -> str:
 
 def _validation_words(plan: QuotePlan, currency: str) -> str:
     """The first article and the validation run the plan prices, in words."""
-    fai = f"first-article report {_money(plan.fai_usd, currency)}"
+    fai = f"first-article report {_money(plan.fai_cost, currency)}"
     basis = plan.bases[DEFAULT_STRATEGY]
     if basis.validation_sacrificial_parts:
         parts = basis.validation_sacrificial_parts
@@ -419,6 +419,12 @@ def _assumptions(
         if shop.overrides
         else "no shop file; --shop or RAMPWISE_SHOP overrides any figure"
     )
+    if cur != CATALOG_CURRENCY:
+        usd = CATALOG_CURRENCY
+        shop_words += (
+            f"; the catalog's {usd} figures converted at {shop.catalog_rate:g} {cur} per "
+            f"{usd} (exchange_rates.{usd})"
+        )
     validation = (
         "no first-article report or validation run"
         if stage is Stage.PROTOTYPE
@@ -427,8 +433,8 @@ def _assumptions(
     estimated = ", ".join(cycle.from_geometry) or "nothing"
     gauges = "; ".join(f"{g.characteristic}: {g.gauge}" for g in plan.inspection.gauges)
     finish = (
-        f"{plan.finish.name} at {_money(plan.finish.price_usd_per_part, cur)}/part, lot minimum "
-        f"{_money(plan.finish.lot_minimum_usd, cur)}, +{plan.finish.days:g} days"
+        f"{plan.finish.name} at {_money(plan.finish.price_per_part, cur)}/part, lot minimum "
+        f"{_money(plan.finish.lot_minimum, cur)}, +{plan.finish.days:g} days"
         if plan.finish
         else "none (as machined)"
     )
@@ -450,7 +456,7 @@ def _assumptions(
         f"Shop: {shop.name} ({shop_words}).",
         f"{stage.adjective.capitalize()} stage: inspection of {_schedule_words(stage)} "
         f"of the batch; {validation}.",
-        f"Machine: {m.description} ({m.name}) at {_money(m.rate_usd_per_h, cur)}/h; setup at "
+        f"Machine: {m.description} ({m.name}) at {_money(m.rate_per_h, cur)}/h; setup at "
         f"{_money(shop.labour('setup'), cur)}/h plus the machine; programming "
         f"{_money(shop.labour('programming'), cur)}/h; operator "
         f"{_money(shop.labour('operator'), cur)}/h; inspection "

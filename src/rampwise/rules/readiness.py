@@ -38,6 +38,7 @@ from rampwise.core.model import (
     ReadinessArea,
     Stage,
 )
+from rampwise.core.shop import no_target_rate
 from rampwise.quality.capability import capability_thresholds
 from rampwise.quality.msa import GaugeRRResult, gauge_criteria
 
@@ -110,6 +111,13 @@ class GateEvidence:
     production_unit_price
         The mass-production plan's unit price at that quantity [currency/piece], when the
         break is priced on another plan only because the gate does not pass.
+    currency
+        Currency of the quoted prices (the shop's) [ISO 4217 code]; ``None``: the cost
+        target's.
+    target_rate
+        Units of ``currency`` that one unit of the cost target's currency is worth (the
+        shop file's ``exchange_rates``), when the two differ [currency per target
+        currency]; the target is compared after conversion at this rate.
     critical_findings
         Critical DFM findings of the CAD model, in words: each asks for a design change.
     measured
@@ -125,6 +133,8 @@ class GateEvidence:
     quoted_unit_price: float | None = None
     quoted_stage: Stage | None = None
     production_unit_price: float | None = None
+    currency: str | None = None
+    target_rate: float | None = None
     critical_findings: tuple[str, ...] = ()
     measured: MeasuredCapability | None = None
     inspection: InspectionVerdict | None = None
@@ -134,7 +144,7 @@ class GateEvidence:
 
 def area_name(area: ReadinessArea) -> str:
     """The area as seed 004's decision table names it, in lower case (``"design status"``)."""
-    return area.value.replace("_", " ")
+    return area.phrase
 
 
 def evaluate_readiness(project: Project, evidence: GateEvidence | None = None) -> Readiness:
@@ -550,7 +560,15 @@ def inspection_plan(project: Project, evidence: GateEvidence) -> AreaResult:
 def cost_target(project: Project, evidence: GateEvidence) -> AreaResult:
     """Cost target understood: a target price and volume, and the quote at or under it.
 
-    Seed 004: "Piece price at planned production volumes is understood."
+    Seed 004: "Piece price at planned production volumes is understood." A target in
+    another currency than the quote's is converted at ``evidence.target_rate`` and the
+    evidence shows it in both; money is never compared across currencies as numbers.
+
+    Raises
+    ------
+    InputError
+        If the target's currency is not the quote's and ``evidence.target_rate`` is not
+        given (naming both currencies and the shop-file key that gives the rate).
     """
     source = f"{SEED_004} 'Piece price at planned production volumes is understood'"
     target = project.cost_target
@@ -572,18 +590,28 @@ def cost_target(project: Project, evidence: GateEvidence) -> AreaResult:
             f"Quote the part at {target.at_quantity} pcs.",
             source,
         )
+    currency = evidence.currency or target.currency
+    limit = target.unit_price  # [currency/piece]
+    if currency != target.currency:
+        if evidence.target_rate is None:
+            raise no_target_rate(target.currency, currency)
+        limit = target.unit_price * evidence.target_rate
+        facts[0] += (
+            f" = {limit:.2f} {currency} at {evidence.target_rate:g} {currency} per "
+            f"{target.currency} (shop file exchange_rates.{target.currency})"
+        )
     plan = f" on the {evidence.quoted_stage.adjective} plan" if evidence.quoted_stage else ""
-    facts.append(f"quoted {quoted:.2f} {target.currency} at {target.at_quantity} pcs{plan}")
+    facts.append(f"quoted {quoted:.2f} {currency} at {target.at_quantity} pcs{plan}")
     production = evidence.production_unit_price
     if production is not None:
         # The area asks about production volumes: the production plan's price decides.
         facts.append(
-            f"{production:.2f} {target.currency} on the mass-production plan, which this "
+            f"{production:.2f} {currency} on the mass-production plan, which this "
             "area judges (seed 004: piece price at planned production volumes)"
         )
         quoted = production
-    if quoted > target.unit_price:
-        gap = quoted / target.unit_price - 1
+    if quoted > limit:
+        gap = quoted / limit - 1
         return _result(
             ReadinessArea.COST_TARGET,
             AreaStatus.FAIL,

@@ -34,7 +34,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -44,6 +43,7 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.catalog import load_table
 from rampwise.core.model import Material
 from rampwise.core.shop import ShopConfig
+from rampwise.core.vocabulary import Vocabulary
 
 MM3_PER_CM3 = 1000.0
 G_PER_KG = 1000.0
@@ -51,36 +51,40 @@ BREAK_EVEN_LIMIT = 1_000_000
 """Largest quantity searched for a break-even [pieces]."""
 
 
-class StrategyName(enum.StrEnum):
-    """How the part is held and its blank made: the route's workholding, the quote's strategy."""
+class StrategyName(Vocabulary):
+    """How the part is held and its blank made: the route's workholding, the quote's strategy.
 
-    VISE = "vise"
-    SOFT_JAWS = "soft_jaws"
-    CONFORMAL_SUPPORT = "conformal_support"
-    DEDICATED_FIXTURE = "dedicated_fixture"
-    TOOLING_LIBRARY = "tooling_library"
-    HYBRID_AM = "hybrid_am"
+    Labels are seed 003's terms (AM = additive manufacturing); ``phrase`` is the name
+    inside a sentence (``"dedicated fixture"``, ``"hybrid AM"``).
+    """
 
-    @property
-    def label(self) -> str:
-        """The strategy's name in words (seed 003's terms; AM = additive manufacturing)."""
-        return _STRATEGY_LABELS[self]
-
-    @property
-    def phrase(self) -> str:
-        """The name inside a sentence: ``"dedicated fixture"``, ``"hybrid AM"``."""
-        label = _STRATEGY_LABELS[self]
-        return label[:1].lower() + label[1:]
-
-
-_STRATEGY_LABELS = {
-    StrategyName.VISE: "Vise",
-    StrategyName.SOFT_JAWS: "Soft jaws",
-    StrategyName.CONFORMAL_SUPPORT: "Conformal support",
-    StrategyName.DEDICATED_FIXTURE: "Dedicated fixture",
-    StrategyName.TOOLING_LIBRARY: "Tooling library",
-    StrategyName.HYBRID_AM: "Hybrid AM",
-}
+    VISE = "vise", "Vise", "A plain machine vise: nothing to make, for a few prototypes."
+    SOFT_JAWS = (
+        "soft_jaws",
+        "Soft jaws",
+        "Vise jaws cut to the part: a repeatable location for a batch, and the reference strategy.",
+    )
+    CONFORMAL_SUPPORT = (
+        "conformal_support",
+        "Conformal support",
+        "A thin-walled part potted in low-melting alloy and held in the vise.",
+    )
+    DEDICATED_FIXTURE = (
+        "dedicated_fixture",
+        "Dedicated fixture",
+        "An aluminium fixture plate made for the part: a one-time cost, a shorter load per part.",
+    )
+    TOOLING_LIBRARY = (
+        "tooling_library",
+        "Tooling library",
+        "Standard fixture plates with a simple adapter, for repeat orders: a short setup.",
+    )
+    HYBRID_AM = (
+        "hybrid_am",
+        "Hybrid AM",
+        "An additive near-net blank finished by CNC in a dedicated fixture (printable "
+        "metals only).",
+    )
 
 
 class WorkholdingOption(BaseModel):
@@ -121,8 +125,8 @@ class AdditiveBlank(BaseModel):
         Part volume plus finishing stock on the machined area [mm³].
     print_hours
         Printing time of the blank and its supports [h].
-    cost_usd
-        Machine time plus powder of one blank [USD].
+    cost
+        Machine time plus powder of one blank [shop currency].
     """
 
     model_config = ConfigDict(frozen=True)
@@ -130,7 +134,7 @@ class AdditiveBlank(BaseModel):
     alloy: str
     blank_volume_mm3: float
     print_hours: float
-    cost_usd: float
+    cost: float
 
 
 class StrategySpec(BaseModel):
@@ -140,12 +144,12 @@ class StrategySpec(BaseModel):
     ----------
     name
         The strategy.
-    fixture_usd
-        One-time workholding cost: jaws, fixture plate or adapter [USD].
+    fixture_cost
+        One-time workholding cost: jaws, fixture plate or adapter [shop currency].
     fixture_machine_hours
         Machine time to make that workholding [h] (also on the lead time).
-    build_setup_usd
-        One-time additive build preparation [USD]; 0 without a printed blank.
+    build_setup_cost
+        One-time additive build preparation [shop currency]; 0 without a printed blank.
     extra_setup_minutes
         Setup time the strategy adds once per batch [min] (potting a thin-walled part).
     load_minutes_per_setup
@@ -167,9 +171,9 @@ class StrategySpec(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: StrategyName
-    fixture_usd: float
+    fixture_cost: float
     fixture_machine_hours: float
-    build_setup_usd: float = 0.0
+    build_setup_cost: float = 0.0
     extra_setup_minutes: float = 0.0
     load_minutes_per_setup: float
     setup_time_factor: float = 1.0
@@ -202,8 +206,8 @@ def additive_blank(
     machined_area_mm2
         Area finished by CNC, which carries the stock [mm²].
     shop
-        ``strategies.hybrid_am`` parameters [mm, mm³/h, USD/h, fraction] and powder
-        prices [USD/kg].
+        ``strategies.hybrid_am`` parameters [mm, mm³/h, shop currency/h, fraction] and
+        powder prices [shop currency/kg].
 
     Returns
     -------
@@ -227,8 +231,7 @@ def additive_blank(
         alloy=_am_alloys()[material.category],
         blank_volume_mm3=blank_volume,
         print_hours=hours,
-        cost_usd=hours * am["machine_rate_usd_per_h"]
-        + mass_kg * shop.am_powders[material.category],
+        cost=hours * am["machine_rate_per_h"] + mass_kg * shop.am_powders[material.category],
     )
 
 
@@ -253,7 +256,8 @@ def strategy_specs(
     material
         The part's material (decides whether a blank can be printed).
     shop
-        ``strategies`` parameters, the 3-axis rate that makes jaws and fixtures [USD/h].
+        ``strategies`` parameters, the 3-axis rate that makes jaws and fixtures [shop
+        currency/h]; its currency names the fixture plate's material cost in words.
     options
         The route's verdict per strategy at the plan's stage
         (:func:`rampwise.rules.process.workholding_options`): a strategy applies only where
@@ -273,12 +277,12 @@ def strategy_specs(
     .. [1] Seeds 002 and 003; ``catalog/strategies.csv``.
     """
     s = shop.strategies
-    mill_rate = shop.machine("mill_3axis").rate_usd_per_h
+    mill_rate = shop.machine("mill_3axis").rate_per_h
     jaws, fixture = s[StrategyName.SOFT_JAWS], s[StrategyName.DEDICATED_FIXTURE]
     library, am = s[StrategyName.TOOLING_LIBRARY], s[StrategyName.HYBRID_AM]
     potting = s[StrategyName.CONFORMAL_SUPPORT]
-    jaws_usd = jaws["jaw_material_usd"] + jaws["jaw_machine_hours"] * mill_rate
-    fixture_usd = fixture["fixture_material_usd"] + fixture["fixture_machine_hours"] * mill_rate
+    jaws_cost = jaws["jaw_material_cost"] + jaws["jaw_machine_hours"] * mill_rate
+    fixture_cost = fixture["fixture_material_cost"] + fixture["fixture_machine_hours"] * mill_rate
     blank = additive_blank(
         material, part_volume_mm3=part_volume_mm3, machined_area_mm2=machined_area_mm2, shop=shop
     )
@@ -291,7 +295,7 @@ def strategy_specs(
     return (
         StrategySpec(
             name=StrategyName.VISE,
-            fixture_usd=0.0,
+            fixture_cost=0.0,
             fixture_machine_hours=0.0,
             load_minutes_per_setup=s[StrategyName.VISE]["load_minutes_per_setup"],
             applies=options[StrategyName.VISE].applies,
@@ -299,7 +303,7 @@ def strategy_specs(
         ),
         StrategySpec(
             name=StrategyName.SOFT_JAWS,
-            fixture_usd=jaws_usd,
+            fixture_cost=jaws_cost,
             fixture_machine_hours=jaws["jaw_machine_hours"],
             load_minutes_per_setup=jaws["load_minutes_per_setup"],
             applies=options[StrategyName.SOFT_JAWS].applies,
@@ -307,7 +311,7 @@ def strategy_specs(
         ),
         StrategySpec(
             name=StrategyName.CONFORMAL_SUPPORT,
-            fixture_usd=jaws_usd,
+            fixture_cost=jaws_cost,
             fixture_machine_hours=jaws["jaw_machine_hours"],
             extra_setup_minutes=potting["potting_setup_minutes"],
             load_minutes_per_setup=potting["load_minutes_per_setup"],
@@ -320,19 +324,20 @@ def strategy_specs(
         ),
         StrategySpec(
             name=StrategyName.DEDICATED_FIXTURE,
-            fixture_usd=fixture_usd,
+            fixture_cost=fixture_cost,
             fixture_machine_hours=fixture["fixture_machine_hours"],
             load_minutes_per_setup=fixture["load_minutes_per_setup"],
             applies=options[StrategyName.DEDICATED_FIXTURE].applies,
             note=note(
                 StrategyName.DEDICATED_FIXTURE,
-                f"dedicated fixture plate: ${fixture['fixture_material_usd']:g} material + "
+                f"dedicated fixture plate: {fixture['fixture_material_cost']:g} "
+                f"{shop.currency} material + "
                 f"{fixture['fixture_machine_hours']:g} h machining, shorter loading (seed 003)",
             ),
         ),
         StrategySpec(
             name=StrategyName.TOOLING_LIBRARY,
-            fixture_usd=library["adapter_material_usd"]
+            fixture_cost=library["adapter_material_cost"]
             + library["adapter_machine_hours"] * mill_rate,
             fixture_machine_hours=library["adapter_machine_hours"],
             load_minutes_per_setup=library["load_minutes_per_setup"],
@@ -347,9 +352,9 @@ def strategy_specs(
         ),
         StrategySpec(
             name=StrategyName.HYBRID_AM,
-            fixture_usd=fixture_usd,
+            fixture_cost=fixture_cost,
             fixture_machine_hours=fixture["fixture_machine_hours"],
-            build_setup_usd=am["build_setup_usd"],
+            build_setup_cost=am["build_setup_cost"],
             load_minutes_per_setup=am["load_minutes_per_setup"],
             cycle_time_factor=am["cycle_minutes_after"] / am["cycle_minutes_before"],
             scrap_rate=am["scrap_rate"],

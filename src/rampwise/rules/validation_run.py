@@ -16,7 +16,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Mapping
 
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.core.errors import InputError
 from rampwise.core.model import Part, Stage
 from rampwise.core.shop import ShopConfig
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.capability import PpapStatus, capability_thresholds, ppap_status
 from rampwise.rules.process_capability import route_rule
 
@@ -33,13 +33,29 @@ class _Result(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class ValidationStatus(enum.StrEnum):
+class ValidationStatus(Vocabulary):
     """Verdict of a process validation run."""
 
-    PASSED = "passed"
-    CONDITIONAL = "conditional"
-    FAILED = "failed"
-    INCOMPLETE = "incomplete"
+    PASSED = (
+        "passed",
+        "Passed",
+        "First-pass yield and every critical Ppk meet the run's figures.",
+    )
+    CONDITIONAL = (
+        "conditional",
+        "Conditional",
+        "A critical Ppk is conditionally acceptable (PPAP): the customer must approve.",
+    )
+    FAILED = (
+        "failed",
+        "Failed",
+        "First-pass yield below the figure, or a critical Ppk rejected.",
+    )
+    INCOMPLETE = (
+        "incomplete",
+        "Incomplete",
+        "A yield or a Ppk the verdict needs is missing, and nothing has failed.",
+    )
 
 
 class ValidationRun(_Result):

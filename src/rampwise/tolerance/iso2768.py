@@ -21,7 +21,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 import re
 
@@ -29,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.tolerance.spec import ToleranceSpec
 
 DEFAULT_GENERAL_TOLERANCE = "ISO 2768-m"
@@ -42,31 +42,51 @@ _GENERAL_PATTERN = re.compile(
 )
 
 
-class GeneralClass(enum.StrEnum):
+class GeneralClass(Vocabulary):
     """ISO 2768-1 tolerance class for linear and angular dimensions."""
 
-    FINE = "f"
-    MEDIUM = "m"
-    COARSE = "c"
-    VERY_COARSE = "v"
+    FINE = "f", "Fine", "The tightest general tolerances of ISO 2768-1 (class f)."
+    MEDIUM = "m", "Medium", "The usual general tolerances of machined parts (class m, ISO 2768-m)."
+    COARSE = "c", "Coarse", "Wider general tolerances of ISO 2768-1 (class c)."
+    VERY_COARSE = "v", "Very coarse", "The widest general tolerances of ISO 2768-1 (class v)."
 
 
-class GeometricClass(enum.StrEnum):
+class GeometricClass(Vocabulary):
     """ISO 2768-2 tolerance class for general geometric tolerances."""
 
-    H = "H"
-    K = "K"
-    L = "L"
+    H = "H", "H", "The tightest general geometric tolerances of ISO 2768-2."
+    K = "K", "K", "The middle class of general geometric tolerances of ISO 2768-2."
+    L = "L", "L", "The widest general geometric tolerances of ISO 2768-2."
 
 
-class GeometricCharacteristic(enum.StrEnum):
+class GeometricCharacteristic(Vocabulary):
     """The characteristics ISO 2768-2 tabulates."""
 
-    STRAIGHTNESS = "straightness"
-    FLATNESS = "flatness"
-    PERPENDICULARITY = "perpendicularity"
-    SYMMETRY = "symmetry"
-    CIRCULAR_RUNOUT = "circular_runout"
+    STRAIGHTNESS = (
+        "straightness",
+        "Straightness",
+        "By the nominal length of the line (the table it shares with flatness).",
+    )
+    FLATNESS = (
+        "flatness",
+        "Flatness",
+        "By the longer side of the surface (the table it shares with straightness).",
+    )
+    PERPENDICULARITY = (
+        "perpendicularity",
+        "Perpendicularity",
+        "By the length of the shorter side; the longer side is the datum.",
+    )
+    SYMMETRY = (
+        "symmetry",
+        "Symmetry",
+        "By the length of the feature; the longer feature is the datum.",
+    )
+    CIRCULAR_RUNOUT = (
+        "circular_runout",
+        "Circular runout",
+        "One value per class, whatever the size.",
+    )
 
 
 _GEOMETRIC_ROW = {

@@ -26,7 +26,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 import re
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.catalog import load_table
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 
 MAX_SIZE_MM = 3150.0
 """Largest nominal size ISO 286-1 tabulates [mm]."""
@@ -51,19 +51,31 @@ _CLASS_PATTERN = re.compile(r"^\s*([A-Za-z]{1,2})\s*(\d{1,2})\s*$")
 _GRADE_PATTERN = re.compile(r"^\s*(?:IT)?\s*(01|0|[1-9]|1[0-8])\s*$", re.IGNORECASE)
 
 
-class FeatureType(enum.StrEnum):
+class FeatureType(Vocabulary):
     """Whether a tolerance class applies to an internal (hole) or external (shaft) feature."""
 
-    HOLE = "hole"
-    SHAFT = "shaft"
+    HOLE = "hole", "Hole", "An internal feature: a class in capitals (H7, K6), deviations ES, EI."
+    SHAFT = "shaft", "Shaft", "An external feature: a class in lower case (g6), deviations es, ei."
 
 
-class FitType(enum.StrEnum):
+class FitType(Vocabulary):
     """The kind of fit a hole and shaft class make together (ISO 286-1 clause 3.3)."""
 
-    CLEARANCE = "clearance"
-    TRANSITION = "transition"
-    INTERFERENCE = "interference"
+    CLEARANCE = (
+        "clearance",
+        "Clearance",
+        "The hole is always larger than the shaft: a gap at every pair of limits.",
+    )
+    TRANSITION = (
+        "transition",
+        "Transition",
+        "Depending on the actual sizes, the pair has either a small gap or a small overlap.",
+    )
+    INTERFERENCE = (
+        "interference",
+        "Interference",
+        "The shaft is always larger than the hole: a press fit at every pair of limits.",
+    )
 
 
 class ToleranceClass(BaseModel):

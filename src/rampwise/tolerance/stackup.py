@@ -24,7 +24,6 @@ References
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -33,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from rampwise.core.errors import InputError
+from rampwise.core.vocabulary import Vocabulary
 from rampwise.tolerance.spec import ToleranceSpec, is_iso_class, parse_tolerance
 
 MM_PER_INCH = 25.4
@@ -46,20 +46,45 @@ _SQRT3 = math.sqrt(3.0)
 _SQRT6 = math.sqrt(6.0)
 
 
-class Distribution(enum.StrEnum):
+class Distribution(Vocabulary):
     """How a contributor's dimension is spread inside its tolerance."""
 
-    NORMAL = "normal"
-    UNIFORM = "uniform"
-    TRIANGULAR = "triangular"
+    NORMAL = (
+        "normal",
+        "Normal",
+        "Normally distributed: the half-tolerance is k standard deviations (k = 3 by default).",
+    )
+    UNIFORM = (
+        "uniform",
+        "Uniform",
+        "Equally likely anywhere in the tolerance: σ = half-tolerance / √3.",
+    )
+    TRIANGULAR = (
+        "triangular",
+        "Triangular",
+        "Most likely at the centre, falling to zero at the limits: σ = half-tolerance / √6.",
+    )
 
 
-class StackMethod(enum.StrEnum):
+class StackMethod(Vocabulary):
     """The analysis a user asks for first (all analytic methods are always reported)."""
 
-    WORST_CASE = "worst-case"
-    RSS = "rss"
-    MONTE_CARLO = "monte-carlo"
+    WORST_CASE = (
+        "worst-case",
+        "Worst case",
+        "Every contributor at its limit at once: the gap's tolerance is the sum of theirs.",
+    )
+    RSS = (
+        "rss",
+        "RSS",
+        "Root sum of squares of the contributors' standard deviations (statistical stack).",
+    )
+    MONTE_CARLO = (
+        "monte-carlo",
+        "Monte Carlo",
+        "The gap sampled from each contributor's distribution; the share outside the "
+        "requirement counted.",
+    )
 
 
 class Contributor(BaseModel):

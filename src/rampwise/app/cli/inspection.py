@@ -99,7 +99,7 @@ def inspect_command(
 ) -> None:
     """Inspection plan of the project's stage, its cost, gauges and readiness verdict."""
     plan_of = open_plan(load_project(project))
-    shop, document = plan_of.shop, plan_of.project
+    document = plan_of.project
     chosen = plan_of.stage if stage is None else parse_stage(stage)
     plan = plan_of.inspection(chosen, tool_changes=tool_change, lot_size=lot_size)
     summary = None
@@ -109,7 +109,7 @@ def inspect_command(
     if json:
         emit_json(InspectReport(plan=plan, fai=summary))
         return
-    console.print(plan_view(plan, currency=shop.currency))
+    console.print(plan_view(plan))
     if summary is not None:
         console.print(
             f"AS9102 workbook written to {summary.path}: {summary.measured} measured, "
@@ -117,8 +117,9 @@ def inspect_command(
         )
 
 
-def plan_view(plan: InspectionPlan, *, currency: str) -> Table:
-    """The inspection plan's steps as a table, with its totals (in ``currency``) and findings."""
+def plan_view(plan: InspectionPlan) -> Table:
+    """The inspection plan's steps as a table, with its totals (in its currency) and findings."""
+    currency = plan.currency
     table = Table(title=f"Inspection plan — {plan.stage.adjective} stage, {plan.quantity} parts")
     table.add_column("step", style="bold")
     table.add_column("what")

@@ -15,7 +15,6 @@ from rampwise.app.cli.quality import batch_view
 from rampwise.app.cli.quote import quote_view
 from rampwise.app.cli.tolerance import route_view
 from rampwise.io.project_file import load_project
-from rampwise.io.shop_file import resolve_shop
 from rampwise.render.terminal import assessment_view, profile_table
 from rampwise.rules.stage import stage_profiles
 
@@ -46,8 +45,7 @@ def print_assessment(result: Assessment) -> None:
     if result.geometry is not None:
         console.print(findings_table(result.geometry))
     console.print(route_view(result.route))
-    currency = result.quote.currency if result.quote is not None else resolve_shop().currency
-    console.print(plan_view(result.inspection, currency=currency))
+    console.print(plan_view(result.inspection))
     if result.batch is not None:
         console.print(batch_view(result.batch, None))
     if result.quote is not None:

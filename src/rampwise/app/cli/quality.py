@@ -80,7 +80,7 @@ def _summary_table(result: BatchResult) -> Table:
             _index(c.cpk),
             _index(c.pp),
             _index(c.ppk),
-            Text(c.verdict.words, style=VERDICT_STYLE[c.verdict]),
+            Text(c.verdict.phrase, style=VERDICT_STYLE[c.verdict]),
         )
     return table
 

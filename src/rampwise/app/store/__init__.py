@@ -1,11 +1,12 @@
-"""The store: projects with their revisions and assessments, batches, tokens and jobs.
+"""The store: projects with their revisions and assessments, evidence, tokens and jobs.
 
 SQLite under ``<data_dir>/rampwise.db`` by default (WAL, busy timeout); PostgreSQL by
 ``RAMPWISE_DATABASE_URL``. Tables are made only by the Alembic migrations in
 ``store/migrations`` (:func:`upgrade`, :func:`prepare_database`). Store functions take
 a session and keyword arguments and return frozen records, never ORM rows. An assessment
 is kept as its JSON with a schema version and read back as the ``Assessment`` model
-(:func:`read_assessment`, which upcasts older rows).
+(:func:`read_assessment`, which upcasts older rows). The batches and gauge studies stored
+for a project are its evidence, read as the pipeline reads it by :func:`project_evidence`.
 
 Examples
 --------
@@ -27,6 +28,12 @@ from rampwise.app.store.blobs import (
     save_upload,
 )
 from rampwise.app.store.database import Database, RecordNotFoundError, StoreError
+from rampwise.app.store.evidence import (
+    batch_result,
+    create_gauge_study,
+    list_gauge_studies,
+    project_evidence,
+)
 from rampwise.app.store.jobs import (
     create_job,
     fail_job,
@@ -38,6 +45,7 @@ from rampwise.app.store.jobs import (
 )
 from rampwise.app.store.migrate import current_revision, head_revision, prepare_database, upgrade
 from rampwise.app.store.projects import (
+    add_assessment,
     add_revision,
     create_project,
     get_assessment,
@@ -53,6 +61,7 @@ from rampwise.app.store.records import (
     AssessmentRecord,
     BatchRecord,
     FileKind,
+    GaugeStudyRecord,
     HistoryEntry,
     JobRecord,
     JobStatus,
@@ -79,6 +88,7 @@ __all__ = [
     "Database",
     "FileKind",
     "FileTooLargeError",
+    "GaugeStudyRecord",
     "HistoryEntry",
     "JobRecord",
     "JobStatus",
@@ -91,8 +101,11 @@ __all__ = [
     "StoredResultError",
     "TokenRecord",
     "UnsupportedFileError",
+    "add_assessment",
     "add_revision",
+    "batch_result",
     "create_batch",
+    "create_gauge_study",
     "create_job",
     "create_project",
     "create_token",
@@ -107,6 +120,7 @@ __all__ = [
     "head_revision",
     "job_payload",
     "list_batches",
+    "list_gauge_studies",
     "list_inspection_records",
     "list_projects",
     "list_quotes",
@@ -114,6 +128,7 @@ __all__ = [
     "list_tokens",
     "open_database",
     "prepare_database",
+    "project_evidence",
     "project_history",
     "read_assessment",
     "report_progress",

@@ -23,6 +23,8 @@ version  stored JSON
 2        ``Assessment.model_dump(mode="json")`` of the one-plan model: workholding named
          as the quote names strategies, ``route.workholding.options``,
          ``route.validation_run.sacrificial``, ``quote.breaks[].stage``
+3        currency is a unit: ``inspection.currency`` names the currency of the inspection
+         plan's costs (the shop's, as ``quote.currency`` does for the prices)
 =======  ================================================================================
 """
 
@@ -38,7 +40,7 @@ from rampwise.api import Assessment
 from rampwise.app.store.records import ResultJSON
 from rampwise.core.errors import RampwiseError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the Assessment JSON this rampwise writes (see the module's table)."""
 
 Upcaster = Callable[[ResultJSON], ResultJSON]
@@ -100,7 +102,31 @@ def _v1_to_v2(result: ResultJSON) -> ResultJSON:
     return data
 
 
-UPCASTERS: Mapping[int, Upcaster] = {1: _v1_to_v2}
+CATALOG_CURRENCY_V2 = "USD"
+"""Currency assumed for a version-2 inspection plan stored without a quote (the catalog's)."""
+
+
+def _v2_to_v3(result: ResultJSON) -> ResultJSON:
+    """Version 2 → 3: the inspection plan names its currency.
+
+    - ``inspection.currency``: the shop's currency, which version 2 stated only on the
+      quote (``quote.currency``); a row without a quote (a part that could not be priced)
+      recorded none, and USD, the catalog's currency, is assumed.
+
+    Fills only what is missing, so a row already in the version-3 shape passes unchanged.
+    """
+    data = copy.deepcopy(result)
+    inspection = data.get("inspection")
+    if isinstance(inspection, dict):
+        quote = data.get("quote")
+        currency = quote.get("currency") if isinstance(quote, dict) else None
+        inspection.setdefault(
+            "currency", currency if isinstance(currency, str) else CATALOG_CURRENCY_V2
+        )
+    return data
+
+
+UPCASTERS: Mapping[int, Upcaster] = {1: _v1_to_v2, 2: _v2_to_v3}
 """The upcaster from each older version to the next one."""
 
 

@@ -36,6 +36,7 @@ SUFFIXES: dict[FileKind, tuple[str, ...]] = {
     FileKind.STL: (".stl",),
     FileKind.PROJECT: (".yaml", ".yml", ".json"),
     FileKind.MEASUREMENTS: (".csv", ".qif", ".xml"),
+    FileKind.GAUGE_STUDY: (".csv",),
     FileKind.ZIP: (".zip",),
 }
 """Accepted file name endings per kind."""
@@ -116,7 +117,7 @@ def check_content(kind: FileKind, name: str, head: bytes, size_bytes: int) -> No
         )
     if kind is FileKind.ZIP and not head.startswith(ZIP_MAGIC):
         raise UnsupportedFileError("file", f"{name!r} is not a ZIP archive")
-    if kind in (FileKind.PROJECT, FileKind.MEASUREMENTS) and b"\x00" in head:
+    if kind in (FileKind.PROJECT, FileKind.MEASUREMENTS, FileKind.GAUGE_STUDY) and b"\x00" in head:
         raise UnsupportedFileError("file", f"{name!r} is not a text file")
 
 

@@ -159,13 +159,63 @@ def _add_revision_rows(
     )
     session.add(revision)
     session.flush()
+    _add_assessment_rows(
+        session, project=project, revision_id=revision.id, assessment=assessment, stored=stored
+    )
+    return revision
+
+
+def add_assessment(
+    session: Session, *, project_id: int, result: Assessment | Mapping[str, Any]
+) -> AssessmentRecord:
+    """Store a new assessment of a project's latest revision (its evidence changed).
+
+    The revision's document is unchanged, but what the gate reads is not: a batch or a
+    gauge study stored for the project makes a new assessment, which becomes the
+    project's latest (``get_project``) and its latest revision's in the history. The
+    project row is locked as in :func:`add_revision`.
+
+    Raises
+    ------
+    RecordNotFoundError
+        If the project does not exist or has no revision.
+    StoredResultError
+        As for :func:`create_project`.
+    """
+    assessment = assessment_of(result)
+    stored = stored_json(assessment)
+    project = session.get(ProjectRow, project_id, with_for_update=True)
+    if project is None:
+        raise RecordNotFoundError("project", project_id)
+    revision_id = session.scalar(
+        select(PartRevisionRow.id)
+        .where(PartRevisionRow.project_id == project_id)
+        .order_by(PartRevisionRow.number.desc())
+        .limit(1)
+    )
+    if revision_id is None:
+        raise RecordNotFoundError("revision of project", project_id)
+    row = _add_assessment_rows(
+        session, project=project, revision_id=revision_id, assessment=assessment, stored=stored
+    )
+    return _assessment(row)
+
+
+def _add_assessment_rows(
+    session: Session,
+    *,
+    project: ProjectRow,
+    revision_id: int,
+    assessment: Assessment,
+    stored: Mapping[str, Any],
+) -> AssessmentRow:
     version = assessment.rampwise_version
     row = AssessmentRow(
         project_id=project.id,
-        revision_id=revision.id,
+        revision_id=revision_id,
         stage=assessment.stage.value,
         ready=assessment.readiness.ready,
-        result=stored,
+        result=dict(stored),
         schema_version=SCHEMA_VERSION,
         rampwise_version=version,
     )
@@ -191,7 +241,7 @@ def _add_revision_rows(
     )
     project.updated_at = utc_now()
     session.flush()
-    return revision
+    return row
 
 
 def get_project(session: Session, *, project_id: int) -> ProjectDetail:

@@ -1,10 +1,12 @@
 """Frozen records the store functions return; ORM rows never leave the store.
 
 A stored result is the JSON contract of the domain model that made it (``Assessment``,
-``Quote``, ``BatchResult`` …) together with ``rampwise_version``. An assessment is read
-back as the :class:`~rampwise.api.Assessment` model, brought up to the current schema
-by :func:`rampwise.app.store.assessments.read_assessment`; the other results (a quote or an
-inspection plan kept beside their assessment, a batch report) are returned as their JSON.
+``Quote``, ``BatchResult``, ``GaugeRRResult`` …) together with ``rampwise_version``. An
+assessment is read back as the :class:`~rampwise.api.Assessment` model, brought up to the
+current schema by :func:`rampwise.app.store.assessments.read_assessment`, and a gauge study
+as its ``GaugeRRResult``; the other results (a quote or an inspection plan kept beside
+their assessment, a batch report with its plotted series) are returned as their JSON, and
+a project's batch is read as evidence by :func:`rampwise.app.store.evidence.batch_result`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from rampwise.api import Assessment
+from rampwise.quality.msa import GaugeRRResult
 
 ResultJSON = dict[str, Any]
 """A domain result as its ``model_dump(mode="json")``."""
@@ -40,6 +43,7 @@ class FileKind(enum.StrEnum):
     STL = "stl"
     PROJECT = "project"
     MEASUREMENTS = "measurements"
+    GAUGE_STUDY = "gauge_study"
     ZIP = "zip"
 
 
@@ -184,6 +188,32 @@ class BatchRecord(_Record):
     created_at: datetime
     value_count: int
     values: tuple[MeasuredValue, ...] = ()
+
+
+class GaugeStudyRecord(_Record):
+    """A gauge R&R study of one characteristic of a project, as uploaded.
+
+    Attributes
+    ----------
+    characteristic
+        The characteristic's key: its id or name, as a project file's ``gauge_studies``
+        keys it.
+    name
+        What the study is called on pages (e.g. the file name).
+    file
+        The uploaded study file (long form: ``part, appraiser, trial, value``).
+    result
+        Its gauge R&R against the characteristic's tolerance when it was uploaded.
+    """
+
+    id: int
+    project_id: int
+    characteristic: str
+    name: str
+    file: StoredFile | None
+    result: GaugeRRResult
+    rampwise_version: str
+    created_at: datetime
 
 
 class TokenRecord(_Record):

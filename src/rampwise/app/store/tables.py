@@ -4,8 +4,9 @@ The tables are created only by the Alembic migrations in ``store/migrations``; t
 module describes them for queries (STYLE.md point 14). Rows never leave the store: the
 store functions return the frozen records of :mod:`rampwise.app.store.records`.
 
-Results (assessments, quotes, inspection plans, batch reports) are kept as the JSON
-contract of the domain model that made them, next to the rampwise version that made it.
+Results (assessments, quotes, inspection plans, batch reports, gauge studies) are kept as
+the JSON contract of the domain model that made them, next to the rampwise version that
+made it.
 An assessment also states the schema version of its JSON, from which
 :mod:`rampwise.app.store.assessments` upcasts it to the current model; the quote and the
 inspection plan kept beside an assessment are sections of that same JSON, of their
@@ -195,6 +196,25 @@ class MeasurementValueRow(Base):
     characteristic: Mapped[str] = mapped_column(String(100))
     subgroup: Mapped[int | None] = mapped_column(Integer)
     value: Mapped[float] = mapped_column(Float)
+
+
+class GaugeStudyRow(Base):
+    """A gauge R&R study of one characteristic of a project: its file and its result."""
+
+    __tablename__ = "gauge_studies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    characteristic: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rampwise_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    file: Mapped[StoredFileRow | None] = relationship()
 
 
 class ApiTokenRow(Base):

@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from rampwise.app.web.routes import (
         assess,
         batches,
+        gauge_studies,
         planning,
         projects,
         quality,
@@ -122,7 +123,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tolerances,
     )
 
-    for module in (service, assess, projects, batches, planning, tolerances, quality):
+    for module in (
+        service,
+        assess,
+        projects,
+        batches,
+        gauge_studies,
+        planning,
+        tolerances,
+        quality,
+    ):
         app.include_router(module.router)
     for router in page_routers:
         app.include_router(router, include_in_schema=False)

@@ -3,9 +3,10 @@
 The quality functions do the work (:func:`~rampwise.quality.measurements.load_measurements`,
 :func:`~rampwise.quality.batch.analyze_batch`); this module only chooses the
 specification limits (from the project's characteristics and/or the form) and turns the
-result into what is stored: the ``BatchResult`` JSON contract, extended by a ``plot``
-section per characteristic with the series the report page draws (the contract leaves
-them out), and the measured values in file order.
+result into what is stored: the ``BatchResult`` JSON contract (which reads back as the
+model, so a project's stored batch is evidence for its readiness gate), extended by a
+``plot`` section per characteristic with the series the report page draws (the contract
+leaves them out), and the measured values in file order.
 """
 
 from __future__ import annotations
@@ -65,12 +66,10 @@ def report_json(result: Any) -> dict[str, Any]:
     Parameters
     ----------
     result
-        A :class:`~rampwise.quality.batch.BatchResult`.
+        A :class:`~rampwise.quality.batch.BatchResult` just computed (one read back from
+        JSON has no series to plot).
     """
     report: dict[str, Any] = result.model_dump(mode="json")
-    report["source"] = result.source
-    report["first_pass_yield"] = result.first_pass_yield
-    report["parts"] = result.parts
     for entry, characteristic in zip(
         report["characteristics"], result.characteristics, strict=True
     ):
@@ -87,19 +86,22 @@ def report_json(result: Any) -> dict[str, Any]:
             "charts": [
                 {
                     "type": chart.type.value,
-                    "statistic": _series(chart.statistic),
-                    "lower": _series(chart.lower),
-                    "upper": _series(chart.upper),
-                    "center_line": _series(chart.center_line),
+                    "statistic": _series(points.statistic),
+                    "lower": _series(points.lower),
+                    "upper": _series(points.upper),
+                    "center_line": _series(points.center_line),
                 }
-                for chart in characteristic.charts
+                for chart, points in ((c, c.plotted()) for c in characteristic.charts)
             ],
         }
     return report
 
 
 def compute_batch(
-    path: str, spec: dict[str, float] | None, document: dict[str, Any] | None
+    path: str,
+    spec: dict[str, float] | None,
+    document: dict[str, Any] | None,
+    name: str | None = None,
 ) -> dict[str, Any]:
     """Read a measurements file and compute its batch report (run in a child process).
 
@@ -112,6 +114,9 @@ def compute_batch(
         characteristic without its own.
     document
         The project document whose characteristics give limits by id and name.
+    name
+        The file's name as uploaded: the report's ``source`` (and a long-form file's
+        characteristic name), never the stored copy's hashed name.
 
     Returns
     -------
@@ -131,7 +136,7 @@ def compute_batch(
     if spec is not None:
         default = make_spec(spec.get("lsl"), spec.get("usl"), spec.get("target"), "mm", "spec")
         table = SpecTable(by_name=table.by_name, default=default)
-    measurements = load_measurements(Path(path), specs=table)
+    measurements = load_measurements(Path(path), specs=table, name=name)
     result = analyze_batch(measurements)
     values: list[dict[str, Any]] = []
     for characteristic in measurements.characteristics:

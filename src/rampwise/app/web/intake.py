@@ -18,7 +18,7 @@ import yaml
 from fastapi import UploadFile
 from pydantic_core import to_jsonable_python
 
-from rampwise.api import assess
+from rampwise.api import Evidence, assess
 from rampwise.app.store import (
     Blob,
     FileKind,
@@ -162,9 +162,17 @@ def form_document(
     return document
 
 
-def assessment_json(project: Project) -> dict[str, Any]:
-    """The Assessment JSON of a validated project."""
-    return assess(project).model_dump(mode="json")
+def assessment_json(project: Project, *, evidence: Evidence | None = None) -> dict[str, Any]:
+    """The Assessment JSON of a validated project.
+
+    Parameters
+    ----------
+    evidence
+        A stored project's evidence (:func:`~rampwise.app.web.evidence.stored_evidence`);
+        ``None`` for a new project, which has none (a document over the network names no
+        measurement files).
+    """
+    return assess(project, evidence=evidence or Evidence()).model_dump(mode="json")
 
 
 def store_assessed(

@@ -32,6 +32,7 @@ from rampwise.app.store import (
     finish_job,
     get_job,
     job_payload,
+    project_evidence,
     report_progress,
     save_bytes,
 )
@@ -143,7 +144,10 @@ def compute_geometry(path: str, unit: str | None = None) -> dict[str, Any]:
 
 
 def compute_assessment(
-    document: dict[str, Any], cad_path: str | None, unit: str | None = None
+    document: dict[str, Any],
+    cad_path: str | None,
+    unit: str | None = None,
+    evidence: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assess a project document, with its CAD model at ``cad_path`` (child process).
 
@@ -156,19 +160,25 @@ def compute_assessment(
     unit
         Unit of the model's coordinates when it is a mesh (``"mm"``, ``"in"``); ``None``
         takes the document's ``unit``, else mm is assumed (and reported).
+    evidence
+        The stored project's evidence as JSON
+        (:func:`~rampwise.app.web.evidence.evidence_json`); ``None`` for a new project,
+        which has none.
 
     Returns
     -------
     dict
         The Assessment JSON.
     """
-    from rampwise.api import assess
+    from rampwise.api import Evidence, assess
+    from rampwise.app.web.evidence import evidence_from_json
     from rampwise.io.project_file import project_from_mapping, with_cad
 
     project = project_from_mapping(document)
     if cad_path is not None:
         project = with_cad(project, cad_path, unit=unit or document.get("unit"))
-    return assess(project).model_dump(mode="json")
+    known = evidence_from_json(evidence) or Evidence()
+    return assess(project, evidence=known).model_dump(mode="json")
 
 
 # --------------------------------------------------------------------------------------
@@ -212,15 +222,25 @@ def blob_meta(blob: Blob) -> dict[str, Any]:
 
 
 def _assess_upload(context: _Context, payload: Mapping[str, Any]) -> None:
-    """Assess one document (with its CAD model, if any) and store it as a project."""
+    """Assess one document (with its CAD model, if any) and store it as a project.
+
+    A new revision of a stored project is assessed with the project's stored evidence.
+    """
+    from rampwise.app.web.evidence import evidence_json
+
     blob = context.blob(payload["file"]) if payload.get("file") else None
     label = blob.original_name if blob else str(payload["document"].get("project", "project"))
     context.progress(0.1, f"analysing {label}")
+    evidence = None
+    if payload.get("project_id") is not None:
+        with context.database.read() as session:
+            evidence = evidence_json(project_evidence(session, project_id=payload["project_id"]))
     result = run_limited(
         compute_assessment,
         dict(payload["document"]),
         str(blob.path) if blob else None,
         payload.get("unit"),
+        evidence,
         timeout_s=context.settings.analysis_timeout_s,
         label=label,
     )
@@ -329,8 +349,14 @@ def _member_document(
 
 
 def _import_batch(context: _Context, payload: Mapping[str, Any]) -> None:
-    """Read a measurements file, compute the batch report, keep report and values."""
+    """Read a measurements file, compute the batch report, keep report and values.
+
+    A batch of a project is that project's evidence: in the same transaction the
+    project is assessed again with it (:func:`~rampwise.app.web.evidence.reassess`), so
+    its gate shows the measured capability as soon as the batch is stored.
+    """
     from rampwise.app.web.batch_import import compute_batch
+    from rampwise.app.web.evidence import reassess
 
     blob = context.blob(payload["file"])
     context.progress(0.1, f"reading {blob.original_name}")
@@ -339,10 +365,12 @@ def _import_batch(context: _Context, payload: Mapping[str, Any]) -> None:
         str(blob.path),
         payload.get("spec"),
         payload.get("document"),
+        blob.original_name,
         timeout_s=context.settings.analysis_timeout_s,
         label=blob.original_name,
     )
     values = [MeasuredValue.model_validate(v) for v in outcome["values"]]
+    project_id = payload.get("project_id")
     context.progress(0.8, f"storing {len(values)} values")
     with context.database.write() as session:
         batch = create_batch(
@@ -350,13 +378,17 @@ def _import_batch(context: _Context, payload: Mapping[str, Any]) -> None:
             name=str(payload.get("name") or blob.original_name),
             result=outcome["report"],
             values=values,
-            project_id=payload.get("project_id"),
+            project_id=project_id,
             file=blob,
         )
+        message = f"imported {len(values)} values of {blob.original_name}"
+        if project_id is not None:
+            assessment = reassess(session, project_id=int(project_id))
+            message += f"; the project was assessed again: {assessment.stage}"
         finish_job(
             session,
             job_id=context.job_id,
-            message=f"imported {len(values)} values of {blob.original_name}",
+            message=message,
             result_path=f"/batches/{batch.id}",
         )
 

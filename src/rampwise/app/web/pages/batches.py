@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rampwise.app.store import get_batch, get_project, list_batches, list_projects
@@ -29,9 +29,17 @@ def _list_context(session: ReadSession) -> dict[str, object]:
 
 
 @router.get("/batches", response_class=HTMLResponse)
-def batches_page(request: Request, session: ReadSession, token: Reader) -> HTMLResponse:
-    """Upload a measurements file; the batches measured so far."""
-    return render(request, "batches.html", _list_context(session), token=token)
+def batches_page(
+    request: Request,
+    session: ReadSession,
+    token: Reader,
+    project_id: Annotated[int | None, Query(ge=1, le=ID_MAX)] = None,
+) -> HTMLResponse:
+    """Upload a measurements file (for ``project_id``, when given); the batches so far."""
+    context = _list_context(session)
+    if project_id is not None:
+        context["form"] = {"project_id": str(project_id)}
+    return render(request, "batches.html", context, token=token)
 
 
 @router.post("/batches", response_model=None)

@@ -26,6 +26,7 @@ from rampwise.app.store.records import InspectionRecord, QuoteRecord
 from rampwise.app.web.deps import Reader, ReadSession, ServicesDep, Writer
 from rampwise.app.web.documents import JsonBody, document_body, parse_project
 from rampwise.app.web.errors import ErrorDetail
+from rampwise.app.web.evidence import stored_evidence
 from rampwise.app.web.intake import (
     DEFAULT_MATERIAL,
     assessment_json,
@@ -112,8 +113,14 @@ def project(project_id: ProjectId, session: ReadSession, _reader: Reader) -> Pro
 def add_revision_route(
     project_id: ProjectId, services: ServicesDep, _writer: Writer, document: JsonBody
 ) -> HistoryEntry:
-    """Store a new revision of a project, assess it, and say what changed."""
-    result = assessment_json(parse_project(document))
+    """Store a new revision of a project, assess it, and say what changed.
+
+    The assessment reads the project's stored evidence (its latest batch, its gauge
+    studies), as every assessment of a stored project does.
+    """
+    project = parse_project(document)
+    evidence = stored_evidence(services, project_id=project_id)
+    result = assessment_json(project, evidence=evidence)
     with services.database.write() as session:
         return add_revision(session, project_id=project_id, document=document, result=result)
 
