@@ -14,6 +14,11 @@ What agrees, by construction:
   cheapest the route allows, :meth:`rampwise.rules.quote.PriceBook.cheapest`);
 - the validation run has one size: the route's, inspected by the inspection plan's
   ``validation_run`` step, priced and scheduled by the quote;
+- inspection has one cost: the quote prices its ``inspection`` bucket with the schedule
+  the inspection plan is made of
+  (:attr:`rampwise.rules.inspection.InspectionPlan.by_quantity`), so at the order
+  quantity the bucket × quantity is the plan's total cost, and at any other it is that
+  plan's steps counted at that quantity;
 - each quantity has one price: every break is priced on the plan of the stage that
   quantity runs under (:meth:`Plan.stage_at`), and the readiness gate's ``cost_target``
   quotes the ladder's break at its quantity;

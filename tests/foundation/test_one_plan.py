@@ -6,6 +6,8 @@ every bundled example with each set-up strategy made the cheap one:
 - the route's workholding is the strategy the quote prices at the order quantity;
 - the validation run has one size: the route's, the inspection step's inspected parts,
   the parts the quote prices (seed 003's sacrificial part; PPAP's run of 300);
+- the inspection has one cost: the order's inspection bucket × quantity is the inspection
+  plan's total cost (the buckets are before overhead and margin);
 - each break says the stage whose plan prices it, which is the stage its quantity runs
   under, and the order's break is the decided stage;
 - the readiness gate's cost target quotes the ladder's break at its quantity, to the cent.
@@ -54,10 +56,12 @@ def assert_one_answer(plan: Plan, assessment: Assessment) -> None:
     assert order.strategy in allowed
     for item in quote.breaks:
         assert item.stage is plan.stage_at(item.quantity)
+    basis = plan.quote_plan(stage).bases[order.strategy]
     if run is not None:
-        basis = plan.quote_plan(stage).bases[order.strategy]
-        priced = basis.validation_sacrificial_parts + basis.validation_parts(assessment.quantity)
-        assert priced == run.quantity
+        assert basis.inspection.parts(StepKind.VALIDATION_RUN, assessment.quantity) == run.quantity
+    assert order.drivers.inspection * assessment.quantity == pytest.approx(
+        assessment.inspection.total_cost, rel=1e-12
+    )
     target = plan.project.cost_target
     if target is not None:
         at_target = quote.at(target.at_quantity)

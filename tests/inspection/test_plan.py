@@ -10,9 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planning_support import inspection_of
-from rampwise.core.errors import InputError
+from rampwise.core.errors import CatalogError, InputError
 from rampwise.core.model import Characteristic, Project, Stage
 from rampwise.core.shop import shop_from_mapping
+from rampwise.io.project_file import project_from_mapping
+from rampwise.rules import inspection
 from rampwise.rules.inspection import (
     StepKind,
     _findings,
@@ -21,6 +23,7 @@ from rampwise.rules.inspection import (
     inspection_verdict,
     tiered_schedule,
 )
+from support import TODAY, build_document
 
 MakeProject = Callable[..., Project]
 
@@ -64,6 +67,42 @@ def test_tiered_schedule_is_the_catalog_rule_part_by_part(quantity: int, changes
             expected.append((part, tuple(reasons)))
     schedule = tiered_schedule(quantity, tool_changes=tool_changes)
     assert [(p.part, p.reasons) for p in schedule] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    quantity=st.integers(1, 700),
+    changes=st.sets(st.integers(1, 699), max_size=6),
+    other=st.integers(1, 700),
+)
+def test_the_schedule_counts_the_listed_parts_in_closed_form(
+    quantity: int, changes: set[int], other: int
+) -> None:
+    """The plan's schedule counts, without listing them, the parts the listing holds.
+
+    At the plan's own quantity and at any other (the quote's breaks), with the tool
+    changes inside that batch; the tiered step is the listing less part 1.
+    """
+    tool_changes = sorted(c for c in changes if c < quantity)
+    project = project_from_mapping(build_document(quantity=quantity), today=TODAY)
+    plan = inspection_of(project, Stage.LOW_VOLUME, tool_changes=tool_changes)
+    schedule = plan.by_quantity
+    assert schedule is not None
+    assert schedule.scheduled_parts(quantity) == len(plan.schedule)
+    listed = tiered_schedule(other, tool_changes=[c for c in tool_changes if c < other])
+    assert schedule.scheduled_parts(other) == len(listed)
+    assert schedule.parts(StepKind.TIERED_SAMPLING, other) == len(listed) - 1
+
+
+def test_overlapping_tiers_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bands that overlap would count a part twice in the closed form: the catalog is wrong."""
+    rows = (
+        {"first_part": "1", "last_part": "10", "every": "1", "rule": "a", "source": "s"},
+        {"first_part": "5", "last_part": "", "every": "5", "rule": "b", "source": "s"},
+    )
+    monkeypatch.setattr(inspection, "load_table", lambda _name: rows)
+    with pytest.raises(CatalogError, match="overlaps"):
+        inspection_tiers.__wrapped__()
 
 
 def test_steady_rate_after_50() -> None:

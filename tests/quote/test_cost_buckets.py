@@ -12,6 +12,7 @@ from rampwise.core.model import Project, Stage
 from rampwise.core.shop import ShopConfig, shop_from_mapping
 from rampwise.io.project_file import project_from_mapping
 from rampwise.rules.cost import price_drivers
+from rampwise.rules.inspection import StepKind
 from rampwise.rules.strategies import StrategyName
 from support import TODAY
 
@@ -161,14 +162,22 @@ def test_low_volume_adds_first_article_and_validation_part(
     # 200 USD program + 150 USD overhead = 350.50 USD. (The quote's own FAI model, 1 × 120
     # + 200 + 150 = 470 USD, was a second copy of the rule and is gone.)
     fai = 0.5 / 60 * 60 + 200 + 150
-    assert jaws_low.fai_cost == pytest.approx(fai)
-    assert jaws_proto.fai_cost == 0.0
-    # validation part: one more part's material, cycle, deburr and full inspection
-    validation = MATERIAL + MACHINING + INSPECTION
-    assert jaws_low.setup_cost - jaws_proto.setup_cost == pytest.approx(validation)
-    # inspection at 40 pcs, low volume: seed 003 inspects 3 + 7/2 + 30/5 = 12.5 parts
+    assert jaws_low.inspection.step_cost(StepKind.FIRST_ARTICLE, 40) == pytest.approx(fai)
+    assert jaws_proto.inspection.steps == (StepKind.FULL_DIMENSIONAL,)
+    # validation part: one more part's material, cycle and deburr in setup; its check on
+    # the run's one characteristic (the length: no critical one, so every toleranced one),
+    # caliper 0.5 min = 0.50 USD, is the inspection plan's validation step
+    assert jaws_low.setup_cost - jaws_proto.setup_cost == pytest.approx(MATERIAL + MACHINING)
+    # one-time costs: the validation part (made and checked) and the first article
+    assert jaws_low.one_time_cost - jaws_proto.one_time_cost == pytest.approx(
+        MATERIAL + MACHINING + INSPECTION + fai
+    )
+    # inspection at 40 pcs, low volume, as the plan's three steps: the validation part
+    # (0.50 USD), the first article (350.50 USD), and seed 003's tiers less part 1: parts
+    # 2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40 = 12 × 0.50 USD = 6.00 USD → 357.00 USD
     d = price_drivers(jaws_low, 40)
-    assert d.inspection == pytest.approx(INSPECTION * 12.5 / 40 + fai / 40)
+    assert d.inspection == pytest.approx((INSPECTION + fai + 12 * INSPECTION) / 40)
+    assert d.inspection * 40 == pytest.approx(357.0)
 
 
 # Research note §2.7 (lasercalcpro.com): setup 300 USD + 15 USD variable per part gives

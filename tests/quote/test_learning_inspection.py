@@ -1,4 +1,4 @@
-"""Wright learning curve with a floor, and seed 003's tiered inspection share."""
+"""Wright learning curve with a floor, and the inspection plan's cost at every quantity."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from planning_support import inspection_of, stage_plan
 from rampwise.core.model import Stage
 from rampwise.core.shop import default_shop
 from rampwise.io.project_file import load_project
-from rampwise.rules.cost import inspected_parts, wright_mean_factor
-from support import TODAY
+from rampwise.rules.cost import QuotePlan, price_drivers, wright_mean_factor
+from rampwise.rules.inspection import StepKind
+from rampwise.rules.strategies import StrategyName
+from support import REPO, TODAY
+
+EXAMPLES = REPO / "src" / "rampwise" / "examples"
 
 
 def test_two_units_at_ninety_percent() -> None:
@@ -45,25 +49,95 @@ def test_long_sums_match_the_exact_sum(quantity: int) -> None:
     assert wright_mean_factor(quantity, 0.9, 1e-6) == pytest.approx(exact, rel=1e-10)
 
 
+@pytest.fixture(scope="module")
+def sensor_low_volume() -> QuotePlan:
+    """Seed 003's sensor housing (40 pcs) planned and priced at the low-volume stage."""
+    project = load_project(EXAMPLES / "sensor_housing_pilot.yaml", today=TODAY)
+    return stage_plan(project, Stage.LOW_VOLUME, shop=default_shop())
+
+
+@pytest.fixture(scope="module")
+def valve_production() -> QuotePlan:
+    """The valve body (2,000 pcs) planned and priced at the mass-production stage."""
+    project = load_project(EXAMPLES / "valve_body_production.yaml", today=TODAY)
+    return stage_plan(project, Stage.MASS_PRODUCTION, shop=default_shop())
+
+
+# Sensor housing, low volume, by hand. Gauges (gauges.csv): bore ±0.005 → bore gauge
+# 1.5 min (critical), Ra 0.8 face → profilometer 2.0 min, two lengths → caliper 0.5 min
+# each: 4.5 min per fully inspected part; inspector 40 USD/h (labour_rates.csv).
+# Validation run: 1 sacrificial part on the critical bore, 1.5 min. First article: part 1
+# in full, 4.5 min, + 200 USD program + 150 USD overhead (inspection_parameters.csv).
+# Tiered sampling (inspection_tiers.csv): the parts the tiers select less part 1, which is
+# the first article.
 @pytest.mark.parametrize(
-    ("quantity", "expected"),
+    ("quantity", "tiered"),
     [
-        (1, 1.0),
-        (3, 3.0),
-        (10, 3 + 7 / 2),  # seed 003: 1–3 all, 4–10 every 2nd
-        (40, 3 + 7 / 2 + 30 / 5),  # 11–50 every 5th → 12.5 parts
-        (50, 3 + 7 / 2 + 40 / 5),
-        (150, 3 + 7 / 2 + 40 / 5 + 100 * 0.1),  # after 50: 10 % steady rate (catalog)
+        (1, 0),  # part 1 only: the first article
+        (3, 2),  # parts 2, 3 (first 3 parts 100 %)
+        (10, 6),  # + 4, 6, 8, 10 (every 2nd of 4-10)
+        (40, 12),  # + 15, 20, 25, 30, 35, 40 (every 5th of 11-50): the plan's own 12
+        (50, 14),  # + 45, 50
+        (150, 24),  # + 60, 70, …, 150 (every 10th after 50)
+        (10_000_000, 1_000_009),  # 2 + 4 + 8 + (10,000,000 / 10 − 50 / 10) tenths
     ],
 )
-def test_low_volume_inspects_seed_003_tiers(quantity: int, expected: float) -> None:
-    assert inspected_parts(Stage.LOW_VOLUME, quantity) == pytest.approx(expected)
+def test_low_volume_prices_the_plan_part_by_part(
+    sensor_low_volume: QuotePlan, quantity: int, tiered: int
+) -> None:
+    basis = sensor_low_volume.bases[StrategyName.SOFT_JAWS]
+    schedule = basis.inspection
+    assert schedule.parts(StepKind.TIERED_SAMPLING, quantity) == tiered
+    minutes = 1.5 + 4.5 + tiered * 4.5
+    cost = minutes / 60 * 40 + 200 + 150
+    assert schedule.minutes(quantity) == pytest.approx(minutes)
+    assert schedule.cost(quantity) == pytest.approx(cost)
+    assert price_drivers(basis, quantity).inspection == pytest.approx(cost / quantity)
 
 
-def test_prototype_inspects_every_part_and_production_samples() -> None:
-    assert inspected_parts(Stage.PROTOTYPE, 17) == 17
-    # 3 + 3.5 + 8 + 5 % of the 950 parts after part 50
-    assert inspected_parts(Stage.MASS_PRODUCTION, 1000) == pytest.approx(14.5 + 47.5)
+def test_the_plan_and_the_bucket_agree_at_the_order_quantity(sensor_low_volume: QuotePlan) -> None:
+    # 40 pcs: 1.5 + 4.5 + 12 × 4.5 = 60 min → 60 / 60 × 40 + 350 = 390 USD
+    plan = sensor_low_volume.inspection
+    assert (plan.total_minutes, plan.total_cost) == pytest.approx((60.0, 390.0))
+    for basis in sensor_low_volume.bases.values():
+        assert price_drivers(basis, 40).inspection * 40 == pytest.approx(plan.total_cost)
+
+
+# Valve body, mass production, by hand. Gauges: spool bore → bore gauge 1.5 min and port
+# face flatness → CMM 2.0 min (both critical: 3.5 min), body length → caliper 0.5 min,
+# bore finish → profilometer 2.0 min: 6.0 min in full; 40 USD/h; FAI + 350 USD.
+# Validation: the significant production run, the order's first 300 parts (never more than
+# the order) on the critical characteristics. SPC: ⌈q / 50⌉ subgroups of 5 parts on the
+# critical characteristics, never more than the order. Outgoing: one lot of q, Z1.4 level
+# II at AQL 1.0 (Table I and II-A; 100 % when the sample is not smaller than the lot).
+@pytest.mark.parametrize(
+    ("quantity", "minutes"),
+    [
+        (1, 1 * 3.5 + 6 + 1 * 3.5 + 1 * 6),  # lot of 1: every part
+        (10, 10 * 3.5 + 6 + 5 * 3.5 + 10 * 6),  # code B → F, n 13 ≥ 10: every part
+        (1000, 300 * 3.5 + 6 + 100 * 3.5 + 80 * 6),  # code J, n 80
+        (2000, 300 * 3.5 + 6 + 200 * 3.5 + 125 * 6),  # code K, n 125: the plan's 2,506 min
+        (10_000_000, 300 * 3.5 + 6 + 1_000_000 * 3.5 + 1250 * 6),  # code Q, n 1,250
+    ],
+)
+def test_production_prices_the_plan_steps(
+    valve_production: QuotePlan, quantity: int, minutes: float
+) -> None:
+    basis = valve_production.bases[StrategyName.DEDICATED_FIXTURE]
+    cost = minutes / 60 * 40 + 350
+    assert basis.inspection.minutes(quantity) == pytest.approx(minutes)
+    assert price_drivers(basis, quantity).inspection == pytest.approx(cost / quantity)
+    if quantity == valve_production.inspection.quantity:
+        assert valve_production.inspection.total_cost == pytest.approx(cost)  # 2,020.67 USD
+
+
+def test_prototype_inspects_every_part() -> None:
+    project = load_project(EXAMPLES / "valve_body_production.yaml", today=TODAY)
+    basis = stage_plan(project, Stage.PROTOTYPE).bases[StrategyName.SOFT_JAWS]
+    # every part in full, 6.0 min at 40 USD/h = 4 USD a part at any quantity; no FAI
+    assert basis.inspection.steps == (StepKind.FULL_DIMENSIONAL,)
+    for quantity in (1, 17, 10_000_000):
+        assert price_drivers(basis, quantity).inspection == pytest.approx(6.0 / 60 * 40)
 
 
 def test_quote_inspects_with_the_inspection_plan_gauges(examples_dir: Path) -> None:

@@ -3,16 +3,17 @@
 For one strategy (:mod:`rampwise.rules.strategies`) and a quantity ``q``, per unit [currency]:
 
 - one-time costs over ``q``: ``programming`` (CAM), ``setup`` (setups, added operations'
-  tools, thin-wall potting, the process validation part, an additive build set-up),
-  ``fixture`` (soft jaws, fixture plate or adapter), and the first-article report inside
-  ``inspection``;
+  tools, thin-wall potting, making the sacrificial validation part, an additive build
+  set-up) and ``fixture`` (soft jaws, fixture plate or adapter);
 - ``material``: the standard stock piece (not the part volume) plus saw kerf × density ×
   $/kg, plus the saw cut — or the printed blank of the hybrid strategy;
 - ``machining``: batch-average cycle time (Wright learning curve with a floor) × machine
   rate, plus deburring;
 - ``finishing``: price per part, or the lot minimum over ``q`` when that is larger;
-- ``inspection``: the stage's share of parts inspected × minutes per part × rate, plus
-  the first-article report over ``q``;
+- ``inspection``: the inspection plan's cost at ``q`` over ``q``
+  (:meth:`rampwise.rules.inspection.InspectionSchedule.cost`): its validation run, first
+  article with its report, and the stage's full, tiered, SPC and outgoing steps, each
+  counted once, so the bucket × ``q`` is the plan's ``total_cost`` at the order quantity;
 - ``scrap``: (material + machining) × s / (1 − s), the value of the parts made to be
   thrown away so that ``q`` good ones ship;
 - ``overhead_margin``: the sum of the above × ((1 + overhead)(1 + margin) − 1).
@@ -31,6 +32,8 @@ References
 .. [3] aPriori Cost Model Guide 2019 R2: amortised setup = setup time × (labour rate +
    direct overhead rate) / batch size (research/quoting.md §1.1).
 .. [4] Seed 003 (tiered inspection, validation run, fixture plate, thin-wall potting).
+.. [5] ANSI/ASQ Z1.4-2003 (outgoing lot sampling), AS9102 Rev C (first article), AIAG
+   PPAP 4th ed. (significant production run): the steps of the inspection plan priced.
 """
 
 from __future__ import annotations
@@ -43,9 +46,8 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
-from rampwise.core.errors import CatalogError, InputError
+from rampwise.core.errors import InputError
 from rampwise.core.model import Project, Stage
 from rampwise.core.shop import Finish, MachineClass, ShopConfig
 from rampwise.core.stock import Stock, select_stock
@@ -57,7 +59,7 @@ from rampwise.rules.cycle_time import (
     operation_adders,
     require_envelope,
 )
-from rampwise.rules.inspection import InspectionPlan, inspection_tiers
+from rampwise.rules.inspection import InspectionPlan, InspectionSchedule
 from rampwise.rules.leadtime import LeadTimeInputs
 from rampwise.rules.process import Route
 from rampwise.rules.strategies import StrategyName, StrategySpec, strategy_specs
@@ -131,7 +133,7 @@ class Drivers(_Result):
 
 
 # --------------------------------------------------------------------------------------
-# Pure pieces: learning, inspection share, material
+# Pure pieces: learning, material
 # --------------------------------------------------------------------------------------
 
 _EXACT_TERMS = 64
@@ -197,70 +199,6 @@ def wright_mean_factor(quantity: int, learning_rate: float, floor: float) -> flo
     return total / quantity
 
 
-@cache
-def inspection_schedule() -> dict[Stage, tuple[tuple[int, float, float], ...]]:
-    """Per stage: (first part, last part or ∞, fraction fully inspected) [unitless].
-
-    Seed 003's tiers (``inspection_tiers.csv``: the inspection plan's low-volume
-    schedule) give each band the share 1/every; a stage's own rows in
-    ``inspection_rates.csv`` replace the tiers from their first part on (prototypes: every
-    part; production: the sampling share after part 50).
-
-    Raises
-    ------
-    CatalogError
-        If the fractions rise along a stage.
-    """
-    tiers = [
-        (tier.first, float(tier.last) if tier.last else math.inf, 1 / tier.every)
-        for tier in inspection_tiers()
-    ]
-    own: dict[Stage, list[tuple[int, float, float]]] = {}
-    for row in load_table("inspection_rates"):
-        upper = float(row["to_part"]) if row["to_part"] else math.inf
-        own.setdefault(Stage(row["stage"]), []).append(
-            (int(row["from_part"]), upper, float(row["fraction"]))
-        )
-    schedule = {}
-    for stage in Stage:
-        rows = own.get(stage, [])
-        start = rows[0][0] if rows else math.inf
-        ramp = [(first, min(last, start - 1), f) for first, last, f in tiers if first < start]
-        bands = (*ramp, *rows)
-        fractions = [share for _, _, share in bands]
-        if fractions != sorted(fractions, reverse=True):
-            raise CatalogError(f"inspection_rates: fractions rise along stage {stage.value}")
-        schedule[stage] = bands
-    return schedule
-
-
-@cache
-def inspected_parts(stage: Stage, quantity: int) -> float:
-    """Expected number of parts fully inspected in a batch [pieces].
-
-    Parameters
-    ----------
-    stage
-        The order's stage (its schedule: :func:`inspection_schedule`).
-    quantity
-        Batch size [pieces].
-
-    Returns
-    -------
-    float
-        Σ over the schedule's bands of fraction × parts in the band (a fractional count:
-        "every 5th part" of 7 parts is 1.4 on average), so the share never rises.
-
-    References
-    ----------
-    .. [1] Seed 003: parts 1–3 100 %, 4–10 every 2nd, 11–50 every 5th.
-    """
-    return sum(
-        fraction * max(0.0, min(quantity, upper) - start + 1)
-        for start, upper, fraction in inspection_schedule()[stage]
-    )
-
-
 def material_cost(
     stock: Stock, density_g_cm3: float, price_per_kg: float, shop: ShopConfig
 ) -> float:
@@ -295,20 +233,19 @@ class CostBasis(_Result):
 
     Money is in the shop's currency (:attr:`rampwise.core.shop.ShopConfig.currency`).
     One-time amounts [shop currency]: ``programming_cost``, ``setup_cost``,
-    ``fixture_cost``, ``fai_cost``. Per part: ``material_cost`` [shop currency],
-    ``cycle_min`` first-unit machine time [min] at ``machine_rate_per_h`` [shop
-    currency/h], ``deburr_cost`` [shop currency], ``finish_price`` and
-    ``finish_lot_minimum`` [shop currency], ``inspection_cost_per_part`` for one fully
-    inspected part [shop currency]. Rates:
-    ``scrap_rate``, ``learning_rate``, ``learning_floor``, ``overhead_rate``,
-    ``margin_rate`` [unitless]. For the lead time: ``programming_hours``, ``setup_hours``,
-    ``fixture_machine_hours``, ``print_hours_per_part`` [h].
+    ``fixture_cost``. Per part: ``material_cost`` [shop currency], ``cycle_min``
+    first-unit machine time [min] at ``machine_rate_per_h`` [shop currency/h],
+    ``deburr_cost`` [shop currency], ``finish_price`` and ``finish_lot_minimum`` [shop
+    currency]. ``inspection``: the inspection plan's schedule, whose cost at a quantity
+    [shop currency] is the inspection bucket × that quantity. Rates: ``scrap_rate``,
+    ``learning_rate``, ``learning_floor``, ``overhead_rate``, ``margin_rate`` [unitless].
+    For the lead time: ``programming_hours``, ``setup_hours``, ``fixture_machine_hours``,
+    ``print_hours_per_part`` [h].
 
     The process validation run (:class:`rampwise.rules.validation_run.ValidationRun`, one size
-    everywhere): ``validation_sacrificial_parts`` made on top of the order [pieces] (their
-    cost is inside ``setup_cost``), or ``validation_run_parts`` of the order itself checked
-    on the run's characteristics at ``validation_cost_per_part`` [shop currency] each,
-    never more parts than the order [pieces].
+    everywhere): ``validation_sacrificial_parts`` made on top of the order [pieces], whose
+    material and machining are inside ``setup_cost``; every run's inspection, sacrificial
+    or the order's own first parts, is the schedule's.
     """
 
     spec: StrategySpec
@@ -316,14 +253,13 @@ class CostBasis(_Result):
     programming_cost: float
     setup_cost: float
     fixture_cost: float
-    fai_cost: float
     material_cost: float
     cycle_min: float
     machine_rate_per_h: float
     deburr_cost: float
     finish_price: float
     finish_lot_minimum: float
-    inspection_cost_per_part: float
+    inspection: InspectionSchedule
     scrap_rate: float
     learning_rate: float
     learning_floor: float
@@ -334,12 +270,6 @@ class CostBasis(_Result):
     fixture_machine_hours: float
     print_hours_per_part: float
     validation_sacrificial_parts: int
-    validation_run_parts: int
-    validation_cost_per_part: float
-
-    def validation_parts(self, quantity: int) -> int:
-        """Parts of an order of ``quantity`` checked in its production validation run."""
-        return min(self.validation_run_parts, quantity)
 
     @property
     def uplift(self) -> float:
@@ -348,8 +278,18 @@ class CostBasis(_Result):
 
     @property
     def one_time_cost(self) -> float:
-        """Programming, setup, fixture and first article, before uplift [shop currency]."""
-        return self.programming_cost + self.setup_cost + self.fixture_cost + self.fai_cost
+        """Programming, setup, fixture and first article, before uplift [shop currency].
+
+        With the first article come the other inspection steps that do not grow with
+        quantity, a sacrificial validation run's check
+        (:attr:`rampwise.rules.inspection.InspectionSchedule.one_time_cost`).
+        """
+        return (
+            self.programming_cost
+            + self.setup_cost
+            + self.fixture_cost
+            + self.inspection.one_time_cost
+        )
 
 
 class PricedUnit(NamedTuple):
@@ -401,10 +341,12 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
     References
     ----------
     .. [1] research/quoting.md §1.3 and §6 item 1; aPriori (amortised setup); Wright (1936).
+    .. [2] The inspection plan's schedule (:mod:`rampwise.rules.inspection`): seed 003,
+       AS9102, AIAG PPAP, ANSI/ASQ Z1.4.
     """
     learning_rate, floor = basis.learning_rate, basis.learning_floor
     cycle_min, rate = basis.cycle_min, basis.machine_rate_per_h
-    material, scrap_rate, stage = basis.material_cost, basis.scrap_rate, basis.stage
+    material, scrap_rate, inspection = basis.material_cost, basis.scrap_rate, basis.inspection
     uplift = basis.uplift - 1
     priced = []
     for q in quantities:
@@ -419,12 +361,7 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
             material,
             machining,
             max(basis.finish_price, basis.finish_lot_minimum / q),
-            (
-                basis.inspection_cost_per_part * inspected_parts(stage, q)
-                + basis.validation_cost_per_part * basis.validation_parts(q)
-                + basis.fai_cost
-            )
-            / q,
+            inspection.cost(q) / q,
             (material + machining) * scrap_rate / (1 - scrap_rate),
         )
         cost = math.fsum(costs)
@@ -533,11 +470,9 @@ class QuotePlan(_Result):
         A wall under seed 003's 1.5 mm: only conformal support or a printed blank may
         hold the part.
     inspection
-        The inspection plan priced: its gauges and first article.
+        The inspection plan priced: its gauges and its schedule, each basis' inspection.
     inspection_minutes
         Minutes to inspect one part fully, by the plan's gauges [min].
-    fai_cost
-        The plan's first-article inspection cost [shop currency].
     cycle_times, bases
         Per strategy.
     """
@@ -551,7 +486,6 @@ class QuotePlan(_Result):
     thin_wall: bool
     inspection: InspectionPlan
     inspection_minutes: float
-    fai_cost: float
     cycle_times: dict[StrategyName, CycleTime]
     bases: dict[StrategyName, CostBasis]
 
@@ -580,8 +514,9 @@ def plan_quote(
         The route to price: machine, added operations, which strategies may hold the
         part, the validation run.
     inspection
-        The inspection plan to price (minutes per fully inspected part by its gauges,
-        first-article cost), at the route's stage.
+        The inspection plan to price, at the route's stage: its schedule
+        (:attr:`rampwise.rules.inspection.InspectionPlan.by_quantity`) prices the
+        inspection bucket at every quantity.
     shop
         Rates and defaults.
     geometry
@@ -597,7 +532,13 @@ def plan_quote(
     ------
     InputError
         Unknown machine class or finish, no envelope.
+    ValueError
+        If the inspection plan carries no schedule (one read back from JSON stored before
+        plans recorded it).
     """
+    schedule = inspection.by_quantity
+    if schedule is None:
+        raise ValueError("the inspection plan has no schedule to price: plan it again")
     part = project.part
     envelope = require_envelope(part)
     machine_class = shop.machine(machine or route.strategy.machine_class)
@@ -642,7 +583,6 @@ def plan_quote(
         thin_wall=thin,
         inspection=inspection,
         inspection_minutes=inspection.part_minutes,
-        fai_cost=inspection.first_article_cost,
         cycle_times=cycles,
         bases=_bases(
             specs,
@@ -656,18 +596,9 @@ def plan_quote(
             ),
             finish=finish,
             tight=tight,
-            inspection=inspection,
+            inspection=schedule,
         ),
     )
-
-
-def _validation_minutes(route: Route, inspection: InspectionPlan) -> float:
-    """Minutes to check one part of the validation run on its characteristics [min]."""
-    run = route.validation_run
-    if run is None:
-        return 0.0
-    measured = [g.minutes for g in inspection.gauges if g.characteristic_id in run.characteristics]
-    return math.fsum(measured) if measured else inspection.part_minutes
 
 
 def _bases(
@@ -681,7 +612,7 @@ def _bases(
     stock_cost: float,
     finish: Finish | None,
     tight: bool,
-    inspection: InspectionPlan,
+    inspection: InspectionSchedule,
 ) -> dict[StrategyName, CostBasis]:
     """Each strategy's cost basis; what they share is worked out once.
 
@@ -699,8 +630,8 @@ def _bases(
     stock_cost
         Bar stock of one part, saw cut included [shop currency].
     finish, tight, inspection
-        The finish, whether a tolerance is tight (the route's), and the inspection plan
-        priced (minutes per part [min], first-article cost [shop currency]).
+        The finish, whether a tolerance is tight (the route's), and the inspection plan's
+        schedule (its cost at a quantity [shop currency]).
     """
     cycle = cycles[specs[0].name]
     programming_min = (
@@ -715,30 +646,23 @@ def _bases(
     )
     setup_min = cycle.setups * shop.default("setup_minutes_per_setup") + cycle.operations_setup_min
     deburr = shop.default("deburr_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
-    inspection_per_part = inspection.part_minutes / MINUTES_PER_HOUR * shop.labour("inspection")
     run = route.validation_run
-    validation_check = (
-        _validation_minutes(route, inspection) / MINUTES_PER_HOUR * shop.labour("inspection")
-    )
     sacrificial = run.quantity if run is not None and run.sacrificial else 0
     scrap_rate = shop.default("scrap_rate_tight" if tight else "scrap_rate")
     shared = {
         "stage": route.stage,
         "programming_cost": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
-        "fai_cost": inspection.first_article_cost,
         "machine_rate_per_h": rate,
         "deburr_cost": deburr,
         "finish_price": finish.price_per_part if finish else 0.0,
         "finish_lot_minimum": finish.lot_minimum if finish else 0.0,
-        "inspection_cost_per_part": inspection_per_part,
+        "inspection": inspection,
         "learning_rate": shop.default("learning_rate"),
         "learning_floor": shop.default("learning_floor"),
         "overhead_rate": shop.default("overhead_rate"),
         "margin_rate": shop.default("margin_rate"),
         "programming_hours": programming_min / MINUTES_PER_HOUR,
         "validation_sacrificial_parts": sacrificial,
-        "validation_run_parts": run.quantity if run is not None and not run.sacrificial else 0,
-        "validation_cost_per_part": validation_check,
     }
     setup_rate = shop.labour("setup") + rate
     bases = {}
@@ -746,9 +670,8 @@ def _bases(
         strategy_setup_min = setup_min * spec.setup_time_factor + spec.extra_setup_minutes
         cycle_min = cycles[spec.name].total_min * spec.cycle_time_factor
         material = spec.blank.cost if spec.blank is not None else stock_cost
-        sacrificed_cost = sacrificial * (
-            material + cycle_min / MINUTES_PER_HOUR * rate + deburr + validation_check
-        )
+        # making the sacrificial parts; measuring them is the inspection schedule's
+        sacrificed_cost = sacrificial * (material + cycle_min / MINUTES_PER_HOUR * rate + deburr)
         bases[spec.name] = CostBasis(
             **shared,
             spec=spec,

@@ -17,8 +17,12 @@ against what its own stage needs (a prototype's full inspection of every part is
 complete); the readiness gate reads the production plan's verdict.
 
 Each characteristic gets a gauge by the 10:1 rule (resolution ≤ tolerance / 10) from
-``catalog/gauges.csv``; the plan adds up inspection minutes and cost for the quote and
-judges itself for the readiness area ``inspection_plan``.
+``catalog/gauges.csv``; the plan judges itself for the readiness area ``inspection_plan``.
+
+Its counts, minutes and cost come from one :class:`InspectionSchedule` per plan: the
+steps as closed-form functions of quantity. The plan's steps and totals are the schedule
+at the order quantity, and the quote's ``inspection`` bucket is the same schedule at every
+quantity break (``cost(q) / q``), so the plan and the price never tell two stories.
 
 Reading of seed 003's "every 2nd" and "every 5th": part numbers that are multiples of 2
 (4, 6, 8, 10) and of 5 (15, 20, …, 50) — so a 40-part batch inspects parts 1, 2, 3, 4, 6,
@@ -41,8 +45,9 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
+from itertools import pairwise
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
@@ -64,6 +69,7 @@ __all__ = [
     "GaugeChoice",
     "InspectionPlan",
     "InspectionRole",
+    "InspectionSchedule",
     "InspectionStep",
     "ScheduledPart",
     "StepKind",
@@ -73,6 +79,8 @@ __all__ = [
     "inspection_verdict",
     "tiered_schedule",
 ]
+
+MINUTES_PER_HOUR = 60.0
 
 
 class InspectionRole(Vocabulary):
@@ -240,6 +248,261 @@ class InspectionStep(BaseModel):
     source: str
 
 
+class InspectionTier(BaseModel):
+    """One band of seed 003's schedule.
+
+    Part numbers ``first``…``last`` that are multiples of ``every`` are inspected
+    (``last`` ``None``: no upper end).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    first: int
+    last: int | None
+    every: int
+    rule: str
+
+    def count(self, quantity: int) -> int:
+        """Parts of a batch of ``quantity`` this band inspects, in closed form [parts].
+
+        The multiples of ``every`` in ``first``…min(``last``, ``quantity``):
+        ⌊end / every⌋ − ⌊(first − 1) / every⌋, none when the band starts after the batch.
+        """
+        end = quantity if self.last is None else min(self.last, quantity)
+        return max(0, end // self.every - (self.first - 1) // self.every)
+
+    def selects(self, part: int) -> bool:
+        """Whether this band inspects part number ``part``."""
+        upper = part if self.last is None else self.last
+        return self.first <= part <= upper and part % self.every == 0
+
+
+class InspectionSchedule(BaseModel):
+    """The steps of one inspection plan as functions of quantity: parts, minutes, cost.
+
+    Built once per plan by :func:`inspection_plan` from its gauges, the shop's inspector
+    rate, the route's validation run and the catalog's parameters. The plan's steps and
+    totals are this schedule at the order quantity; the quote prices its ``inspection``
+    bucket as :meth:`cost` at each quantity break over that quantity. Every count is in
+    closed form (no part is listed), so a ladder up to 10,000,000 pcs costs a few
+    arithmetic steps per quantity.
+
+    Parameters
+    ----------
+    stage
+        Stage of the plan.
+    steps
+        The required steps, in the order they happen (the optional probing is not
+        costed: it is machine time).
+    currency
+        Currency of every cost [ISO 4217 code]: the shop's.
+    rate
+        Inspector rate [currency/h] (``labour_rates.csv``, role ``inspection``).
+    part_minutes
+        Every characteristic of one part with its gauge [min]: the first article, full
+        dimensional, tiered and outgoing steps measure this.
+    critical_minutes
+        The critical characteristics of one part [min]: what SPC charts.
+    validation_minutes
+        The validation run's characteristics on one part [min].
+    validation_parts
+        Parts of the route's validation run [parts]; 0 without one.
+    validation_sacrificial
+        The run's parts are made on top of the order (seed 003's sacrificial part), so
+        their count does not depend on quantity; otherwise they are the order's first
+        parts (PPAP's significant production run), never more than the order.
+    first_article_fixed_cost
+        FAI program and report on top of the inspector's time [currency]
+        (``inspection_parameters.csv``).
+    tiers
+        Low volume: seed 003's bands (``inspection_tiers.csv``), which never overlap.
+    tool_change_parts
+        Low volume: first parts after a tool change that no band selects [part numbers].
+    spc_subgroup, spc_every
+        Mass production: SPC subgroups of ``spc_subgroup`` consecutive parts every
+        ``spc_every`` parts [parts].
+    probing_every
+        Mass production: optional probing of every ``probing_every``-th part [parts].
+    lot_size
+        Mass production: parts per outgoing lot [parts]; ``None``: the whole quantity is
+        one lot.
+    aql, level
+        Mass production: AQL [%] and Z1.4 inspection level of outgoing sampling.
+
+    References
+    ----------
+    .. [1] Seed 003 (tiers, validation run, probing); seeds 001/002 (full dimensional,
+       SPC); AS9102 Rev C; ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999; AIAG PPAP 4th ed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: Stage
+    steps: tuple[StepKind, ...]
+    currency: str
+    rate: float
+    part_minutes: float
+    critical_minutes: float
+    validation_minutes: float
+    validation_parts: int
+    validation_sacrificial: bool
+    first_article_fixed_cost: float
+    tiers: tuple[InspectionTier, ...] = ()
+    tool_change_parts: tuple[int, ...] = ()
+    spc_subgroup: int
+    spc_every: int
+    probing_every: int
+    lot_size: int | None
+    aql: float
+    level: InspectionLevel
+
+    def scheduled_parts(self, quantity: int) -> int:
+        """Parts seed 003's tiered schedule selects in a batch of ``quantity`` [parts].
+
+        Σ over the bands of :meth:`InspectionTier.count`, plus the tool-change parts
+        within the batch; part 1 (the first article) included.
+        """
+        tiered = sum(tier.count(quantity) for tier in self.tiers)
+        return tiered + sum(1 for part in self.tool_change_parts if part <= quantity)
+
+    def lot(self, quantity: int) -> int:
+        """Parts per outgoing lot in an order of ``quantity`` [parts]."""
+        return quantity if self.lot_size is None else self.lot_size
+
+    def sampling(self, quantity: int) -> SamplingPlan:
+        """The Z1.4 plan of one outgoing lot of an order of ``quantity`` (:meth:`lot`)."""
+        return sampling_plan(self.lot(quantity), self.aql, self.level)
+
+    def lots(self, quantity: int) -> int:
+        """Outgoing lots in an order of ``quantity``: ⌈quantity / lot⌉."""
+        return -(-quantity // self.lot(quantity))
+
+    def parts(self, kind: StepKind, quantity: int) -> int:
+        """Parts the step of ``kind`` inspects in an order of ``quantity`` [parts].
+
+        - validation run: the run's parts (a production run never more than the order);
+        - first article: part 1;
+        - full dimensional: every part;
+        - tiered sampling: :meth:`scheduled_parts` less part 1, which the first article
+          measures;
+        - in-process SPC: ⌈quantity / ``spc_every``⌉ subgroups of ``spc_subgroup``,
+          never more than the order;
+        - outgoing sampling: :meth:`lots` × the Z1.4 sample size of one lot;
+        - probing: every ``probing_every``-th part.
+        """
+        if kind is StepKind.VALIDATION_RUN:
+            run = self.validation_parts
+            return run if self.validation_sacrificial else min(run, quantity)
+        if kind is StepKind.FIRST_ARTICLE:
+            return 1
+        if kind is StepKind.FULL_DIMENSIONAL:
+            return quantity
+        if kind is StepKind.TIERED_SAMPLING:
+            return self.scheduled_parts(quantity) - self.scheduled_parts(1)
+        if kind is StepKind.IN_PROCESS_SPC:
+            return min(-(-quantity // self.spc_every) * self.spc_subgroup, quantity)
+        if kind is StepKind.OUTGOING_SAMPLING:
+            return self.lots(quantity) * self.sampling(quantity).sample_size
+        return quantity // self.probing_every
+
+    def part_minutes_of(self, kind: StepKind) -> float:
+        """Minutes to measure one part in the step of ``kind`` [min]; 0 for probing."""
+        if kind is StepKind.VALIDATION_RUN:
+            return self.validation_minutes
+        if kind is StepKind.IN_PROCESS_SPC:
+            return self.critical_minutes
+        if kind is StepKind.IN_PROCESS_PROBING:
+            return 0.0  # machine cycle time, not inspector time
+        return self.part_minutes
+
+    def step_minutes(self, kind: StepKind, quantity: int) -> float:
+        """Inspector time of the step of ``kind`` in an order of ``quantity`` [min]."""
+        return self.parts(kind, quantity) * self.part_minutes_of(kind)
+
+    def step_cost(self, kind: StepKind, quantity: int) -> float:
+        """Cost of the step of ``kind`` in an order of ``quantity`` [currency].
+
+        Inspector time at :attr:`rate`, plus the FAI program and report for the first
+        article.
+        """
+        cost = self.step_minutes(kind, quantity) / MINUTES_PER_HOUR * self.rate
+        if kind is StepKind.FIRST_ARTICLE:
+            cost += self.first_article_fixed_cost
+        return cost
+
+    def minutes(self, quantity: int) -> float:
+        """Inspector time of the required steps in an order of ``quantity`` [min]."""
+        return math.fsum(self.step_minutes(kind, quantity) for kind in self.steps)
+
+    def cost(self, quantity: int) -> float:
+        """Cost of the required steps in an order of ``quantity`` [currency].
+
+        The plan's ``total_cost`` at its own quantity; the quote's ``inspection`` bucket ×
+        quantity at every break.
+        """
+        return math.fsum(self.step_cost(kind, quantity) for kind in self.steps)
+
+    @property
+    def one_time_cost(self) -> float:
+        """Cost of the steps that do not grow with quantity [currency].
+
+        The first article, and a sacrificial validation run (made on top of the order):
+        the quote counts them with the batch's one-time costs.
+        """
+        return math.fsum(
+            self.step_cost(kind, 1)
+            for kind in self.steps
+            if kind is StepKind.FIRST_ARTICLE
+            or (kind is StepKind.VALIDATION_RUN and self.validation_sacrificial)
+        )
+
+    def describe(self, quantity: int) -> tuple[str, ...]:
+        """Each required step at ``quantity`` in plain words, one phrase each."""
+        return tuple(self._words(kind, quantity) for kind in self.steps)
+
+    def _words(self, kind: StepKind, quantity: int) -> str:
+        count = self.parts(kind, quantity)
+        plural = "" if count == 1 else "s"
+        if kind is StepKind.VALIDATION_RUN and self.validation_sacrificial:
+            return (
+                f"a process validation run of {count} sacrificial part{plural} made before "
+                "the batch and measured on its critical characteristics (seed 003)"
+            )
+        if kind is StepKind.VALIDATION_RUN:
+            return (
+                f"a significant production run of the first {count} part{plural}, checked on "
+                "the critical characteristics (AIAG PPAP)"
+            )
+        if kind is StepKind.FIRST_ARTICLE:
+            cost = self.step_cost(kind, quantity)
+            return (
+                "the first article: part 1 on every characteristic with its AS9102 report, "
+                f"{cost:,.2f} {self.currency}"
+            )
+        if kind is StepKind.FULL_DIMENSIONAL:
+            return f"every part on every characteristic ({count} part{plural})"
+        if kind is StepKind.TIERED_SAMPLING:
+            rules = ", ".join(tier.rule for tier in self.tiers)
+            changes = (
+                ", and the first part after each tool change" if self.tool_change_parts else ""
+            )
+            return (
+                f"seed 003's tiered sampling on every characteristic ({rules}{changes}), "
+                f"{count} part{plural} besides the first article"
+            )
+        if kind is StepKind.IN_PROCESS_SPC:
+            return (
+                f"in-process SPC on the critical characteristics, {self.spc_subgroup} parts "
+                f"every {self.spc_every} ({count} part{plural})"
+            )
+        plan, lots = self.sampling(quantity), self.lots(quantity)
+        return (
+            f"outgoing ANSI/ASQ Z1.4 lot sampling on every characteristic, {plan.sample_size} "
+            f"parts per lot of {self.lot(quantity)} (level {plan.level.value}, AQL "
+            f"{plan.aql:g}; {lots} lot{'' if lots == 1 else 's'}, {count} part{plural})"
+        )
+
+
 class InspectionPlan(BaseModel):
     """The inspection plan of one project at one stage.
 
@@ -269,6 +532,11 @@ class InspectionPlan(BaseModel):
         characteristic and every gauge meets the 10:1 rule.
     findings
         What keeps the plan from being complete.
+    by_quantity
+        The steps as functions of quantity (:class:`InspectionSchedule`), whose value at
+        ``quantity`` the steps and totals are; the quote prices its inspection bucket with
+        it at every quantity. ``None`` only in JSON stored before it was recorded: such a
+        plan reads back but cannot be priced again.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -285,16 +553,12 @@ class InspectionPlan(BaseModel):
     currency: str
     complete: bool
     findings: tuple[str, ...]
+    by_quantity: InspectionSchedule | None = Field(default=None, repr=False)
 
     @property
     def part_minutes(self) -> float:
         """Minutes to inspect one part fully: every characteristic with its gauge [min]."""
         return sum(g.minutes for g in self.gauges)
-
-    @property
-    def first_article_cost(self) -> float:
-        """Cost of the first-article step, 0 without one (prototypes) [plan currency]."""
-        return sum(s.cost for s in self.steps if s.kind is StepKind.FIRST_ARTICLE)
 
 
 # --------------------------------------------------------------------------------------
@@ -349,25 +613,17 @@ def _outgoing_level() -> InspectionLevel:
     return parse_level(_parameters()["outgoing_level"])
 
 
-class InspectionTier(BaseModel):
-    """One band of seed 003's schedule.
-
-    Part numbers ``first``…``last`` that are multiples of ``every`` are inspected
-    (``last`` ``None``: no upper end).
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    first: int
-    last: int | None
-    every: int
-    rule: str
-
-
 @cache
 def inspection_tiers() -> tuple[InspectionTier, ...]:
-    """Seed 003's "inspect the first article, then sample" schedule (``inspection_tiers.csv``)."""
-    return tuple(
+    """Seed 003's "inspect the first article, then sample" schedule (``inspection_tiers.csv``).
+
+    Raises
+    ------
+    CatalogError
+        If the bands overlap or are out of order (only the last may be open): the
+        closed-form count (:meth:`InspectionTier.count`) adds the bands up.
+    """
+    tiers = tuple(
         InspectionTier(
             first=int(row["first_part"]),
             last=int(row["last_part"]) if row["last_part"] else None,
@@ -376,6 +632,13 @@ def inspection_tiers() -> tuple[InspectionTier, ...]:
         )
         for row in load_table("inspection_tiers")
     )
+    for before, after in pairwise(tiers):
+        if before.last is None or before.last >= after.first:
+            raise CatalogError(
+                f"inspection_tiers: band {before.first}-{before.last or ''} overlaps the "
+                f"band from part {after.first}"
+            )
+    return tiers
 
 
 # --------------------------------------------------------------------------------------
@@ -580,7 +843,7 @@ def tiered_schedule(
 
 
 # --------------------------------------------------------------------------------------
-# Plans per stage
+# The schedule and the plans per stage
 # --------------------------------------------------------------------------------------
 
 _SEED_003 = "seed 003 (bespoke low-volume production)"
@@ -591,65 +854,135 @@ def _ordered(gauges: Sequence[GaugeChoice]) -> tuple[GaugeChoice, ...]:
     return tuple(sorted(gauges, key=lambda g: not g.critical))
 
 
+def _validation_gauges(run: ValidationRun, gauges: Sequence[GaugeChoice]) -> list[GaugeChoice]:
+    """The gauges of the run's characteristics (all of them when the run names none)."""
+    return [g for g in gauges if g.characteristic_id in run.characteristics] or list(gauges)
+
+
+def _minutes(gauges: Sequence[GaugeChoice]) -> float:
+    """Minutes to measure these characteristics of one part [min]."""
+    return math.fsum(g.minutes for g in gauges)
+
+
+def _schedule(
+    stage: Stage,
+    gauges: Sequence[GaugeChoice],
+    *,
+    shop: ShopConfig,
+    validation_run: ValidationRun | None,
+    tool_changes: Sequence[int],
+    lot_size: int | None,
+    aql: float,
+    level: InspectionLevel,
+) -> InspectionSchedule:
+    """The schedule of a plan at ``stage``: its required steps and what each measures.
+
+    ``tool_changes`` (low volume) are whole part numbers already checked by
+    :func:`tiered_schedule`; ``lot_size``, ``aql`` and ``level`` are parsed.
+    """
+    critical = [g for g in gauges if g.critical]
+    run = None if stage is Stage.PROTOTYPE else validation_run
+    tiers: tuple[InspectionTier, ...] = ()
+    after_change: tuple[int, ...] = ()
+    steps = [StepKind.VALIDATION_RUN] if run is not None else []
+    if stage is Stage.PROTOTYPE:
+        steps = [StepKind.FULL_DIMENSIONAL]
+    elif stage is Stage.LOW_VOLUME:
+        tiers = inspection_tiers()
+        steps += [StepKind.FIRST_ARTICLE, StepKind.TIERED_SAMPLING]
+        after_change = tuple(
+            sorted(
+                part
+                for part in {int(change) + 1 for change in tool_changes}
+                if not any(tier.selects(part) for tier in tiers)
+            )
+        )
+    else:
+        steps.append(StepKind.FIRST_ARTICLE)
+        if critical:
+            steps.append(StepKind.IN_PROCESS_SPC)
+        steps.append(StepKind.OUTGOING_SAMPLING)
+    return InspectionSchedule(
+        stage=stage,
+        steps=tuple(steps),
+        currency=shop.currency,
+        rate=shop.labour("inspection"),
+        part_minutes=_minutes(gauges),
+        critical_minutes=_minutes(critical),
+        validation_minutes=_minutes(_validation_gauges(run, gauges)) if run else 0.0,
+        validation_parts=run.quantity if run else 0,
+        validation_sacrificial=run.sacrificial if run else False,
+        first_article_fixed_cost=(_number("fai_program_cost") + _number("fai_overhead_cost"))
+        * shop.catalog_rate,
+        tiers=tiers,
+        tool_change_parts=after_change,
+        spc_subgroup=int(_number("spc_subgroup_size")),
+        spc_every=int(_number("spc_every_parts")),
+        probing_every=int(_number("probing_every")),
+        lot_size=lot_size,
+        aql=aql,
+        level=level,
+    )
+
+
 def _step(
     kind: StepKind,
     description: str,
     gauges: Sequence[GaugeChoice],
+    schedule: InspectionSchedule,
+    quantity: int,
     *,
-    rate: float,
-    inspected_parts: int,
     frequency: str,
     source: str,
     parts: Sequence[int] = (),
-    fixed_cost: float = 0.0,
     optional: bool = False,
     sampling: SamplingPlan | None = None,
 ) -> InspectionStep:
-    """One step; its cost is the inspector's time at ``rate`` [currency/h] plus ``fixed_cost``.
+    """One step at ``quantity``: its parts, minutes and cost are the schedule's.
 
     ``gauges`` come critical first (:func:`_ordered`), the order the step lists them in.
     """
-    minutes = inspected_parts * sum(g.minutes for g in gauges)
     return InspectionStep(
         kind=kind,
         description=description,
         characteristics=tuple(g.characteristic_id for g in gauges),
         parts=tuple(parts),
         frequency=frequency,
-        inspected_parts=inspected_parts,
-        minutes=0.0 if optional else minutes,
-        cost=0.0 if optional else minutes / 60.0 * rate + fixed_cost,
+        inspected_parts=schedule.parts(kind, quantity),
+        minutes=schedule.step_minutes(kind, quantity),
+        cost=schedule.step_cost(kind, quantity),
         optional=optional,
         sampling=sampling,
         source=source,
     )
 
 
-def _first_article(gauges: Sequence[GaugeChoice], rate: float, fixed_cost: float) -> InspectionStep:
-    """The first-article step: part 1 in full, plus ``fixed_cost`` (program and report)."""
+def _first_article(
+    gauges: Sequence[GaugeChoice], schedule: InspectionSchedule, quantity: int
+) -> InspectionStep:
+    """The first-article step: part 1 in full, plus the FAI program and report."""
     return _step(
         StepKind.FIRST_ARTICLE,
         "first article inspection of part 1: every characteristic, AS9102 forms 1-3",
         gauges,
-        rate=rate,
-        inspected_parts=1,
+        schedule,
+        quantity,
         parts=(1,),
         frequency="first part of the run",
-        fixed_cost=fixed_cost,
         source="AS9102 Rev C; seed 003 'Over-inspect the first article'",
     )
 
 
 def _prototype_steps(
-    quantity: int, gauges: Sequence[GaugeChoice], rate: float
+    quantity: int, gauges: Sequence[GaugeChoice], schedule: InspectionSchedule
 ) -> list[InspectionStep]:
     return [
         _step(
             StepKind.FULL_DIMENSIONAL,
             "full dimensional inspection of every part, critical characteristics first",
             gauges,
-            rate=rate,
-            inspected_parts=quantity,
+            schedule,
+            quantity,
             parts=range(1, quantity + 1),
             frequency="every part",
             source="seeds 001/002: prototypes get full dimensional reports or CMM checks",
@@ -658,10 +991,9 @@ def _prototype_steps(
 
 
 def _validation_step(
-    run: ValidationRun, gauges: Sequence[GaugeChoice], rate: float
+    run: ValidationRun, gauges: Sequence[GaugeChoice], schedule: InspectionSchedule, quantity: int
 ) -> InspectionStep:
     """The route's validation run as a step: its parts, each on its characteristics."""
-    measured = [g for g in gauges if g.characteristic_id in run.characteristics] or list(gauges)
     if run.sacrificial:
         description = (
             f"process validation run: {run.quantity} sacrificial part"
@@ -679,9 +1011,9 @@ def _validation_step(
     return _step(
         StepKind.VALIDATION_RUN,
         description,
-        measured,
-        rate=rate,
-        inspected_parts=run.quantity,
+        _validation_gauges(run, gauges),
+        schedule,
+        quantity,
         parts=() if run.sacrificial else range(1, run.quantity + 1),
         frequency="before the batch" if run.sacrificial else "before the rest of the batch",
         source=source,
@@ -691,28 +1023,27 @@ def _validation_step(
 def _low_volume_steps(
     quantity: int,
     gauges: Sequence[GaugeChoice],
-    schedule: Sequence[ScheduledPart],
+    listed: Sequence[ScheduledPart],
     run: ValidationRun | None,
-    rate: float,
-    fai_cost: float,
+    schedule: InspectionSchedule,
 ) -> list[InspectionStep]:
-    later = [p.part for p in schedule if p.part != 1]
-    steps = [_validation_step(run, gauges, rate)] if run is not None else []
+    steps = [_validation_step(run, gauges, schedule, quantity)] if run is not None else []
+    tiered = schedule.parts(StepKind.TIERED_SAMPLING, quantity)
     return [
         *steps,
-        _first_article(gauges, rate, fai_cost),
+        _first_article(gauges, schedule, quantity),
         _step(
             StepKind.TIERED_SAMPLING,
             "tiered in-process inspection (parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th "
             "and after every tool change, then the steady rate)",
             gauges,
-            rate=rate,
-            inspected_parts=len(later),
-            parts=later,
+            schedule,
+            quantity,
+            parts=[p.part for p in listed if p.part != 1],
             # The schedule counts part 1 (seed 003: "First 3 parts: 100% inspection"); the
             # first-article step measures it, so this step inspects (and costs) the rest.
-            frequency=f"{len(schedule)} of {quantity} parts (part 1 is the first article, "
-            f"so {len(later)} in this step)",
+            frequency=f"{schedule.scheduled_parts(quantity)} of {quantity} parts (part 1 is the "
+            f"first article, so {tiered} in this step)",
             source=f"{_SEED_003}: 'Over-inspect the First Article, Then Sample'",
         ),
     ]
@@ -721,22 +1052,15 @@ def _low_volume_steps(
 def _mass_production_steps(
     quantity: int,
     gauges: Sequence[GaugeChoice],
-    lot_size: int,
-    aql: float,
-    level: str,
     run: ValidationRun | None,
-    rate: float,
-    fai_cost: float,
+    schedule: InspectionSchedule,
 ) -> list[InspectionStep]:
     critical = [g for g in gauges if g.critical]
-    subgroup = int(_number("spc_subgroup_size"))
-    every = int(_number("spc_every_parts"))
-    subgroups = math.ceil(quantity / every)
-    lots = math.ceil(quantity / lot_size)
-    plan = sampling_plan(lot_size, aql, level)
-    probing_every = int(_number("probing_every"))
-    steps = [_validation_step(run, gauges, rate)] if run is not None else []
-    steps.append(_first_article(gauges, rate, fai_cost))
+    subgroup, every = schedule.spc_subgroup, schedule.spc_every
+    lot, lots, plan = schedule.lot(quantity), schedule.lots(quantity), schedule.sampling(quantity)
+    probing_every = schedule.probing_every
+    steps = [_validation_step(run, gauges, schedule, quantity)] if run is not None else []
+    steps.append(_first_article(gauges, schedule, quantity))
     if critical:
         steps.append(
             _step(
@@ -744,8 +1068,8 @@ def _mass_production_steps(
                 f"X̄-R control charts on the critical characteristics: subgroups of {subgroup} "
                 f"consecutive parts every {every} parts",
                 critical,
-                rate=rate,
-                inspected_parts=subgroups * subgroup,
+                schedule,
+                quantity,
                 frequency=f"{subgroup} parts every {every}",
                 source="seed 001/002 (production: SPC); AIAG SPC manual 2nd ed. (subgroups of 4-5)",
             )
@@ -755,11 +1079,11 @@ def _mass_production_steps(
             StepKind.OUTGOING_SAMPLING,
             f"outgoing lot sampling ANSI/ASQ Z1.4 = ISO 2859-1, level {plan.level.value}, AQL "
             f"{plan.aql:g}: code {plan.code_letter}, n {plan.sample_size}, Ac {plan.accept}, "
-            f"Re {plan.reject} per lot of {lot_size}",
+            f"Re {plan.reject} per lot of {lot}",
             gauges,
-            rate=rate,
-            inspected_parts=lots * plan.sample_size,
-            frequency=f"{plan.sample_size} parts per lot of {lot_size} "
+            schedule,
+            quantity,
+            frequency=f"{plan.sample_size} parts per lot of {lot} "
             f"({lots} lot{'' if lots == 1 else 's'})",
             sampling=plan,
             source="ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (switching rules apply lot to lot)",
@@ -771,8 +1095,8 @@ def _mass_production_steps(
             f"optional in-process probing of the critical features every {probing_every}th "
             "part to auto-adjust tool offsets (machine cycle time, not inspector time)",
             critical or gauges,
-            rate=rate,
-            inspected_parts=quantity // probing_every,
+            schedule,
+            quantity,
             frequency=f"every {probing_every}th part",
             optional=True,
             source=f"{_SEED_003}: 'probing every 5th part to auto-adjust offsets'",
@@ -824,7 +1148,9 @@ def inspection_plan(
     -------
     InspectionPlan
         Gauges, steps (part by part for low volume), total minutes and cost, and whether
-        it covers what its own stage needs.
+        it covers what its own stage needs; its :class:`InspectionSchedule`
+        (``by_quantity``) gives the steps' counts and cost at any quantity, and the steps
+        and totals are its value at the project's quantity.
 
     Raises
     ------
@@ -835,31 +1161,40 @@ def inspection_plan(
     chosen = tuple(choices)
     ordered = _ordered(chosen)
     quantity = project.quantity
-    rate = shop.labour("inspection")
-    fai_cost = (_number("fai_program_cost") + _number("fai_overhead_cost")) * shop.catalog_rate
-    schedule: tuple[ScheduledPart, ...] = ()
+    listed: tuple[ScheduledPart, ...] = ()
+    size: int | None = None
+    chosen_aql, chosen_level = _outgoing_aql(), _outgoing_level()
+    if chosen_stage is Stage.LOW_VOLUME:
+        listed = tiered_schedule(quantity, tool_changes=tool_changes)
+    elif chosen_stage is Stage.MASS_PRODUCTION:
+        size = None if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
+        chosen_aql = parse_aql(aql) if aql is not None else chosen_aql
+        chosen_level = parse_level(level) if level else chosen_level
+    schedule = _schedule(
+        chosen_stage,
+        ordered,
+        shop=shop,
+        validation_run=validation_run,
+        tool_changes=tool_changes if chosen_stage is Stage.LOW_VOLUME else (),
+        lot_size=size,
+        aql=chosen_aql,
+        level=chosen_level,
+    )
     if chosen_stage is Stage.PROTOTYPE:
-        steps = _prototype_steps(quantity, ordered, rate)
+        steps = _prototype_steps(quantity, ordered, schedule)
     elif chosen_stage is Stage.LOW_VOLUME:
-        schedule = tiered_schedule(quantity, tool_changes=tool_changes)
-        steps = _low_volume_steps(quantity, ordered, schedule, validation_run, rate, fai_cost)
+        steps = _low_volume_steps(quantity, ordered, listed, validation_run, schedule)
     else:
-        size = quantity if lot_size is None else require_whole("lot_size", lot_size, minimum=1)
-        chosen_aql = parse_aql(aql) if aql is not None else _outgoing_aql()
-        chosen_level = (parse_level(level) if level else _outgoing_level()).value
-        steps = _mass_production_steps(
-            quantity, ordered, size, chosen_aql, chosen_level, validation_run, rate, fai_cost
-        )
-    required = [s for s in steps if not s.optional]
-    total_minutes = sum(s.minutes for s in required)
-    total_cost = sum(s.cost for s in required)
+        steps = _mass_production_steps(quantity, ordered, validation_run, schedule)
+    total_minutes = schedule.minutes(quantity)
+    total_cost = schedule.cost(quantity)
     findings = _findings(chosen_stage, chosen, steps)
     return InspectionPlan(
         stage=chosen_stage,
         quantity=quantity,
         gauges=chosen,
         steps=tuple(steps),
-        schedule=schedule,
+        schedule=listed,
         total_minutes=total_minutes,
         total_cost=total_cost,
         minutes_per_part=total_minutes / quantity,
@@ -867,6 +1202,7 @@ def inspection_plan(
         currency=shop.currency,
         complete=not findings,
         findings=findings,
+        by_quantity=schedule,
     )
 
 

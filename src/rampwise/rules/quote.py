@@ -16,7 +16,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,7 +32,6 @@ from rampwise.rules.cost import (
     QuotePlan,
     batch_work,
     check_quantities,
-    inspection_schedule,
     price_unit,
     top_drivers,
     wright_mean_factor,
@@ -100,8 +98,9 @@ class QuantityBreak(_Result):
     cycle_time_min
         Batch-average machine time per part after learning [min].
     one_time_cost
-        Programming, setup, fixture and first-article costs of the batch, with overhead
-        and margin [currency]; the same at every quantity for one strategy.
+        Programming, setup, fixture and first-article costs of the batch (a sacrificial
+        validation part's inspection with the first article), with overhead and margin
+        [currency]; the same at every quantity for one strategy.
     above_cnc_crossover
         At or above the quantity where moulding or casting may be cheaper.
     """
@@ -378,40 +377,23 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
-@cache
-def _schedule_words(stage: Stage) -> str:
-    """The stage's inspection schedule in words (catalog tables only, so made once)."""
-    bands = []
-    for start, end, fraction in inspection_schedule()[stage]:
-        parts = f"parts {start}–{end:.0f}" if end != float("inf") else f"parts {start}+"
-        bands.append(f"{parts} {fraction:.0%}")
-    return ", ".join(bands)
-
-
-def _validation_words(plan: QuotePlan, currency: str) -> str:
-    """The first article and the validation run the plan prices, in words."""
-    fai = f"first-article report {_money(plan.fai_cost, currency)}"
-    basis = plan.bases[DEFAULT_STRATEGY]
-    if basis.validation_sacrificial_parts:
-        parts = basis.validation_sacrificial_parts
-        return (
-            f"{fai}, {parts} sacrificial validation part{'' if parts == 1 else 's'} made "
-            "before the batch (seed 003)"
-        )
-    if basis.validation_run_parts:
-        return (
-            f"{fai}, a significant production run: the first {basis.validation_run_parts} "
-            "parts (or the whole order when smaller) checked on the critical "
-            "characteristics (AIAG PPAP)"
-        )
-    return fai
+def _inspection_words(plan: QuotePlan, quantity: int, currency: str) -> str:
+    """The inspection the plan prices, in words: its inspection plan's steps at ``quantity``."""
+    schedule = plan.bases[DEFAULT_STRATEGY].inspection
+    steps = "; ".join(schedule.describe(quantity))
+    absent = "; no first-article report or validation run" if plan.stage is Stage.PROTOTYPE else ""
+    return (
+        f"{plan.stage.adjective.capitalize()} stage: inspection priced at every quantity as "
+        f"the inspection plan ({schedule.minutes(quantity):,.0f} min, "
+        f"{_money(schedule.cost(quantity), currency)} at {quantity} pcs): {steps}{absent}."
+    )
 
 
 def _assumptions(
     project: Project, shop: ShopConfig, plan: QuotePlan, order_lead: LeadTime
 ) -> tuple[str, ...]:
     """The assumptions behind the quote, one plain sentence each."""
-    cur, part, m, stage = shop.currency, project.part, plan.machine, plan.stage
+    cur, part, m = shop.currency, project.part, plan.machine
     cycle = plan.cycle_times[DEFAULT_STRATEGY]
     default = plan.bases[DEFAULT_STRATEGY]
     shop_words = (
@@ -425,11 +407,6 @@ def _assumptions(
             f"; the catalog's {usd} figures converted at {shop.catalog_rate:g} {cur} per "
             f"{usd} (exchange_rates.{usd})"
         )
-    validation = (
-        "no first-article report or validation run"
-        if stage is Stage.PROTOTYPE
-        else _validation_words(plan, cur)
-    )
     estimated = ", ".join(cycle.from_geometry) or "nothing"
     gauges = "; ".join(f"{g.characteristic}: {g.gauge}" for g in plan.inspection.gauges)
     finish = (
@@ -454,8 +431,7 @@ def _assumptions(
     )
     return (
         f"Shop: {shop.name} ({shop_words}).",
-        f"{stage.adjective.capitalize()} stage: inspection of {_schedule_words(stage)} "
-        f"of the batch; {validation}.",
+        _inspection_words(plan, project.quantity, cur),
         f"Machine: {m.description} ({m.name}) at {_money(m.rate_per_h, cur)}/h; setup at "
         f"{_money(shop.labour('setup'), cur)}/h plus the machine; programming "
         f"{_money(shop.labour('programming'), cur)}/h; operator "
