@@ -59,7 +59,10 @@ from typing import IO, Any
 HERE = Path(__file__).resolve().parent
 DEFAULT_SRC = HERE.parent / "src"
 TODAY = date(2026, 11, 23)
-CLI = "from rampwise.app.cli import main; main()"
+CLI = (
+    "import importlib.util as u; from importlib import import_module as m; "
+    "m('rampwise.app.cli' if u.find_spec('rampwise.app') else 'rampwise.cli').main()"
+)
 WHERE = "import rampwise; print(rampwise.__file__)"
 MB = 1e6
 
@@ -81,9 +84,16 @@ def tree_env(tree: Path) -> dict[str, str]:
 
 def worker(tree: Path) -> None:
     """Answer requests on stdin, one JSON line each, with one JSON line on stdout."""
+    import importlib.util
+
     import rampwise
-    from rampwise.api import assess
-    from rampwise.io.project_file import load_project
+
+    # the module layout of the tree measured: the layered one, or the one before it
+    layered = importlib.util.find_spec("rampwise.api") is not None
+    assess = importlib.import_module("rampwise.api" if layered else "rampwise.assess").assess
+    load_project = importlib.import_module(
+        "rampwise.io.project_file" if layered else "rampwise.project_file"
+    ).load_project
 
     out = sys.stdout
     sys.stdout = sys.stderr  # anything the library prints must not corrupt the protocol

@@ -215,6 +215,7 @@ class Plan:
         self.gauges = gauge_choices(self.project.part.characteristics)
         self._facts = geometry_facts(geometry)
         self._routes: dict[Stage, Route] = {}
+        self._held: dict[Stage, Route] = {}
         self._inspections: dict[Stage, InspectionPlan] = {}
         self._books: dict[tuple[Stage, str | None], PriceBook] = {}
 
@@ -314,6 +315,8 @@ class Plan:
         priced on this stage's plan; without an envelope, the least the rules allow.
         """
         stage = self.stage if stage is None else stage
+        if stage in self._held:
+            return self._held[stage]
         route = self._route_unpriced(stage)
         if not self.priceable:
             return route
@@ -324,7 +327,8 @@ class Plan:
             quantity=self.project.quantity,
             currency=self.shop.currency,
         )
-        return route.model_copy(update={"workholding": workholding})
+        self._held[stage] = route.model_copy(update={"workholding": workholding})
+        return self._held[stage]
 
     # ----------------------------------------------------------------------------------
     # The gate and the stage, decided once

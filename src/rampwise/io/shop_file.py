@@ -10,7 +10,6 @@ from pathlib import Path
 from rampwise.core.errors import InputError
 from rampwise.core.shop import ShopConfig, default_shop, shop_from_mapping
 from rampwise.io.documents import read_document
-from rampwise.io.settings import get_settings
 
 __all__ = ["load_shop", "resolve_shop"]
 
@@ -45,5 +44,7 @@ def resolve_shop(path: str | Path | None = None) -> ShopConfig:
     InputError
         If the chosen shop file cannot be read or does not validate.
     """
+    from rampwise.io.settings import get_settings  # pydantic-settings: ~30 ms, only here
+
     chosen = path if path is not None else get_settings().shop
     return load_shop(chosen) if chosen is not None else default_shop()

@@ -319,7 +319,9 @@ class PricedUnit(NamedTuple):
         return Drivers(**buckets, overhead_margin=self.overhead_margin)
 
 
-def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]:
+def price_units(
+    basis: CostBasis, quantities: Sequence[int], inspection_costs: Sequence[float] | None = None
+) -> list[PricedUnit]:
     """The buckets and the unit price at each quantity [currency/piece].
 
     The quote compares strategies at every break and searches break-even quantities with
@@ -332,6 +334,10 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
         The strategy's cost basis.
     quantities
         Pieces ordered, each ≥ 1.
+    inspection_costs
+        ``basis.inspection.cost`` at each quantity [currency], when the caller already has
+        them (every strategy of a plan shares one inspection schedule); ``None`` works
+        them out.
 
     Returns
     -------
@@ -348,8 +354,10 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
     cycle_min, rate = basis.cycle_min, basis.machine_rate_per_h
     material, scrap_rate, inspection = basis.material_cost, basis.scrap_rate, basis.inspection
     uplift = basis.uplift - 1
+    if inspection_costs is None:
+        inspection_costs = [inspection.cost(q) for q in quantities]
     priced = []
-    for q in quantities:
+    for q, inspected in zip(quantities, inspection_costs, strict=True):
         machining = (
             cycle_min * wright_mean_factor(q, learning_rate, floor) / MINUTES_PER_HOUR * rate
         )
@@ -361,7 +369,7 @@ def price_units(basis: CostBasis, quantities: Sequence[int]) -> list[PricedUnit]
             material,
             machining,
             max(basis.finish_price, basis.finish_lot_minimum / q),
-            inspection.cost(q) / q,
+            inspected / q,
             (material + machining) * scrap_rate / (1 - scrap_rate),
         )
         cost = math.fsum(costs)

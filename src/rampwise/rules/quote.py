@@ -32,7 +32,7 @@ from rampwise.rules.cost import (
     QuotePlan,
     batch_work,
     check_quantities,
-    price_unit,
+    price_units,
     top_drivers,
     wright_mean_factor,
 )
@@ -135,7 +135,8 @@ class StrategyOption(_Result):
         Its unit price less the one-time share, at the order's quantity [currency/piece].
     break_even_quantity
         Smallest quantity at which its total price is no higher than soft jaws' [pieces];
-        ``None`` for the default itself or when it never pays within 1,000,000 pcs.
+        ``None`` for the default itself, for a strategy the route does not allow here, or
+        when it never pays within 1,000,000 pcs.
     applies
         Whether it can be used for this order (the tooling library needs a repeat order,
         the hybrid route a printable metal).
@@ -326,13 +327,18 @@ class PriceBook:
         self.plan = plan
         self.applicable = tuple(b for b in plan.bases.values() if b.spec.applies)
         self._priced: dict[tuple[StrategyName, int], PricedUnit] = {}
+        self._inspection: dict[int, float] = {}
 
     def at(self, basis: CostBasis, quantity: int) -> PricedUnit:
-        """``basis`` priced at ``quantity`` (:func:`rampwise.rules.cost.price_unit`)."""
+        """``basis`` priced at ``quantity`` (:func:`rampwise.rules.cost.price_units`)."""
         key = (basis.spec.name, quantity)
         priced = self._priced.get(key)
         if priced is None:
-            priced = self._priced[key] = price_unit(basis, quantity)
+            inspected = self._inspection.get(quantity)
+            if inspected is None:  # the strategies share the plan's inspection schedule
+                inspected = self._inspection[quantity] = basis.inspection.cost(quantity)
+            (priced,) = price_units(basis, (quantity,), (inspected,))
+            self._priced[key] = priced
         return priced
 
     def total(self, basis: CostBasis) -> Callable[[int], float]:
@@ -364,7 +370,7 @@ def _strategy_options(prices: PriceBook, order_quantity: int) -> tuple[StrategyO
                 one_time_cost=one_time if priced else None,
                 per_part_cost=unit - one_time / order_quantity if priced else None,
                 break_even_quantity=None
-                if name is DEFAULT_STRATEGY or not priced
+                if name is DEFAULT_STRATEGY or not priced or not basis.spec.applies
                 else break_even_quantity(prices.total(basis), prices.total(default)),
                 applies=basis.spec.applies,
                 note=basis.spec.note,
