@@ -11,7 +11,7 @@ and :meth:`Plan.inspection` for one section. No rule plans its own inputs.
 What agrees, by construction:
 
 - the route's workholding is the strategy the quote prices at the order quantity (the
-  cheapest the route allows, :meth:`rampwise.rules.quote.PriceBook.cheapest`);
+  cheapest the route allows, :func:`rampwise.rules.strategies.cheapest`);
 - the validation run has one size: the route's, inspected by the inspection plan's
   ``validation_run`` step, priced and scheduled by the quote;
 - inspection has one cost: the quote prices its ``inspection`` bucket with the schedule

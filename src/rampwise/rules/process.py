@@ -45,7 +45,7 @@ from rampwise.rules.process_capability import (
     process_holds,
     route_rule,
 )
-from rampwise.rules.strategies import StrategyName, WorkholdingOption
+from rampwise.rules.strategies import StrategyName, WorkholdingOption, cheapest
 from rampwise.rules.validation_run import ValidationRun, plan_validation_run
 from rampwise.tolerance.iso286 import (
     MAX_SIZE_MM,
@@ -751,7 +751,7 @@ def choose_workholding(
     allowed = [o for o in options if o.applies]
     priced = {o.kind: unit_prices[o.kind] for o in allowed if unit_prices and o.kind in unit_prices}
     if priced:
-        kind = min(priced, key=lambda k: priced[k])
+        kind = cheapest(priced)
         others = sorted((p, k) for k, p in priced.items() if k is not kind)
         runner_up = f"; next {others[0][1].phrase} at {others[0][0]:,.2f}" if others else ""
         chosen = next(o for o in allowed if o.kind is kind)

@@ -46,7 +46,12 @@ from rampwise.rules.leadtime import (
     tier_terms,
 )
 from rampwise.rules.process_capability import in_words
-from rampwise.rules.strategies import DEFAULT_STRATEGY, StrategyName, break_even_quantity
+from rampwise.rules.strategies import (
+    DEFAULT_STRATEGY,
+    StrategyName,
+    break_even_quantity,
+    cheapest,
+)
 
 __all__ = [
     "DEFAULT_BREAKS",
@@ -346,9 +351,8 @@ class PriceBook:
         return lambda quantity: self.at(basis, quantity).price * quantity
 
     def cheapest(self, quantity: int) -> tuple[CostBasis, PricedUnit]:
-        """The allowed strategy with the lowest unit price (soft jaws' order first on a tie)."""
-        unit = self.unit_prices(quantity)
-        name = min(unit, key=lambda k: unit[k])
+        """The allowed strategy with the lowest unit price, priced (one rule: ``cheapest``)."""
+        name = cheapest(self.unit_prices(quantity))
         basis = self.plan.bases[name]
         return basis, self.at(basis, quantity)
 

@@ -372,6 +372,15 @@ def strategy_specs(
     )
 
 
+def cheapest(unit_prices: Mapping[StrategyName, float]) -> StrategyName:
+    """The strategy with the lowest unit price; on a tie, the first in ``unit_prices``.
+
+    The one choice of the pipeline: the quote's break and the route's workholding both
+    take it, so the priced strategy is the routed one.
+    """
+    return min(unit_prices, key=lambda name: unit_prices[name])
+
+
 def break_even_quantity(
     total_price: Callable[[int], float],
     default_total_price: Callable[[int], float],
