@@ -1,8 +1,8 @@
 """Plan one stage the way :class:`rampwise.pipeline.Plan` does, for tests of single rules.
 
 A rule takes its inputs as values; these helpers make those inputs as the pipeline makes
-them (gauges once, the route, the inspection plan that inspects the route's validation
-run, the quote plan of that route and plan), so a test can price or route one stage.
+them (gauges and the validation run once, the route and the inspection plan that share
+that run, the quote plan of that route and plan), so a test can price or route one stage.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rampwise.core.model import Part, Project, Stage
+from rampwise.core.model import Part, Project, Stage, parse_stage
 from rampwise.core.shop import ShopConfig, default_shop
 from rampwise.rules.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
 from rampwise.rules.cycle_time import GeometryFacts, OperationAdder
@@ -18,6 +18,7 @@ from rampwise.rules.inspection import InspectionPlan, gauge_choices, inspection_
 from rampwise.rules.leadtime import LeadTimeTier
 from rampwise.rules.process import Route, plan_route
 from rampwise.rules.quote import PriceBook, Quote, quote_project
+from rampwise.rules.validation_run import plan_validation_run
 
 
 def as_project(subject: Project | Part, quantity: int = 10) -> Project:
@@ -31,7 +32,9 @@ def route_of(subject: Project | Part, stage: Stage | str, **options: Any) -> Rou
     """The route at ``stage`` with the gauges the inspection plan chooses."""
     project = as_project(subject)
     gauges = gauge_choices(project.part.characteristics)
-    return plan_route(project, stage, gauges=gauges, **options)
+    shop = options.pop("shop", None) or default_shop()
+    run = plan_validation_run(project.part, parse_stage(stage), project.quantity, shop=shop)
+    return plan_route(project, stage, gauges=gauges, validation_run=run, **options)
 
 
 def inspection_of(
@@ -45,9 +48,9 @@ def inspection_of(
     """The inspection plan at ``stage``, inspecting the route's validation run."""
     shop = shop or default_shop()
     choices = gauge_choices(project.part.characteristics, gauges=gauges)
-    route = plan_route(project, stage, gauges=choices, shop=shop)
+    run = plan_validation_run(project.part, parse_stage(stage), project.quantity, shop=shop)
     return inspection_plan(
-        project, stage, choices=choices, shop=shop, validation_run=route.validation_run, **options
+        project, stage, choices=choices, shop=shop, validation_run=run, **options
     )
 
 
@@ -64,12 +67,16 @@ def stage_plan(
     shop = shop or default_shop()
     facts = geometry or GeometryFacts()
     gauges = gauge_choices(project.part.characteristics)
+    run = plan_validation_run(project.part, stage, project.quantity, shop=shop)
     route = plan_route(
-        project, stage, gauges=gauges, shop=shop, turnable=facts.turnable, setups=facts.setups
+        project,
+        stage,
+        gauges=gauges,
+        validation_run=run,
+        turnable=facts.turnable,
+        setups=facts.setups,
     )
-    inspection = inspection_plan(
-        project, stage, choices=gauges, shop=shop, validation_run=route.validation_run
-    )
+    inspection = inspection_plan(project, stage, choices=gauges, shop=shop, validation_run=run)
     return plan_quote(
         project,
         route=route,

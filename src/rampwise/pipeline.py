@@ -12,8 +12,9 @@ What agrees, by construction:
 
 - the route's workholding is the strategy the quote prices at the order quantity (the
   cheapest the route allows, :func:`rampwise.rules.strategies.cheapest`);
-- the validation run has one size: the route's, inspected by the inspection plan's
-  ``validation_run`` step, priced and scheduled by the quote;
+- the validation run has one size: planned once per stage (:meth:`Plan.validation_run`),
+  carried by the route, inspected by the inspection plan's ``validation_run`` step,
+  priced and scheduled by the quote;
 - inspection has one cost: the quote prices its ``inspection`` bucket with the schedule
   the inspection plan is made of
   (:attr:`rampwise.rules.inspection.InspectionPlan.by_quantity`), so at the order
@@ -24,7 +25,10 @@ What agrees, by construction:
   quotes the ladder's break at its quantity;
 - money has one currency, the shop's: a cost target in another is converted at the
   shop file's ``exchange_rates`` before the gate compares it, or refused;
-- each stage's inspection plan is judged against that stage's needs.
+- each stage's inspection plan is judged against that stage's needs;
+- the gate's ``supplier_capability`` judges the deliveries the mass-production plan's
+  lead time gives against the demand rate (:func:`rampwise.rules.quote.order_deliveries`),
+  the same schedule the quote shows when the order runs under that plan.
 
 References
 ----------
@@ -56,9 +60,16 @@ from rampwise.rules.inspection import (
 )
 from rampwise.rules.leadtime import LeadTimeTier
 from rampwise.rules.process import Route, choose_workholding, plan_route
-from rampwise.rules.quote import PriceBook, Quote, quote_project
-from rampwise.rules.readiness import GateEvidence, MeasuredCapability, evaluate_readiness
+from rampwise.rules.quote import PriceBook, Quote, order_deliveries, quote_project
+from rampwise.rules.readiness import (
+    GateEvidence,
+    MeasuredCapability,
+    cpk_for,
+    evaluate_readiness,
+)
+from rampwise.rules.scrap import CapabilityEvidence
 from rampwise.rules.stage import decide_stage, stage_for, stage_profiles
+from rampwise.rules.validation_run import ValidationRun, plan_validation_run
 
 __all__ = ["Assessment", "Evidence", "Plan"]
 
@@ -212,8 +223,11 @@ class Plan:
         self.today = today
         self.evidence = evidence or Evidence()
         self.geometry = geometry
-        self.gauges = gauge_choices(self.project.part.characteristics)
+        self.gauges = gauge_choices(
+            self.project.part.characteristics, studies=self.evidence.gauge_studies
+        )
         self._facts = geometry_facts(geometry)
+        self._validation_runs: dict[Stage, ValidationRun | None] = {}
         self._routes: dict[Stage, Route] = {}
         self._held: dict[Stage, Route] = {}
         self._inspections: dict[Stage, InspectionPlan] = {}
@@ -228,6 +242,14 @@ class Plan:
     # Per stage, each made once
     # ----------------------------------------------------------------------------------
 
+    def validation_run(self, stage: Stage) -> ValidationRun | None:
+        """The process validation run ``stage`` needs; route and inspection plan share it."""
+        if stage not in self._validation_runs:
+            self._validation_runs[stage] = plan_validation_run(
+                self.project.part, stage, self.project.quantity, shop=self.shop
+            )
+        return self._validation_runs[stage]
+
     def _route_unpriced(self, stage: Stage) -> Route:
         """The route at ``stage`` with the least workholding its rules allow."""
         if stage not in self._routes:
@@ -236,6 +258,7 @@ class Plan:
                 self.project,
                 stage,
                 gauges=self.gauges,
+                validation_run=self.validation_run(stage),
                 shop=self.shop,
                 turnable=facts.turnable,
                 setups=facts.setups,
@@ -267,7 +290,7 @@ class Plan:
                 stage,
                 choices=self.gauges,
                 shop=self.shop,
-                validation_run=self._route_unpriced(stage).validation_run,
+                validation_run=self.validation_run(stage),
                 tool_changes=tool_changes,
                 lot_size=lot_size,
             )
@@ -304,6 +327,7 @@ class Plan:
                     shop=self.shop,
                     geometry=self._facts,
                     machine=machine,
+                    capability=self.capability,
                 )
             )
         return self._books[key]
@@ -344,6 +368,21 @@ class Plan:
         return stage_for(self.project.purpose_group, quantity, ready=self.readiness.ready)
 
     @cached_property
+    def measured(self) -> MeasuredCapability | None:
+        """What the measured batch shows, as the gate and the scrap rate read it."""
+        return _measured(self.evidence.batch)
+
+    @cached_property
+    def capability(self) -> dict[str, CapabilityEvidence]:
+        """Cpk measured or stated per characteristic id: the quote's scrap rate follows it."""
+        shown = {}
+        for characteristic in self.project.part.characteristics:
+            cpk, source = cpk_for(characteristic, self.project, self.measured)
+            if cpk is not None:
+                shown[str(characteristic.id)] = CapabilityEvidence(cpk=cpk, source=source)
+        return shown
+
+    @cached_property
     def readiness(self) -> Readiness:
         """The seven-area gate, its cost target quoting the ladder's break at its quantity.
 
@@ -361,11 +400,14 @@ class Plan:
             shop's, and the shop file gives no exchange rate for it.
         """
         base = GateEvidence(
-            measured=_measured(self.evidence.batch),
+            measured=self.measured,
             inspection=inspection_verdict(self.inspection(Stage.MASS_PRODUCTION)),
             gauges=self.evidence.gauge_studies,
             today=self.today,
             critical_findings=_critical_findings(self.geometry),
+            deliveries=order_deliveries(self.project, self.prices(Stage.MASS_PRODUCTION), self.shop)
+            if self.priceable and self.project.demand.per_month() is not None
+            else None,
         )
         target = self.project.cost_target
         if target is None or not self.priceable:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from rampwise.api import assess
+from rampwise.api import assess, open_plan
 from rampwise.core.errors import CatalogError
-from rampwise.core.model import AreaStatus, Project, ReadinessArea
-from rampwise.io.project_file import project_from_mapping
+from rampwise.core.model import AreaStatus, Project, ReadinessArea, Stage
+from rampwise.core.shop import default_shop, shop_from_mapping
+from rampwise.io.project_file import load_project, project_from_mapping
 from rampwise.quality.capability import capability_thresholds
+from rampwise.rules.leadtime import (
+    DeliverySchedule,
+    LeadTimeInputs,
+    LeadTimeTier,
+    delivery_schedule,
+)
 from rampwise.rules.readiness import (
     GateEvidence,
     InspectionVerdict,
@@ -317,3 +325,103 @@ def test_a_part_without_size_gets_no_quote_and_an_unknown_cost_target() -> None:
     assert area.status is AreaStatus.UNKNOWN
     assert area.action == "Quote the part at 1000 pcs."
     assert not result.readiness.ready
+
+
+def test_an_annual_forecast_alone_is_volume_not_stability(make_project: MakeProject) -> None:
+    """Seed 004 asks for "monthly, quarterly, or annual demand" that "is stable": one
+    annual number says how much, not how steadily (24,000 a year ≈ 2,000 a month)."""
+    area = evaluate_readiness(make_project(ready=True, demand={"annual": 24000}), QUOTED).area(
+        ReadinessArea.QUANTITY_DEMAND
+    )
+    assert area.status is AreaStatus.UNKNOWN
+    assert area.evidence[0] == (
+        "annual forecast 24,000 pcs (≈ 2,000 a month): evidence of volume, not of stability"
+    )
+    assert "a forecast alone does not show that demand is stable" in (area.action or "")
+
+
+def test_annual_figures_are_periods_too(make_project: MakeProject) -> None:
+    """Six years [10, 11, 9, 10, 10.5, 9.5] thousand: mean 10,000, sample sd 707, CV 0.07."""
+    demand = {"annual": [10000, 11000, 9000, 10000, 10500, 9500]}
+    area = evaluate_readiness(make_project(ready=True, demand=demand), QUOTED).area(
+        ReadinessArea.QUANTITY_DEMAND
+    )
+    assert area.status is AreaStatus.PASS
+    assert area.evidence == ("6 annual periods, mean 10000.0 pcs, CV 0.07",)
+
+
+def _deliveries(run_hours: float, quantity: int, demand: float) -> DeliverySchedule:
+    """A 3-axis batch of ``quantity`` with ``run_hours`` of cycle time, against ``demand``."""
+    work = LeadTimeInputs(
+        material_category="aluminium",
+        machine_class="mill_3axis",
+        programming_hours=4.0,
+        machine_hours=6.0 + run_hours,
+        run_hours=run_hours,
+        stage=Stage.MASS_PRODUCTION,
+    )
+    return delivery_schedule(
+        work, quantity, (demand, "mean of 8 monthly periods"), LeadTimeTier.STANDARD, default_shop()
+    )
+
+
+def test_capacity_short_of_the_demand_fails_supplier_capability(
+    make_project: MakeProject,
+) -> None:
+    """Ford phased PPAP phase 3: demonstrated capacity ≥ planned volume.
+
+    46 min a part on 3 mills × 2 shifts × 7.5 h × 21 days = 56,700 / 46 = 1,232.6 pcs a
+    month against 2,000: 2,000 / 1,232.6 = 1.623 × the capacity, so ⌈3 × 1.623⌉ = 5 mills,
+    or a cycle time 1 − 1 / 1.623 = 38 % shorter. Cpk 1.5 passes, the area still fails.
+    """
+    short = _deliveries(2000 * 46 / 60, 2000, 2000.0)
+    evidence = GateEvidence(quoted_unit_price=10.0, deliveries=short, today=TODAY)
+    area = evaluate_readiness(make_project(ready=True), evidence).area(
+        ReadinessArea.SUPPLIER_CAPABILITY
+    )
+    assert area.status is AreaStatus.FAIL
+    assert area.evidence[0].startswith("production plan: demand 2,000 pcs a month")
+    assert "1,233 pcs a month on 3 mill_3axis × 2 shifts × 7.5 h × 21 days" in area.evidence[0]
+    action = area.action or ""
+    assert "run it on 5 mill_3axis machines at 2 shifts" in action
+    assert "cut the cycle time by 38%" in action
+
+
+def test_capacity_that_meets_the_demand_passes(make_project: MakeProject) -> None:
+    """3.6 min a part: 56,700 / 3.6 = 15,750 pcs a month ≥ 2,000."""
+    enough = _deliveries(300.0, 5000, 2000.0)
+    evidence = GateEvidence(quoted_unit_price=10.0, deliveries=enough, today=TODAY)
+    area = evaluate_readiness(make_project(ready=True), evidence).area(
+        ReadinessArea.SUPPLIER_CAPABILITY
+    )
+    assert area.status is AreaStatus.PASS
+    assert "meets it; 3 deliveries" in area.evidence[0]
+
+
+def test_the_gate_judges_the_lead_time_the_quote_shows(examples_dir: Path) -> None:
+    """Issue 22: 2,000 valve bodies a month were called ready on one machine's lead time.
+
+    One mill on one shift makes at most 7.5 h × 60 × 21 = 9,450 machine minutes a month:
+    the example's 1,000 a month would need under 9.5 min a part. Twenty mills on three shifts give
+    20 × 22.5 h × 60 × 21 = 567,000 minutes: the same demand passes.
+    """
+    project = load_project(examples_dir / "valve_body_production.yaml", today=TODAY)
+    small = shop_from_mapping({"capacity": {"machines_mill_3axis": 1, "shifts_per_day": 1}})
+    result = assess(project, shop=small, today=TODAY)
+    area = result.readiness.area(ReadinessArea.SUPPLIER_CAPABILITY)
+    assert area.status is AreaStatus.FAIL
+    assert "falls short of it" in area.evidence[0]
+    assert not result.readiness.ready
+    large = shop_from_mapping({"capacity": {"machines_mill_3axis": 20, "shifts_per_day": 3}})
+    plan = open_plan(project, shop=large, today=TODAY)
+    area = plan.readiness.area(ReadinessArea.SUPPLIER_CAPABILITY)
+    assert area.status is AreaStatus.PASS
+    # the quote on the plan the gate judged shows the same deliveries and lead time
+    quote = plan.quote([project.quantity], stage=Stage.MASS_PRODUCTION)
+    assert quote.deliveries is not None
+    assert area.evidence[0] == f"production plan: {quote.deliveries.describe()}"
+    # 2,000 pcs against 1,000 a month ship in two deliveries that follow the demand:
+    # the first before the whole batch is done, the last a month later
+    first, last = quote.deliveries.deliveries[0], quote.deliveries.deliveries[-1]
+    assert [d.pieces for d in quote.deliveries.deliveries] == [1000, 1000]
+    assert first.day <= quote.lead_time.days <= last.day

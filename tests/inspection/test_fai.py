@@ -27,11 +27,15 @@ runner = CliRunner()
 
 
 def test_form_three_lines_with_results(make_project: MakeProject) -> None:
-    """12.004 is inside 12 ±0.005 → pass; Ra 0.9 exceeds 0.8 → fail."""
+    """12.004 is inside 12 ±0.005 → pass; Ra 0.9 exceeds 0.8 → fail.
+
+    The bore (a diameter of a hole, guessed from its name) is measured on the CMM: its
+    ±3 µm bore gauge is under the 4:1 minimum of a 10 µm tolerance (gauges.csv).
+    """
     lines = fai_lines(make_project(), {"1": [12.004], "Sealing face": [0.9]})
     rows = [(x.balloon, x.requirement, x.results, x.verdict, x.tool) for x in lines]
     assert rows == [
-        (1, "12 ±0.005 mm", (12.004,), "pass", "bore gauge"),
+        (1, "Ø12 ±0.005 mm", (12.004,), "pass", "CMM"),
         (2, "Ra ≤ 0.8 µm", (0.9,), "fail", "profilometer"),
     ]
     assert lines[0].designator == "critical"
@@ -69,10 +73,10 @@ def test_workbook_cells(make_project: MakeProject, tmp_path: Path) -> None:
         1,
         "id 1: Bore",
         "critical",
-        "12 ±0.005 mm",
+        "Ø12 ±0.005 mm",
         "12.004",
         "pass",
-        "bore gauge",
+        "CMM",
     )
 
 
@@ -111,10 +115,10 @@ def test_libreoffice_opens_the_workbook(make_project: MakeProject, tmp_path: Pat
         "1",
         "id 1: Bore",
         "critical",
-        "12 ±0.005 mm",
+        "Ø12 ±0.005 mm",
         "12.006",
         "fail",
-        "bore gauge",
+        "CMM",
     ]
     assert ["19. Does the FAIR contain a documented nonconformance?", "yes"] in sheets["Form 1"]
 

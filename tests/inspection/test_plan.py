@@ -124,31 +124,78 @@ def test_schedule_bad_input(kwargs: dict[str, Any], field: str) -> None:
 @pytest.mark.parametrize(
     ("spec", "gauge"),
     [
-        # tolerance 0.2 mm → tenth 0.02 ≥ caliper 0.01
+        # Uncertainties (gauges.csv): caliper ±0.02, height gauge ±0.03, micrometer
+        # ±0.002, depth micrometer ±0.003, bore gauge ±0.003, CMM (1.8 + L/300) µm.
+        # tolerance 0.2 mm → tenth 0.02 ≥ caliper 0.02
         ({"id": 1, "name": "Length", "nominal": 60, "tolerance": "±0.1"}, "caliper"),
-        # tolerance 0.04 → tenth 0.004: caliper (0.01) fails, micrometer (0.001) passes
+        # tolerance 0.04 → tenth 0.004: caliper fails, micrometer 0.002 passes
         (
             {"id": 1, "name": "Shaft", "kind": "diameter", "nominal": 10, "tolerance": "±0.02"},
             "outside micrometer",
         ),
-        # a bore (internal): bore gauge, not an outside micrometer
-        ({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005"}, "bore gauge"),
+        # a hole of 0.04: bore gauge 0.003 ≤ 0.004 (a micrometer cannot reach inside)
         (
-            {"id": 1, "name": "Seat", "kind": "diameter", "nominal": 25, "tolerance": "H7"},
+            {
+                "id": 1,
+                "name": "Bore",
+                "kind": "diameter",
+                "feature": "hole",
+                "nominal": 30,
+                "tolerance": "±0.02",
+            },
             "bore gauge",
         ),
-        # tolerance 0.004 → tenth 0.0004: only the CMM (0.0001)
+        # Ø12 ±0.005 hole (before: bore gauge by its 1 µm display resolution): no gauge
+        # meets 10:1 (tenth 1 µm); within 4:1 (2.5 µm): bore gauge 3 µm no, CMM
+        # 1.8 + 12/300 = 1.84 µm yes
+        ({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005"}, "CMM"),
+        # H7 at 25 mm (21 µm, tenth 2.1 µm): bore gauge 3 µm no, CMM 1.88 µm yes
+        # (before: bore gauge, by its display resolution)
+        (
+            {"id": 1, "name": "Seat", "kind": "diameter", "nominal": 25, "tolerance": "H7"},
+            "CMM",
+        ),
+        # tolerance 0.004: nothing reaches 4:1 (1 µm); the finest, CMM 1.82 µm, not capable
         ({"id": 1, "name": "Pin", "kind": "diameter", "nominal": 5, "tolerance": "±0.002"}, "CMM"),
         ({"id": 1, "name": "Face", "kind": "roughness", "max": 0.8}, "profilometer"),
         ({"id": 1, "name": "Flat", "kind": "flatness", "max": 0.02}, "CMM"),
-        ({"id": 1, "name": "M3", "kind": "thread", "note": "M3x0.5-6H"}, "thread gauge"),
+        # a hole pitch is a spacing of centres: height gauge ±0.03 > 0.01, CMM 1.97 µm
+        # (before: a bore gauge, from the word "hole")
+        ({"id": 1, "name": "Hole pitch", "nominal": 50, "tolerance": "±0.05"}, "CMM"),
+        # a groove depth of 0.04 (tenth 0.004): caliper depth rod and height gauge fail,
+        # depth micrometer 0.003 passes (before: an outside micrometer)
+        (
+            {"id": 1, "name": "Groove depth", "kind": "depth", "nominal": 3, "tolerance": "±0.02"},
+            "depth micrometer",
+        ),
+        # a step of 0.1 (tenth 0.01): caliper 0.02 and height gauge 0.03 fail
+        (
+            {"id": 1, "name": "Shoulder", "kind": "step", "nominal": 8, "tolerance": "±0.05"},
+            "depth micrometer",
+        ),
+        # threads: GO/NO-GO plug gauge inside, ring gauge outside (ISO 1502)
+        (
+            {"id": 1, "name": "M3", "kind": "thread", "designation": "M3x0.5-6H"},
+            "thread plug gauge",
+        ),
+        (
+            {"id": 1, "name": "Stud", "kind": "thread", "designation": "M12x1.5-6g"},
+            "thread ring gauge",
+        ),
+        (
+            {"id": 1, "name": "Port", "kind": "thread", "designation": "1/4-20 UNC-2B"},
+            "thread plug gauge",
+        ),
     ],
 )
-def test_gauge_by_the_ten_to_one_rule(spec: dict[str, Any], gauge: str) -> None:
+def test_gauge_by_kind_and_the_ten_to_one_rule(spec: dict[str, Any], gauge: str) -> None:
     choice = choose_gauge(Characteristic.model_validate(spec))
     assert choice.gauge == gauge
-    if choice.resolution is not None and choice.tolerance is not None:
-        assert choice.capable is (choice.resolution <= choice.tolerance / 10 + 1e-12)
+    if choice.uncertainty is not None and choice.tolerance is not None:
+        # capable down to the 4:1 minimum (inspection_parameters.csv)
+        assert choice.capable is (choice.uncertainty <= choice.tolerance / 4 * (1 + 1e-9))
+    if spec.get("kind") == "thread":
+        assert choice.capable is None and "GO/NO-GO" in choice.note
 
 
 def test_forced_coarse_gauge_is_a_finding(make_project: MakeProject) -> None:
@@ -157,7 +204,8 @@ def test_forced_coarse_gauge_is_a_finding(make_project: MakeProject) -> None:
     bore = plan.gauges[0]
     assert (bore.gauge, bore.capable) == ("caliper", False)
     assert not plan.complete
-    assert any("worse than a tenth" in line for line in plan.findings)
+    # caliper ±0.02 mm against 0.010 mm: 0.5:1, below the 4:1 minimum
+    assert any("below the 4:1 minimum" in line for line in plan.findings)
     verdict = inspection_verdict(plan)
     assert not verdict.complete and verdict.action is not None
 
@@ -192,10 +240,11 @@ def test_low_volume_plan_for_the_seed_003_sensor_housing(make_project: MakeProje
     assert plan.steps[2].parts == (2, 3, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40)
     assert plan.steps[0].characteristics == ("1",)  # every critical feature only
     fai = plan.steps[1]
-    # Bore gauge 1.5 min + profilometer 2.0 min on part 1, plus 200 + 150 USD FAI costs.
-    assert fai.minutes == pytest.approx(3.5)
-    assert fai.cost == pytest.approx(3.5 / 60 * 40 + 350)
-    assert plan.total_minutes == pytest.approx(1.5 + 3.5 + 12 * 3.5)
+    # CMM 2.0 min (the Ø12 ±0.005 bore: within 4:1 only on a CMM) + profilometer
+    # 2.0 min on part 1, plus 200 + 150 USD FAI costs.
+    assert fai.minutes == pytest.approx(4.0)
+    assert fai.cost == pytest.approx(4.0 / 60 * 40 + 350)
+    assert plan.total_minutes == pytest.approx(2.0 + 4.0 + 12 * 4.0)
     assert plan.cost_per_part == pytest.approx(plan.total_cost / 40)
 
 
@@ -231,8 +280,8 @@ def test_plan_prices_with_the_shop_rates_the_quote_uses(make_project: MakeProjec
     shop = shop_from_mapping({"labour_rates": {"inspection": 80}, "validation_run_parts": 2})
     plan = inspection_of(make_project(quantity=40), "low_volume", shop=shop)
     validation, fai = plan.steps[0], plan.steps[1]
-    assert validation.inspected_parts == 2 and validation.minutes == pytest.approx(2 * 1.5)
-    assert fai.cost == pytest.approx(3.5 / 60 * 80 + 350)  # bore gauge + profilometer at 80
+    assert validation.inspected_parts == 2 and validation.minutes == pytest.approx(2 * 2.0)
+    assert fai.cost == pytest.approx(4.0 / 60 * 80 + 350)  # CMM + profilometer at 80
 
 
 def test_mass_production_plan(make_project: MakeProject) -> None:
@@ -251,7 +300,7 @@ def test_mass_production_plan(make_project: MakeProject) -> None:
     assert plan.complete and plan.findings == ()
     verdict = inspection_verdict(plan)
     assert verdict.complete and verdict.action is None
-    assert any("bore gauge" in line for line in verdict.evidence)
+    assert any("1 Bore: CMM" in line for line in verdict.evidence)
 
 
 def test_mass_production_lots_and_aql(make_project: MakeProject) -> None:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from planning_support import route_of
 from rampwise.catalog import load_table
 from rampwise.core.errors import InputError
-from rampwise.core.model import Characteristic, Part, Project, Stage
+from rampwise.core.model import Characteristic, Part, Project, Stage, find_material
 from rampwise.io.project_file import load_project
 from rampwise.rules.inspection import choose_gauge
 from rampwise.rules.process import (
@@ -66,18 +66,21 @@ def test_h7_bore_is_drilled_and_reamed(stage: Stage) -> None:
     assert row.required_it_grade == 7
     assert row.expected_cp == pytest.approx(21 / 13)
     assert row.capable is True
-    # the inspection plan's gauge (10:1 rule, gauges.csv): bore gauge 0.001 ≤ 0.021 / 10;
-    # the route no longer keeps its own GO/NO-GO limit-gauge rule for ISO 286 classes
-    assert row.inspection == "bore gauge"
+    # the inspection plan's gauge (10:1 rule on the uncertainty, gauges.csv): the bore
+    # gauge's ±3 µm is only 7:1 of 21 µm; the CMM's (1.8 + 25/300) µm = 1.88 µm ≤ 2.1 µm
+    # meets 10:1 (before: the bore gauge, judged on its 1 µm display resolution)
+    assert row.inspection == "CMM"
 
 
 def test_it5_shaft_is_turned_then_ground_for_a_prototype() -> None:
-    # IT5 at 25 mm = 9 µm. Finish turning holds IT6 = 13 µm (no); cylindrical grinding
-    # IT5 = 9 µm: Cp = 1.0, enough for a fully inspected prototype (issue: "turn → grind")
+    # IT5 at 25 mm = 9 µm. Finish turning holds IT6 = 13 µm (no); diamond turning is not
+    # for steel (process_materials); cylindrical grinding IT5 = 9 µm: Cp = 1.0, enough for
+    # a fully inspected prototype (issue: "turn → grind")
     row = _route_of(
         {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
         PROTOTYPE,
         envelope_mm=[30, 30, 120],
+        material="Steel 4140",
     )
     assert row.surface is SurfaceClass.EXTERNAL
     assert row.chain == ("turning", "grinding_cylindrical")
@@ -91,6 +94,7 @@ def test_it5_shaft_in_production_needs_superfinishing() -> None:
         {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
         MASS,
         envelope_mm=[30, 30, 120],
+        material="Steel 4140",
     )
     assert row.chain == ("turning", "grinding_cylindrical", "superfinishing")
     assert row.expected_cp == pytest.approx(9 / 6)
@@ -103,8 +107,12 @@ def test_it5_shaft_in_production_needs_superfinishing() -> None:
         ("[0, 0.13]", ("drilling",)),
         # IT9 = 52 µm < 112 → reaming (IT6 13 µm)
         ("[0, 0.052]", ("drilling", "reaming")),
-        # IT6 = 13 µm: reaming Cp 1.0 < 1.33 → honing IT4 = 6 µm (Cp 2.2)
-        ("[0, 0.013]", ("drilling", "boring", "honing")),
+        # IT6 = 13 µm: reaming Cp 1.0 < 1.33 → in aluminium a diamond fine-boring pass,
+        # IT5 = 9 µm (Cp 1.44), before honing
+        ("[0, 0.013]", ("drilling", "boring", "diamond_boring")),
+        # IT4 = 6 µm: diamond boring Cp 0.67 → honing IT4 = 6 µm (prototype-free: Cp 1.0
+        # < 1.33 at low volume: the finest chain, flagged)
+        ("[0, 0.008]", ("drilling", "boring", "honing")),
     ],
 )
 def test_hole_chains_get_finer_with_the_grade(tolerance: str, chain: tuple[str, ...]) -> None:
@@ -113,32 +121,38 @@ def test_hole_chains_get_finer_with_the_grade(tolerance: str, chain: tuple[str, 
 
 
 @pytest.mark.parametrize(
-    ("stage", "ra", "chain"),
+    ("stage", "ra", "material", "chain"),
     [
         # production: Ra limit ≥ geometric centre of the band; milling √(0.8·6.3) = 2.24 µm
-        (MASS, 3.2, ("milling",)),
-        # Ra 1.6 < 2.24 (finish milling has the same band) → surface grinding √(0.1·1.6) = 0.4
-        (MASS, 1.6, ("milling", "grinding_surface")),
+        (MASS, 3.2, "Steel 4140", ("milling",)),
+        # Ra 1.6 < 2.24 (finish milling has the same band) → in steel surface grinding
+        # √(0.1·1.6) = 0.4; in aluminium a diamond fly-cut, same band (process_materials)
+        (MASS, 1.6, "Steel 4140", ("milling", "grinding_surface")),
+        (MASS, 1.6, "Al 6061-T6", ("milling", "fly_cutting")),
         # a prototype only needs the band to reach the limit: milling from 0.8 µm
-        (PROTOTYPE, 1.6, ("milling",)),
+        (PROTOTYPE, 1.6, "Steel 4140", ("milling",)),
         # Ra 0.2 needs lapping: grinding's band starts at 0.1 but its centre is 0.4
-        (MASS, 0.2, ("milling", "grinding_surface", "lapping")),
+        (MASS, 0.2, "Steel 4140", ("milling", "grinding_surface", "lapping")),
     ],
 )
-def test_roughness_chains(stage: Stage, ra: float, chain: tuple[str, ...]) -> None:
-    row = _route_of({"id": 1, "name": "Sealing face", "kind": "roughness", "max": ra}, stage)
+def test_roughness_chains(stage: Stage, ra: float, material: str, chain: tuple[str, ...]) -> None:
+    row = _route_of(
+        {"id": 1, "name": "Sealing face", "kind": "roughness", "max": ra}, stage, material=material
+    )
     assert row.surface is SurfaceClass.PLANE
     assert row.chain == chain
     assert row.inspection == "profilometer"
 
 
 def test_impossible_tolerance_is_flagged_not_hidden() -> None:
-    # 2 µm over 100 mm is IT1 (2.5 µm > 2 → finer than IT1): nothing in the table holds it
-    row = _route_of({"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}, MASS)
+    # 2 µm over the 60 mm envelope: IT1 = 2 µm; lapping holds IT4 × 0.5 (form) = 4 µm:
+    # Cp 0.5 — nothing in the table holds it
+    flat = {"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}
+    row = _route_of(flat, MASS, material="Steel 4140")
     assert row.capable is False
     assert row.chain[-1] == "lapping"
     assert "No chain in the catalog holds it" in row.note
-    route = route_of(_part({"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}), MASS)
+    route = route_of(_part(flat, material="Steel 4140"), MASS)
     assert any("review these tolerances" in n for n in route.notes)
 
 
@@ -192,24 +206,37 @@ def test_location_and_thread_are_not_rated_by_the_chart() -> None:
         {"id": 2, "name": "Tapped hole", "kind": "thread", "designation": "M6x1-6H"},
     )
     location, thread = route_of(part, LOW).characteristics
-    assert location.capable is None and location.chain == ("milling",)
+    # no feature size: graded at the 60 mm envelope (50–80 mm: IT10 = 120 µm, milling
+    # Cp 0.83 < 1.33; finish milling IT7 = 30 µm, Cp 3.3), and the note says so
+    assert location.size_source == "envelope" and location.capable is True
+    assert location.chain == ("milling", "finish_milling")
+    assert "no feature_size given" in location.note
     assert "same setup as its datum" in location.note
-    assert thread.chain == () and thread.inspection == "thread gauge"
+    # an internal M6 in aluminium is tapped (≤ M12, threading_rules.csv) and checked with
+    # a GO/NO-GO thread plug gauge (ISO 1502)
+    assert thread.chain == ("tapping",) and thread.inspection == "thread plug gauge"
 
 
 def test_route_inspects_with_the_inspection_plan_gauge() -> None:
     """The route's gauge is the inspection plan's (10:1 rule over catalog/gauges.csv)."""
     specs = [
-        # 0.2 mm wide → tenth 0.02 ≥ caliper resolution 0.01
+        # 0.2 mm wide → tenth 0.02 ≥ caliper uncertainty ±0.02
         {"id": 1, "name": "Length", "nominal": 60, "tolerance": "±0.1"},
-        # Ø12 ±0.005 bore: 0.010 wide → tenth 0.001 = bore gauge resolution
+        # Ø12 ±0.005 bore: 0.010 wide; bore gauge ±0.003 under 4:1, CMM ±0.00184 within
         {"id": 2, "name": "Bore", "nominal": 12, "tolerance": "±0.005"},
         {"id": 3, "name": "Flat", "kind": "flatness", "max": 0.02},
         {"id": 4, "name": "Face", "kind": "roughness", "max": 0.8},
+        {"id": 5, "name": "Stud", "kind": "thread", "designation": "M8-6g"},
     ]
     part = _part(*specs)
     rows = route_of(part, LOW).characteristics
-    assert [r.inspection for r in rows] == ["caliper", "bore gauge", "CMM", "profilometer"]
+    assert [r.inspection for r in rows] == [
+        "caliper",
+        "CMM",
+        "CMM",
+        "profilometer",
+        "thread ring gauge",
+    ]
     for row, characteristic in zip(rows, part.characteristics, strict=True):
         chosen = choose_gauge(characteristic)
         assert (row.inspection, row.inspection_minutes) == (chosen.gauge, chosen.minutes)
@@ -265,17 +292,23 @@ def test_sensor_housing_route(examples_dir: Path) -> None:
     """Seed 003's sensor housing: Ø12 ±0.005 bore (IT5 at 12 mm: 10 µm wide, IT5 = 8 µm),
     Ra 0.8 sealing face, 40 pieces."""
     route = route_of(_example(examples_dir, "sensor_housing_pilot.yaml"), LOW)
-    bore, face, _, _ = route.characteristics
+    bore, face = route.characteristics[:2]
     assert bore.required_it_grade == 5
+    # diamond boring holds IT5 = 8 µm: Cp 1.25 < 1.33; honing IT4 = 5 µm: Cp 2.0
     assert bore.chain == ("drilling", "boring", "honing")
-    assert face.chain == ("milling", "grinding_surface")
-    assert route.extra_operations == ("boring", "honing", "grinding_surface")
-    # hone and surface grinder are machines beyond the mill: 2 + 2 setups
-    assert (route.added_setups, route.setups) == (2, 4)
-    # added inspection, by the inspection plan's gauges (gauges.csv): bore gauge 1.5 min
-    # (±0.005) + profilometer 2 min; the route's own gauge table (temperature-controlled
-    # CMM 5 min) is gone, so the figure follows the plan
-    assert route.added_inspection_minutes == pytest.approx(1.5 + 2)
+    # 6061 is not ground: a diamond fly-cut, band 0.1–1.6 µm, centre 0.4 ≤ Ra 0.8
+    assert face.chain == ("milling", "fly_cutting")
+    assert route.extra_operations == ("boring", "honing", "fly_cutting")
+    # only the hone is a machine beyond the mill: 2 + 1 setups
+    assert (route.added_setups, route.setups) == (1, 3)
+    # added inspection, by the inspection plan's gauges (gauges.csv): CMM 2 min (the
+    # ±0.005 bore: the bore gauge's ±3 µm is under 4:1 of 10 µm) + profilometer 2 min
+    assert route.added_inspection_minutes == pytest.approx(2 + 2)
+    # seed 003's 4× M3 × 0.5 class 6H: tapped on the mill, gauged GO/NO-GO
+    thread = route.characteristics[4]
+    assert (thread.chain, thread.inspection) == (("tapping",), "thread plug gauge")
+    (tapping,) = route.threads
+    assert (tapping.designation, tapping.count, tapping.internal) == ("M3x0.5-6H", 4, True)
     operations = {op.process: op for op in route.operations}
     assert operations["honing"].new_setup and not operations["boring"].new_setup
     assert operations["milling"].extra is False and operations["honing"].extra is True
@@ -344,8 +377,15 @@ def test_repeat_order_reuses_a_library_plate(make_project: Callable[..., Project
     assert route_of(project, PROTOTYPE).workholding.kind is StrategyName.TOOLING_LIBRARY
 
 
+def _in_316l(project: Project) -> Project:
+    """The project with its part in SS 316L, an alloy the catalog printer prints."""
+    part = project.part.model_copy(update={"material": find_material("SS 316L")})
+    return project.model_copy(update={"part": part})
+
+
 def test_hybrid_offered_for_a_complex_metal_low_volume_part(examples_dir: Path) -> None:
-    route = route_of(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    enclosure = _example(examples_dir, "enclosure_market_release.yaml")
+    route = route_of(_in_316l(enclosure.model_copy(update={"quantity": 50})), LOW)
     assert route.hybrid is not None
     assert (route.hybrid.stock_min_mm, route.hybrid.stock_max_mm) == (0.5, 0.8)  # seed 003
     # critical #1 and #2 are always finish-machined; the 1.2 mm wall (ISO 2768-m ±0.1 mm,
@@ -353,12 +393,19 @@ def test_hybrid_offered_for_a_complex_metal_low_volume_part(examples_dir: Path) 
     assert route.hybrid.finish_machined == ("1", "2")
     assert route.hybrid.as_built == ("3",)
     assert route.workholding.kind is StrategyName.CONFORMAL_SUPPORT
-    assert route_of(_example(examples_dir, "enclosure_market_release.yaml"), MASS).hybrid is None
+    assert route_of(_in_316l(enclosure), MASS).hybrid is None
+    # the example itself: 7075 hot-cracks in L-PBF, and 5,000 pcs is no small lot
+    as_drawn = route_of(enclosure, LOW)
+    assert as_drawn.hybrid is None
+    option = next(o for o in as_drawn.workholding.options if o.kind is StrategyName.HYBRID_AM)
+    assert option.reason.startswith("no L-PBF powder prints Al 7075-T6")
+    assert "not a small lot" in route_of(_in_316l(enclosure), LOW).workholding.options[-1].reason
 
 
 def test_hybrid_reason_gives_figures_not_catalog_source_keys(examples_dir: Path) -> None:
     """The printed surface is described by what it holds, from the lpbf_as_built row."""
-    route = route_of(_example(examples_dir, "enclosure_market_release.yaml"), LOW)
+    enclosure = _example(examples_dir, "enclosure_market_release.yaml")
+    route = route_of(_in_316l(enclosure.model_copy(update={"quantity": 50})), LOW)
     assert route.hybrid is not None
     # catalog/process_capability.csv, lpbf_as_built: it_min 9, Ra 5–20 µm
     assert "(as printed it holds IT9 at best, Ra 5–20 µm)" in route.hybrid.reason
@@ -374,13 +421,22 @@ def test_hybrid_reason_gives_figures_not_catalog_source_keys(examples_dir: Path)
     assert "IT: " not in route.hybrid.reason and "Ra: " not in route.hybrid.reason
 
 
-def test_no_hybrid_for_plastics_or_simple_parts() -> None:
+def test_no_hybrid_for_plastics_wrought_aluminium_or_simple_parts() -> None:
     characteristic = {"id": 1, "name": "Length", "nominal": 40}
+    five_axis = {"setups": 3}
+    for material in ("POM", "Al 6061-T6", "SS 304"):  # no powder of that grade
+        assert (
+            route_of(_part(characteristic, material=material, features=five_axis), LOW).hybrid
+            is None
+        )
     assert (
-        route_of(_part(characteristic, material="POM", features={"setups": 3}), LOW).hybrid is None
+        route_of(_part(characteristic, material="SS 316L", features={"setups": 2}), LOW).hybrid
+        is None
     )
-    assert route_of(_part(characteristic, features={"setups": 2}), LOW).hybrid is None
-    assert route_of(_part(characteristic, features={"setups": 3}), LOW).hybrid is not None
+    assert (
+        route_of(_part(characteristic, material="SS 316L", features=five_axis), LOW).hybrid
+        is not None
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -398,8 +454,13 @@ def test_no_hybrid_for_plastics_or_simple_parts() -> None:
 def test_a_wider_tolerance_never_needs_a_costlier_chain(
     size: float, tight: float, factor: float, stage: Stage
 ) -> None:
-    narrow = choose_chain(SurfaceClass.HOLE, "mill", size, tight, None, stage)
-    wide = choose_chain(SurfaceClass.HOLE, "mill", size, tight * factor, None, stage)
+    steel = "alloy_steel"
+    narrow = choose_chain(
+        SurfaceClass.HOLE, "mill", size, tight, None, stage, material_category=steel
+    )
+    wide = choose_chain(
+        SurfaceClass.HOLE, "mill", size, tight * factor, None, stage, material_category=steel
+    )
     assert wide.chain.rank <= narrow.chain.rank
     if wide.capable:
         assert wide.expected_cp is not None

@@ -16,7 +16,7 @@ import pytest
 
 from rampwise.core.errors import InputError
 from rampwise.quality.batch import Verdict, analyze_batch, first_pass_yield
-from rampwise.quality.capability import SpecLimits
+from rampwise.quality.capability import SpecLimits, TargetBasis
 from rampwise.quality.charts import VariablesChart
 from rampwise.quality.measurements import load_measurements, parse_measurements_csv
 from rampwise.quality.rules import RuleSet
@@ -215,6 +215,9 @@ def test_bundled_spec_file_matches_the_example_project(examples_dir: Path) -> No
     from rampwise.io.spec_file import load_spec_file
 
     table = load_spec_file(examples_dir / "measurements" / "sensor_housing_spec.yaml")
-    # sensor_housing_pilot.yaml: Bore 12.0 ±0.005, Overall length 60.0 ±0.1
-    assert table.by_name["Bore"] == SpecLimits(lsl=11.995, usl=12.005, target=12.0)
-    assert table.by_name["Overall length"] == SpecLimits(lsl=59.9, usl=60.1, target=60.0)
+    # sensor_housing_pilot.yaml: Bore 12.0 ±0.005, Overall length 60.0 ±0.1; no target
+    # given, so each aims at mid-tolerance (11.995 + 12.005)/2 = 12.0, (59.9 + 60.1)/2 = 60.0
+    assert table.by_name["Bore"] == SpecLimits(lsl=11.995, usl=12.005)
+    assert table.by_name["Overall length"] == SpecLimits(lsl=59.9, usl=60.1)
+    assert table.by_name["Bore"].target == pytest.approx(12.0, abs=1e-12)
+    assert table.by_name["Bore"].target_basis is TargetBasis.MID_TOLERANCE

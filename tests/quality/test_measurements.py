@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rampwise.core.errors import InputError
 from rampwise.core.model import Characteristic
 from rampwise.io.spec_file import load_spec_file
-from rampwise.quality.capability import SpecLimits
+from rampwise.quality.capability import SpecLimits, TargetBasis
 from rampwise.quality.measurements import (
     load_measurements,
     parse_measurements_csv,
@@ -26,7 +26,8 @@ from rampwise.quality.measurements import (
 )
 from rampwise.quality.specs import SpecTable, spec_from_characteristic, specs_for_characteristics
 
-BORE = SpecLimits(lsl=11.995, usl=12.005, target=12.0)
+BORE = SpecLimits(lsl=11.995, usl=12.005)
+"""Ø12 ±0.005 with no target given: aims at mid-tolerance (11.995 + 12.005)/2 = 12.0."""
 
 
 def test_subgroup_value_file_is_one_characteristic(tmp_path: Path) -> None:
@@ -144,7 +145,12 @@ def test_spec_file_forms(tmp_path: Path) -> None:
     )
     table = load_spec_file(path)
     assert table.by_name["Bore"] == BORE
-    assert table.by_name["Length"] == SpecLimits(lsl=59.8, usl=60.1, target=60.0)
+    # 60 +0.1/−0.2 without a target aims at mid-tolerance (59.8 + 60.1)/2 = 59.95, not
+    # at the nominal 60.0
+    length = table.by_name["Length"]
+    assert length.lsl == pytest.approx(59.8) and length.usl == pytest.approx(60.1)
+    assert length.target == pytest.approx(59.95)
+    assert length.target_basis is TargetBasis.MID_TOLERANCE
     assert table.by_name["Flatness"].lsl is None
     data = parse_measurements_csv("BORE,length\n12.0,60.0\n", specs=table)
     assert data.characteristics[0].spec == BORE  # names match without case

@@ -144,9 +144,10 @@ def test_shop_and_tier_options(examples_dir: Path, tmp_path: Path) -> None:
             ["quote", project, "--qty", "10", "--json", "--shop", str(shop), "--tier", "expedite"],
         ).stdout
     )
-    # margin 15 % → 50 %: every price × 1.5 / 1.15
+    # margin 15 % → 50 %: every price × 1.5 / 1.15; the expedite tier × 1.5 on top
+    # (lead_times.csv price_factor: the low end of the published 50–100 % rush markup)
     assert dear["breaks"][0]["unit_price"] == pytest.approx(
-        plain["breaks"][0]["unit_price"] * 1.5 / 1.15
+        plain["breaks"][0]["unit_price"] * 1.5 / 1.15 * 1.5
     )
     assert dear["tier"] == "expedite"
     assert dear["breaks"][0]["lead_time_days"] < plain["breaks"][0]["lead_time_days"]

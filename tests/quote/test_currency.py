@@ -69,17 +69,17 @@ def clear_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_a_eur_target_is_converted_at_the_shop_files_rate(examples_dir: Path) -> None:
-    # Hand calculation: 82.00 EUR × 1.08 USD/EUR = 88.56 USD. The production plan quotes
-    # 86.69 USD at 2,000 pcs: under 88.56, so the target is met. Compared number to
-    # number (the old code), 86.69 > 82.00 failed the area.
+    # Hand calculation: 74.00 EUR × 1.08 USD/EUR = 79.92 USD. The production plan quotes
+    # 78.40 USD at 2,000 pcs: under 79.92, so the target is met. Compared number to
+    # number (the old code), 78.40 > 74.00 failed the area.
     shop = shop_from_mapping({"exchange_rates": {"EUR": 1.08}})
-    document = valve_body(examples_dir, unit_price=82.00, currency="EUR")
+    document = valve_body(examples_dir, unit_price=74.00, currency="EUR")
     quoted = assess(document, shop=shop, today=TODAY).quote
-    assert quoted is not None and 82.00 < quoted.at(2000).unit_price < 88.56
+    assert quoted is not None and 74.00 < quoted.at(2000).unit_price < 79.92
     area = cost_area(document, shop)
     assert area.status is AreaStatus.PASS
     assert area.evidence[0] == (
-        "target 82.00 EUR at 2000 pcs = 88.56 USD at 1.08 USD per EUR "
+        "target 74.00 EUR at 2000 pcs = 79.92 USD at 1.08 USD per EUR "
         "(shop file exchange_rates.EUR)"
     )
     assert area.evidence[1] == (
@@ -88,11 +88,11 @@ def test_a_eur_target_is_converted_at_the_shop_files_rate(examples_dir: Path) ->
 
 
 def test_a_converted_target_can_still_fail(examples_dir: Path) -> None:
-    # 82.00 EUR × 1.05 USD/EUR = 86.10 USD, under the 86.69 USD quote: 1 % over target.
+    # 74.00 EUR × 1.05 USD/EUR = 77.70 USD, under the 78.40 USD quote: 1 % over target.
     shop = shop_from_mapping({"exchange_rates": {"EUR": 1.05}})
-    area = cost_area(valve_body(examples_dir, unit_price=82.00, currency="EUR"), shop)
+    area = cost_area(valve_body(examples_dir, unit_price=74.00, currency="EUR"), shop)
     assert area.status is AreaStatus.FAIL
-    assert area.evidence[0].startswith("target 82.00 EUR at 2000 pcs = 86.10 USD")
+    assert area.evidence[0].startswith("target 74.00 EUR at 2000 pcs = 77.70 USD")
     assert area.action is not None and area.action.startswith("The quote is 1% over target")
 
 

@@ -31,15 +31,19 @@ def test_sensor_housing_prices_the_route_finishing_operations(examples_dir: Path
     """The quote adds the route's extra processes (process_capability.csv), one rule.
 
     Bore Ø12 ±0.005: 0.010 mm wide at 12 mm is IT5 (ISO 286-1 Table 1, 10–18 mm: IT5 =
-    8 µm) — drilling holds IT10, boring and honing finish it; the Ra 0.8 sealing face
-    needs surface grinding at low volume. Each is 1.5 min × aluminium factor 1 per part
-    and 10 min of tool setup (cost_defaults.csv).
+    8 µm) — drilling holds IT10, boring and honing finish it; the Ra 0.8 sealing face of
+    6061 is diamond fly-cut on the mill, not ground (process_materials.csv). Each is
+    1.5 min × aluminium factor 1 per part; boring and fly-cutting take 10 min of tool
+    setup on the mill, the hone a machine setup of 60 min (cost_defaults.csv); no grinder
+    is set up.
     """
     project = _example(examples_dir, "sensor_housing_pilot.yaml")
     plan = stage_plan(project, Stage.LOW_VOLUME, shop=default_shop())
-    assert [op.name for op in plan.operations] == ["boring", "honing", "grinding_surface"]
-    assert all(op.minutes_per_part == pytest.approx(1.5) for op in plan.operations)
-    assert all(op.setup_minutes == 10 for op in plan.operations)
+    finishing = [op for op in plan.operations if op.name in ("boring", "honing", "fly_cutting")]
+    assert [op.name for op in finishing] == ["boring", "honing", "fly_cutting"]
+    assert not [op for op in plan.operations if "grinding" in op.name]
+    assert all(op.minutes_per_part == pytest.approx(1.5) for op in finishing)
+    assert [op.setup_minutes for op in finishing] == [10, 60, 10]
     assert plan.tight_tolerance  # the bore needs operations beyond drilling
 
 
@@ -96,7 +100,12 @@ def test_geometry_facts_replace_the_estimates() -> None:
 def test_route_operations_replace_the_derived_ones() -> None:
     project = project_from_mapping(build_document(), today=TODAY)
     shop = default_shop()
-    adders = operation_adders(["reaming", "grinding_surface"], project.part, shop)
+    adders = operation_adders(
+        ["reaming", "grinding_surface"],
+        project.part,
+        shop,
+        route_machine=shop.machine("mill_3axis"),
+    )
     assert [a.name for a in adders] == ["reaming", "grinding_surface"]
     plain = stage_quote(project, Stage.LOW_VOLUME, quantities=[10], shop=shop)
     routed = stage_quote(

@@ -24,6 +24,7 @@ from support import TODAY, build_document
 
 WORK = LeadTimeInputs(
     material_category="aluminium",
+    machine_class="mill_3axis",
     programming_hours=4.0,
     machine_hours=32.0,
     finish_name="anodize_type_ii",
@@ -35,15 +36,16 @@ WORK = LeadTimeInputs(
 @pytest.mark.parametrize(
     ("tier", "stage", "days"),
     [
+        # one machine (run_hours 0: nothing to spread) at 2 shifts × 7.5 h × capacity_share:
         # standard: max(material 2, queue 3, programming 4 h / 8 h = 0.5) = 3 + validation 1
-        # + machining 32 h / 16 h = 2 + anodize 2 + first-article 1 + shipping 3 = 12
-        (LeadTimeTier.STANDARD, Stage.LOW_VOLUME, 12),
-        # prototypes skip the validation run and the first-article report: 12 − 2 = 10
-        (LeadTimeTier.STANDARD, Stage.PROTOTYPE, 10),
-        # expedite: max(1, 0, 0.5) = 1 + 1 + 32/24 + 2 + 1 + 1 = 7.33 → 8
+        # + machining 32 h / 15 h = 2.13 + anodize 2 + first-article 1 + shipping 3 = 12.13 → 13
+        (LeadTimeTier.STANDARD, Stage.LOW_VOLUME, 13),
+        # prototypes skip the validation run and the first-article report: 12.13 − 2 → 11
+        (LeadTimeTier.STANDARD, Stage.PROTOTYPE, 11),
+        # expedite: max(1, 0, 0.5) = 1 + 1 + 32/22.5 + 2 + 1 + 1 = 7.42 → 8
         (LeadTimeTier.EXPEDITE, Stage.LOW_VOLUME, 8),
-        # economy: max(3, 8, 0.5) = 8 + 2 + 32/8 + 2 + 1 + 5 = 22
-        (LeadTimeTier.ECONOMY, Stage.MASS_PRODUCTION, 22),
+        # economy: max(3, 8, 0.5) = 8 + 2 + 32/7.5 + 2 + 1 + 5 = 22.27 → 23
+        (LeadTimeTier.ECONOMY, Stage.MASS_PRODUCTION, 23),
     ],
 )
 def test_critical_path_by_hand(tier: LeadTimeTier, stage: Stage, days: int) -> None:
@@ -53,12 +55,13 @@ def test_critical_path_by_hand(tier: LeadTimeTier, stage: Stage, days: int) -> N
 
 
 def test_additive_blanks_replace_material_availability() -> None:
-    # 40 h of printing at 20 h/day + 2 days post-processing = 4 days > queue 3
+    # 40 h of printing at 20 h/day + 2 days post-processing = 4 days > queue 3:
+    # 4 + 1 + 32/15 + 2 + 1 + 3 = 13.13 → 14
     result = lead_time(
         WORK.model_copy(update={"additive_hours": 40.0}), LeadTimeTier.STANDARD, default_shop()
     )
     assert result.path[0] == ("additive blanks", pytest.approx(4.0))
-    assert result.days == 13
+    assert result.days == 14
 
 
 def test_quote_lead_times_are_ordered_by_tier(examples_dir: Path) -> None:
@@ -74,7 +77,9 @@ def test_quote_lead_times_are_ordered_by_tier(examples_dir: Path) -> None:
 
 def test_seed_003_strategy_defaults() -> None:
     shop = default_shop()
-    material = project_from_mapping(build_document(), today=TODAY).part.material
+    document = build_document()
+    document["part"]["material"] = "SS 316L"  # a grade the catalog printer prints
+    material = project_from_mapping(document, today=TODAY).part.material
     specs = {
         s.name: s
         for s in strategy_specs(
@@ -89,6 +94,7 @@ def test_seed_003_strategy_defaults() -> None:
                 )
                 for kind in StrategyName
             },
+            envelope_mm=(60, 40, 25),
             part_volume_mm3=30_000,
             machined_area_mm2=9_000,
         )
@@ -105,11 +111,12 @@ def test_seed_003_strategy_defaults() -> None:
     assert hybrid.scrap_rate == pytest.approx(0.02)  # seed 003: 12 % → 2 %
     assert hybrid.blank is not None
     # blank = 30,000 + 9,000 × 0.8 mm = 37,200 mm³; printed with 12 % supports at
-    # 5,000 mm³/h → 8.3328 h × 130 USD/h + 41,664 mm³ × 2.70 g/cm³ × 60 USD/kg
+    # 13.3 cm³/h (EOS M 290, 316L) → 3.1326 h × 130 USD/h + 41,664 mm³ × 8.00 g/cm³ ×
+    # 100 USD/kg
     assert hybrid.blank.blank_volume_mm3 == pytest.approx(37_200)
-    assert hybrid.blank.print_hours == pytest.approx(37_200 * 1.12 / 5000)
+    assert hybrid.blank.laser_hours == pytest.approx(37_200 * 1.12 / 1000 / 13.3)
     assert hybrid.blank.cost == pytest.approx(
-        37_200 * 1.12 / 5000 * 130 + 37_200 * 1.12 / 1000 * 2.70 / 1000 * 60
+        37_200 * 1.12 / 1000 / 13.3 * 130 + 37_200 * 1.12 / 1000 * 8.00 / 1000 * 100
     )
 
 

@@ -63,11 +63,12 @@ def valve_production() -> QuotePlan:
     return stage_plan(project, Stage.MASS_PRODUCTION, shop=default_shop())
 
 
-# Sensor housing, low volume, by hand. Gauges (gauges.csv): bore ±0.005 → bore gauge
-# 1.5 min (critical), Ra 0.8 face → profilometer 2.0 min, two lengths → caliper 0.5 min
-# each: 4.5 min per fully inspected part; inspector 40 USD/h (labour_rates.csv).
-# Validation run: 1 sacrificial part on the critical bore, 1.5 min. First article: part 1
-# in full, 4.5 min, + 200 USD program + 150 USD overhead (inspection_parameters.csv).
+# Sensor housing, low volume, by hand. Gauges (gauges.csv): bore ±0.005 → CMM 2.0 min
+# (critical; the bore gauge's ±3 µm is under 4:1 of 10 µm), Ra 0.8 face → profilometer
+# 2.0 min, two lengths → caliper 0.5 min each, 4× M3x0.5-6H → thread plug gauge 4 × 0.5
+# min: 7.0 min per fully inspected part; inspector 40 USD/h (labour_rates.csv).
+# Validation run: 1 sacrificial part on the critical bore, 2.0 min. First article: part 1
+# in full, 7.0 min, + 200 USD program + 150 USD overhead (inspection_parameters.csv).
 # Tiered sampling (inspection_tiers.csv): the parts the tiers select less part 1, which is
 # the first article.
 @pytest.mark.parametrize(
@@ -88,7 +89,7 @@ def test_low_volume_prices_the_plan_part_by_part(
     basis = sensor_low_volume.bases[StrategyName.SOFT_JAWS]
     schedule = basis.inspection
     assert schedule.parts(StepKind.TIERED_SAMPLING, quantity) == tiered
-    minutes = 1.5 + 4.5 + tiered * 4.5
+    minutes = 2.0 + 7.0 + tiered * 7.0
     cost = minutes / 60 * 40 + 200 + 150
     assert schedule.minutes(quantity) == pytest.approx(minutes)
     assert schedule.cost(quantity) == pytest.approx(cost)
@@ -96,9 +97,9 @@ def test_low_volume_prices_the_plan_part_by_part(
 
 
 def test_the_plan_and_the_bucket_agree_at_the_order_quantity(sensor_low_volume: QuotePlan) -> None:
-    # 40 pcs: 1.5 + 4.5 + 12 × 4.5 = 60 min → 60 / 60 × 40 + 350 = 390 USD
+    # 40 pcs: 2.0 + 7.0 + 12 × 7.0 = 93 min → 93 / 60 × 40 + 350 = 412 USD
     plan = sensor_low_volume.inspection
-    assert (plan.total_minutes, plan.total_cost) == pytest.approx((60.0, 390.0))
+    assert (plan.total_minutes, plan.total_cost) == pytest.approx((93.0, 412.0))
     for basis in sensor_low_volume.bases.values():
         assert price_drivers(basis, 40).inspection * 40 == pytest.approx(plan.total_cost)
 
@@ -143,11 +144,12 @@ def test_prototype_inspects_every_part() -> None:
 def test_quote_inspects_with_the_inspection_plan_gauges(examples_dir: Path) -> None:
     """The quote's minutes per fully inspected part are the plan's gauges (gauges.csv).
 
-    Sensor housing (seed 003): Ø12 ±0.005 bore → bore gauge 1.5 min (0.001 ≤ 0.010 / 10);
-    Ra 0.8 face → profilometer 2.0 min; 60 ±0.1 and 6 +0.5/0 lengths → caliper 0.5 min each.
+    Sensor housing (seed 003): Ø12 ±0.005 bore → CMM 2.0 min (1.84 µm: 5.4:1 of 10 µm;
+    the bore gauge's 3 µm is under 4:1); Ra 0.8 face → profilometer 2.0 min; 60 ±0.1 and
+    6 +0.5/0 lengths → caliper 0.5 min each; 4× M3x0.5-6H → thread plug gauge 4 × 0.5 min.
     """
     project = load_project(examples_dir / "sensor_housing_pilot.yaml", today=TODAY)
     plan = stage_plan(project, Stage.LOW_VOLUME, shop=default_shop())
-    assert plan.inspection_minutes == pytest.approx(1.5 + 2.0 + 0.5 + 0.5)
+    assert plan.inspection_minutes == pytest.approx(2.0 + 2.0 + 0.5 + 0.5 + 4 * 0.5)
     gauges = inspection_of(project, Stage.LOW_VOLUME).gauges
     assert plan.inspection_minutes == pytest.approx(sum(g.minutes for g in gauges))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from rampwise.app.web.batch_report import VERDICTS, axis_label, drift_text, flag_groups
+from rampwise.app.web.batch_report import (
+    VERDICTS,
+    axis_label,
+    drift_text,
+    flag_groups,
+    target_text,
+)
 from rampwise.quality.batch import Verdict
 
 
@@ -52,3 +58,36 @@ def test_drift_sentence() -> None:
     assert "crosses LCL at part 41" in text and "+0.00088 mm" in text
     assert drift_text(None, "mm") is None
     assert drift_text({"slope": "steep"}, "mm") is None  # not a drift this version reads
+
+
+def test_drift_sentence_names_the_target_used() -> None:
+    stored = {
+        "segment_start": 1,
+        "segment_length": 20,
+        "slope": -0.0002,
+        "slope_p_value": 1e-9,
+        "significant": True,
+        "horizon": 30,
+        "limit": "lsl",
+        "crossing_part": 42,
+        "offset": 0.0035,
+        "apply_at_part": 21,
+        "target": 10.0075,
+        "target_basis": "mid_tolerance",
+    }
+    text = drift_text(stored, "mm")
+    assert text is not None
+    assert text.endswith("at part 21, toward the mid-tolerance target 10.0075 mm")
+
+
+def test_target_text_of_a_stored_spec() -> None:
+    # Ø10 H7 = 10.000/10.015: mid-tolerance (10.000 + 10.015)/2 = 10.0075
+    spec = {"lsl": 10.0, "usl": 10.015, "target": 10.0075, "target_basis": "mid_tolerance"}
+    assert target_text(spec) == "mid-tolerance target 10.0075"
+    assert target_text({**spec, "target": 10.006, "target_basis": "given"}) == (
+        "given target 10.006"
+    )
+    # stored before the basis was recorded: the target without a claim about its origin
+    assert target_text({"lsl": 10.0, "usl": 10.015, "target": 10.0075}) == "target 10.0075"
+    assert target_text({"usl": 0.02, "target": None}) is None
+    assert target_text(None) is None

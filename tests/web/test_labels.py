@@ -64,7 +64,7 @@ def test_the_result_page_names_machines_strategies_and_sources_in_words(
     assert "Low volume · 5-axis machining centre" in shown
     assert "<dd>5-axis milling in 2 setups</dd>" in shown
     assert "Hybrid AM" in shown and "In-process" not in shown  # no SPC step at low volume
-    assert "as printed it holds IT9 at best, Ra 5–20 µm" in shown
+    assert "no L-PBF powder prints Al 7075-T6" in shown  # why no printed blank, in words
     leaks = ("5axis", "Hybrid am", "brenner2025", "proquest_slm", "IT: ", "_plan:")
     leaks += ("overhead_margin",)
     for leak in leaks:
@@ -74,17 +74,19 @@ def test_the_result_page_names_machines_strategies_and_sources_in_words(
 def test_the_route_names_processes_and_machines_in_words(
     client: TestClient, token: str, examples_dir: Path
 ) -> None:
-    """The valve body's port face is ground flat: a surface grinder in a setup of its own."""
+    """The valve body's bore is honed: a hone in a setup of its own. Its port face (0.02 mm
+    flat, graded at the 60 mm envelope: finish milling IT7 × 0.5 = 15 µm, Cp 1.33) is
+    finish-milled, no longer ground (issue 22: form zones against half the size spread)."""
     shown = _shown_result_page(client, token, examples_dir / "valve_body_production.yaml")
     text = re.sub(r"<[^>]*>", "", shown)
-    assert "milling → surface grinding" in text
-    assert "Surface grinding on the surface grinder" in text
-    assert "extra machines add 2 setup(s): hone, surface grinder" in text
+    assert "milling → finish milling" in text
+    assert "Honing on the hone" in text
+    assert "extra machines add 1 setup(s): hone" in text
     assert 'class="compact route-characteristics"' in shown  # one row per characteristic
     assert "Cost [USD]" in text  # the inspection plan's costs name their currency
     # 2,000 pcs in one lot of 2,000: ANSI Z1.4 level II code K, n 125 (stated once, in words).
     assert "125 parts per lot of 2000 (1 lot)" in text
     assert "Table sample size" not in text
     assert "0.8 µm" in text and " um" not in text  # the bore finish's gauge in µm
-    for key in ("grinding_surface", "surface_grinder"):
+    for key in ("finish_milling", "drilling>boring"):
         assert key not in text, key

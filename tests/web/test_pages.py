@@ -286,6 +286,10 @@ def test_the_batch_page_has_a_capability_table_and_charts(
     # The wear trend as a sentence with its unit and the offset to apply.
     assert "Trend -0.00017 mm/part over the 20 parts since part 21" in page
     assert "apply an offset of" in page
+    # No target typed in: the offset aims at mid-tolerance (11.995 + 12.005)/2 = 12, and
+    # the page says so beside the limits and in the drift sentence.
+    assert "· mid-tolerance target 12 [mm]" in page
+    assert "toward the mid-tolerance target 12 mm" in page
     listed = client.get("/batches").text
     assert 'Bore: <span class="light light-unknown">' in listed  # the list shows verdicts
     assert "capable, not stable" in listed
@@ -324,3 +328,23 @@ def test_the_driver_bars_agree_with_the_biggest_driver_words(examples_dir: Path)
         assert words is not None
         name, share = words.groups()
         assert drawn[row.quantity, key_of[name]] == share, row.quantity
+
+
+def test_a_long_inspection_schedule_shows_as_ranges(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    """5,000 brackets for a pilot run: seed 003's tiers list 510 parts (1–3, 4–10 every 2nd,
+    15–50 every 5th, then every 10th: 3 + 4 + 8 + 495), shown as four runs, not 510 numbers."""
+    from rampwise.api import assess
+    from rampwise.io.project_file import project_from_mapping
+
+    result = assess(project_from_mapping({**document, "quantity": 5000, "purpose": "pilot_run"}))
+    assert result.inspection is not None and len(result.inspection.schedule) == 510
+    database = client.app.state.services.database  # type: ignore[attr-defined]
+    with database.write() as session:
+        detail = create_project(session, document=document, result=result)
+    assert detail.latest_assessment is not None
+    page = client.get(f"/assessments/{detail.latest_assessment.id}").text
+    ranges = "parts 1–4; 6–10: every 2nd; 15–50: every 5th; 60–5,000: every 10th"
+    assert f"Tiered schedule, 510 parts: {ranges}" in page
+    assert "1,000, 1,010" not in page and "4,990, 5,000" not in page  # no list of numbers

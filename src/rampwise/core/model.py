@@ -10,6 +10,7 @@ load by :mod:`rampwise.io.project_file`; nothing here knows about inches.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -27,7 +29,9 @@ from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
 from rampwise.core.vocabulary import Vocabulary
+from rampwise.tolerance.iso286 import FeatureType, tolerance_class
 from rampwise.tolerance.spec import parse_tolerance
+from rampwise.tolerance.thread import ThreadSpec, looks_like_thread, parse_thread
 
 # --------------------------------------------------------------------------------------
 # Closed vocabularies
@@ -161,18 +165,39 @@ class ReadinessArea(Vocabulary):
 class CharacteristicKind(Vocabulary):
     """What a controlled characteristic constrains.
 
-    Size kinds (``length``, ``diameter``, ``radius``) carry a nominal and deviations [mm];
-    ``angle`` carries them in degrees; ``roughness`` carries an Ra limit [µm]; the
-    geometric kinds (ISO 1101 / ASME Y14.5 symbols) carry a tolerance-zone width [mm].
+    Size kinds (``length``, ``diameter``, ``radius``, ``depth``, ``step``, ``spacing``)
+    carry a nominal and deviations [mm]; ``angle`` carries them in degrees; ``roughness``
+    carries an Ra limit [µm]; the geometric kinds (ISO 1101 / ASME Y14.5 symbols) carry a
+    tolerance-zone width [mm]; a ``thread`` carries its designation (ISO 965-1, ASME B1.1).
+    The kind, with the :class:`Feature` it sits on, decides the gauge.
     """
 
-    LENGTH = "length", "Length", "A linear size, with a nominal and deviations [mm]."
+    LENGTH = (
+        "length",
+        "Length",
+        "A linear size between two opposite faces (thickness, overall length, slot width) [mm].",
+    )
     DIAMETER = (
         "diameter",
         "Diameter",
         "The size of a hole or shaft, with a nominal and deviations or an ISO 286 class [mm].",
     )
     RADIUS = "radius", "Radius", "A radius, with a nominal and deviations [mm]."
+    DEPTH = (
+        "depth",
+        "Depth",
+        "The depth of a hole, pocket or groove below the face it opens on [mm].",
+    )
+    STEP = (
+        "step",
+        "Step",
+        "The height between two parallel faces facing the same way (a shoulder) [mm].",
+    )
+    SPACING = (
+        "spacing",
+        "Spacing",
+        "The distance between the centres or axes of two features (a hole pitch) [mm].",
+    )
     ANGLE = "angle", "Angle", "An angle between features, with a nominal and deviations [deg]."
     ROUGHNESS = "roughness", "Roughness", "Surface roughness: an upper limit of Ra [µm]."
     FLATNESS = (
@@ -239,12 +264,35 @@ class CharacteristicKind(Vocabulary):
     @property
     def is_size(self) -> bool:
         """True for kinds measured as a size with nominal and deviations."""
-        return self in {self.LENGTH, self.DIAMETER, self.RADIUS, self.ANGLE}
+        return self in {
+            self.LENGTH,
+            self.DIAMETER,
+            self.RADIUS,
+            self.DEPTH,
+            self.STEP,
+            self.SPACING,
+            self.ANGLE,
+        }
 
     @property
     def is_geometric(self) -> bool:
         """True for form, orientation, location and runout tolerances (a zone width)."""
         return not self.is_size and self not in {self.ROUGHNESS, self.THREAD}
+
+
+class Feature(Vocabulary):
+    """Which side of the material a size or thread is measured from: it decides the gauge."""
+
+    HOLE = (
+        "hole",
+        "Hole",
+        "An internal feature (hole, bore, slot, tapped hole): measured from inside it.",
+    )
+    SHAFT = (
+        "shaft",
+        "Shaft",
+        "An external feature (shaft, pin, boss, threaded stud): measured across its outside.",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -345,25 +393,62 @@ class Characteristic(_Input):
     ``lower_deviation`` [mm], given directly or through ``tolerance`` (``"±0.005"``,
     ``"[-0.005, +0.010]"``, ``{min, max}`` limits, or an ISO 286 designation such as
     ``"H7"`` on a diameter). A roughness characteristic has ``max`` (Ra [µm]); a geometric
-    one has ``max`` as its zone width [mm].
+    one has ``max`` as its zone width [mm] and may give ``feature_size`` [mm], the size of
+    the feature the zone applies to (the diameter of a run-out or cylindricity seat, the
+    length of a flat face, the distance of a located feature from its datum): the route
+    grades the zone at that size, and at the part's largest dimension when it is absent.
+    A thread (``kind: thread``) has its ``designation`` (``"M3x0.5-6H"``,
+    ``"1/4-20 UNC-2B"``), whose class is its tolerance; its nominal diameter [mm] and
+    internal/external side come from the designation.
+
+    ``kind`` and ``feature`` (hole or shaft) decide the gauge. A file that leaves ``kind``
+    out gets it from the name as a fallback for files written before kinds were known
+    ("Thread depth" → depth, "Hole pitch" → spacing, "Bore" → a diameter of a hole), and
+    ``feature`` from an ISO 286 or thread class, else from the name; :attr:`inferred`
+    says what was guessed so the plan can ask for it to be written.
+
+    Attributes
+    ----------
+    feature
+        ``hole`` (measured from inside) or ``shaft`` (from outside); ``None`` when neither
+        the file, a class nor the name says.
+    count
+        How many features the characteristic applies to (4 for "4× M3x0.5-6H") [count]:
+        each is made and measured.
     """
 
     id: int | str
     name: str
     kind: CharacteristicKind = CharacteristicKind.LENGTH
+    feature: Feature | None = None
     nominal: float | None = None
+    feature_size: float | None = Field(None, gt=0, allow_inf_nan=False)
     tolerance: ToleranceInput | None = None
     upper_deviation: float | None = None
     lower_deviation: float | None = None
     designation: str | None = None
     min: float | None = None
     max: float | None = None
+    count: int = Field(1, ge=1)
     critical: bool = False
     datum: str | None = None
     note: str | None = None
+    _inferred: tuple[str, ...] = PrivateAttr(default=())
 
     @model_validator(mode="after")
     def _resolve_tolerance(self) -> Characteristic:
+        if self.kind is CharacteristicKind.THREAD and self.tolerance is not None:
+            raise InputError(
+                "tolerance",
+                "a thread is toleranced by the class of its designation "
+                "(designation: M3x0.5-6H); remove tolerance",
+            )
+        if looks_like_thread(self.tolerance):
+            raise InputError(
+                "tolerance",
+                f"{self.tolerance!r} is a thread designation: write kind: thread, "
+                f"designation: {self.tolerance}",
+            )
         if self.tolerance is not None:
             if self.nominal is None:
                 raise InputError("nominal", "is needed to apply a tolerance")
@@ -391,6 +476,79 @@ class Characteristic(_Input):
             raise InputError("max", "a roughness characteristic needs max (Ra [µm])")
         return self
 
+    @model_validator(mode="after")
+    def _resolve_kind_and_feature(self) -> Characteristic:
+        inferred: list[str] = []
+        if self.kind is CharacteristicKind.THREAD:
+            spec = self._thread_spec()
+            object.__setattr__(self, "designation", spec.designation)
+            if self.nominal is None:
+                object.__setattr__(self, "nominal", spec.nominal_mm)
+            elif abs(self.nominal - spec.nominal_mm) > 1e-6 * spec.nominal_mm:
+                raise InputError(
+                    "nominal",
+                    f"{self.nominal:g} mm differs from the thread's {spec.nominal_mm:g} mm "
+                    f"({spec.designation}); leave nominal out",
+                )
+            self._set_feature(
+                Feature.HOLE if spec.internal else Feature.SHAFT,
+                f"its class {spec.tolerance_class}",
+            )
+        else:
+            if "kind" not in self.model_fields_set and self.kind is CharacteristicKind.LENGTH:
+                guessed = _kind_from_name(self.name)
+                if guessed is not None:
+                    object.__setattr__(self, "kind", guessed)
+                    inferred.append(f"kind {guessed.value!r}")
+            from_class = self._feature_from_class()
+            if from_class is not None:
+                self._set_feature(from_class, f"the ISO 286 class {self.designation}")
+            elif self.feature is None and self.kind in _SIDED_KINDS:
+                guessed_feature = _feature_from_name(self.name, self.kind)
+                if guessed_feature is not None:
+                    object.__setattr__(self, "feature", guessed_feature)
+                    inferred.append(f"feature {guessed_feature.value!r}")
+        self._inferred = tuple(inferred)
+        return self
+
+    def _thread_spec(self) -> ThreadSpec:
+        if not self.designation:
+            raise InputError(
+                "designation",
+                "a thread needs its designation, e.g. M3x0.5-6H, M8-6H or 1/4-20 UNC-2B",
+            )
+        return parse_thread(self.designation, field="designation")
+
+    def _feature_from_class(self) -> Feature | None:
+        """Hole or shaft from an ISO 286 class (upper case: hole), ``None`` without one."""
+        if not self.designation:
+            return None
+        try:
+            feature = tolerance_class(self.designation).feature
+        except InputError:
+            return None
+        return Feature.HOLE if feature is FeatureType.HOLE else Feature.SHAFT
+
+    def _set_feature(self, feature: Feature, why: str) -> None:
+        if self.feature is not None and self.feature is not feature:
+            raise InputError(
+                "feature",
+                f"is {self.feature.value} but {why} makes it a {feature.value}",
+            )
+        object.__setattr__(self, "feature", feature)
+
+    @property
+    def thread(self) -> ThreadSpec | None:
+        """The parsed thread designation of a thread, ``None`` for other kinds."""
+        if self.kind is not CharacteristicKind.THREAD or not self.designation:
+            return None
+        return parse_thread(self.designation, field="designation")
+
+    @property
+    def inferred(self) -> tuple[str, ...]:
+        """What was guessed from the name because the file did not say it (kind, feature)."""
+        return self._inferred
+
     @property
     def keys(self) -> tuple[str, str]:
         """How files refer to it: its id as text, then its name."""
@@ -398,8 +556,13 @@ class Characteristic(_Input):
 
     @property
     def toleranced(self) -> bool:
-        """True when the drawing gives this characteristic a limit."""
-        return self.upper_deviation is not None or self.max is not None or self.min is not None
+        """True when the drawing gives this characteristic a limit (a thread: its class)."""
+        return (
+            self.upper_deviation is not None
+            or self.max is not None
+            or self.min is not None
+            or self.thread is not None
+        )
 
     @property
     def tolerance_width(self) -> float | None:
@@ -427,8 +590,69 @@ class Characteristic(_Input):
         return self.max
 
 
+_SIDED_KINDS = frozenset(
+    {CharacteristicKind.DIAMETER, CharacteristicKind.RADIUS, CharacteristicKind.LENGTH}
+)
+"""Kinds whose gauge depends on measuring from inside or outside (:class:`Feature`)."""
+
+_KIND_WORDS: tuple[tuple[CharacteristicKind, frozenset[str]], ...] = (
+    (CharacteristicKind.DEPTH, frozenset({"depth", "deep"})),
+    (
+        CharacteristicKind.SPACING,
+        frozenset({"pitch", "spacing", "centre", "center", "centres", "centers"}),
+    ),
+    (CharacteristicKind.STEP, frozenset({"step", "shoulder"})),
+    (CharacteristicKind.DIAMETER, frozenset({"bore", "hole", "diameter", "dia", "id", "od"})),
+)
+"""Fallback for files without ``kind``: words of the name, first match wins (a "Hole
+depth" is a depth, a "Hole pitch" a spacing, a "Bore" a diameter)."""
+
+_HOLE_WORDS = frozenset(
+    {"bore", "hole", "holes", "id", "inner", "inside", "internal", "counterbore"}
+)
+_INTERNAL_LENGTH_WORDS = frozenset({"slot", "groove", "gap", "opening"})
+_SHAFT_WORDS = frozenset(
+    {"shaft", "pin", "journal", "spigot", "boss", "stud", "od", "outer", "outside", "external"}
+)
+
+
+def _name_words(name: str) -> set[str]:
+    return set(name.lower().replace("-", " ").replace("_", " ").replace("/", " ").split())
+
+
+def _kind_from_name(name: str) -> CharacteristicKind | None:
+    """The kind a name implies (fallback for files without ``kind``), ``None`` if none."""
+    words = _name_words(name)
+    return next((kind for kind, keys in _KIND_WORDS if words & keys), None)
+
+
+def _feature_from_name(name: str, kind: CharacteristicKind) -> Feature | None:
+    """Hole or shaft from the name's words (fallback for files without ``feature``).
+
+    A diameter or radius is either; a length is a hole only when named like a slot or
+    groove (its width is measured from inside), otherwise left undecided.
+    """
+    words = _name_words(name)
+    if kind is CharacteristicKind.LENGTH:
+        return Feature.HOLE if words & _INTERNAL_LENGTH_WORDS else None
+    if words & _HOLE_WORDS:
+        return Feature.HOLE
+    if words & _SHAFT_WORDS:
+        return Feature.SHAFT
+    return None
+
+
 class FeatureCounts(_Input):
-    """Hand-entered machining features, used for cycle time when there is no CAD model."""
+    """Hand-entered machining features, used for cycle time when there is no CAD model.
+
+    ``internal_corner_radius_mm`` is the smallest internal vertical corner radius the
+    drawing allows [mm] (0: a sharp corner) and ``internal_corners`` how many corners ask
+    for it [count] (default: four per pocket, the corners of a rectangular pocket); a
+    radius below what the smallest end mill leaves routes those corners to EDM.
+    ``internal_channels`` counts internal passages a drill cannot reach (seed 003's
+    cooling channel, "impossible to drill conventionally") [count]: they are printed, so
+    they make the part a candidate for the hybrid route, and add no machining time.
+    """
 
     holes: int = Field(0, ge=0)
     tapped_holes: int = Field(0, ge=0)
@@ -437,6 +661,14 @@ class FeatureCounts(_Input):
     bores: int = Field(0, ge=0)
     setups: int | None = Field(None, ge=1)
     thin_wall_mm: float | None = Field(None, gt=0)
+    internal_corner_radius_mm: float | None = Field(None, ge=0, allow_inf_nan=False)
+    internal_corners: int | None = Field(None, ge=1)
+    internal_channels: int = Field(0, ge=0)
+
+    @property
+    def corner_count(self) -> int:
+        """Corners at ``internal_corner_radius_mm`` [count]: as stated, else four per pocket."""
+        return self.internal_corners or 4 * self.pockets or 1
 
 
 class Part(_Input):
@@ -513,19 +745,80 @@ class Validation(_Input):
     surface_finish: bool | None = None
 
 
+MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "annual": 12}
+"""Months in each demand period [months]."""
+
+
 class Demand(_Input):
-    """Repeat demand history or forecast [pieces per period] (seed 004, 'Quantity demand')."""
+    """Repeat demand history or forecast [pieces per period] (seed 004, 'Quantity demand').
+
+    Seed 004 asks whether "monthly, quarterly, or annual demand is stable": any of the
+    three may be given as figures per period. ``annual`` may also be one number, a
+    forecast: evidence of volume, not of stability.
+
+    Attributes
+    ----------
+    monthly, quarterly
+        Demand per month or per quarter, oldest first [pieces per period].
+    annual
+        Demand per year, oldest first, or one annual forecast [pieces per year].
+    """
 
     monthly: tuple[float, ...] | None = None
     quarterly: tuple[float, ...] | None = None
-    annual: float | None = Field(None, ge=0)
+    annual: float | tuple[float, ...] | None = None
 
-    @field_validator("monthly", "quarterly")
+    @field_validator("monthly", "quarterly", "annual")
     @classmethod
-    def _non_negative(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
-        if value is not None and any(not (v >= 0) or v == float("inf") for v in value):
-            raise InputError("demand", f"periods must be finite and ≥ 0; got {list(value)}")
+    def _non_negative(
+        cls, value: float | tuple[float, ...] | None
+    ) -> float | tuple[float, ...] | None:
+        values = (value,) if isinstance(value, int | float) else value
+        if values is not None and any(not (v >= 0) or v == float("inf") for v in values):
+            shown = list(values) if isinstance(value, tuple) else value
+            raise InputError("demand", f"periods must be finite and ≥ 0; got {shown}")
         return value
+
+    @property
+    def series(self) -> tuple[str, tuple[float, ...]] | None:
+        """The finest period history given, as ``(period, figures)`` [pieces per period].
+
+        Monthly figures, else quarterly, else annual ones (two or more); ``None`` when
+        there is none.
+        """
+        annual = self.annual if isinstance(self.annual, tuple) and len(self.annual) > 1 else None
+        for label, figures in (
+            ("monthly", self.monthly),
+            ("quarterly", self.quarterly),
+            ("annual", annual),
+        ):
+            if figures:
+                return label, figures
+        return None
+
+    @property
+    def forecast(self) -> float | None:
+        """The one annual figure when that is all the annual demand says [pieces/year]."""
+        if isinstance(self.annual, tuple):
+            return self.annual[0] if len(self.annual) == 1 else None
+        return self.annual
+
+    def per_month(self) -> tuple[float, str] | None:
+        """The demand rate [pieces/month] and its basis in words, from any period.
+
+        The mean of the finest history (:attr:`series`) over its months per period, else
+        the annual forecast ÷ 12; ``None`` when no demand is given.
+        """
+        history = self.series
+        if history is not None:
+            label, figures = history
+            months = MONTHS_PER_PERIOD[label]
+            mean = math.fsum(figures) / len(figures)
+            per = "" if months == 1 else f" ÷ {months}"
+            return mean / months, f"mean of {len(figures)} {label} periods{per}"
+        if self.forecast is not None:
+            return self.forecast / 12, f"annual forecast {self.forecast:,.0f} pcs ÷ 12"
+        return None
 
 
 class ToleranceReview(_Input):

@@ -1,8 +1,8 @@
 """A shop's rates and defaults: the quote catalog, optionally overridden by a shop file.
 
 The catalog tables (``machines``, ``labour_rates``, ``finishes``, ``removal_rates``,
-``lead_times``, ``cost_defaults``, ``strategies``, ``am_materials`` and the material
-prices of ``materials``) hold published or documented default figures. A shop file, YAML
+``lead_times``, ``capacity``, ``cost_defaults``, ``strategies``, ``am_materials`` and the
+material prices of ``materials``) hold published or documented default figures. A shop file, YAML
 or TOML, given by ``--shop`` or ``RAMPWISE_SHOP``, overrides any numeric cell of them by
 the same names (DESIGN.md: shop-specific numbers are overridable, never edited in code)::
 
@@ -15,6 +15,7 @@ the same names (DESIGN.md: shop-specific numbers are overridable, never edited i
     materials: {6061: {price_per_kg: 5.2}}
     finishes: {anodize_type_ii: {price_per_part: 4, lot_minimum: 120}}
     strategies: {dedicated_fixture: {fixture_material_cost: 180}}
+    capacity: {machines_mill_3axis: 4, shifts_per_day: 1}  # the machines an order may use
 
 Currency is a unit. Every money figure of a :class:`ShopConfig` is in its ``currency``:
 the figures a shop file writes are taken in that currency, and the catalog's figures,
@@ -81,11 +82,19 @@ _CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 _UNIT_INTERVAL = frozenset({"learning_rate", "learning_floor", "part_fill_fraction"})
 """Keys that must lie in (0, 1]."""
 
-_BELOW_ONE = frozenset({"scrap_rate", "scrap_rate_tight", "uncertainty_fraction"})
+_BELOW_ONE = frozenset(
+    {"scrap_rate", "scrap_rate_tight", "scrap_rate_floor", "uncertainty_fraction"}
+)
 """Keys that must lie in [0, 1)."""
 
 _WHOLE = frozenset({"default_setups", "validation_run_parts"})
 """Keys that must be whole numbers."""
+
+_COUNTS = frozenset({"shifts_per_day"})
+"""Keys that must be whole numbers ≥ 1, besides the ``machines_<class>`` counts."""
+
+_SHIFT_KEYS = frozenset({"hours_per_shift"})
+"""Keys that must lie in (0, 24] [h]."""
 
 
 class _Frozen(BaseModel):
@@ -175,11 +184,18 @@ class ShopConfig(_Frozen):
     machines, finishes, removal_rates
         Typed rows by key.
     lead_times
-        Item → tier → value [working days or hours per day].
+        Item → tier → value [working days, hours per day or unitless factor per row].
+    capacity
+        ``catalog/capacity.csv`` key → value: ``machines_<class>`` [machines],
+        ``shifts_per_day`` [shifts], ``hours_per_shift`` [h], ``working_days_per_month``
+        [working days].
     strategies
         Strategy → parameter → value [unit per row of ``strategies.csv``].
     am_powders
         Material category → metal powder price [shop currency/kg].
+    am_materials
+        Material category → ``powder_price_per_kg`` [shop currency/kg],
+        ``build_rate_cm3_per_h`` [cm³/h] and ``layer_um`` [µm] of its powder's process.
     material_prices
         Canonical material name → stock price [shop currency/kg].
     overrides
@@ -195,8 +211,10 @@ class ShopConfig(_Frozen):
     finishes: dict[str, Finish]
     removal_rates: dict[str, RemovalRate]
     lead_times: dict[str, dict[str, float]]
+    capacity: dict[str, float]
     strategies: dict[str, dict[str, float]]
     am_powders: dict[str, float]
+    am_materials: dict[str, dict[str, float]]
     material_prices: dict[str, float]
     overrides: tuple[str, ...] = ()
 
@@ -277,8 +295,12 @@ class ShopConfig(_Frozen):
         return self.material_prices[material.name]
 
     def lead(self, item: str, tier: str) -> float:
-        """One lead-time term for a tier [working days or hours per day]."""
+        """One lead-time term for a tier [working days, hours per day or unitless]."""
         return self.lead_times[item][tier]
+
+    def machines_of(self, machine_class: str) -> int:
+        """Machines of a class that can run an order (``capacity.machines_<class>``) [machines]."""
+        return int(self.capacity[f"machines_{machine_class}"])
 
     def strategy(self, name: str, parameter: str) -> float:
         """One documented default of a set-up strategy [unit per row of ``strategies.csv``]."""
@@ -297,7 +319,11 @@ Raw = dict[str, dict[str, dict[str, float]]]
 """Section → row → key → value (flat tables use the single key ``value``); a catalog
 column is keyed by its shop-file name (:data:`KEY_ALIASES`)."""
 
-_FLAT = {"cost_defaults": ("key", "value"), "labour_rates": ("role", "rate_usd_per_h")}
+_FLAT = {
+    "cost_defaults": ("key", "value"),
+    "labour_rates": ("role", "rate_usd_per_h"),
+    "capacity": ("key", "value"),
+}
 _TABLES = {
     "machines": ("machine_class", ("rate_usd_per_h",)),
     "finishes": ("finish", ("price_usd_per_part", "lot_minimum_usd", "days")),
@@ -306,7 +332,7 @@ _TABLES = {
         ("roughing_cm3_per_min", "finishing_cm2_per_min", "feature_time_factor"),
     ),
     "lead_times": ("item", TIERS),
-    "am_materials": ("category", ("powder_usd_per_kg",)),
+    "am_materials": ("category", ("powder_usd_per_kg", "build_rate_cm3_per_h", "layer_um")),
 }
 _ROW_WORD = {
     "machines": "machine class",
@@ -432,6 +458,10 @@ def _number(value: Any, field: str, key: str) -> float:
         raise InputError(field, f"must be in [0, 1); got {value!r}")
     if key in _WHOLE and number != int(number):
         raise InputError(field, f"must be a whole number; got {value!r}")
+    if (key in _COUNTS or key.startswith("machines_")) and (number < 1 or number != int(number)):
+        raise InputError(field, f"must be a whole number ≥ 1; got {value!r}")
+    if key in _SHIFT_KEYS and not 0 < number <= 24:
+        raise InputError(field, f"must be in (0, 24] hours; got {value!r}")
     return number
 
 
@@ -621,8 +651,10 @@ def _build(
             for k, v in raw["removal_rates"].items()
         },
         lead_times=raw["lead_times"],
+        capacity={k: v["value"] for k, v in raw["capacity"].items()},
         strategies=raw["strategies"],
         am_powders={k: v["powder_price_per_kg"] for k, v in raw["am_materials"].items()},
+        am_materials=raw["am_materials"],
         material_prices={k: v["price_per_kg"] for k, v in raw["materials"].items()},
         overrides=changed,
     )

@@ -147,6 +147,8 @@ def load_fai_measurements(path: str | Path) -> dict[str, tuple[float, ...]]:
 def _requirement(c: Characteristic) -> str:
     if c.kind is CharacteristicKind.ROUGHNESS:
         return f"Ra ≤ {c.max:g} µm"
+    if c.thread is not None:
+        return f"{c.count}× {c.designation}" if c.count > 1 else c.thread.designation
     unit = "°" if c.kind is CharacteristicKind.ANGLE else " mm"
     if c.kind.is_geometric:
         return f"{c.kind.value} {c.max:g}{unit}" if c.max is not None else c.kind.value

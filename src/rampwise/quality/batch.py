@@ -43,6 +43,7 @@ from rampwise.quality.capability import (
     Capability,
     PpapStatus,
     SpecLimits,
+    TargetBasis,
     is_capable,
     ppap_status,
     process_capability,
@@ -263,6 +264,17 @@ def _within_sigma_of(
     return estimate
 
 
+def _drift_target(spec: SpecLimits | None, location: ControlChart) -> tuple[float, TargetBasis]:
+    """What a tool offset aims at, and where that comes from.
+
+    The spec's target (given, or mid-tolerance by default), else the location chart's
+    centre line (a one-sided specification, or none).
+    """
+    if spec is not None and spec.target is not None:
+        return spec.target, spec.target_basis or TargetBasis.GIVEN
+    return location.center, TargetBasis.CHART_CENTRE
+
+
 def _drift_limits(spec: SpecLimits | None, location: ControlChart) -> dict[str, float]:
     limits = {"ucl": location.ucl, "lcl": location.lcl}
     if spec is not None:
@@ -352,10 +364,11 @@ def analyze_characteristic(
                 confidence=confidence,
                 sigma_within_of=_within_sigma_of(kind, sizes[: location.calibration], convention),
             )
-        target = spec.target if spec is not None and spec.target is not None else location.center
+        target, basis = _drift_target(spec, location)
         drift = detect_drift(
             data.values,
             target=target,
+            target_basis=basis,
             limits=_drift_limits(spec, location),
             parts=part_numbers(data.parts),
             tool_changes=data.tool_changes,

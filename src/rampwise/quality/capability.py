@@ -71,6 +71,26 @@ def _as_input_error(err: ValidationError) -> InputError:
     return InputError(field, f"{first['msg']}; got {first.get('input')!r}")
 
 
+class TargetBasis(Vocabulary):
+    """Where the target a process is centred on (and a tool offset aims at) comes from."""
+
+    GIVEN = (
+        "given",
+        "Given target",
+        "Stated by the user: a spec file's or the form's target, or --target.",
+    )
+    MID_TOLERANCE = (
+        "mid_tolerance",
+        "Mid-tolerance target",
+        "No target given: the middle of the tolerance, (LSL + USL) / 2 (for H7 not the nominal).",
+    )
+    CHART_CENTRE = (
+        "chart_centre",
+        "Chart centre line",
+        "No target and a one-sided specification (or none): the location chart's centre line.",
+    )
+
+
 class SpecLimits(BaseModel):
     """Specification limits of one characteristic.
 
@@ -79,10 +99,15 @@ class SpecLimits(BaseModel):
     lsl, usl
         Lower and upper specification limits [unit]; either may be absent (one-sided).
     target
-        Target value [unit]; defaults to the midpoint of a two-sided specification.
+        Target value [unit]; defaults to the midpoint of a two-sided specification,
+        (LSL + USL) / 2 — not the nominal, which for an ISO 286 class such as H7 is a
+        limit.
     unit
         Unit of the limits and of the measured values (``mm`` inside rampwise for
         lengths, ``deg`` for angles, ``µm`` for roughness).
+    target_basis
+        Whether the target was given or is the mid-tolerance default; ``None`` for a
+        one-sided specification without a target. Set from ``target`` when not given.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -91,6 +116,7 @@ class SpecLimits(BaseModel):
     usl: float | None = None
     target: float | None = None
     unit: str = "mm"
+    target_basis: TargetBasis | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -113,12 +139,30 @@ class SpecLimits(BaseModel):
                 )
             if self.target is None:
                 object.__setattr__(self, "target", (self.lsl + self.usl) / 2.0)
+                object.__setattr__(self, "target_basis", TargetBasis.MID_TOLERANCE)
+        if self.target is not None and self.target_basis is None:
+            object.__setattr__(self, "target_basis", TargetBasis.GIVEN)
         if self.target is not None and not (
             (self.lsl is None or self.target >= self.lsl)
             and (self.usl is None or self.target <= self.usl)
         ):
             raise InputError("target", f"{self.target} lies outside the specification limits")
         return self
+
+    def text(self) -> str:
+        """The limits and the target in words.
+
+        ``"LSL 10, USL 10.015, mid-tolerance target 10.0075 [mm]"`` for Ø10 H7.
+        """
+        words = [
+            f"{name} {value:.7g}"
+            for name, value in (("LSL", self.lsl), ("USL", self.usl))
+            if value is not None
+        ]
+        if self.target is not None:
+            basis = "target" if self.target_basis is None else self.target_basis.phrase
+            words.append(f"{basis} {self.target:.7g}")
+        return f"{', '.join(words)} [{self.unit}]"
 
     @property
     def two_sided(self) -> bool:
@@ -517,6 +561,7 @@ def _box_cox_capability(
         usl=None if spec.usl is None else float(box_cox([spec.usl], lam)[0]),
         target=None if spec.target is None else float(box_cox([spec.target], lam)[0]),
         unit=f"box-cox({lam:g}) of {spec.unit}",
+        target_basis=spec.target_basis,
     )
     mean = float(np.mean(transformed))
     sigma_overall = float(np.std(transformed, ddof=1))

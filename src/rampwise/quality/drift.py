@@ -7,7 +7,10 @@ line (least squares) to the values made with the current tool — the segment af
 last ``tool_change`` — tests the slope (two-sided t-test), and projects the fitted mean
 over the next ``horizon`` parts. When the projection crosses a control or specification
 limit within the horizon, it suggests a tool offset: size and sign re-centre the
-process on the target at the next part to be made.
+process on the target at the next part to be made. The target is the one given, else
+mid-tolerance (LSL + USL) / 2 — for an ISO 286 hole class such as H7 the nominal is the
+lower limit, so aiming at the nominal would push the size toward scrap — else, for a
+one-sided specification, the chart's centre line; the result says which it used.
 
 All work is O(n) in the segment length.
 
@@ -28,6 +31,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.errors import InputError
+from rampwise.quality.capability import TargetBasis
 from rampwise.quality.series import finite_array
 
 MIN_SEGMENT_POINTS = 5
@@ -61,6 +65,11 @@ class Drift(BaseModel):
         re-centres the projected mean on the target (negative lowers the size).
     apply_at_part
         Part number at which to apply the offset (the next part to be made).
+    target
+        The value the offset aims at [unit]; ``None`` on a result stored before it was
+        recorded.
+    target_basis
+        Where the target comes from: given, mid-tolerance or the chart centre.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -75,6 +84,21 @@ class Drift(BaseModel):
     crossing_part: int | None = None
     offset: float | None = None
     apply_at_part: int | None = None
+    target: float | None = None
+    target_basis: TargetBasis | None = None
+
+    def target_text(self, unit: str) -> str | None:
+        """The target in words: ``"mid-tolerance target 10.0075 mm"``; ``None`` if unknown.
+
+        Parameters
+        ----------
+        unit
+            Unit of the characteristic, e.g. ``mm``.
+        """
+        if self.target is None:
+            return None
+        basis = "target" if self.target_basis is None else self.target_basis.phrase
+        return f"{basis} {self.target:.7g} {unit}".rstrip()
 
     def summary(self, unit: str) -> str:
         """One line for reports: the trend and, if any, the offset to apply.
@@ -92,10 +116,11 @@ class Drift(BaseModel):
             return f"no significant {trend}"
         if self.offset is None:
             return f"{trend}; no limit crossed within {self.horizon} parts"
+        aim = self.target_text(unit)
         return (
             f"{trend}; projected mean crosses {str(self.limit).upper()} at part "
             f"{self.crossing_part}: apply an offset of {self.offset:+.4g} {unit} "
-            f"at part {self.apply_at_part}"
+            f"at part {self.apply_at_part}" + (f", toward the {aim}" if aim else "")
         )
 
 
@@ -149,6 +174,7 @@ def detect_drift(
     tool_changes: Sequence[int] = (),
     horizon: int = 10,
     alpha: float = 0.05,
+    target_basis: TargetBasis = TargetBasis.GIVEN,
 ) -> Drift | None:
     """Fit the trend since the last tool change and project it ``horizon`` parts ahead.
 
@@ -157,7 +183,8 @@ def detect_drift(
     values
         Measured values in production order [unit].
     target
-        Value to re-centre on (the specification target, else the chart centre) [unit].
+        Value to re-centre on [unit]: the given target, else mid-tolerance (LSL + USL)/2,
+        else (one-sided specification) the chart centre.
     limits
         Limits to watch, keyed ``usl``, ``lsl``, ``ucl``, ``lcl`` [unit].
     parts
@@ -168,6 +195,8 @@ def detect_drift(
         Parts ahead to project [parts], ≥ 1.
     alpha
         Significance level of the slope test [unitless].
+    target_basis
+        Where ``target`` comes from, recorded in the result.
 
     Returns
     -------
@@ -218,6 +247,8 @@ def detect_drift(
         slope_p_value=p_value,
         significant=significant,
         horizon=horizon,
+        target=float(target),
+        target_basis=target_basis,
     )
     if not significant or slope == 0.0:
         return drift

@@ -481,7 +481,10 @@ def _qif_spec(
             low = None if low is None else target + low
         if high is None and low is None:
             return None
-        return make_spec(low, high, target, unit, where)
+        # QIF's TargetValue is the design nominal; a two-sided tolerance aims at its
+        # middle (for an H7 bore the nominal is the lower limit), as spec files do.
+        aim = None if low is not None and high is not None else target
+        return make_spec(low, high, aim, unit, where)
     zone = _qif_number(_child_text(definition, "ToleranceValue"), f"{where} ToleranceValue")
     return None if zone is None else make_spec(None, zone, None, unit, where)
 
@@ -496,6 +499,7 @@ def _in_millimetres(spec: SpecLimits) -> SpecLimits:
         usl=None if spec.usl is None else spec.usl * factor,
         target=None if spec.target is None else spec.target * factor,
         unit="mm",
+        target_basis=spec.target_basis,
     )
 
 

@@ -7,6 +7,7 @@ measurement file)::
     characteristics:
       Bore:   {nominal: 12.0, tolerance: "±0.005"}
       Length: {lsl: 59.9, usl: 60.1, target: 60.0}
+      Pin bore: {nominal: 10.0, tolerance: H7}   # no target: aims at mid-tolerance 10.0075
 
 or, for a file with a single characteristic, gives them at the top level
 (``lsl: 11.995``, ``usl: 12.005``). Limits can also come from the project's own
@@ -71,7 +72,9 @@ def spec_from_mapping(entry: Mapping[str, Any], *, field: str, unit: str = "mm")
 
     Accepted keys: ``lsl``/``usl``/``target``; or ``nominal`` with ``tolerance``
     (``"±0.005"``, ``[-0.005, 0.01]``, ``"H7"`` …) or with ``upper_deviation`` and
-    ``lower_deviation``; plus an optional ``unit``.
+    ``lower_deviation``; plus an optional ``unit``. Without ``target`` a two-sided
+    specification aims at mid-tolerance, (LSL + USL) / 2 — never the nominal, which for an
+    ISO 286 class is a limit (Ø10 H7: nominal 10.000 = LSL, mid-tolerance 10.0075).
 
     Parameters
     ----------
@@ -110,8 +113,9 @@ def spec_from_mapping(entry: Mapping[str, Any], *, field: str, unit: str = "mm")
             lower = _number(entry["lower_deviation"], f"{field}.lower_deviation")
         else:
             raise InputError(field, "a nominal needs tolerance or upper/lower_deviation")
-        target = entry.get("target", nominal)
-        return make_spec(nominal + lower, nominal + upper, target, unit, field)
+        # The nominal is not the target: for an ISO class (H7: 10.000/+0.015) it is a
+        # limit. Without a stated target the two-sided limits give the mid-tolerance.
+        return make_spec(nominal + lower, nominal + upper, entry.get("target"), unit, field)
     return make_spec(entry.get("lsl"), entry.get("usl"), entry.get("target"), unit, field)
 
 
@@ -183,12 +187,14 @@ def spec_from_characteristic(characteristic: Characteristic) -> SpecLimits | Non
     -------
     SpecLimits or None
         Limits in the characteristic's unit (mm for sizes and geometric tolerances, µm
-        for roughness, deg for angles); the nominal as target when it lies inside.
+        for roughness, deg for angles). A two-sided specification aims at mid-tolerance
+        (a drawing's nominal is no target: for H7 it is the lower limit); a one-sided
+        one at its nominal when that lies inside.
     """
     lsl, usl = characteristic.lower_limit, characteristic.upper_limit
     if lsl is None and usl is None:
         return None
-    target = characteristic.nominal
+    target = None if lsl is not None and usl is not None else characteristic.nominal
     inside = (
         target is not None and (lsl is None or target >= lsl) and (usl is None or target <= usl)
     )

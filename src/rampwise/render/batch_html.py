@@ -207,11 +207,7 @@ def _violations(result: CharacteristicResult) -> str:
 def _section(result: CharacteristicResult, number: int) -> str:
     verdict = result.verdict.value
     spec = result.spec
-    limits = (
-        "no specification limits"
-        if spec is None
-        else f"LSL {spec.lsl}, USL {spec.usl}, target {spec.target} [{spec.unit}]"
-    )
+    limits = "no specification limits" if spec is None else spec.text()
     parts = [
         f"<h2>{html.escape(result.name)} <span class='verdict {verdict}'>{verdict}</span></h2>",
         f"<p class=note>{html.escape(limits)}; {result.n} values in the statistics.</p>",

@@ -6,7 +6,8 @@ For one strategy (:mod:`rampwise.rules.strategies`) and a quantity ``q``, per un
   tools, thin-wall potting, making the sacrificial validation part, an additive build
   set-up) and ``fixture`` (soft jaws, fixture plate or adapter);
 - ``material``: the standard stock piece (not the part volume) plus saw kerf × density ×
-  $/kg, plus the saw cut — or the printed blank of the hybrid strategy;
+  $/kg, plus the saw cut — or the printed blank of the hybrid strategy with its share of
+  the build plate (:mod:`rampwise.rules.additive`);
 - ``machining``: batch-average cycle time (Wright learning curve with a floor) × machine
   rate, plus deburring;
 - ``finishing``: price per part, or the lot minimum over ``q`` when that is larger;
@@ -39,7 +40,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
@@ -58,10 +59,12 @@ from rampwise.rules.cycle_time import (
     estimate_cycle_time,
     operation_adders,
     require_envelope,
+    thread_adders,
 )
 from rampwise.rules.inspection import InspectionPlan, InspectionSchedule
 from rampwise.rules.leadtime import LeadTimeInputs
 from rampwise.rules.process import Route
+from rampwise.rules.scrap import CapabilityEvidence, ScrapEstimate, expected_scrap
 from rampwise.rules.strategies import StrategyName, StrategySpec, strategy_specs
 
 DEFAULT_BREAKS = (1, 5, 10, 25, 50, 100, 250, 500, 1000)
@@ -239,8 +242,8 @@ class CostBasis(_Result):
     currency]. ``inspection``: the inspection plan's schedule, whose cost at a quantity
     [shop currency] is the inspection bucket × that quantity. Rates: ``scrap_rate``,
     ``learning_rate``, ``learning_floor``, ``overhead_rate``, ``margin_rate`` [unitless].
-    For the lead time: ``programming_hours``, ``setup_hours``, ``fixture_machine_hours``,
-    ``print_hours_per_part`` [h].
+    For the lead time: ``programming_hours``, ``setup_hours``, ``fixture_machine_hours``
+    [h]; a printed blank's builds are ``spec.blank``'s.
 
     The process validation run (:class:`rampwise.rules.validation_run.ValidationRun`, one size
     everywhere): ``validation_sacrificial_parts`` made on top of the order [pieces], whose
@@ -268,7 +271,6 @@ class CostBasis(_Result):
     programming_hours: float
     setup_hours: float
     fixture_machine_hours: float
-    print_hours_per_part: float
     validation_sacrificial_parts: int
 
     @property
@@ -353,6 +355,7 @@ def price_units(
     learning_rate, floor = basis.learning_rate, basis.learning_floor
     cycle_min, rate = basis.cycle_min, basis.machine_rate_per_h
     material, scrap_rate, inspection = basis.material_cost, basis.scrap_rate, basis.inspection
+    blank = basis.spec.blank
     uplift = basis.uplift - 1
     if inspection_costs is None:
         inspection_costs = [inspection.cost(q) for q in quantities]
@@ -362,6 +365,8 @@ def price_units(
             cycle_min * wright_mean_factor(q, learning_rate, floor) / MINUTES_PER_HOUR * rate
         )
         machining += basis.deburr_cost
+        if blank is not None:  # the blank's share of its build (additive.AdditiveBlank)
+            material = basis.material_cost + blank.build_share(q)
         costs = (  # in the order of COST_BUCKETS
             basis.programming_cost / q,
             basis.setup_cost / q,
@@ -477,6 +482,9 @@ class QuotePlan(_Result):
     thin_wall
         A wall under seed 003's 1.5 mm: only conformal support or a printed blank may
         hold the part.
+    scrap
+        The scrap rate priced and why: from capability where a Cpk is measured or
+        stated, else the catalog's (:func:`rampwise.rules.scrap.expected_scrap`).
     inspection
         The inspection plan priced: its gauges and its schedule, each basis' inspection.
     inspection_minutes
@@ -492,6 +500,7 @@ class QuotePlan(_Result):
     finish: Finish | None
     tight_tolerance: bool
     thin_wall: bool
+    scrap: ScrapEstimate
     inspection: InspectionPlan
     inspection_minutes: float
     cycle_times: dict[StrategyName, CycleTime]
@@ -507,6 +516,7 @@ def plan_quote(
     geometry: GeometryFacts | None = None,
     extra_operations: Sequence[OperationAdder] | None = None,
     machine: str | None = None,
+    capability: Mapping[str, CapabilityEvidence] | None = None,
 ) -> QuotePlan:
     """Everything about the order that does not depend on quantity, per strategy.
 
@@ -531,10 +541,15 @@ def plan_quote(
         CAD facts replacing the envelope estimates.
     extra_operations
         Operations to add; ``None`` times the route's extra finishing processes
-        (:func:`rampwise.rules.cycle_time.operation_adders`).
+        (:func:`rampwise.rules.cycle_time.operation_adders`) and its thread operations
+        (:func:`rampwise.rules.cycle_time.thread_adders`).
     machine
         Machine class to use; ``None`` takes the machine of the route's whole-part
         strategy (lathe, 3-axis or 5-axis mill).
+    capability
+        Cpk measured (a batch) or stated by the supplier, by characteristic id: the scrap
+        rate follows from it (:func:`rampwise.rules.scrap.expected_scrap`); ``None`` or
+        empty: the catalog's rate.
 
     Raises
     ------
@@ -557,10 +572,17 @@ def plan_quote(
     operations = (
         tuple(extra_operations)
         if extra_operations is not None
-        else operation_adders(route.extra_operations, part, shop)
+        else operation_adders(route.extra_operations, part, shop, route_machine=machine_class)
+        + thread_adders(route.threads, part, shop)
     )
     finish = shop.finish(part.finish) if part.finish else None
     tight = bool(route.tight_characteristics)
+    scrap = expected_scrap(
+        {r.id: r.expected_cp for r in route.characteristics if r.tolerance_mm is not None},
+        capability or {},
+        default_rate=shop.default("scrap_rate_tight" if tight else "scrap_rate"),
+        floor=shop.default("scrap_rate_floor"),
+    )
     options = {option.kind: option for option in route.workholding.options}
     thin = options[StrategyName.CONFORMAL_SUPPORT].applies
 
@@ -577,6 +599,7 @@ def plan_quote(
         part.material,
         shop=shop,
         options=options,
+        envelope_mm=envelope,
         part_volume_mm3=bare.part_volume_mm3,
         machined_area_mm2=bare.machined_area_mm2,
     )
@@ -589,6 +612,7 @@ def plan_quote(
         finish=finish,
         tight_tolerance=tight,
         thin_wall=thin,
+        scrap=scrap,
         inspection=inspection,
         inspection_minutes=inspection.part_minutes,
         cycle_times=cycles,
@@ -603,7 +627,7 @@ def plan_quote(
                 stock, part.material.density_g_cm3, shop.material_price(part.material), shop
             ),
             finish=finish,
-            tight=tight,
+            scrap_rate=scrap.rate,
             inspection=schedule,
         ),
     )
@@ -619,7 +643,7 @@ def _bases(
     rate: float,
     stock_cost: float,
     finish: Finish | None,
-    tight: bool,
+    scrap_rate: float,
     inspection: InspectionSchedule,
 ) -> dict[StrategyName, CostBasis]:
     """Each strategy's cost basis; what they share is worked out once.
@@ -637,9 +661,10 @@ def _bases(
         Machine rate [shop currency/h].
     stock_cost
         Bar stock of one part, saw cut included [shop currency].
-    finish, tight, inspection
-        The finish, whether a tolerance is tight (the route's), and the inspection plan's
-        schedule (its cost at a quantity [shop currency]).
+    finish, scrap_rate, inspection
+        The finish, the scrap rate of bar-stock strategies [unitless] (a printed blank
+        has its own), and the inspection plan's schedule (its cost at a quantity [shop
+        currency]).
     """
     cycle = cycles[specs[0].name]
     programming_min = (
@@ -656,7 +681,6 @@ def _bases(
     deburr = shop.default("deburr_minutes") / MINUTES_PER_HOUR * shop.labour("operator")
     run = route.validation_run
     sacrificial = run.quantity if run is not None and run.sacrificial else 0
-    scrap_rate = shop.default("scrap_rate_tight" if tight else "scrap_rate")
     shared = {
         "stage": route.stage,
         "programming_cost": programming_min / MINUTES_PER_HOUR * shop.labour("programming"),
@@ -692,7 +716,6 @@ def _bases(
             scrap_rate=scrap_rate if spec.scrap_rate is None else spec.scrap_rate,
             setup_hours=strategy_setup_min / MINUTES_PER_HOUR,
             fixture_machine_hours=spec.fixture_machine_hours,
-            print_hours_per_part=spec.blank.print_hours if spec.blank is not None else 0.0,
         )
     return bases
 
@@ -702,30 +725,37 @@ def batch_work(
     quantity: int,
     *,
     material_category: str,
+    machine_class: str,
     finish: Finish | None,
 ) -> LeadTimeInputs:
     """The work of a batch priced with ``basis``, as the lead-time model reads it.
 
     Machine hours are setup, fixture making, the sacrificial validation parts (a
     production run's parts are the order's own) and the batch-average cycle time of every
-    part made (good parts / (1 − scrap)); a printed blank adds its
-    printing hours for every part made. :func:`rampwise.rules.leadtime.lead_time` turns it
-    into working days per tier.
+    part made (good parts / (1 − scrap)), the run hours, which may divide among the
+    class's machines; a printed blank adds the printer hours of its builds for every part
+    made (:meth:`rampwise.rules.additive.AdditiveBlank.build_hours`).
+    :func:`rampwise.rules.leadtime.lead_time` turns it into working days per tier.
     """
     made = quantity / (1 - basis.scrap_rate)
     validation = basis.validation_sacrificial_parts
+    blank = basis.spec.blank
     learning = wright_mean_factor(quantity, basis.learning_rate, basis.learning_floor)
+    run_hours = made * learning * basis.cycle_min / MINUTES_PER_HOUR
     machine_hours = (
         basis.setup_hours
         + basis.fixture_machine_hours
-        + (made * learning + validation) * basis.cycle_min / MINUTES_PER_HOUR
+        + validation * basis.cycle_min / MINUTES_PER_HOUR
+        + run_hours
     )
     return LeadTimeInputs(
         material_category=material_category,
+        machine_class=machine_class,
         programming_hours=basis.programming_hours,
         machine_hours=machine_hours,
+        run_hours=run_hours,
         finish_name=finish.name if finish else None,
         finish_days=finish.days if finish else 0.0,
         stage=basis.stage,
-        additive_hours=(made + validation) * basis.print_hours_per_part,
+        additive_hours=0.0 if blank is None else blank.build_hours(made + validation),
     )

@@ -9,8 +9,10 @@ The estimate adds up, per part [min]:
 - tool changes: roughing and finishing tools per setup, one tool per feature kind and
   per added operation, each ``tool_change_seconds``;
 - added operations: the finishing processes the route adds beyond its base operations
-  for tolerance and roughness (ream, hone, grind…, :func:`rampwise.rules.process.plan_route`),
-  each timed by :func:`operation_adders` (:class:`OperationAdder`);
+  for tolerance and roughness (ream, hone, grind…, :func:`rampwise.rules.process.plan_route`)
+  and EDM of corners sharper than an end mill leaves, each timed by
+  :func:`operation_adders` (:class:`OperationAdder`), counted at the route machine's rate
+  (an operation on a dearer machine weighs its minutes by the rates' ratio);
 - handling: loading and unloading in every setup (set by the workholding strategy).
 
 Removed volume, machined area, feature count and setups from a CAD model
@@ -35,8 +37,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rampwise.core.errors import InputError
 from rampwise.core.model import FeatureCounts, Part
-from rampwise.core.shop import ShopConfig
+from rampwise.core.shop import MachineClass, ShopConfig
 from rampwise.core.stock import Stock, round_axis
+from rampwise.rules.process_capability import EDM, SPINDLE, process_capabilities
+from rampwise.rules.threading import ThreadOperation
 
 MM3_PER_CM3 = 1000.0
 """Volume conversion [mm³/cm³]."""
@@ -55,9 +59,15 @@ class OperationAdder(BaseModel):
     name
         What it is, in plain words ("ream Ø6 H7 mounting hole").
     minutes_per_part
-        Machine time added to every part [min].
+        Machine time added to every part [min], in minutes of the route's machine: an
+        operation on a machine with another rate counts its minutes × its rate / the
+        route machine's rate, so the quote prices it at its own machine's rate.
     setup_minutes
-        Setup time added once per batch [min].
+        Setup time added once per batch [min], weighed the same way.
+    replaces_tapped_holes
+        Tapped holes of the part's ``features`` this operation times itself (an internal
+        thread characteristic, :func:`thread_adders`), so the per-hole estimate drops
+        them [count].
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -65,6 +75,7 @@ class OperationAdder(BaseModel):
     name: str
     minutes_per_part: float = Field(ge=0, allow_inf_nan=False)
     setup_minutes: float = Field(0.0, ge=0, allow_inf_nan=False)
+    replaces_tapped_holes: int = Field(0, ge=0)
 
 
 class GeometryFacts(BaseModel):
@@ -185,33 +196,66 @@ def require_envelope(part: Part) -> tuple[float, float, float]:
 
 
 def operation_adders(
-    names: Sequence[str], part: Part, shop: ShopConfig
+    names: Sequence[str], part: Part, shop: ShopConfig, *, route_machine: MachineClass
 ) -> tuple[OperationAdder, ...]:
-    """Operations named by the route, each timed like a tolerance finishing operation.
+    """Operations named by the route, each timed and weighed by its machine's rate.
+
+    A finishing operation takes ``finishing_op_minutes`` × the material's feature time
+    factor per part, and one tool setup (``finishing_op_setup_minutes``) on the route's
+    machine or a machine setup (``setup_minutes_per_setup``) on a machine beyond it
+    (grinder, hone, lapping machine: the part is set up again); EDM takes
+    ``edm_minutes_per_corner`` × the sharp corners (``part.features.corner_count``) and
+    ``edm_setup_minutes``. An operation whose process runs on a machine class of its own
+    (``rate_class`` of ``catalog/process_capability.csv``: grinder, EDM) has its minutes
+    weighed by that class's rate over the route machine's, so that the quote, which
+    charges the route machine's rate, prices it at its own.
 
     Parameters
     ----------
     names
-        The route's extra processes in order ("reaming", "grinding_cylindrical"…).
+        The route's extra processes in order ("reaming", "grinding_cylindrical", "edm"…).
     part
-        The part (its material's feature time factor).
+        The part (its material's feature time factor; its sharp corners).
     shop
-        ``finishing_op_minutes`` [min] and ``finishing_op_setup_minutes`` [min].
+        ``finishing_op_minutes`` [min], ``finishing_op_setup_minutes`` [min],
+        ``setup_minutes_per_setup`` [min], ``edm_minutes_per_corner`` [min],
+        ``edm_setup_minutes`` [min] and machine rates
+        [shop currency/h].
+    route_machine
+        The machine class that makes the part (its rate [shop currency/h]).
 
     Returns
     -------
     tuple of OperationAdder
-        One per name, ``finishing_op_minutes`` × factor per part, one tool setup each.
+        One per name.
     """
     factor = shop.removal_rates[part.material.removal_rate_class].feature_time_factor
-    return tuple(
-        OperationAdder(
-            name=name,
-            minutes_per_part=shop.default("finishing_op_minutes") * factor,
-            setup_minutes=shop.default("finishing_op_setup_minutes"),
+    processes = process_capabilities()
+    own_machine = (SPINDLE, "lathe" if route_machine.turning else "mill")
+    adders = []
+    for name in names:
+        rate_class = processes[name].rate_class
+        weight = (
+            shop.machine(rate_class).rate_per_h / route_machine.rate_per_h
+            if rate_class and rate_class != route_machine.name
+            else 1.0
         )
-        for name in names
-    )
+        if name == EDM:
+            corners = part.features.corner_count if part.features else 1
+            minutes = shop.default("edm_minutes_per_corner") * corners
+            setup = shop.default("edm_setup_minutes")
+        else:
+            minutes = shop.default("finishing_op_minutes") * factor
+            on_route = processes[name].machine in own_machine
+            setup = shop.default(
+                "finishing_op_setup_minutes" if on_route else "setup_minutes_per_setup"
+            )
+        adders.append(
+            OperationAdder(
+                name=name, minutes_per_part=minutes * weight, setup_minutes=setup * weight
+            )
+        )
+    return tuple(adders)
 
 
 def _feature_minutes(features: FeatureCounts, shop: ShopConfig) -> float:
@@ -313,11 +357,14 @@ def estimate_cycle_time(
         features.holes + features.tapped_holes + features.pockets + features.slots + features.bores
     )
     feature_count = facts.feature_count if facts.feature_count is not None else hand_count
-    feature_min = _feature_minutes(features, shop)
+    # Tapped holes a thread operation times are not timed again per hole.
+    described = sum(op.replaces_tapped_holes for op in operations)
+    timed = features.model_copy(update={"tapped_holes": max(features.tapped_holes - described, 0)})
+    feature_min = _feature_minutes(timed, shop)
     if facts.features is None and part.features is None and feature_count:
         feature_min = feature_count * shop.default("minutes_per_hole")
     setups = facts.setups or features.setups or int(shop.default("default_setups"))
-    tool_changes = 2 * setups + max(_kinds(features), 1 if feature_count else 0) + len(operations)
+    tool_changes = 2 * setups + max(_kinds(timed), 1 if feature_count else 0) + len(operations)
     terms = {
         "roughing_min": removed / MM3_PER_CM3 / rates.roughing_cm3_per_min,
         "finishing_min": area / MM2_PER_CM2 / rates.finishing_cm2_per_min,
@@ -338,3 +385,41 @@ def estimate_cycle_time(
         from_geometry=from_geometry,
     )
     return unloaded.with_load(load_minutes_per_setup)
+
+
+def thread_adders(
+    threads: Sequence[ThreadOperation], part: Part, shop: ShopConfig
+) -> tuple[OperationAdder, ...]:
+    """The route's thread operations timed: tapping, thread milling, thread turning.
+
+    Parameters
+    ----------
+    threads
+        The route's thread operations (:attr:`rampwise.rules.process.Route.threads`).
+    part
+        The part (its material's feature time factor [unitless]).
+    shop
+        Removal-rate classes (the feature time factor).
+
+    Returns
+    -------
+    tuple of OperationAdder
+        One per thread characteristic: count × ``minutes_per_thread`` × the material's
+        feature time factor per part [min], the tool's setup once per batch [min]; an
+        internal thread replaces as many of the features' tapped holes, which are
+        otherwise timed at ``minutes_per_tapped_hole``.
+
+    References
+    ----------
+    ``catalog/threading.csv`` (minutes per thread and tool setup, with sources).
+    """
+    factor = shop.removal_rates[part.material.removal_rate_class].feature_time_factor
+    return tuple(
+        OperationAdder(
+            name=f"{t.process.value} {t.count}× {t.designation}",
+            minutes_per_part=t.count * t.minutes_per_thread * factor,
+            setup_minutes=t.setup_minutes,
+            replaces_tapped_holes=t.count if t.internal else 0,
+        )
+        for t in threads
+    )

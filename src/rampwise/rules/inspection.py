@@ -16,8 +16,13 @@ The validation run step inspects exactly the route's run
 against what its own stage needs (a prototype's full inspection of every part is
 complete); the readiness gate reads the production plan's verdict.
 
-Each characteristic gets a gauge by the 10:1 rule (resolution ≤ tolerance / 10) from
-``catalog/gauges.csv``; the plan judges itself for the readiness area ``inspection_plan``.
+Each characteristic gets a gauge from ``catalog/gauges.csv`` by its kind and feature (a
+hole's diameter → bore gauge, a shaft's → micrometer, a depth → depth micrometer, a
+spacing → height gauge or CMM, a thread → GO/NO-GO thread plug or ring gauge), then by
+the 10:1 rule on the gauge's measurement uncertainty (uncertainty ≤ tolerance / 10; a
+gauge between 4:1 and 10:1 is usable pending a gauge R&R study), or on the measured
+%GRR when a gauge study of the characteristic exists; the plan judges
+itself for the readiness area ``inspection_plan``.
 
 Its counts, minutes and cost come from one :class:`InspectionSchedule` per plan: the
 steps as closed-form functions of quantity. The plan's steps and totals are the schedule
@@ -37,12 +42,15 @@ References
 .. [3] ANSI/ASQ Z1.4-2003 = ISO 2859-1:1999 (outgoing lot sampling, see
    :mod:`rampwise.quality.sampling`); AS9102 Rev C (first article inspection).
 .. [4] Gauge 10:1 rule ("gage maker's rule"): research/quoting.md §2.6.
+.. [5] AIAG, *Measurement Systems Analysis*, 4th ed. 2010: %GRR under 10 % acceptable,
+   10–30 % may be acceptable, over 30 % unacceptable (``catalog/msa_criteria.csv``).
+.. [6] ISO 1502:1996 (GO/NO-GO gauges for ISO metric threads); ASME B1.2-1983 (gauges
+   for unified threads).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from itertools import pairwise
@@ -52,9 +60,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import CatalogError, InputError
-from rampwise.core.model import Characteristic, CharacteristicKind, Project, Stage, parse_stage
+from rampwise.core.model import (
+    Characteristic,
+    CharacteristicKind,
+    Feature,
+    Project,
+    Stage,
+    parse_stage,
+)
 from rampwise.core.shop import ShopConfig
+from rampwise.core.units import unit_symbol
 from rampwise.core.vocabulary import Vocabulary
+from rampwise.quality.msa import GaugeAcceptability, GaugeRRResult, gauge_criteria
 from rampwise.quality.sampling import (
     InspectionLevel,
     SamplingPlan,
@@ -157,6 +174,10 @@ class StepKind(Vocabulary):
 class GaugeChoice(BaseModel):
     """The gauge for one characteristic and whether it meets the 10:1 rule.
 
+    The rule is judged on the gauge's measurement uncertainty at the characteristic's
+    size (``catalog/gauges.csv``), or on the measured %GRR when a gauge study of the
+    characteristic exists.
+
     Parameters
     ----------
     characteristic_id, characteristic
@@ -173,11 +194,19 @@ class GaugeChoice(BaseModel):
         Tolerance width (or Ra limit) the rule is applied to [``unit``]; ``None`` when the
         drawing gives none.
     capable
-        Resolution ≤ tolerance / 10 (``None`` when it cannot be judged).
+        Uncertainty ≤ tolerance / 4 (the 10:1 rule's minimum; the note says when it is
+        under 10:1), or the gauge study's %GRR at most the AIAG limit of 30 % (``None``
+        when it cannot be judged: an attribute gauge, no tolerance).
     minutes
-        Time to measure and record it on one part [min].
+        Time to measure and record it on one part, every feature it applies to [min].
     note
         Why this gauge, or what is wrong.
+    uncertainty
+        The gauge's maximum permissible error at the characteristic's nominal size,
+        ± [``unit``]; ``None`` for an attribute gauge or one without a published figure.
+    pct_grr
+        %GRR of the characteristic's gauge study (the worse of study variation and
+        tolerance) [%], when one exists: it judges the gauge instead of the catalog.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -192,6 +221,8 @@ class GaugeChoice(BaseModel):
     capable: bool | None
     minutes: float
     note: str = ""
+    uncertainty: float | None = None
+    pct_grr: float | None = None
 
 
 class ScheduledPart(BaseModel):
@@ -573,8 +604,32 @@ class _Gauge(BaseModel):
     kinds: frozenset[CharacteristicKind]
     side: str
     resolution: float | None
+    uncertainty: float | None
+    uncertainty_per_m: float
     unit: str
     minutes: float
+
+    @property
+    def attribute(self) -> bool:
+        """A GO/NO-GO gauge: no reading, so no 10:1 rule."""
+        return self.resolution is None and self.uncertainty is None
+
+    def uncertainty_at(self, length_mm: float) -> float | None:
+        """Maximum permissible error measuring a length of ``length_mm`` [``unit``].
+
+        ``uncertainty`` + ``uncertainty_per_m`` × L / 1000 (the A + L/K form of a CMM's
+        MPE_E, ISO 10360-2); ``None`` without a published figure.
+        """
+        if self.uncertainty is None:
+            return None
+        return self.uncertainty + self.uncertainty_per_m * abs(length_mm) / 1000.0
+
+    def figure(self, length_mm: float) -> tuple[float | None, str]:
+        """What the 10:1 rule reads: the uncertainty, else the resolution, and its name."""
+        uncertainty = self.uncertainty_at(length_mm)
+        if uncertainty is not None:
+            return uncertainty, "uncertainty"
+        return self.resolution, "resolution"
 
 
 @cache
@@ -585,6 +640,8 @@ def _gauges() -> tuple[_Gauge, ...]:
             kinds=frozenset(CharacteristicKind(k) for k in row["kinds"].split(";")),
             side=row["side"],
             resolution=float(row["resolution"]) if row["resolution"] else None,
+            uncertainty=float(row["uncertainty"]) if row["uncertainty"] else None,
+            uncertainty_per_m=float(row["uncertainty_per_m"] or 0.0),
             unit=row["unit"],
             minutes=float(row["minutes"]),
         )
@@ -645,7 +702,8 @@ def inspection_tiers() -> tuple[InspectionTier, ...]:
 # Gauges by the 10:1 rule
 # --------------------------------------------------------------------------------------
 
-_INTERNAL_WORDS = re.compile(r"\b(bore|hole|inner|inside|internal|id)\b", re.IGNORECASE)
+_SIDED = frozenset({CharacteristicKind.DIAMETER, CharacteristicKind.RADIUS})
+"""Kinds that are either a hole or a shaft: without a ``feature`` only gauges for any side."""
 
 
 def _unit(characteristic: Characteristic) -> str:
@@ -657,11 +715,20 @@ def _unit(characteristic: Characteristic) -> str:
 
 
 def _side(characteristic: Characteristic) -> str:
-    """``internal`` for a hole (ISO 286 hole letter, or a name like "bore"), else external."""
-    designation = characteristic.designation or ""
-    if designation[:1].isupper() or _INTERNAL_WORDS.search(characteristic.name):
+    """Which gauges may measure it: ``internal``, ``external``, ``any`` or ``unknown``.
+
+    A hole is internal, a shaft external; ``unknown`` is a diameter or radius whose
+    feature no file, class or name states (only gauges for either side). A length
+    without a feature is measured across the outside (thickness, overall length);
+    kinds that are neither (depth, step, spacing, form) take any gauge.
+    """
+    if characteristic.feature is Feature.HOLE:
         return "internal"
-    return "external"
+    if characteristic.feature is Feature.SHAFT:
+        return "external"
+    if characteristic.kind is CharacteristicKind.LENGTH:
+        return "external"
+    return "unknown" if characteristic.kind in _SIDED else "any"
 
 
 def _limit(characteristic: Characteristic) -> float | None:
@@ -672,13 +739,37 @@ def _limit(characteristic: Characteristic) -> float | None:
     return width if width is not None and width > 0 else None
 
 
-def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) -> GaugeChoice:
-    """Gauge for one characteristic by the 10:1 rule.
+def _length(characteristic: Characteristic) -> float:
+    """Length the gauge measures, for a length-dependent uncertainty [mm] (0 if none)."""
+    if characteristic.kind in (CharacteristicKind.ROUGHNESS, CharacteristicKind.ANGLE):
+        return 0.0
+    return abs(characteristic.nominal or 0.0)
 
-    The first gauge of ``catalog/gauges.csv`` (quickest first) that measures the
-    characteristic's kind and side and whose resolution is at most a tenth of its
-    tolerance is chosen; when none qualifies, the finest one is taken and marked not
-    capable.
+
+def _study_of(
+    characteristic: Characteristic, studies: Mapping[str, GaugeRRResult]
+) -> GaugeRRResult | None:
+    """The gauge study of a characteristic, keyed by its id or its name."""
+    return next((studies[k] for k in characteristic.keys if k in studies), None)
+
+
+def choose_gauge(
+    characteristic: Characteristic,
+    *,
+    gauge: str | None = None,
+    study: GaugeRRResult | None = None,
+) -> GaugeChoice:
+    """Gauge for one characteristic by its kind and feature, then the 10:1 rule.
+
+    The gauges of ``catalog/gauges.csv`` that measure the characteristic's kind from its
+    side (a hole from inside, a shaft from outside) are tried quickest first; the first
+    whose measurement uncertainty at the characteristic's nominal size is at most a
+    tenth of its tolerance is chosen (GO/NO-GO thread gauges are attribute gauges and
+    always qualify); failing that, the first within the catalog's 4:1 minimum (capable,
+    with the advice of a gauge R&R study); failing that, the one with the smallest
+    uncertainty, marked not capable. A gauge without a published uncertainty is judged
+    on its resolution. A gauge study of the characteristic, when there is one, judges
+    the measurement system instead: capable when its %GRR is at most AIAG's 30 %.
 
     Parameters
     ----------
@@ -686,11 +777,14 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
         The drawing characteristic (lengths [mm], Ra [µm], angles [deg]).
     gauge
         Force this gauge (e.g. the one the shop has); it is still judged by the rule.
+    study
+        The gauge R&R study of the characteristic's gauge (AIAG MSA), if one was made.
 
     Returns
     -------
     GaugeChoice
-        Gauge, resolution, tolerance, verdict and time.
+        Gauge, its uncertainty and resolution, tolerance, verdict and time (× the
+        characteristic's ``count``).
 
     Raises
     ------
@@ -699,13 +793,12 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
 
     References
     ----------
-    10:1 rule: research/quoting.md §2.6 (±0.1 mm calipers … ±0.005 mm CMM).
+    10:1 rule: research/quoting.md §2.6 (±0.1 mm calipers … ±0.005 mm CMM); gauge
+    figures and their sources: ``catalog/gauges.csv``; %GRR bands: AIAG MSA 4th ed.
     """
     unit, side, limit = _unit(characteristic), _side(characteristic), _limit(characteristic)
-    kind = characteristic.kind
-    if kind is CharacteristicKind.LENGTH and side == "internal":
-        kind = CharacteristicKind.DIAMETER  # a "bore" or "hole" given as a plain length
-    candidates = _candidates(kind, side, unit)
+    length = _length(characteristic)
+    candidates = _candidates(characteristic.kind, side, unit)
     if gauge is not None:
         named = [g for g in _gauges() if g.name.lower() == gauge.strip().lower()]
         if not named:
@@ -717,17 +810,22 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
         candidates = tuple(named)
     if not candidates:
         raise CatalogError(f"gauges.csv: no gauge measures kind {characteristic.kind.value!r}")
-    chosen, note = _first_capable(candidates, limit)
+    chosen, note = _first_capable(candidates, limit, length)
+    figure, what = chosen.figure(length)
     capable = None
-    if chosen.resolution is not None and limit is not None:
-        capable = chosen.resolution <= limit / 10.0 * (1 + 1e-9)
-        if not capable:
-            note = (
-                f"resolution {chosen.resolution:g} {unit} is worse than a tenth of the "
-                f"tolerance {limit:g} {unit}"
-            )
-    elif chosen.resolution is None:
-        note = "attribute gauge (GO/NO-GO): 10:1 rule not applicable"
+    if chosen.attribute:
+        note = _attribute_note(characteristic, chosen)
+    elif study is not None:
+        capable, note = _study_verdict(study)
+    elif figure is not None and limit is not None:
+        capable, note = _ratio_verdict(figure, what, limit, unit)
+    if side == "unknown" and not chosen.attribute:
+        note += "; state feature: hole or shaft to allow a bore gauge or micrometer"
+    if characteristic.inferred:
+        note += (
+            f"; {' and '.join(characteristic.inferred)} guessed from the name "
+            f"{characteristic.name!r}: write it in the project file"
+        )
     return GaugeChoice(
         characteristic_id=str(characteristic.id),
         characteristic=characteristic.name,
@@ -737,23 +835,87 @@ def choose_gauge(characteristic: Characteristic, *, gauge: str | None = None) ->
         unit=unit,
         tolerance=limit,
         capable=capable,
-        minutes=chosen.minutes,
+        minutes=chosen.minutes * characteristic.count,
         note=note,
+        uncertainty=chosen.uncertainty_at(length),
+        pct_grr=study.pct_grr_judged if study is not None else None,
+    )
+
+
+def _ratio_verdict(figure: float, what: str, limit: float, unit: str) -> tuple[bool, str]:
+    """The 10:1 rule on a gauge's uncertainty (or resolution) and the words for it.
+
+    Capable at 10:1 or better; still capable between the catalog's minimum (4:1) and
+    10:1, with the advice to prove it by a gauge R&R study; not capable below 4:1.
+    """
+    target, minimum = _number("gauge_ratio_target"), _number("gauge_ratio_min")
+    unit = unit_symbol(unit)
+    ratio = f"{limit / figure:.1f}:1" if figure > 0 else "exact"
+    reading = f"{what} {'±' if what == 'uncertainty' else ''}{figure:.4g} {unit}"
+    if _meets(figure, limit, target):
+        return True, f"{target:g}:1 rule on the gauge's {reading} ({ratio})"
+    if _meets(figure, limit, minimum):
+        return True, (
+            f"tolerance {limit:g} {unit} to the gauge's {reading} is {ratio}: under "
+            f"{target:g}:1 but within the {minimum:g}:1 minimum; prove it by a gauge R&R "
+            "study (AIAG MSA)"
+        )
+    return False, (
+        f"{reading} is more than 1/{minimum:g} of the tolerance {limit:g} {unit} ({ratio}), "
+        f"below the {minimum:g}:1 minimum: use a finer method and prove it by a gauge R&R "
+        "study (AIAG MSA), or open the tolerance"
+    )
+
+
+def _attribute_note(characteristic: Characteristic, gauge: _Gauge) -> str:
+    """Why an attribute gauge: what it checks."""
+    thread = characteristic.thread
+    if thread is not None:
+        return (
+            f"GO/NO-GO {gauge.name} for {thread.designation}: checks class "
+            f"{thread.tolerance_class} (ISO 1502 / ASME B1.2); 10:1 rule not applicable"
+        )
+    return "attribute gauge (GO/NO-GO): 10:1 rule not applicable"
+
+
+def _study_verdict(study: GaugeRRResult) -> tuple[bool, str]:
+    """Capable when the study's %GRR is at most AIAG's limit, and the words for it."""
+    criteria = gauge_criteria()
+    pct = study.pct_grr_judged
+    capable = study.acceptability is not GaugeAcceptability.UNACCEPTABLE
+    bands = (
+        f"under {criteria.acceptable_below:g} % acceptable, "
+        f"{criteria.acceptable_below:g}–{criteria.unacceptable_above:g} % conditionally, "
+        "AIAG MSA"
+    )
+    return capable, (
+        f"gauge study: %GRR {pct:.1f} % ({study.acceptability.value}; {bands}) judges the "
+        "measurement system in place of the catalog's 10:1 rule"
     )
 
 
 @cache
 def _candidates(kind: CharacteristicKind, side: str, unit: str) -> tuple[_Gauge, ...]:
-    """Gauges that measure ``kind`` on ``side`` in ``unit`` or by attribute, catalog order."""
+    """Gauges that measure ``kind`` from ``side`` in ``unit`` or by attribute, catalog order.
+
+    A gauge for ``any`` side fits every characteristic; one for a side fits that side,
+    and a characteristic of ``any`` side (depth, step, spacing, form); an ``unknown``
+    side (a diameter neither hole nor shaft) takes only gauges for any side.
+    """
     return tuple(
         g
         for g in _gauges()
-        if kind in g.kinds and g.side in ("any", side) and (g.unit == unit or g.resolution is None)
+        if kind in g.kinds
+        and (g.side == "any" or g.side == side or side == "any")
+        and (g.unit == unit or g.attribute)
     )
 
 
 def gauge_choices(
-    characteristics: Sequence[Characteristic], *, gauges: Mapping[str, str] | None = None
+    characteristics: Sequence[Characteristic],
+    *,
+    gauges: Mapping[str, str] | None = None,
+    studies: Mapping[str, GaugeRRResult] | None = None,
 ) -> tuple[GaugeChoice, ...]:
     """The gauge of every characteristic, in drawing order (:func:`choose_gauge`).
 
@@ -764,6 +926,9 @@ def gauge_choices(
     gauges
         Gauge to use per characteristic id (e.g. what the shop owns); others by the
         10:1 rule.
+    studies
+        Gauge R&R studies per characteristic id or name (the project's evidence): a
+        study's %GRR judges that characteristic's gauge.
 
     Raises
     ------
@@ -775,16 +940,29 @@ def gauge_choices(
     unknown = sorted(set(forced) - {str(c.id) for c in characteristics})
     if unknown:
         raise InputError("gauges", f"no characteristic with id {', '.join(unknown)}")
-    return tuple(choose_gauge(c, gauge=forced.get(str(c.id))) for c in characteristics)
+    found = studies or {}
+    return tuple(
+        choose_gauge(c, gauge=forced.get(str(c.id)), study=_study_of(c, found))
+        for c in characteristics
+    )
 
 
-def _first_capable(candidates: Sequence[_Gauge], limit: float | None) -> tuple[_Gauge, str]:
+def _meets(figure: float | None, limit: float, ratio: float) -> bool:
+    """Whether a gauge reading ``figure`` [unit] is at most ``limit`` / ``ratio``."""
+    return figure is not None and figure <= limit / ratio * (1 + 1e-9)
+
+
+def _first_capable(
+    candidates: Sequence[_Gauge], limit: float | None, length: float
+) -> tuple[_Gauge, str]:
+    """The quickest gauge meeting 10:1, else the quickest meeting 4:1, else the finest."""
     if limit is None:
         return candidates[0], "no tolerance on the drawing: general tolerance applies"
-    for candidate in candidates:
-        if candidate.resolution is None or candidate.resolution <= limit / 10.0 * (1 + 1e-9):
-            return candidate, "10:1 rule"
-    finest = min(candidates, key=lambda g: g.resolution or math.inf)
+    for ratio in (_number("gauge_ratio_target"), _number("gauge_ratio_min")):
+        for candidate in candidates:
+            if candidate.attribute or _meets(candidate.figure(length)[0], limit, ratio):
+                return candidate, ""
+    finest = min(candidates, key=lambda g: g.figure(length)[0] or math.inf)
     return finest, ""
 
 
@@ -1232,7 +1410,8 @@ def _findings(
         label = f"characteristic {choice.characteristic_id} ({choice.characteristic})"
         if choice.critical and choice.capable is False:
             lines.append(f"{label}: {choice.gauge} {choice.note}")
-        if choice.critical and choice.tolerance is None and choice.resolution is not None:
+        attribute = choice.resolution is None and choice.uncertainty is None
+        if choice.critical and choice.tolerance is None and not attribute:
             lines.append(f"{label}: no tolerance to judge the gauge by")
     for role in _ROLES_NEEDED[stage]:
         covered = {

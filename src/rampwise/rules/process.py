@@ -6,11 +6,17 @@ IT(it_min, size) · Cp_target ≤ tolerance, Cp_target 1.33 for batches, 1.0 for
 inspected prototypes). Steps beyond the route's base operation (reaming after drilling,
 grinding after turning) are the *extra operations* the quote prices, with the added
 inspection minutes of the gauge their tolerance needs — seed 003's "tolerance paradox" in
-numbers. The whole-part route (turning, 3-axis or 5-axis milling), which set-up
-strategies may hold the part (:func:`workholding_options`; the quote prices them and the
-cheapest holds it, :func:`choose_workholding`), seed 003's hybrid additive near-net + CNC
-finish offer and the process validation run (:mod:`rampwise.rules.validation_run`) complete the
-plan; :func:`plan_route` returns it all.
+numbers. Only chains whose every process applies to the part's material are offered
+(``catalog/process_materials.csv``: aluminium and plastics are never ground; their fine
+faces, bores and diameters are fly-cut, diamond-bored or diamond-turned). A geometric zone
+is graded at its feature's size (``feature_size``), at the part's largest dimension when
+the drawing gives none (the note says so). An internal corner radius below what the
+smallest end mill leaves adds an EDM operation (:func:`edm_corners`). The whole-part route
+(turning, 3-axis or 5-axis milling), which set-up strategies may hold the part
+(:func:`workholding_options`; the quote prices them and the cheapest holds it,
+:func:`choose_workholding`), seed 003's hybrid additive near-net + CNC finish offer and the
+process validation run (:mod:`rampwise.rules.validation_run`) complete the plan;
+:func:`plan_route` returns it all.
 
 References
 ----------
@@ -21,11 +27,15 @@ References
 .. [3] Seed 003 (hybrid AM near-net + CNC finish, 0.5–0.8 mm stock; fixture plate;
    conformal support below 1.5 mm walls; "never skip the process validation run").
 .. [4] Seed 002 (prototype: temporary fixturing; production: full tooling and jigs).
+.. [5] ``catalog/process_materials.csv`` (which processes apply to which material) and
+   ``catalog/process_route_rules.csv`` (``form_spread_fraction``,
+   ``min_milled_corner_radius_mm``: R 0.25 mm, Hubs design guide via zekes3d.com).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
@@ -33,20 +43,24 @@ from rampwise.core.errors import InputError
 from rampwise.core.model import Characteristic, CharacteristicKind, Part, Project, Stage
 from rampwise.core.shop import ShopConfig, default_shop
 from rampwise.core.vocabulary import Vocabulary
+from rampwise.rules.additive import why_not_printed
 from rampwise.rules.inspection import GaugeChoice
 from rampwise.rules.process_capability import (
+    EDM,
     SPINDLE,
     ChainChoice,
     SurfaceClass,
     capability_target,
     choose_chain,
+    excluded_processes,
     in_words,
     process_capabilities,
     process_holds,
     route_rule,
 )
 from rampwise.rules.strategies import StrategyName, WorkholdingOption, cheapest
-from rampwise.rules.validation_run import ValidationRun, plan_validation_run
+from rampwise.rules.threading import ThreadOperation, thread_operation, thread_operations
+from rampwise.rules.validation_run import ValidationRun
 from rampwise.tolerance.iso286 import (
     MAX_SIZE_MM,
     FeatureType,
@@ -97,6 +111,29 @@ MACHINE_OF_STRATEGY = {
 """Machine class of ``catalog/machines.csv`` for each whole-part route."""
 
 
+class SizeSource(Vocabulary):
+    """Which size a characteristic's capability is judged at."""
+
+    FEATURE = (
+        "feature",
+        "Feature size",
+        "The size of the feature a geometric zone applies to, as the drawing gives it.",
+    )
+    NOMINAL = "nominal", "Nominal", "The characteristic's nominal size."
+    ENVELOPE = (
+        "envelope",
+        "Part envelope",
+        "The part's largest dimension: a geometric zone whose feature size is not given.",
+    )
+
+    @property
+    def phrase(self) -> str:
+        """The size inside a sentence: ``"the feature's size"``, ``"its nominal"``…."""
+        if self is SizeSource.ENVELOPE:
+            return "the part's largest dimension: no feature_size given"
+        return "the feature's size" if self is SizeSource.FEATURE else "its nominal"
+
+
 def strategy_text(route: str, setups: int, added_setups: int = 0) -> str:
     """The whole-part route in one phrase: ``"5-axis milling in 2 setups (+1 for finishing)"``.
 
@@ -129,8 +166,9 @@ class CharacteristicRoute(_Result):
     Attributes
     ----------
     size_mm
-        Size the capability is judged at [mm] (nominal, or the part's largest dimension
-        for a form tolerance without one).
+        Size the capability is judged at [mm]; ``size_source`` says which: ``feature``
+        (a geometric zone's ``feature_size``), ``nominal``, or ``envelope`` (the part's
+        largest dimension, for a geometric zone whose feature size the drawing omits).
     tolerance_mm
         Total tolerance or zone width [mm]; ``tolerance_source`` says where it came from.
     required_it_grade
@@ -159,6 +197,7 @@ class CharacteristicRoute(_Result):
     critical: bool
     surface: SurfaceClass
     size_mm: float | None
+    size_source: SizeSource | None = None
     tolerance_mm: float | None
     tolerance_source: str | None
     required_it_grade: int | None
@@ -264,6 +303,9 @@ class Route(_Result):
     validation_run
         The process validation run before the batch (``None`` for prototypes): the one
         the inspection plan inspects and the quote prices.
+    threads
+        How each thread characteristic is made (tapping, thread milling, thread
+        turning, :mod:`rampwise.rules.threading`); the cycle time times them.
     """
 
     part_number: str
@@ -281,6 +323,7 @@ class Route(_Result):
     hybrid: HybridOffer | None
     validation_run: ValidationRun | None
     notes: tuple[str, ...]
+    threads: tuple[ThreadOperation, ...] = ()
 
     @property
     def strategy_text(self) -> str:
@@ -319,11 +362,23 @@ _FORM_OF_CYLINDER = {
     CharacteristicKind.RUNOUT,
 }
 _LOCATED = {
+    CharacteristicKind.SPACING,
     CharacteristicKind.POSITION,
     CharacteristicKind.PROFILE,
     CharacteristicKind.ANGULARITY,
     CharacteristicKind.CONCENTRICITY,
 }
+_FORM_ZONE = {
+    CharacteristicKind.FLATNESS,
+    CharacteristicKind.STRAIGHTNESS,
+    CharacteristicKind.ROUNDNESS,
+    CharacteristicKind.CYLINDRICITY,
+    CharacteristicKind.PARALLELISM,
+    CharacteristicKind.PERPENDICULARITY,
+    CharacteristicKind.RUNOUT,
+}
+"""Form, orientation and run-out zones: graded against ``form_spread_fraction`` of a
+process's size spread (:func:`rampwise.rules.process_capability.process_spread`)."""
 _GENERAL_GEOMETRIC = {
     CharacteristicKind.FLATNESS: GeometricCharacteristic.FLATNESS,
     CharacteristicKind.STRAIGHTNESS: GeometricCharacteristic.STRAIGHTNESS,
@@ -382,20 +437,35 @@ def _largest_dimension(part: Part) -> float | None:
     return max(part.envelope_mm) if part.envelope_mm else None
 
 
-def _judged_size(characteristic: Characteristic, part: Part) -> float | None:
-    """Size at which capability is judged [mm]; ``None`` outside ISO 286 or unknown."""
+def _judged_size(
+    characteristic: Characteristic, part: Part
+) -> tuple[float | None, SizeSource | None]:
+    """Size at which capability is judged [mm] and which size it is.
+
+    A geometric zone is graded at its ``feature_size``, else its nominal, else the part's
+    largest dimension; a size at its nominal. ``None`` outside ISO 286 or unknown.
+    """
     if characteristic.kind in (CharacteristicKind.ROUGHNESS, CharacteristicKind.ANGLE):
-        return None
-    size = characteristic.nominal
-    if size is None and characteristic.kind.is_geometric:
-        size = _largest_dimension(part)
+        return None, None
+    size, source = characteristic.nominal, SizeSource.NOMINAL
+    if characteristic.kind.is_geometric:
+        if characteristic.feature_size is not None:
+            size, source = characteristic.feature_size, SizeSource.FEATURE
+        elif size is None:
+            size, source = _largest_dimension(part), SizeSource.ENVELOPE
     if size is None or not 0 < abs(size) <= MAX_SIZE_MM:
-        return None
-    return abs(size)
+        return None, None
+    return abs(size), source
 
 
-def _tolerance(characteristic: Characteristic, part: Part) -> tuple[float | None, str | None]:
-    """Total tolerance or zone width [mm] and where it comes from."""
+def _tolerance(
+    characteristic: Characteristic, part: Part, size: float | None
+) -> tuple[float | None, str | None]:
+    """Total tolerance or zone width [mm] and where it comes from.
+
+    An untoleranced geometric characteristic takes the ISO 2768-2 zone of the part's
+    general tolerance at ``size`` [mm], the size it is judged at.
+    """
     kind = characteristic.kind
     if kind in (CharacteristicKind.ROUGHNESS, CharacteristicKind.ANGLE, CharacteristicKind.THREAD):
         return None, None
@@ -412,8 +482,7 @@ def _tolerance(characteristic: Characteristic, part: Part) -> tuple[float | None
     general = parse_general_tolerance(part.general_tolerance, field="part.general_tolerance")
     try:
         if kind in _GENERAL_GEOMETRIC and general.geometric_class is not None:
-            length = nominal if nominal is not None else _largest_dimension(part)
-            zone = geometric_tolerance(_GENERAL_GEOMETRIC[kind], length, general.geometric_class)
+            zone = geometric_tolerance(_GENERAL_GEOMETRIC[kind], size, general.geometric_class)
             return zone, general.designation
         if nominal is not None and kind is CharacteristicKind.RADIUS:
             return 2 * radius_chamfer_deviation(
@@ -462,8 +531,9 @@ def route_characteristic(
         The inspection plan's gauge for it (:func:`rampwise.rules.inspection.choose_gauge`).
     """
     surface = surface_class(characteristic, turnable=turnable)
-    size = _judged_size(characteristic, part)
-    tolerance, tolerance_source = _tolerance(characteristic, part)
+    size, size_source = _judged_size(characteristic, part)
+    tolerance, tolerance_source = _tolerance(characteristic, part, size)
+    material = part.material.category
     ra_max = characteristic.max if characteristic.kind is CharacteristicKind.ROUGHNESS else None
     grade = grade_for_tolerance(size, tolerance) if size and tolerance else None
     method, minutes = gauge.gauge, gauge.minutes
@@ -474,6 +544,7 @@ def route_characteristic(
         "critical": characteristic.critical,
         "surface": surface,
         "size_mm": size,
+        "size_source": size_source,
         "tolerance_mm": tolerance,
         "tolerance_source": tolerance_source,
         "required_it_grade": grade,
@@ -482,19 +553,24 @@ def route_characteristic(
         "inspection_minutes": minutes,
     }
     if surface is SurfaceClass.THREAD:
+        threading = thread_operation(characteristic, part, turned=route_machine == "lathe")
         return CharacteristicRoute(
             **common,
-            chain=(),
+            chain=(threading.process.value,),
             extra_operations=(),
             process_spread_mm=None,
             expected_cp=None,
             capable=None,
             added_inspection_minutes=0.0,
-            note=f"{_label(characteristic)}: tapped or thread-milled after drilling; "
-            f"checked with a {method}.",
+            note=f"{_label(characteristic)}: {threading.reason}; checked with a {method}.",
         )
-    if surface in (SurfaceClass.LOCATION, SurfaceClass.ANGLE):
-        base = choose_chain(SurfaceClass.PLANE, route_machine, None, None, None, stage).base
+    unrated = surface is SurfaceClass.ANGLE or (
+        surface is SurfaceClass.LOCATION and (size is None or tolerance is None)
+    )
+    if unrated:
+        base = choose_chain(
+            SurfaceClass.PLANE, route_machine, None, None, None, stage, material_category=material
+        ).base
         return CharacteristicRoute(
             **common,
             chain=base.steps,
@@ -507,7 +583,17 @@ def route_characteristic(
             "which the process chart does not rate; machine it in the same setup as its "
             f"datum features and check it on a {method}.",
         )
-    choice = choose_chain(surface, route_machine, size, tolerance, ra_max, stage)
+    form = characteristic.kind in _FORM_ZONE
+    choice = choose_chain(
+        surface,
+        route_machine,
+        size,
+        tolerance,
+        ra_max,
+        stage,
+        material_category=material,
+        form=form,
+    )
     extra = tuple(s for s in choice.chain.steps if s not in choice.base.steps)
     return CharacteristicRoute(
         **common,
@@ -517,35 +603,73 @@ def route_characteristic(
         expected_cp=choice.expected_cp,
         capable=choice.capable,
         added_inspection_minutes=minutes if extra else 0.0,
-        note=_explain(characteristic, surface, choice, size, tolerance, grade, ra_max, stage),
+        note=_explain(
+            characteristic,
+            surface,
+            choice,
+            _Judged(size, size_source, tolerance, grade, ra_max, form),
+            stage,
+            excluded=excluded_processes(surface, route_machine, material),
+            material=part.material.name,
+        ),
     )
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What a characteristic's chain was judged on.
+
+    Size [mm] and its source, tolerance [mm], required IT grade, Ra limit [µm], and
+    whether the zone is a form zone.
+    """
+
+    size: float | None
+    size_source: SizeSource | None
+    tolerance: float | None
+    grade: int | None
+    ra_max: float | None
+    form: bool
 
 
 def _explain(
     characteristic: Characteristic,
     surface: SurfaceClass,
     choice: ChainChoice,
-    size: float | None,
-    tolerance: float | None,
-    grade: int | None,
-    ra_max: float | None,
+    judged: _Judged,
     stage: Stage,
+    *,
+    excluded: tuple[str, ...],
+    material: str,
 ) -> str:
     target = capability_target(stage)
     steps = " → ".join(in_words(step) for step in choice.chain.steps)
     final = process_capabilities()[choice.chain.steps[-1]]
     final_words = in_words(final.name)
+    size, tolerance, grade, ra_max = judged.size, judged.tolerance, judged.grade, judged.ra_max
+    finished = choice.chain != choice.base or choice.capable is False
+    not_for = (
+        f"; not for {material}: {', '.join(map(in_words, excluded))}"
+        if excluded and finished
+        else ""
+    )
+    datum = (
+        "; machine it in the same setup as its datum features"
+        if surface is SurfaceClass.LOCATION
+        else ""
+    )
     if ra_max is not None:
         article = "an" if surface.value[0] in "aeiou" else "a"
         need = f"Ra ≤ {ra_max:g} µm on {article} {surface.value} surface"
         got = f"{final_words} gives Ra {final.ra_min_um:g}–{final.ra_max_um:g} µm"
     elif tolerance is not None and size is not None:
         it = f"IT{grade}" if grade is not None else "finer than IT1"
+        basis = f" ({judged.size_source.phrase})" if judged.size_source else ""
         need = (
-            f"{tolerance:.4g} mm wide at {size:g} mm ({it}); Cp ≥ {target:g} needs a spread "
-            f"≤ {tolerance / target:.4g} mm"
+            f"{tolerance:.4g} mm wide at {size:g} mm{basis} ({it}); Cp ≥ {target:g} needs a "
+            f"spread ≤ {tolerance / target:.4g} mm"
         )
-        got = f"{final_words} holds IT{final.it_min} = {choice.spread:.4g} mm" + (
+        share = f" × {route_rule('form_spread_fraction'):g} (form)" if judged.form else ""
+        got = f"{final_words} holds IT{final.it_min}{share} = {choice.spread:.4g} mm" + (
             f", Cp {choice.expected_cp:.2f}" if choice.expected_cp is not None else ""
         )
     else:
@@ -553,10 +677,10 @@ def _explain(
     if choice.capable is False:
         return (
             f"{_label(characteristic)}: {need}. No chain in the catalog holds it "
-            f"(finest: {steps}, {got}): open the tolerance in the review or plan a special "
-            "process and measure its Cpk."
+            f"(finest: {steps}, {got}{not_for}): open the tolerance in the review or plan a "
+            "special process and measure its Cpk."
         )
-    return f"{_label(characteristic)}: {need} → {steps} ({got})."
+    return f"{_label(characteristic)}: {need} → {steps} ({got}{not_for}){datum}."
 
 
 # --------------------------------------------------------------------------------------
@@ -609,9 +733,11 @@ _UNPRICED_PREFERENCE = (
     StrategyName.VISE,
     StrategyName.SOFT_JAWS,
     StrategyName.DEDICATED_FIXTURE,
+    StrategyName.HYBRID_AM,
 )
 """Choice among the allowed strategies when the part cannot be priced (no envelope): the
-least workholding the rules allow, as a shop would start."""
+least workholding the rules allow, as a shop would start (the printed blank only where
+nothing else may make the part)."""
 
 
 def workholding_options(
@@ -622,6 +748,8 @@ def workholding_options(
     *,
     repeat_order: bool,
     hybrid: HybridOffer | None,
+    quantity: int,
+    shop: ShopConfig,
 ) -> tuple[WorkholdingOption, ...]:
     """Which strategies may hold the part at a stage, each with its reason and source.
 
@@ -633,7 +761,9 @@ def workholding_options(
       never in mass production (seed 002: "full production tooling and jigs");
     - a dedicated fixture plate: always allowed (seed 003);
     - the tooling library: repeat orders only (seed 003 strategy 4);
-    - hybrid AM: where the route offers it (:func:`offer_hybrid`).
+    - hybrid AM: where the route offers it (:func:`offer_hybrid`); ``quantity`` [pieces]
+      and ``shop`` (printer, powders) say why it does not. Where it is offered for
+      internal channels a drill cannot reach, no bar-stock strategy applies (seed 003).
 
     Returns
     -------
@@ -720,10 +850,25 @@ def workholding_options(
     printed = option(
         StrategyName.HYBRID_AM,
         hybrid is not None,
-        hybrid.reason if hybrid is not None else _why_no_hybrid(part, stage, strategy),
+        hybrid.reason
+        if hybrid is not None
+        else _why_no_hybrid(part, stage, strategy, quantity, shop),
         _SOURCE_HYBRID,
     )
-    return (vise, jaws, potting, plate, library, printed)
+    bar: tuple[WorkholdingOption, ...] = (vise, jaws, potting, plate, library)
+    channels = part.features.internal_channels if part.features else 0
+    if channels and hybrid is not None:  # seed 003: "impossible to drill conventionally"
+        drilled = (
+            f"{channels} internal channel(s) cannot be drilled in bar stock: only the printed "
+            "blank makes them"
+        )
+        bar = tuple(
+            o.model_copy(update={"applies": False, "reason": drilled, "source": _SOURCE_HYBRID})
+            if o.applies
+            else o
+            for o in bar
+        )
+    return (*bar, printed)
 
 
 def choose_workholding(
@@ -772,13 +917,30 @@ def choose_workholding(
     )
 
 
-def _why_no_hybrid(part: Part, stage: Stage, strategy: MachiningStrategy) -> str:
+def _hybrid_candidate(part: Part, strategy: MachiningStrategy) -> str | None:
+    """What makes the part a candidate for a printed blank, in words, or ``None``."""
+    channels = part.features.internal_channels if part.features else 0
+    if channels:
+        return f"{channels} internal channel(s) a drill cannot reach"
+    if strategy is MachiningStrategy.MILLING_5AXIS:
+        return "five-axis work"
+    wall = _thin_wall(part)
+    return f"a {wall:g} mm wall" if wall is not None else None
+
+
+def _why_no_hybrid(
+    part: Part, stage: Stage, strategy: MachiningStrategy, quantity: int, shop: ShopConfig
+) -> str:
     """Why :func:`offer_hybrid` made no offer, in words."""
     if stage is Stage.MASS_PRODUCTION:
         return "production volumes are machined from bar stock"
-    if not part.material.metal:
-        return f"{part.material.name} is not printed in metal powder"
-    return "neither five-axis work nor thin walls: bar stock is simpler"
+    unprintable = why_not_printed(part, quantity, shop)
+    if unprintable is not None:
+        return unprintable
+    return (
+        "no internal channel a drill cannot reach, no five-axis work, no thin wall: bar "
+        "stock is simpler"
+    )
 
 
 def offer_hybrid(
@@ -786,19 +948,30 @@ def offer_hybrid(
     stage: Stage,
     strategy: MachiningStrategy,
     characteristics: Iterable[CharacteristicRoute],
+    *,
+    quantity: int,
+    shop: ShopConfig,
 ) -> HybridOffer | None:
-    """Seed 003's hybrid route when the part is complex, metal and the batch small.
+    """Seed 003's hybrid route when the part is complex, printable and the lot small.
 
-    Complex means a five-axis route or walls under 1.5 mm; small means a prototype or
-    low-volume stage. Non-critical characteristics the as-built printed surface holds at
-    the stage (``lpbf_as_built`` in the process table) stay as printed; critical ones and
-    the rest are finish-machined from 0.5–0.8 mm of stock. The reason quotes what the
+    Complex means internal channels a drill cannot reach, a five-axis route or walls
+    under 1.5 mm; printable means the part's alloy has a powder and the blank fits the
+    printer's build volume, and small a lot within the low-volume band at a prototype or
+    low-volume stage (:func:`rampwise.rules.additive.why_not_printed`, with ``quantity``
+    [pieces] and the ``shop``'s printer and powders). Non-critical characteristics the
+    as-built printed surface holds at the stage (``lpbf_as_built`` in the process table)
+    stay as printed; critical ones and the rest are finish-machined from 0.5–0.8 mm of
+    stock. The reason quotes what the
     printed surface holds, in figures (finest IT grade, Ra band [µm]), from the same row
     (Brenner & Nedeljkovic-Groha, Appl. Sci. 2025, 15(17), 9756; Ra from an MDPI review,
     ``catalog/README-tolerance.md``).
     """
-    complex_part = strategy is MachiningStrategy.MILLING_5AXIS or _thin_wall(part) is not None
-    if stage is Stage.MASS_PRODUCTION or not complex_part or not part.material.metal:
+    candidate = _hybrid_candidate(part, strategy)
+    if (
+        stage is Stage.MASS_PRODUCTION
+        or candidate is None
+        or why_not_printed(part, quantity, shop) is not None
+    ):
         return None
     as_built: list[str] = []
     machined: list[str] = []
@@ -819,10 +992,11 @@ def offer_hybrid(
         as_built=tuple(as_built),
         finish_machined=tuple(machined),
         reason=(
-            "a complex part in a small batch: print the blank near net in metal (as printed "
+            f"a complex part ({candidate}) in a small batch: print the blank near net in "
+            "metal (as printed "
             f"it holds {grade}Ra {lpbf.ra_min_um:g}–{lpbf.ra_max_um:g} µm), leave "
             f"{low:g}–{high:g} mm of stock on the machined faces and finish only those on the "
-            "CNC; in seed 003's case this cut lead time 40 % and cost 22 %"
+            "CNC; the quote prices the printer's builds"
         ),
         source=f"{SEED_003} 'The Hybrid Machining Solution'",
     )
@@ -876,6 +1050,84 @@ def _strategy(turnable: bool, setups: int) -> tuple[MachiningStrategy, int, str]
     return MachiningStrategy.MILLING_3AXIS, setups, f"milled on three axes in {setups} setups"
 
 
+class EdmCorners(_Result):
+    """Internal corners sharper than an end mill leaves, and what makes them.
+
+    Attributes
+    ----------
+    radius_mm
+        Smallest internal corner radius the drawing allows [mm].
+    limit_mm
+        Smallest radius an end mill leaves (``min_milled_corner_radius_mm``) [mm].
+    corners
+        How many corners ask for it [count].
+    operation
+        The EDM operation, or ``None`` when the material cannot be eroded.
+    note
+        The verdict in words.
+    """
+
+    radius_mm: float
+    limit_mm: float
+    corners: int
+    operation: Operation | None
+    note: str
+
+
+def edm_corners(part: Part) -> EdmCorners | None:
+    """The EDM operation sharp internal corners need, when the drawing asks for them.
+
+    A corner radius below ``min_milled_corner_radius_mm`` (R 0.25 mm: the smallest end
+    mill, Hubs design guide via zekes3d.com) cannot be milled: wire EDM (through) or sinker
+    EDM (blind) finishes it after milling, on a machine beyond the mill, priced at the
+    EDM rate of ``catalog/machines.csv``. EDM erodes conductive metals only
+    (``catalog/process_materials.csv``); on a plastic part the note asks for a radius or
+    a dog-bone relief instead.
+
+    Parameters
+    ----------
+    part
+        ``features.internal_corner_radius_mm`` [mm] and ``internal_corners`` [count].
+
+    Returns
+    -------
+    EdmCorners or None
+        ``None`` when no corner is sharper than an end mill leaves.
+    """
+    features = part.features
+    radius = features.internal_corner_radius_mm if features else None
+    limit = route_rule("min_milled_corner_radius_mm")
+    if features is None or radius is None or radius >= limit:
+        return None
+    corners = features.corner_count
+    sharp = f"{corners} internal corner(s) at R{radius:g} mm, below the R{limit:g} mm"
+    edm = process_capabilities()[EDM]
+    if not edm.applies_to(part.material.category):
+        return EdmCorners(
+            radius_mm=radius,
+            limit_mm=limit,
+            corners=corners,
+            operation=None,
+            note=f"{sharp} the smallest end mill leaves, and {part.material.name} cannot "
+            "be eroded (EDM cuts conductive metals): ask for a larger radius or dog-bone "
+            "reliefs (DFM rule corner.sharp)",
+        )
+    return EdmCorners(
+        radius_mm=radius,
+        limit_mm=limit,
+        corners=corners,
+        operation=Operation(
+            process=EDM,
+            machine=edm.machine,
+            characteristic_ids=(),
+            extra=True,
+            new_setup=True,
+        ),
+        note=f"{sharp} the smallest end mill leaves: EDM after milling (wire through, "
+        "sinker blind), priced at the EDM rate",
+    )
+
+
 # --------------------------------------------------------------------------------------
 # The route
 # --------------------------------------------------------------------------------------
@@ -886,6 +1138,7 @@ def plan_route(
     stage: Stage | str,
     *,
     gauges: Sequence[GaugeChoice],
+    validation_run: ValidationRun | None,
     shop: ShopConfig | None = None,
     turnable: bool | None = None,
     setups: int | None = None,
@@ -907,8 +1160,14 @@ def plan_route(
     gauges
         The gauge of every characteristic, in drawing order, as the inspection plan
         chose them (:func:`rampwise.rules.inspection.gauge_choices`).
+    validation_run
+        The stage's process validation run
+        (:func:`rampwise.rules.validation_run.plan_validation_run`), planned once by
+        :class:`rampwise.pipeline.Plan` and shared with the inspection plan; ``None`` at
+        the prototype stage.
     shop
-        Shop defaults (the low-volume validation run's parts); ``None``: the catalog's.
+        Shop defaults (the printer and powders of the hybrid offer); ``None``: the
+        catalog's.
     turnable
         Whether the part is turned, from the geometry analysis; default inferred from the
         envelope and features (:func:`is_turnable`).
@@ -952,7 +1211,17 @@ def plan_route(
         )
         for c, gauge in zip(part.characteristics, gauges, strict=True)
     )
-    operations, added_setups = _operations(routes, strategy)
+    operations, added_setups = _operations(
+        tuple(r for r in routes if r.surface is not SurfaceClass.THREAD), strategy
+    )
+    threads = thread_operations(part, turned=turned)
+    operations += _thread_steps(threads, route_machine)
+    corners = edm_corners(part)
+    if corners is not None:
+        notes.append(corners.note)
+        if corners.operation is not None:
+            operations += (corners.operation,)
+            added_setups += 1
     extra = tuple(op.process for op in operations if op.extra)
     not_capable = [f"#{r.id}" for r in routes if r.capable is False]
     if not_capable:
@@ -965,9 +1234,17 @@ def plan_route(
         notes.append(
             f"extra machines add {added_setups} setup(s): {', '.join(map(in_words, machines))}"
         )
-    hybrid = offer_hybrid(part, stage, strategy, routes)
+    shop = shop or default_shop()
+    hybrid = offer_hybrid(part, stage, strategy, routes, quantity=project.quantity, shop=shop)
     options = workholding_options(
-        part, stage, strategy, routes, repeat_order=project.repeat_order, hybrid=hybrid
+        part,
+        stage,
+        strategy,
+        routes,
+        repeat_order=project.repeat_order,
+        hybrid=hybrid,
+        quantity=project.quantity,
+        shop=shop,
     )
     return Route(
         part_number=part.number,
@@ -983,8 +1260,24 @@ def plan_route(
         added_inspection_minutes=sum(r.added_inspection_minutes for r in routes),
         workholding=choose_workholding(options),
         hybrid=hybrid,
-        validation_run=plan_validation_run(
-            part, stage, project.quantity, shop=shop or default_shop()
-        ),
+        validation_run=validation_run,
         notes=tuple(notes),
+        threads=threads,
+    )
+
+
+def _thread_steps(threads: Sequence[ThreadOperation], route_machine: str) -> tuple[Operation, ...]:
+    """The thread operations as steps on the route's mill or lathe, one per process."""
+    ids: dict[str, list[str]] = {}
+    for thread in threads:
+        ids.setdefault(thread.process.value, []).append(thread.characteristic_id)
+    return tuple(
+        Operation(
+            process=process,
+            machine=route_machine,
+            characteristic_ids=tuple(found),
+            extra=False,
+            new_setup=False,
+        )
+        for process, found in ids.items()
     )

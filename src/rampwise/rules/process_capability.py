@@ -10,7 +10,12 @@ with Cp_target = 1.33 for low-volume and production routes (the spread within 75
 tolerance, AIAG) and 1.0 for prototypes, which are inspected in full. A roughness limit is
 held when it lies at or above the geometric centre of the process's Ra band (the band is
 read on the chart's log scale; prototypes: anywhere in the band). ``process_chains`` lists
-how processes combine per surface, cheapest first.
+how processes combine per surface, cheapest first; a chain is offered only for a material
+every one of its steps applies to (``catalog/process_materials.csv``: no grinding of
+aluminium, brass or plastics; diamond turning, boring and fly-cutting only on non-ferrous
+metals and plastics). A form, orientation or run-out zone is graded at the feature's size
+against a fraction of the process's size spread (``form_spread_fraction`` of
+``catalog/process_route_rules.csv``).
 
 References
 ----------
@@ -36,11 +41,16 @@ from rampwise.tolerance.iso286 import standard_tolerance
 SPINDLE = "spindle"
 """Machine class of processes that run on whichever mill or lathe holds the part."""
 
+EDM = "edm"
+"""Process name of electrical discharge machining: timed per sharp corner, not per feature."""
+
 
 _WORDS = {
     "grinding_cylindrical": "cylindrical grinding",
     "grinding_surface": "surface grinding",
     "planing_shaping": "planing / shaping",
+    "grinding_internal": "internal grinding",
+    "fly_cutting": "diamond fly-cutting",
     "edm": "EDM",
     "wire_edm": "wire EDM",
     "lpbf_as_built": "laser powder-bed fusion (as built)",
@@ -60,13 +70,21 @@ def in_words(key: str) -> str:
 class SurfaceClass(Vocabulary):
     """What kind of surface a characteristic sits on, which decides its process chains."""
 
-    HOLE = "hole", "Hole", "An internal diameter: drilled, then reamed, or bored and honed."
+    HOLE = (
+        "hole",
+        "Hole",
+        "An internal diameter: drilled, then reamed, or bored and diamond-bored, ground or honed.",
+    )
     EXTERNAL = (
         "external",
         "External",
-        "An external diameter: turned, then finish-turned, ground or superfinished.",
+        "An external diameter: turned, then finish- or diamond-turned, ground or superfinished.",
     )
-    PLANE = "plane", "Plane", "A flat face: milled or faced, then finished, ground or lapped."
+    PLANE = (
+        "plane",
+        "Plane",
+        "A flat face: milled or faced, then finished, fly-cut, ground or lapped.",
+    )
     LOCATION = (
         "location",
         "Location",
@@ -88,6 +106,12 @@ class ProcessCapability:
         Average-application roughness band [µm].
     machine
         Machine tool class (``spindle``: the part's own mill or lathe).
+    rate_class
+        Class of ``catalog/machines.csv`` whose rate prices the process when it runs off
+        the route's machine; ``None``: the route machine's rate.
+    materials
+        Material categories (``catalog/materials.csv``) the process applies to; ``None``:
+        every one (``catalog/process_materials.csv``).
     """
 
     name: str
@@ -95,7 +119,13 @@ class ProcessCapability:
     ra_min_um: float
     ra_max_um: float
     machine: str
+    rate_class: str | None
+    materials: frozenset[str] | None
     source: str
+
+    def applies_to(self, material_category: str) -> bool:
+        """True when the process can make a part of ``material_category``."""
+        return self.materials is None or material_category in self.materials
 
     def holds_ra(self, ra_max_um: float, stage: Stage) -> bool:
         """True when the process gives Ra ≤ ``ra_max_um`` [µm] with the stage's margin."""
@@ -117,7 +147,26 @@ class ProcessChain:
 
 @cache
 def process_capabilities() -> dict[str, ProcessCapability]:
-    """The processes of ``catalog/process_capability.csv`` by name."""
+    """The processes of ``catalog/process_capability.csv`` by name.
+
+    Each carries its material categories from ``catalog/process_materials.csv``.
+
+    Raises
+    ------
+    CatalogError
+        If a process has no row in ``process_materials``.
+    """
+    applies = {
+        row["process"]: None
+        if row["materials"] == "any"
+        else frozenset(row["materials"].split(";"))
+        for row in load_table("process_materials")
+    }
+    missing = [
+        row["process"] for row in load_table("process_capability") if row["process"] not in applies
+    ]
+    if missing:
+        raise CatalogError(f"process_materials has no row for {missing}")
     return {
         row["process"]: ProcessCapability(
             name=row["process"],
@@ -125,6 +174,8 @@ def process_capabilities() -> dict[str, ProcessCapability]:
             ra_min_um=float(row["ra_avg_min_um"]),
             ra_max_um=float(row["ra_avg_max_um"]),
             machine=row["machine"],
+            rate_class=row["rate_class"] or None,
+            materials=applies[row["process"]],
             source=row["source"],
         )
         for row in load_table("process_capability")
@@ -154,11 +205,40 @@ def process_chains() -> tuple[ProcessChain, ...]:
 
 
 @cache
-def _chains(surface: SurfaceClass, route_machine: str) -> tuple[ProcessChain, ...]:
-    """The chains of ``surface`` for a ``route_machine`` or any machine, cheapest first."""
+def _chains(
+    surface: SurfaceClass, route_machine: str, material_category: str
+) -> tuple[ProcessChain, ...]:
+    """The chains of ``surface`` for a ``route_machine`` or any machine, cheapest first.
+
+    Only chains whose every step applies to ``material_category`` are kept.
+    """
+    known = process_capabilities()
     return tuple(
-        c for c in process_chains() if c.surface is surface and c.route in (route_machine, "any")
+        c
+        for c in process_chains()
+        if c.surface is surface
+        and c.route in (route_machine, "any")
+        and all(known[step].applies_to(material_category) for step in c.steps)
     )
+
+
+@cache
+def excluded_processes(
+    surface: SurfaceClass, route_machine: str, material_category: str
+) -> tuple[str, ...]:
+    """Processes of a surface's chains that do not apply to a material, in chain order.
+
+    Chains of ``surface`` on ``route_machine`` (or any machine) are read; a process is
+    excluded when ``catalog/process_materials.csv`` does not list ``material_category``.
+    """
+    known = process_capabilities()
+    steps = (
+        step
+        for chain in process_chains()
+        if chain.surface is surface and chain.route in (route_machine, "any")
+        for step in chain.steps
+    )
+    return tuple(dict.fromkeys(s for s in steps if not known[s].applies_to(material_category)))
 
 
 @cache
@@ -193,7 +273,7 @@ class ChainChoice:
     expected_cp: float | None
 
 
-def process_spread(process: str, size_mm: float) -> float | None:
+def process_spread(process: str, size_mm: float, *, form: bool = False) -> float | None:
     """Natural spread of a process at a size: IT of its finest production grade [mm].
 
     Parameters
@@ -202,20 +282,27 @@ def process_spread(process: str, size_mm: float) -> float | None:
         Name in ``catalog/process_capability.csv``.
     size_mm
         Size of the feature [mm].
+    form
+        True for a form, orientation or run-out zone: the spread is
+        ``form_spread_fraction`` [unitless] of the size spread.
 
     Returns
     -------
     float or None
-        IT(it_min, size) [mm]; ``None`` when the catalog gives the process no grade.
+        IT(it_min, size) [mm], times ``form_spread_fraction`` for a form zone; ``None``
+        when the catalog gives the process no grade.
 
     References
     ----------
     .. [1] ISO 286-1:2010 Table 1; ANSI B4.2-1978 process chart (process_capability).
+    .. [2] ``catalog/process_route_rules.csv`` ``form_spread_fraction`` (an assumption
+       bracketed by published figures; its source cell gives them).
     """
     capability = process_capabilities()[process]
     if capability.it_min is None:
         return None
-    return standard_tolerance(size_mm, capability.it_min)
+    spread = standard_tolerance(size_mm, capability.it_min)
+    return spread * route_rule("form_spread_fraction") if form else spread
 
 
 def process_holds(
@@ -224,6 +311,8 @@ def process_holds(
     tolerance: float | None,
     ra_max: float | None,
     stage: Stage,
+    *,
+    form: bool = False,
 ) -> tuple[bool | None, float | None, float | None]:
     """Whether a finishing process holds a tolerance and/or Ra at a stage.
 
@@ -239,6 +328,9 @@ def process_holds(
         Roughness limit Ra [µm], ``None`` if none applies.
     stage
         Sets the capability target.
+    form
+        True when ``tolerance`` is a form, orientation or run-out zone
+        (:func:`process_spread`).
 
     Returns
     -------
@@ -250,7 +342,7 @@ def process_holds(
     verdicts: list[bool] = []
     spread = cp = None
     if tolerance is not None and size is not None:
-        spread = process_spread(process, size)
+        spread = process_spread(process, size, form=form)
         if spread is not None:
             cp = tolerance / spread
             verdicts.append(cp >= capability_target(stage) * (1 - 1e-9))
@@ -266,18 +358,34 @@ def choose_chain(
     tolerance: float | None,
     ra_max: float | None,
     stage: Stage,
+    *,
+    material_category: str,
+    form: bool = False,
 ) -> ChainChoice:
     """The cheapest chain of ``surface`` whose finishing process holds the limits.
 
-    Chains of the ``route_machine`` (``"mill"`` or ``"lathe"``) and of ``"any"`` are tried
-    cheapest first; when none holds, the finest is returned with ``capable=False``.
+    Chains of the ``route_machine`` (``"mill"`` or ``"lathe"``) and of ``"any"`` whose
+    every step applies to ``material_category`` (``catalog/process_materials.csv``) are
+    tried cheapest first; when none holds, the finest of them is returned with
+    ``capable=False``. ``form`` grades a form, orientation or run-out zone
+    (:func:`process_spread`).
+
+    Raises
+    ------
+    CatalogError
+        If no chain of the surface applies to the route machine and material.
     """
-    candidates = _chains(surface, route_machine)
+    candidates = _chains(surface, route_machine, material_category)
     if not candidates:
-        raise CatalogError(f"process_chains has no {surface.value} chain for a {route_machine}")
+        raise CatalogError(
+            f"process_chains has no {surface.value} chain for a {route_machine} "
+            f"that applies to {material_category}"
+        )
     base = candidates[0]
     for chain in candidates:
-        verdict, spread, cp = process_holds(chain.steps[-1], size, tolerance, ra_max, stage)
+        verdict, spread, cp = process_holds(
+            chain.steps[-1], size, tolerance, ra_max, stage, form=form
+        )
         choice = ChainChoice(chain, base, verdict, spread, cp)
         if verdict is not False:
             break

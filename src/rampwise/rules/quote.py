@@ -3,9 +3,11 @@
 :func:`quote_project` prices every quantity break on the plan that quantity would run
 under (a :class:`rampwise.rules.cost.QuotePlan` per stage, made once by
 :class:`rampwise.pipeline.Plan`) with the cheapest strategy that plan's route allows,
-explains each price in nine buckets (:mod:`rampwise.rules.cost`), gives the lead time per tier
-(:mod:`rampwise.rules.leadtime`), compares the strategies with soft jaws
-(:mod:`rampwise.rules.strategies`) and lists the assumptions it made.
+explains each price in nine buckets (:mod:`rampwise.rules.cost`), gives the price and lead
+time per tier (:mod:`rampwise.rules.leadtime`; the expedite premium and economy discount of
+``catalog/lead_times.csv``) and the deliveries that follow the demand rate, compares the
+strategies with soft jaws (:mod:`rampwise.rules.strategies`) and lists the assumptions it
+made.
 
 References
 ----------
@@ -38,14 +40,18 @@ from rampwise.rules.cost import (
 )
 from rampwise.rules.cycle_time import CycleTime
 from rampwise.rules.leadtime import (
+    DeliverySchedule,
     LeadTime,
     LeadTimeInputs,
     LeadTimeTier,
+    TierTerms,
+    delivery_schedule,
     lead_time,
     lead_time_days,
     tier_terms,
 )
 from rampwise.rules.process_capability import in_words
+from rampwise.rules.scrap import ScrapBasis
 from rampwise.rules.strategies import (
     DEFAULT_STRATEGY,
     StrategyName,
@@ -62,6 +68,7 @@ __all__ = [
     "Quote",
     "StrategyOption",
     "Uncertainty",
+    "order_deliveries",
     "quote_project",
 ]
 
@@ -86,6 +93,7 @@ class QuantityBreak(_Result):
         The stage whose plan (route, inspection, validation run) this quantity runs under
         and is priced on: the order's stage at the order quantity.
     unit_price, total_price
+        In the quote's tier: the standard price × the tier's ``price_factor``
         [currency/piece], [currency].
     lead_time_days
         Working days in the quote's tier.
@@ -93,13 +101,19 @@ class QuantityBreak(_Result):
         The cheapest strategy the stage's route allows at this quantity, used for the
         price; at the order quantity, the route's workholding.
     drivers
-        The nine buckets per unit [currency/piece].
+        The nine buckets per unit at the standard price [currency/piece]; with
+        ``tier_premium`` they sum to ``unit_price``.
     unit_price_low, unit_price_high
         The uncertainty band [currency/piece].
     top_drivers
         The three largest buckets in plain words.
     lead_time_tiers
         Working days per tier.
+    unit_price_tiers
+        Unit price per tier [currency/piece].
+    tier_premium
+        The quote's tier's premium (expedite, > 0) or discount (economy, < 0) on the
+        standard unit price [currency/piece].
     cycle_time_min
         Batch-average machine time per part after learning [min].
     one_time_cost
@@ -124,6 +138,8 @@ class QuantityBreak(_Result):
     cycle_time_min: float
     one_time_cost: float
     above_cnc_crossover: bool
+    unit_price_tiers: dict[LeadTimeTier, float] = {}
+    tier_premium: float = 0.0
 
 
 class StrategyOption(_Result):
@@ -192,6 +208,9 @@ class Quote(_Result):
         The band around every price.
     notes
         Warnings to read next to the ladder (e.g. the moulding / casting cross-over).
+    deliveries
+        The order in deliveries that follow the demand rate, with the capacity they are
+        made on; ``None`` when the project gives no demand.
     """
 
     currency: str
@@ -207,6 +226,7 @@ class Quote(_Result):
     lead_time: LeadTime
     uncertainty: Uncertainty
     notes: tuple[str, ...]
+    deliveries: DeliverySchedule | None = None
 
     def at(self, quantity: int) -> QuantityBreak:
         """The break for ``quantity``.
@@ -246,14 +266,14 @@ def quote_project(
     shop
         Rates and defaults (the same shop that made the plans).
     tier
-        Lead-time tier of ``lead_time_days``.
+        Lead-time tier of ``lead_time_days`` and ``unit_price``.
 
     Returns
     -------
     Quote
         Breaks priced with the cheapest allowed strategy at each quantity, each on its
-        stage's plan; the strategies with break-even quantities, assumptions and notes of
-        the order's own plan.
+        stage's plan, in every tier; the strategies with break-even quantities, assumptions
+        and notes of the order's own plan, and its deliveries when the demand is given.
 
     Raises
     ------
@@ -270,18 +290,31 @@ def quote_project(
     category = project.part.material.category
     crossover = shop.default("cnc_crossover_min_pcs")
     band = shop.default("uncertainty_fraction")
-    terms = tier_terms(shop, category)
+    terms: dict[str, tuple[TierTerms, ...]] = {}
 
     def work(plan: QuotePlan, basis: CostBasis, quantity: int) -> LeadTimeInputs:
-        return batch_work(basis, quantity, material_category=category, finish=plan.finish)
+        return batch_work(
+            basis,
+            quantity,
+            material_category=category,
+            machine_class=plan.machine.name,
+            finish=plan.finish,
+        )
 
+    books = {q: book_at(q) for q in breaks_q}
+    for book in {id(b): b for b in books.values()}.values():
+        book.prime([q for q in breaks_q if books[q] is book])
     breaks = []
     for q in breaks_q:
-        book = book_at(q)
+        book = books[q]
         plan = book.plan
         basis, priced = book.cheapest(q)
-        unit = priced.price
-        tiers = lead_time_days(work(plan, basis, q), terms)
+        machine_terms = terms.get(plan.machine.name)
+        if machine_terms is None:
+            machine_terms = terms[plan.machine.name] = tier_terms(shop, category, plan.machine.name)
+        prices = {t.tier: priced.price * t.price_factor for t in machine_terms}
+        unit = prices[tier]
+        tiers = lead_time_days(work(plan, basis, q), machine_terms)
         breaks.append(
             QuantityBreak(
                 quantity=q,
@@ -299,15 +332,18 @@ def quote_project(
                 * wright_mean_factor(q, basis.learning_rate, basis.learning_floor),
                 one_time_cost=basis.one_time_cost * basis.uplift,
                 above_cnc_crossover=q >= crossover,
+                unit_price_tiers=prices,
+                tier_premium=unit - priced.price,
             )
         )
     order_basis, _ = order_prices.cheapest(project.quantity)
     order_lead = lead_time(work(order, order_basis, project.quantity), tier, shop)
+    deliveries = order_deliveries(project, order_prices, shop, tier)
     return Quote(
         currency=shop.currency,
         breaks=tuple(breaks),
         strategies=_strategy_options(order_prices, project.quantity),
-        assumptions=_assumptions(project, shop, order, order_lead),
+        assumptions=_assumptions(project, shop, order, order_lead, tier, deliveries),
         stage=order.stage,
         tier=tier,
         order_quantity=project.quantity,
@@ -317,7 +353,50 @@ def quote_project(
         lead_time=order_lead,
         uncertainty=Uncertainty(fraction=band, source=UNCERTAINTY_SOURCE),
         notes=_notes(shop, order, breaks_q),
+        deliveries=deliveries,
     )
+
+
+def order_deliveries(
+    project: Project,
+    book: PriceBook,
+    shop: ShopConfig,
+    tier: LeadTimeTier = LeadTimeTier.STANDARD,
+) -> DeliverySchedule | None:
+    """The order in deliveries that follow the project's demand rate, on ``book``'s plan.
+
+    The work is the batch of the order quantity priced with the cheapest strategy the
+    plan allows (the route's workholding); the quote shows it for the order's plan and
+    the readiness gate judges it on the mass-production plan.
+
+    Parameters
+    ----------
+    project
+        The order and its demand (monthly, quarterly or annual).
+    book
+        The prices of the plan the order runs under.
+    shop
+        ``lead_times`` and ``capacity``.
+    tier
+        Delivery tier of the days.
+
+    Returns
+    -------
+    DeliverySchedule or None
+        ``None`` when the project gives no demand.
+    """
+    demand = project.demand.per_month()
+    if demand is None:
+        return None
+    basis, _ = book.cheapest(project.quantity)
+    work = batch_work(
+        basis,
+        project.quantity,
+        material_category=project.part.material.category,
+        machine_class=book.plan.machine.name,
+        finish=book.plan.finish,
+    )
+    return delivery_schedule(work, project.quantity, demand, tier, shop)
 
 
 class PriceBook:
@@ -339,12 +418,30 @@ class PriceBook:
         key = (basis.spec.name, quantity)
         priced = self._priced.get(key)
         if priced is None:
-            inspected = self._inspection.get(quantity)
-            if inspected is None:  # the strategies share the plan's inspection schedule
-                inspected = self._inspection[quantity] = basis.inspection.cost(quantity)
-            (priced,) = price_units(basis, (quantity,), (inspected,))
+            (priced,) = price_units(basis, (quantity,), (self._inspection_cost(quantity),))
             self._priced[key] = priced
         return priced
+
+    def prime(self, quantities: Sequence[int]) -> None:
+        """Price every allowed strategy at ``quantities`` [pieces], one pass per strategy.
+
+        A ladder asks every strategy at each of its breaks; priced together, each basis'
+        figures are read once for all of them.
+        """
+        for basis in self.applicable:
+            name = basis.spec.name
+            missing = [q for q in quantities if (name, q) not in self._priced]
+            inspected = [self._inspection_cost(q) for q in missing]
+            for q, priced in zip(missing, price_units(basis, missing, inspected), strict=True):
+                self._priced[(name, q)] = priced
+
+    def _inspection_cost(self, quantity: int) -> float:
+        """The plan's inspection cost at ``quantity`` [currency]; its strategies share it."""
+        cost = self._inspection.get(quantity)
+        if cost is None:
+            schedule = self.plan.bases[DEFAULT_STRATEGY].inspection
+            cost = self._inspection[quantity] = schedule.cost(quantity)
+        return cost
 
     def total(self, basis: CostBasis) -> Callable[[int], float]:
         """Total price of ``basis`` as a function of quantity [currency]."""
@@ -400,7 +497,12 @@ def _inspection_words(plan: QuotePlan, quantity: int, currency: str) -> str:
 
 
 def _assumptions(
-    project: Project, shop: ShopConfig, plan: QuotePlan, order_lead: LeadTime
+    project: Project,
+    shop: ShopConfig,
+    plan: QuotePlan,
+    order_lead: LeadTime,
+    tier: LeadTimeTier,
+    deliveries: DeliverySchedule | None,
 ) -> tuple[str, ...]:
     """The assumptions behind the quote, one plain sentence each."""
     cur, part, m = shop.currency, project.part, plan.machine
@@ -431,7 +533,7 @@ def _assumptions(
     scrap_why = (
         " (seed 003: 12 % with the standard approach when a tolerance is finer than the "
         "route's base process holds)"
-        if plan.tight_tolerance
+        if plan.tight_tolerance and plan.scrap.basis is ScrapBasis.DEFAULT
         else ""
     )
     programming = (
@@ -460,13 +562,38 @@ def _assumptions(
         f"Learning: Wright {default.learning_rate:.0%} per doubling of quantity with a floor "
         f"at {default.learning_floor:.0%} of the first part's time (NASA/Stewart: 90–95 % for "
         "repetitive machining; plateau after Wong 2013).",
-        f"Scrap: {default.scrap_rate:.0%} of parts made{scrap_why}.",
+        f"Scrap: {plan.scrap.describe()}{scrap_why}.",
         f"Finish: {finish}.",
         f"Inspection: {plan.inspection_minutes:.1f} min per fully inspected part ({gauges}).",
         f"Programming: {programming}.",
         f"Overhead {default.overhead_rate:.0%} and margin {default.margin_rate:.0%} on every "
         f"cost; every price ±{shop.default('uncertainty_fraction'):.0%} ({UNCERTAINTY_SOURCE}).",
-        f"Lead time at {project.quantity} pcs: {order_lead.describe()}.",
+        f"Lead time at {project.quantity} pcs: {order_lead.describe()}; "
+        + (
+            f"deliveries: {deliveries.describe()}."
+            if deliveries is not None
+            else "no demand rate given, so no scheduled deliveries."
+        ),
+        _tier_words(shop, tier),
+    )
+
+
+def _tier_words(shop: ShopConfig, tier: LeadTimeTier) -> str:
+    """The tiers' prices against the standard one, in words, with the quote's tier named."""
+    factors = ", ".join(
+        f"{t.value} {shop.lead('price_factor', t.value) - 1:+.0%}"
+        for t in LeadTimeTier
+        if t is not LeadTimeTier.STANDARD
+    )
+    source = (
+        "shop file"
+        if any(key.startswith("lead_times.price_factor") for key in shop.overrides)
+        else "catalog lead_times.price_factor: expedite at the low end of the published "
+        "50–100 % rush markups, economy an unverified discount"
+    )
+    return (
+        f"Tiers: prices {factors} on the standard price ({source}); this quote is priced in "
+        f"the {tier.value} tier."
     )
 
 

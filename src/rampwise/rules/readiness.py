@@ -8,18 +8,21 @@ design-freeze window); the capability figure (AIAG Cpk ≥ 1.33) is the one the 
 module and the route use, ``catalog/capability_thresholds.csv``.
 
 Measured facts from other modules arrive through :class:`GateEvidence`: a quoted unit
-price at the target quantity (``cost``), measured capability (``quality``) and the
-inspection plan's verdict (``inspection``), so this module stays free of their details.
+price at the target quantity (``cost``), measured capability (``quality``), the inspection
+plan's verdict (``inspection``) and the production plan's deliveries against the demand
+rate (``leadtime``), so this module stays free of their details.
 
 References
 ----------
 .. [1] Seed 004 (decision-area table and "you should not move to mass production if …").
 .. [2] AIAG, *Production Part Approval Process*, 4th ed., 2006 (Cpk ≥ 1.33, Ppk > 1.67).
-.. [3] research/readiness.md §5–6 (anchors and thresholds per area).
+.. [3] research/readiness.md §5–6 (anchors and thresholds per area; capacity: Ford
+   Phased PPAP phase 3, demonstrated capacity ≥ planned volume).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +44,7 @@ from rampwise.core.model import (
 from rampwise.core.shop import no_target_rate
 from rampwise.quality.capability import capability_thresholds
 from rampwise.quality.msa import GaugeRRResult, gauge_criteria
+from rampwise.rules.leadtime import DeliverySchedule
 
 SEED_004 = "seed 004"
 
@@ -126,6 +130,9 @@ class GateEvidence:
         Verdict of the generated inspection plan.
     gauges
         Gauge R&R of the gauge measuring a characteristic, per characteristic id or name.
+    deliveries
+        The mass-production plan's deliveries of the order against the project's demand
+        rate, with the capacity of the route's machine class, when the demand is given.
     today
         Date of the assessment [date].
     """
@@ -139,6 +146,7 @@ class GateEvidence:
     measured: MeasuredCapability | None = None
     inspection: InspectionVerdict | None = None
     gauges: Mapping[str, GaugeRRResult] = field(default_factory=dict)
+    deliveries: DeliverySchedule | None = None
     today: date = field(default_factory=date.today)
 
 
@@ -320,27 +328,33 @@ def prototype_validation(project: Project, evidence: GateEvidence) -> AreaResult
 def quantity_demand(project: Project, evidence: GateEvidence) -> AreaResult:
     """Demand stable: at least N periods and a coefficient of variation below the bound.
 
-    Seed 004: "Monthly, quarterly, or annual demand is stable." The CV bound is the XYZ
-    class-X limit (research/readiness.md §6); there is no manufacturing-readiness source.
+    Seed 004: "Monthly, quarterly, or annual demand is stable." The periods are the
+    finest the project gives (monthly, else quarterly, else annual figures); one annual
+    forecast is evidence of volume, not of stability, and leaves the area unknown. The CV
+    bound is the XYZ class-X limit (research/readiness.md §6); there is no
+    manufacturing-readiness source.
     """
     min_periods = int(threshold("demand_min_periods"))
     cv_max = threshold("demand_cv_max")
     source = f"{SEED_004} 'demand is stable'; CV < {cv_max} (XYZ class X), ≥ {min_periods} periods"
     demand = project.demand
-    series, label = (
-        (demand.monthly, "monthly") if demand.monthly else (demand.quarterly, "quarterly")
-    )
-    if not series:
-        facts = (
-            [f"annual forecast {demand.annual:g} pcs, no period history"] if demand.annual else []
-        )
+    history = demand.series
+    if history is None:
+        facts = []
+        if demand.forecast is not None:
+            facts.append(
+                f"annual forecast {demand.forecast:,.0f} pcs (≈ {demand.forecast / 12:,.0f} a "
+                "month): evidence of volume, not of stability"
+            )
         return _result(
             ReadinessArea.QUANTITY_DEMAND,
             AreaStatus.UNKNOWN,
             [*facts, "no demand history by period"],
-            f"Provide at least {min_periods} periods of monthly or quarterly demand.",
+            f"Provide at least {min_periods} periods of monthly, quarterly or annual demand: "
+            "a forecast alone does not show that demand is stable.",
             source,
         )
+    label, series = history
     mean = statistics.fmean(series)
     if len(series) < min_periods:
         return _result(
@@ -422,27 +436,35 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     is evidence only of a stable process measured with an acceptable gauge: run-rule
     violations (AIAG SPC) or a gauge study of the characteristic's gauge above 30 %GRR
     (AIAG MSA) fail the area whatever the index says.
-    Seed 004: "Quality, lead time, and batch consistency can be controlled repeatably."
+    Seed 004: "Quality, lead time, and batch consistency can be controlled repeatably":
+    the production plan's capacity must deliver the demand rate (Ford Phased PPAP phase
+    3), else the area fails whatever the capability.
     """
     cpk_min = capability_thresholds().cpk_min
-    source = f"{SEED_004} 'batch consistency can be controlled repeatably'; Cpk ≥ {cpk_min} (AIAG)"
+    source = (
+        f"{SEED_004} 'quality, lead time, and batch consistency can be controlled "
+        f"repeatably'; Cpk ≥ {cpk_min} (AIAG); capacity ≥ demand rate (Ford phased PPAP)"
+    )
+    deliveries = evidence.deliveries
+    short = deliveries is not None and not deliveries.meets_demand
+    capacity_facts = [] if deliveries is None else [f"production plan: {deliveries.describe()}"]
     critical = project.part.critical_characteristics
-    if not critical:
+    if not critical and not short:
         return _result(
             ReadinessArea.SUPPLIER_CAPABILITY,
             AreaStatus.UNKNOWN,
-            ["no critical characteristics marked"],
+            [*capacity_facts, "no critical characteristics marked"],
             "Mark the critical characteristics and measure their capability.",
             source,
         )
     measured = evidence.measured
-    facts: list[str] = []
+    facts: list[str] = list(capacity_facts)
     low: list[str] = []
     missing: list[str] = []
     unstable: list[str] = []
     unjudgeable: list[str] = []
     for ch in critical:
-        value, where = _cpk_for(ch, project, measured)
+        value, where = cpk_for(ch, project, measured)
         if value is None:
             missing.append(_label(ch))
             continue
@@ -487,6 +509,14 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
             f"Improve the process for {', '.join(low)} to Cpk ≥ {cpk_min} before scaling.",
             source,
         )
+    if deliveries is not None and short:
+        return _result(
+            ReadinessArea.SUPPLIER_CAPABILITY,
+            AreaStatus.FAIL,
+            facts,
+            _capacity_action(deliveries),
+            source,
+        )
     if missing:
         return _result(
             ReadinessArea.SUPPLIER_CAPABILITY,
@@ -498,6 +528,21 @@ def supplier_capability(project: Project, evidence: GateEvidence) -> AreaResult:
     return _result(ReadinessArea.SUPPLIER_CAPABILITY, AreaStatus.PASS, facts, None, source)
 
 
+def _capacity_action(deliveries: DeliverySchedule) -> str:
+    """What closes a capacity shortfall: the machines (or shifts) the demand rate needs."""
+    have = deliveries.capacity
+    need = deliveries.demand_per_month / have.pieces_per_month  # [unitless] ≥ 1
+    machines = math.ceil(have.machines * need - 1e-9)
+    return (
+        f"The plan makes {have.pieces_per_month:,.0f} pcs a month against a demand of "
+        f"{deliveries.demand_per_month:,.0f}: run it on {machines} {have.machine_class} "
+        f"machines at {have.shifts_per_day} shifts (shop file capacity.machines_"
+        f"{have.machine_class}), add shifts, or cut the cycle time by "
+        f"{1 - 1 / need:.0%} before mass production (Ford phased PPAP: capacity ≥ planned "
+        "volume)."
+    )
+
+
 _T = TypeVar("_T")
 
 
@@ -506,9 +551,13 @@ def _of(ch: Characteristic, by_key: Mapping[str, _T]) -> _T | None:
     return next((by_key[key] for key in ch.keys if key in by_key), None)
 
 
-def _cpk_for(
+def cpk_for(
     ch: Characteristic, project: Project, measured: MeasuredCapability | None
 ) -> tuple[float | None, str]:
+    """A characteristic's Cpk [unitless] and where it comes from; ``None`` when not shown.
+
+    Measured (a batch file) takes precedence over the supplier's statement.
+    """
     if measured is not None and (found := _of(ch, measured.cpk)) is not None:
         return found, f"measured, {measured.source}"
     stated = project.supplier.cpk.get(str(ch.id))

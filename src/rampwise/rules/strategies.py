@@ -16,9 +16,9 @@ against per-part cost:
   repeat orders: setup 2 h → 15 min (offered only when the project is a repeat order);
 - ``hybrid_am`` — seed 003's additive near-net blank with 0.5–0.8 mm stock, finished by
   CNC in a dedicated fixture: cycle 18 → 11 min and scrap 12 % → 2 % in the seed's
-  example, used here as the strategy's documented defaults; the blank is priced from an
-  LPBF cost model (build rate, machine rate, powder price). Only for metals that have a
-  printable alloy in ``catalog/am_materials.csv``.
+  example, used here as the strategy's documented defaults; the blank and its builds are
+  priced by :mod:`rampwise.rules.additive` (printer, powder, nesting on the build plate).
+  Only where the part's alloy is printed and the blank fits the build volume.
 
 Every number is in ``catalog/strategies.csv`` with its source; ratios (15/120, 11/18) are
 computed from the seed's before/after pairs. Which strategies may hold a part at a stage
@@ -28,25 +28,21 @@ and takes the cheapest.
 References
 ----------
 .. [1] Seed 003 (fixture plate, tooling library, hybrid approach and its comparison table).
-.. [2] docs.phas.io, "Metal – LPBF (SLM/DMLS)" pricing guide (build rate, machine rate,
-   set-up, supports, powder prices).
+.. [2] :mod:`rampwise.rules.additive` and its references (the printed blank).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from rampwise.catalog import load_table
 from rampwise.core.model import Material
 from rampwise.core.shop import ShopConfig
 from rampwise.core.vocabulary import Vocabulary
+from rampwise.rules.additive import AdditiveBlank, printed_blank
 
-MM3_PER_CM3 = 1000.0
-G_PER_KG = 1000.0
 BREAK_EVEN_LIMIT = 1_000_000
 """Largest quantity searched for a break-even [pieces]."""
 
@@ -114,29 +110,6 @@ DEFAULT_STRATEGY = StrategyName.SOFT_JAWS
 """The strategy every other is compared with (priced even where the route rules it out)."""
 
 
-class AdditiveBlank(BaseModel):
-    """A printed near-net blank for one part.
-
-    Attributes
-    ----------
-    alloy
-        Printable alloy used.
-    blank_volume_mm3
-        Part volume plus finishing stock on the machined area [mm³].
-    print_hours
-        Printing time of the blank and its supports [h].
-    cost
-        Machine time plus powder of one blank [shop currency].
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    alloy: str
-    blank_volume_mm3: float
-    print_hours: float
-    cost: float
-
-
 class StrategySpec(BaseModel):
     """What a strategy changes in the cost model (independent of quantity).
 
@@ -149,7 +122,8 @@ class StrategySpec(BaseModel):
     fixture_machine_hours
         Machine time to make that workholding [h] (also on the lead time).
     build_setup_cost
-        One-time additive build preparation [shop currency]; 0 without a printed blank.
+        One-time additive build preparation of the order [shop currency]; 0 without a
+        printed blank.
     extra_setup_minutes
         Setup time the strategy adds once per batch [min] (potting a thin-walled part).
     load_minutes_per_setup
@@ -161,7 +135,8 @@ class StrategySpec(BaseModel):
     scrap_rate
         Scrap rate of the strategy, or ``None`` to keep the part's own [unitless].
     blank
-        The printed blank replacing bar stock, or ``None``.
+        The printed blank replacing bar stock and its build, or ``None`` when it cannot
+        be printed.
     applies
         Whether the strategy can be used for this order at the plan's stage.
     note
@@ -184,68 +159,12 @@ class StrategySpec(BaseModel):
     note: str
 
 
-def additive_blank(
-    material: Material,
-    *,
-    part_volume_mm3: float,
-    machined_area_mm2: float,
-    shop: ShopConfig,
-) -> AdditiveBlank | None:
-    """Price one printed blank: the part plus finishing stock, with its supports.
-
-    blank = part volume + machined area × stock; printed volume = blank × (1 + support
-    fraction); hours = printed volume / build rate; cost = hours × machine rate + printed
-    mass × powder price.
-
-    Parameters
-    ----------
-    material
-        The part's material; its ``category`` picks the printable alloy.
-    part_volume_mm3
-        Part volume [mm³].
-    machined_area_mm2
-        Area finished by CNC, which carries the stock [mm²].
-    shop
-        ``strategies.hybrid_am`` parameters [mm, mm³/h, shop currency/h, fraction] and
-        powder prices [shop currency/kg].
-
-    Returns
-    -------
-    AdditiveBlank or None
-        ``None`` when the material has no printable alloy (plastics, brass, carbon steel).
-
-    References
-    ----------
-    .. [1] Seed 003 (0.5–0.8 mm stock on the machined surfaces).
-    .. [2] docs.phas.io metal-LPBF pricing guide (print time ≈ (volume + supports) / build
-       rate; 5,000 mm³/h, 130 per hour, supports 12 % in its worked example).
-    """
-    if not material.metal or material.category not in shop.am_powders:
-        return None
-    am = shop.strategies[StrategyName.HYBRID_AM]
-    blank_volume = part_volume_mm3 + machined_area_mm2 * am["stock_mm"]
-    printed_volume = blank_volume * (1 + am["support_fraction"])
-    hours = printed_volume / am["build_rate_mm3_per_h"]
-    mass_kg = printed_volume / MM3_PER_CM3 * material.density_g_cm3 / G_PER_KG
-    return AdditiveBlank(
-        alloy=_am_alloys()[material.category],
-        blank_volume_mm3=blank_volume,
-        print_hours=hours,
-        cost=hours * am["machine_rate_per_h"] + mass_kg * shop.am_powders[material.category],
-    )
-
-
-@cache
-def _am_alloys() -> dict[str, str]:
-    """Material category → printable alloy name (``catalog/am_materials.csv``)."""
-    return {row["category"]: row["am_alloy"] for row in load_table("am_materials")}
-
-
 def strategy_specs(
     material: Material,
     *,
     shop: ShopConfig,
     options: Mapping[StrategyName, WorkholdingOption],
+    envelope_mm: tuple[float, float, float],
     part_volume_mm3: float,
     machined_area_mm2: float,
 ) -> tuple[StrategySpec, ...]:
@@ -261,7 +180,10 @@ def strategy_specs(
     options
         The route's verdict per strategy at the plan's stage
         (:func:`rampwise.rules.process.workholding_options`): a strategy applies only where
-        the route allows it (the hybrid route also needs a printable alloy).
+        the route allows it (the route offers hybrid AM only where the blank can be
+        printed, :func:`rampwise.rules.additive.why_not_printed`).
+    envelope_mm
+        Part envelope [mm], nested on the printer's build plate.
     part_volume_mm3
         Part volume [mm³] for the printed blank.
     machined_area_mm2
@@ -283,8 +205,12 @@ def strategy_specs(
     potting = s[StrategyName.CONFORMAL_SUPPORT]
     jaws_cost = jaws["jaw_material_cost"] + jaws["jaw_machine_hours"] * mill_rate
     fixture_cost = fixture["fixture_material_cost"] + fixture["fixture_machine_hours"] * mill_rate
-    blank = additive_blank(
-        material, part_volume_mm3=part_volume_mm3, machined_area_mm2=machined_area_mm2, shop=shop
+    blank = printed_blank(
+        material,
+        envelope_mm,
+        part_volume_mm3=part_volume_mm3,
+        machined_area_mm2=machined_area_mm2,
+        shop=shop,
     )
 
     def note(kind: StrategyName, what: str) -> str:
@@ -362,12 +288,14 @@ def strategy_specs(
             applies=hybrid_applies,
             note=note(
                 StrategyName.HYBRID_AM,
-                f"printed near-net blank ({blank.alloy}, {am['stock_mm']:g} mm stock) + CNC "
-                f"finish in a fixture: cycle × {am['cycle_minutes_after']:g}/"
-                f"{am['cycle_minutes_before']:g}, scrap {am['scrap_rate']:.0%} (seed 003)",
+                f"printed near-net blank ({blank.alloy}, {am['stock_mm']:g} mm stock; "
+                f"{blank.describe()}) + CNC finish in a fixture: cycle × "
+                f"{am['cycle_minutes_after']:g}/{am['cycle_minutes_before']:g}, scrap "
+                f"{am['scrap_rate']:.0%} (seed 003)",
             )
             if blank is not None
-            else f"no printable alloy for {material.name} (catalog/am_materials.csv)",
+            else f"printed near-net blank + CNC finish; not here: "
+            f"{options[StrategyName.HYBRID_AM].reason}",
         ),
     )
 

@@ -9,8 +9,10 @@ coefficient of a 2-D chain (1 for a straight chain). Unequal tolerances are cent
 first: a dimension 0.375 +0/−0.031 enters with mean 0.3595 and half-width 0.0155.
 
 The result answers seed 003's "tolerance stack-up model" and its **stack-up map**: which
-contributors carry the variance (their share), which tolerance must be tightened and
-which may be opened while the gap still meets its requirement.
+contributors carry the variance (their share), and — for the worst case and for RSS —
+the advice of :mod:`rampwise.tolerance.stack_advice`: which tolerances to tighten and by
+how much, which nominal to re-centre when the mean gap is outside (or off the middle of)
+the requirement, or how far each tolerance may open when there is slack.
 
 References
 ----------
@@ -34,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from rampwise.core.errors import InputError
 from rampwise.core.vocabulary import Vocabulary
 from rampwise.tolerance.spec import ToleranceSpec, is_iso_class, parse_tolerance
+from rampwise.tolerance.stack_advice import Link, StackAction, StackAdvice, stack_advice
 
 MM_PER_INCH = 25.4
 """Exact conversion factor [mm/in] (international inch, 1959)."""
@@ -295,7 +298,9 @@ class Contribution(BaseModel):
         range to still meet the requirement [mm]; 0 when no tolerance on it suffices;
         ``None`` without a requirement.
     advice
-        ``tighten`` when the RSS allowable is below the present t, ``open`` when above.
+        Its part in the worst-case advice (every assembly within the requirement):
+        ``tighten``, ``recentre``, ``open`` or ``keep``; ``None`` without a requirement.
+        :attr:`StackResult.advice` holds the amounts, for RSS too.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -305,11 +310,15 @@ class Contribution(BaseModel):
     half_width: float
     allowable_half_width_rss: float | None
     allowable_half_width_worst_case: float | None
-    advice: str | None
+    advice: StackAction | None
 
 
 class StackResult(BaseModel):
-    """Everything :func:`analyse_stack` computes; ``model_dump_json()`` is the contract."""
+    """Everything :func:`analyse_stack` computes; ``model_dump_json()`` is the contract.
+
+    ``advice`` holds the worst-case and the RSS advice (tighten, re-centre or open, with
+    the amounts); it is empty without a requirement.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -322,6 +331,12 @@ class StackResult(BaseModel):
     modified_rss: ModifiedRssInterval
     monte_carlo: MonteCarloResult | None
     contributions: tuple[Contribution, ...]
+    advice: tuple[StackAdvice, ...] = ()
+
+    def advice_for(self, method: StackMethod) -> StackAdvice | None:
+        """The advice by ``method`` (Monte Carlo, a statistical range, reads the RSS one)."""
+        wanted = StackMethod.WORST_CASE if method is StackMethod.WORST_CASE else StackMethod.RSS
+        return next((a for a in self.advice if a.method == wanted.value), None)
 
 
 # --------------------------------------------------------------------------------------
@@ -437,14 +452,42 @@ def modified_rss(stack: Stack, inflation_factor: float | None = None) -> Modifie
     )
 
 
+def links(stack: Stack) -> tuple[Link, ...]:
+    """The contributors as the advice reads them: gain, half-width, zone centre [mm]."""
+    return tuple(
+        Link(name=c.name, nominal=c.nominal, centre=c.mean, gain=c.gain, half_width=c.half_width)
+        for c in stack.contributors
+    )
+
+
+def advice(stack: Stack) -> tuple[StackAdvice, ...]:
+    """Worst-case and RSS advice: tighten, re-centre or open (empty without a requirement).
+
+    References
+    ----------
+    .. [1] Drake 1999, ch. 9; see :mod:`rampwise.tolerance.stack_advice`.
+    """
+    requirement = stack.requirement
+    if requirement is None:
+        return ()
+    chain = links(stack)
+    found = (
+        stack_advice(chain, low=requirement.min, high=requirement.max, method=method)
+        for method in ("worst-case", "rss")
+    )
+    return tuple(item for item in found if item is not None)
+
+
 def contributions(stack: Stack) -> tuple[Contribution, ...]:
     """The stack-up map: each contributor's variance share and allowable tolerance.
 
     The allowable half-width of contributor i (the others unchanged) is the largest t_i
     for which the range still fits between the mean gap and the nearer requirement
     limit H: RSS √(H² − Σ_{j≠i}(gain_j t_j)²)/|gain_i|; worst case
-    (H − Σ_{j≠i}|gain_j| t_j)/|gain_i|.
+    (H − Σ_{j≠i}|gain_j| t_j)/|gain_i|. Its ``advice`` is its part in the worst-case
+    advice (:func:`advice`).
     """
+    worst = next(iter(advice(stack)), None)
     variances = [(c.gain * c.effective_sigma) ** 2 for c in stack.contributors]
     total = math.fsum(variances)
     headroom = _headroom(stack)
@@ -455,12 +498,10 @@ def contributions(stack: Stack) -> tuple[Contribution, ...]:
         gain = abs(contributor.gain)
         t = contributor.half_width
         allow_rss = allow_wc = None
-        advice = None
         if headroom is not None:
             others_sq = rss_sq - (gain * t) ** 2
             allow_rss = math.sqrt(max(headroom**2 - others_sq, 0.0)) / gain if headroom > 0 else 0.0
             allow_wc = max(headroom - (wc - gain * t), 0.0) / gain
-            advice = "tighten" if allow_rss < t else "open"
         rows.append(
             Contribution(
                 name=contributor.name,
@@ -468,7 +509,7 @@ def contributions(stack: Stack) -> tuple[Contribution, ...]:
                 half_width=t,
                 allowable_half_width_rss=allow_rss,
                 allowable_half_width_worst_case=allow_wc,
-                advice=advice,
+                advice=None if worst is None else worst.action(contributor.name),
             )
         )
     return tuple(rows)
@@ -621,6 +662,7 @@ def analyse_stack(
         if monte_carlo_samples is not None
         else None,
         contributions=contributions(stack),
+        advice=advice(stack),
     )
 
 

@@ -23,6 +23,7 @@ from rampwise.quality.msa import GaugeRRResult, gauge_rr, load_gauge_study
 from rampwise.quality.oc import oc_curve, plot_oc_curve
 from rampwise.quality.sampling import SamplingScheme
 from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
+from rampwise.render.part_ranges import ranges_text
 from rampwise.rules.inspection import InspectionPlan
 
 JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
@@ -134,8 +135,8 @@ def plan_view(plan: InspectionPlan) -> Table:
             f"{step.minutes:.0f}",
         )
     if plan.schedule:
-        parts = ", ".join(str(p.part) for p in plan.schedule)
-        table.add_row("schedule", f"parts {parts}", str(len(plan.schedule)), "")
+        parts = ranges_text(p.part for p in plan.schedule)
+        table.add_row("schedule", parts, str(len(plan.schedule)), "")
     for gauge in plan.gauges:
         verdict = {True: "10:1 ok", False: "fails 10:1", None: gauge.note}[gauge.capable]
         table.add_row(

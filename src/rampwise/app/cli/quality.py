@@ -87,6 +87,9 @@ def _summary_table(result: BatchResult) -> Table:
 
 def _details(c: CharacteristicResult) -> Text:
     text = Text(f"{c.name}\n", style="bold")
+    text.append(
+        f"  spec {c.spec.text()}\n" if c.spec is not None else "  no specification limits\n"
+    )
     text.append(f"  σ overall {c.sigma_overall:.3g} {c.unit}")
     if c.cpk_ci is not None:
         text.append(f"; Cpk 95% CI {_ci(c.cpk_ci)}")
@@ -152,7 +155,9 @@ def capability_command(
     spec: Annotated[Path | None, typer.Option("--spec", help="Spec limits file (YAML).")] = None,
     lsl: Annotated[float | None, typer.Option("--lsl", help="Lower spec limit.")] = None,
     usl: Annotated[float | None, typer.Option("--usl", help="Upper spec limit.")] = None,
-    target: Annotated[float | None, typer.Option("--target", help="Target value.")] = None,
+    target: Annotated[
+        float | None, typer.Option("--target", help="Target value (default: mid-tolerance).")
+    ] = None,
     calibration: Annotated[
         int | None,
         typer.Option("--calibration", help="Phase I: limits and capability from the first K."),

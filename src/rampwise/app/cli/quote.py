@@ -89,6 +89,40 @@ def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
+def _tier_words(quote: Quote) -> str:
+    """The quote's tier, with its premium or discount on the standard price when it has one."""
+    words = f"prices and lead time in {quote.tier.value} working days"
+    standard = quote.breaks[0].unit_price_tiers.get(LeadTimeTier.STANDARD) if quote.breaks else None
+    if quote.tier is LeadTimeTier.STANDARD or not standard:
+        return words
+    change = quote.breaks[0].unit_price / standard - 1
+    return f"{words} ({change:+.0%} on the standard price)"
+
+
+def _tier_table(quote: Quote) -> list[RenderableType]:
+    """Unit price and working days of every tier per break (none for a stored quote without)."""
+    if not quote.breaks or not quote.breaks[0].unit_price_tiers:
+        return []
+    cur = quote.currency
+    table = Table(
+        title="Every tier per break: unit price and working days",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Qty", justify="right", no_wrap=True)
+    standard = quote.breaks[0].unit_price_tiers[LeadTimeTier.STANDARD]
+    for tier in LeadTimeTier:
+        change = quote.breaks[0].unit_price_tiers[tier] / standard - 1
+        label = tier.label if tier is LeadTimeTier.STANDARD else f"{tier.label} {change:+.0%}"
+        table.add_column(f"{label} [{cur}, d]", justify="right", no_wrap=True)
+    for b in quote.breaks:
+        table.add_row(
+            f"{b.quantity:,}",
+            *(f"{_money(b.unit_price_tiers[t])} · {b.lead_time_tiers[t]}" for t in LeadTimeTier),
+        )
+    return [table]
+
+
 def quote_view(quote: Quote, *, title: str) -> RenderableType:
     """The ladder, the strategies, notes and assumptions as Rich renderables."""
     cur = quote.currency
@@ -97,7 +131,7 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
         + ("" if len({b.stage for b in quote.breaks}) == 1 else " (each quantity on its own plan)")
         + ", "
         f"{default_shop().machine(quote.machine_class).description}, prices ±"
-        f"{quote.uncertainty.fraction:.0%}, lead time in {quote.tier.value} working days",
+        f"{quote.uncertainty.fraction:.0%}, {_tier_words(quote)}",
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
@@ -119,6 +153,7 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
             f"{shares[0][0]} {shares[0][1]:.0%}" if shares else "—",
             b.strategy.label,
         )
+    tiers = _tier_table(quote)
     strategies = Table(
         title=f"Strategies against soft jaws (per part at {quote.order_quantity:,} pcs)",
         title_justify="left",
@@ -139,7 +174,7 @@ def quote_view(quote: Quote, *, title: str) -> RenderableType:
             _money(s.per_part_cost),
             even,
         )
-    parts: list[RenderableType] = [ladder, strategies]
+    parts: list[RenderableType] = [ladder, *tiers, strategies]
     parts.extend(Text(f"• {s.name.label}: {s.note}", style="dim") for s in quote.strategies)
     if quote.notes:
         parts.append(Text("Notes", style="bold yellow"))

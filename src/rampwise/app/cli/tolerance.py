@@ -40,6 +40,7 @@ PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=Fals
 STAGE_OPT = typer.Option(None, "--stage", help="Plan for this stage instead of the decided one.")
 
 _UM_PER_MM = 1000.0
+_METHOD_WORDS = {"worst-case": "worst case", "rss": "RSS"}
 
 
 def register(app: typer.Typer) -> None:
@@ -181,11 +182,14 @@ def _print_stack(result: StackResult, method: StackMethod) -> None:
             f"[bold]Monte Carlo[/] ({mc.samples:,} samples, seed {mc.seed}): "
             f"{mc.min:.4f} … {mc.max:.4f} mm, mean {mc.mean:.4f}, σ {mc.std:.5f}{out}"
         )
+    headline = result.advice_for(method)
     shares = Table(title="Stack-up map (variance share)", title_justify="left")
-    for name in ("Contributor", "Share", "±t", "RSS allows", "WC allows", "Advice"):
+    columns = ["Contributor", "Share", "±t", "RSS allows", "WC allows"]
+    columns += [] if headline is None else [f"Advice ({_METHOD_WORDS[headline.method]})"]
+    for name in columns:
         shares.add_column(name, no_wrap=True)
     for row in sorted(result.contributions, key=lambda c: c.share, reverse=True):
-        shares.add_row(
+        cells = [
             row.name,
             f"{row.share:.1%}",
             f"{row.half_width:.4f}",
@@ -195,9 +199,18 @@ def _print_stack(result: StackResult, method: StackMethod) -> None:
             f"{row.allowable_half_width_worst_case:.4f}"
             if row.allowable_half_width_worst_case is not None
             else "—",
-            row.advice or "—",
-        )
+        ]
+        if headline is not None:
+            cells.append(headline.action_text(row.name))
+        shares.add_row(*cells)
     console.print(shares)
+    advice = sorted(result.advice, key=lambda a: a is not headline)
+    for item in advice:
+        style = "green" if item.meets else "red"
+        lines = item.sentences()
+        console.print(f"[bold {style}]{escape(lines[0])}[/]")
+        for line in lines[1:]:
+            console.print(f"  • {escape(line)}")
 
 
 @guarded

@@ -172,7 +172,7 @@ def _completed(report: Mapping[str, Any]) -> dict[str, Any]:
             continue
         plot = entry.get("plot") or {}
         unit = plot.get("unit", "mm")
-        limits = {k: plot.get(k) for k in ("lsl", "usl", "target")}
+        limits = {k: plot.get(k) for k in ("lsl", "usl", "target", "target_basis")}
         has_limits = limits["lsl"] is not None or limits["usl"] is not None
         entry.setdefault("unit", unit)
         entry.setdefault("spec", {**limits, "unit": unit} if has_limits else None)

@@ -79,6 +79,7 @@ def report_json(result: Any) -> dict[str, Any]:
             "lsl": spec.lsl if spec else None,
             "usl": spec.usl if spec else None,
             "target": spec.target if spec else None,
+            "target_basis": spec.target_basis if spec else None,
             "stable": characteristic.stable,
             "capable": characteristic.capable,
             "ppap": characteristic.ppap.value if characteristic.ppap else None,

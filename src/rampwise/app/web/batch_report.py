@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from rampwise.app.web import charts
 from rampwise.quality.batch import Verdict
+from rampwise.quality.capability import TargetBasis
 from rampwise.quality.drift import Drift
 from rampwise.quality.rules import RULE_DESCRIPTIONS, points_by_rule, rule_label
 
@@ -109,6 +110,21 @@ def drift_text(drift: Mapping[str, Any] | None, unit: str) -> str | None:
     return summary[:1].upper() + summary[1:]
 
 
+def target_text(spec: Mapping[str, Any] | None) -> str | None:
+    """The target a stored characteristic aims at, named by its basis.
+
+    ``"mid-tolerance target 10.0075"`` or ``"given target 12"``; just ``"target …"`` for a
+    report stored before the basis was recorded; ``None`` without a target.
+    """
+    if not spec or not isinstance(spec.get("target"), int | float):
+        return None
+    try:
+        words = TargetBasis(str(spec.get("target_basis"))).phrase
+    except ValueError:
+        words = "target"
+    return f"{words} {float(spec['target']):.7g}"
+
+
 def batch_charts(characteristic: Mapping[str, Any]) -> list[Markup]:
     """Histogram and control charts of one characteristic of a stored batch report."""
     plot = characteristic.get("plot") or {}
@@ -148,6 +164,7 @@ TEMPLATE_GLOBALS = {
     "chart_name": chart_name,
     "flag_groups": flag_groups,
     "drift_text": drift_text,
+    "target_text": target_text,
     "verdicts": VERDICTS,
 }
 """What the batch page's template calls."""

@@ -19,6 +19,9 @@ from rampwise.api import Assessment
 from rampwise.app.store.history import price_at, readiness_text, target_quantity
 from rampwise.app.web import charts
 from rampwise.core.model import PROFILE_ASPECTS, AreaStatus
+from rampwise.core.units import unit_symbol
+from rampwise.render.part_ranges import ranges_text
+from rampwise.rules.inspection import InspectionPlan
 from rampwise.rules.quote import Quote
 
 CORE_KEYS = frozenset(
@@ -191,13 +194,24 @@ def quote_details(quote: Quote) -> dict[str, Any]:
     return details
 
 
-UNIT_SYMBOLS = {"um": "µm", "deg": "°"}
-"""Units stored in ASCII, shown with their symbols."""
+def part_list(parts: Any) -> str:
+    """Part numbers as ranges: ``"parts 1–4; 6–10: every 2nd; 60–5,000: every 10th"``."""
+    return ranges_text(int(part) for part in parts)
 
 
-def unit_symbol(unit: Any) -> str:
-    """A unit as printed: ``um`` → ``µm``, ``deg`` → ``°``; others as they are."""
-    return UNIT_SYMBOLS.get(str(unit), str(unit))
+def inspection_details(plan: InspectionPlan) -> dict[str, Any]:
+    """An inspection plan as JSON with its part lists written as ranges.
+
+    A 5,000-piece low-volume schedule lists about 510 part numbers (and the tiered step
+    the same again): the generic renderer would show them one by one.
+    """
+    details: dict[str, Any] = plan.model_dump(mode="json")
+    if details.get("schedule"):
+        details["schedule"] = part_list(row["part"] for row in details["schedule"])
+    for step in details.get("steps") or []:
+        if step.get("parts"):
+            step["parts"] = part_list(step["parts"])
+    return details
 
 
 ENUM_CHANGES = frozenset({"stage", "purpose"})
@@ -220,6 +234,7 @@ TEMPLATE_FILTERS = {
     "change_value": change_value,
     "unit_symbol": unit_symbol,
     "plain": plain,
+    "part_list": part_list,
 }
 """Filters every template may use."""
 
@@ -233,6 +248,7 @@ TEMPLATE_GLOBALS = {
     "readiness_text": readiness_text,
     "quote_chart": quote_chart,
     "quote_details": quote_details,
+    "inspection_details": inspection_details,
     "drivers_chart": drivers_chart,
     "driver_names": driver_names,
     "price_at": price_at,
