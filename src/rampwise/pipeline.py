@@ -69,6 +69,7 @@ from rampwise.rules.readiness import (
 )
 from rampwise.rules.scrap import CapabilityEvidence
 from rampwise.rules.stage import decide_stage, stage_for, stage_profiles
+from rampwise.rules.tolerance_opening import ToleranceOpening, open_tolerance, openable
 from rampwise.rules.validation_run import ValidationRun, plan_validation_run
 
 __all__ = ["Assessment", "Evidence", "Plan"]
@@ -408,6 +409,7 @@ class Plan:
             deliveries=order_deliveries(self.project, self.prices(Stage.MASS_PRODUCTION), self.shop)
             if self.priceable and self.project.demand.per_month() is not None
             else None,
+            tolerance_openings=self.tolerance_openings,
         )
         target = self.project.cost_target
         if target is None or not self.priceable:
@@ -447,6 +449,60 @@ class Plan:
         if rate is None:
             raise no_target_rate(currency, self.shop.currency)
         return rate
+
+    @cached_property
+    def tolerance_openings(self) -> tuple[ToleranceOpening, ...]:
+        """Non-critical tolerances the production route's base processes do not hold.
+
+        Each is priced on the mass-production plan at the cost target's quantity (else the
+        order's) with its drawing limit opened to the general tolerance
+        (:func:`rampwise.rules.tolerance_opening.open_tolerance`): a what-if plan of its
+        own, made only for such a tolerance.
+        """
+        stage = Stage.MASS_PRODUCTION
+        route = self._route_unpriced(stage)
+        by_id = {str(c.id): c for c in self.project.part.characteristics}
+        tight = [
+            r
+            for r in route.characteristics
+            if r.id in route.tight_characteristics and openable(by_id[r.id])
+        ]
+        target = self.project.cost_target
+        quantity = target.at_quantity if target is not None else self.project.quantity
+        openings = []
+        for row in tight:
+            what_if = Plan(
+                open_tolerance(self.project, row.id),
+                shop=self.shop,
+                today=self.today,
+                evidence=self.evidence,
+                geometry=self.geometry,
+            )
+            opened = next(
+                r for r in what_if._route_unpriced(stage).characteristics if r.id == row.id
+            )
+            if opened.tolerance_mm is None or row.tolerance_mm is None:
+                continue  # no general tolerance to open to
+            saving = (
+                self._unit_price(quantity, stage) - what_if._unit_price(quantity, stage)
+                if self.priceable
+                else None
+            )
+            openings.append(
+                ToleranceOpening(
+                    id=row.id,
+                    name=row.name,
+                    tolerance_mm=row.tolerance_mm,
+                    operations=row.extra_operations,
+                    opened_mm=opened.tolerance_mm,
+                    opened_source=opened.tolerance_source or "the general tolerance",
+                    still_needs=opened.extra_operations,
+                    quantity=quantity,
+                    saving_per_part=saving,
+                    currency=self.shop.currency,
+                )
+            )
+        return tuple(openings)
 
     def _unit_price(self, quantity: int, stage: Stage) -> float:
         """Unit price at ``quantity`` on ``stage``'s plan, as the ladder's break has it."""

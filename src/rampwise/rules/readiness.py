@@ -45,6 +45,7 @@ from rampwise.core.shop import no_target_rate
 from rampwise.quality.capability import capability_thresholds
 from rampwise.quality.msa import GaugeRRResult, gauge_criteria
 from rampwise.rules.leadtime import DeliverySchedule
+from rampwise.rules.tolerance_opening import ToleranceOpening
 
 SEED_004 = "seed 004"
 
@@ -133,6 +134,9 @@ class GateEvidence:
     deliveries
         The mass-production plan's deliveries of the order against the project's demand
         rate, with the capacity of the route's machine class, when the demand is given.
+    tolerance_openings
+        Non-critical tolerances the production route's base processes do not hold, each
+        with the saving of opening it to the general tolerance.
     today
         Date of the assessment [date].
     """
@@ -147,6 +151,7 @@ class GateEvidence:
     inspection: InspectionVerdict | None = None
     gauges: Mapping[str, GaugeRRResult] = field(default_factory=dict)
     deliveries: DeliverySchedule | None = None
+    tolerance_openings: tuple[ToleranceOpening, ...] = ()
     today: date = field(default_factory=date.today)
 
 
@@ -382,6 +387,9 @@ def tolerance_review(project: Project, evidence: GateEvidence) -> AreaResult:
     """Tolerances reviewed: review done, every characteristic toleranced, critical ones marked.
 
     Seed 004: "Critical dimensions are defined and non-critical tolerances are optimized."
+    A non-critical tolerance the production route's base processes do not hold is not
+    optimised, whatever the review says: the area fails and names the saving of opening
+    it (``evidence.tolerance_openings``).
     """
     source = f"{SEED_004} 'Critical dimensions are defined and non-critical tolerances optimized'"
     chars = project.part.characteristics
@@ -408,6 +416,16 @@ def tolerance_review(project: Project, evidence: GateEvidence) -> AreaResult:
             AreaStatus.FAIL,
             facts,
             "Mark which characteristics are critical, so the rest can be opened for cost.",
+            source,
+        )
+    if evidence.tolerance_openings:
+        return _result(
+            ReadinessArea.TOLERANCE_REVIEW,
+            AreaStatus.FAIL,
+            [*facts, *(o.describe() for o in evidence.tolerance_openings)],
+            "Open the non-critical tolerances the base process does not hold to the general "
+            f"tolerance, or mark them critical: "
+            f"{', '.join(f'#{o.id} {o.name}' for o in evidence.tolerance_openings)} (seed 004).",
             source,
         )
     if done is False:
