@@ -14,11 +14,13 @@ from rampwise.core.model import Part, Project, Stage, parse_stage
 from rampwise.core.shop import ShopConfig, default_shop
 from rampwise.rules.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
 from rampwise.rules.cycle_time import GeometryFacts, OperationAdder
+from rampwise.rules.first_article import first_article_need
 from rampwise.rules.inspection import InspectionPlan, gauge_choices, inspection_plan
 from rampwise.rules.leadtime import LeadTimeTier
 from rampwise.rules.process import Route, plan_route
 from rampwise.rules.quote import PriceBook, Quote, quote_project
 from rampwise.rules.validation_run import plan_validation_run
+from support import TODAY
 
 
 def as_project(subject: Project | Part, quantity: int = 10) -> Project:
@@ -45,10 +47,14 @@ def inspection_of(
     shop: ShopConfig | None = None,
     **options: Any,
 ) -> InspectionPlan:
-    """The inspection plan at ``stage``, inspecting the route's validation run."""
+    """The inspection plan at ``stage``, inspecting the route's validation run.
+
+    The first article is the one the project needs on :data:`support.TODAY`.
+    """
     shop = shop or default_shop()
     choices = gauge_choices(project.part.characteristics, gauges=gauges)
     run = plan_validation_run(project.part, parse_stage(stage), project.quantity, shop=shop)
+    options.setdefault("first_article", first_article_need(project, today=TODAY))
     return inspection_plan(
         project, stage, choices=choices, shop=shop, validation_run=run, **options
     )
@@ -76,7 +82,14 @@ def stage_plan(
         turnable=facts.turnable,
         setups=facts.setups,
     )
-    inspection = inspection_plan(project, stage, choices=gauges, shop=shop, validation_run=run)
+    inspection = inspection_plan(
+        project,
+        stage,
+        choices=gauges,
+        shop=shop,
+        first_article=first_article_need(project, today=TODAY),
+        validation_run=run,
+    )
     return plan_quote(
         project,
         route=route,

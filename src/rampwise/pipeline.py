@@ -26,6 +26,9 @@ What agrees, by construction:
 - money has one currency, the shop's: a cost target in another is converted at the
   shop file's ``exchange_rates`` before the gate compares it, or refused;
 - each stage's inspection plan is judged against that stage's needs;
+- the first article is decided once (:attr:`Plan.first_article`, AS9102B §4.6): the
+  inspection plan's first-article step, its cost in the quote, its days in the lead time
+  and the gate's ``inspection_plan`` evidence all follow that one decision;
 - the gate's ``supplier_capability`` judges the deliveries the mass-production plan's
   lead time gives against the demand rate (:func:`rampwise.rules.quote.order_deliveries`),
   the same schedule the quote shows when the order runs under that plan.
@@ -47,11 +50,13 @@ from pydantic import BaseModel, ConfigDict
 from rampwise import __version__
 from rampwise.core.model import Project, Readiness, Stage, StageDecision, StageProfile
 from rampwise.core.shop import ShopConfig, no_target_rate
+from rampwise.core.units import LengthUnit
 from rampwise.geometry.models import PartGeometry, Severity
 from rampwise.quality.batch import BatchResult
 from rampwise.quality.msa import GaugeRRResult
 from rampwise.rules.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
 from rampwise.rules.cycle_time import GeometryFacts
+from rampwise.rules.first_article import FirstArticleNeed, first_article_need
 from rampwise.rules.inspection import (
     InspectionPlan,
     gauge_choices,
@@ -116,6 +121,9 @@ class Assessment(BaseModel):
         characteristic's tolerance (AIAG MSA).
     notes
         What could not be computed and why (e.g. no envelope to quote from).
+    unit
+        The project's display unit (``mm`` or ``in``): every length above stays in mm
+        (the machine-readable contract); the faces print them in this unit.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -137,6 +145,7 @@ class Assessment(BaseModel):
     notes: tuple[str, ...]
     assessed_on: date
     rampwise_version: str
+    unit: LengthUnit = LengthUnit.MM
 
 
 def with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
@@ -202,7 +211,8 @@ class Plan:
     shop
         Shop rates and limits (resolved by the caller: a shop file or the catalog).
     today
-        Date of the assessment [date]; revision ages are counted to it.
+        Date of the assessment [date]; revision ages, and the lapse since a repeat
+        order's previous order (AS9102's two years), are counted to it.
     evidence
         Measured batches and gauge studies, as values.
     geometry
@@ -266,6 +276,17 @@ class Plan:
             )
         return self._routes[stage]
 
+    @cached_property
+    def first_article(self) -> FirstArticleNeed:
+        """The first article the order needs (AS9102B §4.6), decided once for every stage.
+
+        Raises
+        ------
+        InputError
+            If the previous order's date is after :attr:`today`.
+        """
+        return first_article_need(self.project, today=self.today)
+
     def inspection(
         self,
         stage: Stage | None = None,
@@ -291,6 +312,7 @@ class Plan:
                 stage,
                 choices=self.gauges,
                 shop=self.shop,
+                first_article=self.first_article,
                 validation_run=self.validation_run(stage),
                 tool_changes=tool_changes,
                 lot_size=lot_size,
@@ -595,4 +617,5 @@ class Plan:
             notes=notes,
             assessed_on=self.today,
             rampwise_version=__version__,
+            unit=self.project.unit,
         )

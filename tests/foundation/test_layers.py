@@ -47,6 +47,7 @@ ALLOWED = {
 PLANNERS = {
     "plan_route": "process",
     "plan_validation_run": "validation_run",
+    "first_article_need": "first_article",
     "gauge_choices": "inspection",
     "inspection_plan": "inspection",
     "plan_quote": "cost",

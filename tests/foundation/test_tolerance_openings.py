@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import TODAY
 
 from rampwise.api import open_plan
 from rampwise.core.model import AreaStatus, Project, ReadinessArea, Stage
 from rampwise.io.project_file import load_project
 from rampwise.rules.tolerance_opening import open_tolerance
+from support import TODAY
 
 
 def _bracket(examples_dir: Path) -> Project:

@@ -134,6 +134,38 @@ def test_a_version_2_json_without_a_quote_takes_the_catalogs_currency() -> None:
     assert model.quote is None and model.inspection.currency == "USD"
 
 
+def version_3(current: Assessment) -> dict[str, Any]:
+    """A current assessment's JSON as version 3 stored it: no unit, no drawn sizes."""
+    stored = current.model_dump(mode="json")
+    del stored["unit"]
+    for row in stored["route"]["characteristics"]:
+        for key in ("nominal_mm", "upper_deviation_mm", "lower_deviation_mm"):
+            del row[key]
+    return stored
+
+
+def test_a_version_3_json_reads_in_mm_without_drawn_sizes(examples_dir: Path) -> None:
+    """Version 3 showed every project in mm and kept no nominal per route row."""
+    current = assess(load_project(examples_dir / "bracket_fit_check.yaml"))
+    model = read_assessment(version_3(current), schema_version=3)
+    assert model.unit == "mm"
+    assert all(row.nominal_mm is None for row in model.route.characteristics)
+    assert (
+        model.route.characteristics[0].tolerance_mm == current.route.characteristics[0].tolerance_mm
+    )
+    assert upcast(current.model_dump(mode="json"), schema_version=3) == current.model_dump(
+        mode="json"
+    )  # a row already in the version-4 shape passes unchanged
+
+
+def test_an_inch_assessment_reads_back_with_its_unit() -> None:
+    inch = Path(__file__).parents[1] / "data" / "inch_bushing.yaml"
+    model = assess(load_project(inch))
+    stored = stored_json(model)
+    assert stored["unit"] == "in"
+    assert read_assessment(stored, schema_version=SCHEMA_VERSION) == model
+
+
 def test_a_version_newer_than_this_rampwise_is_refused() -> None:
     with pytest.raises(StoredResultError, match="written by a newer rampwise"):
         read_assessment(stored_v1("bracket_fit_check"), schema_version=SCHEMA_VERSION + 1)

@@ -88,7 +88,7 @@ def test_an_assessment_is_kept_as_the_models_json_with_its_schema_version(
         row = session.scalars(select(AssessmentRow)).one()
         quote = session.scalars(select(QuoteRow)).one()
         plan = session.scalars(select(InspectionRecordRow)).one()
-    assert row.schema_version == SCHEMA_VERSION == 3
+    assert row.schema_version == SCHEMA_VERSION == 5
     assert row.result == model.model_dump(mode="json") == result
     assert (row.stage, row.ready) == ("low_volume", model.readiness.ready)
     assert quote.result == result["quote"]

@@ -5,7 +5,8 @@ project file; results (:class:`StageDecision`, :class:`Readiness`, …) are froz
 whose ``model_dump_json()`` is the JSON contract (DESIGN.md, STYLE.md point 8).
 
 Lengths are millimetres inside. A project file that says ``unit: in`` is converted on
-load by :mod:`rampwise.io.project_file`; nothing here knows about inches.
+load by :mod:`rampwise.io.project_file`, which keeps the file's unit as
+:attr:`Project.unit`: the unit results are shown in, never computed in.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from pydantic import (
 from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
+from rampwise.core.repeat_order import PreviousOrder
+from rampwise.core.units import LengthUnit
 from rampwise.core.vocabulary import Vocabulary
 from rampwise.tolerance.iso286 import FeatureType, tolerance_class
 from rampwise.tolerance.spec import parse_tolerance
@@ -889,6 +892,12 @@ class Project(_Input):
 
     Every section but ``part``, ``quantity`` and ``purpose`` is optional; what is missing
     is *unknown* to the readiness gate, never assumed to pass.
+
+    ``repeat_order``: the part was made before, so its CAM programs and the tooling
+    library are reused. ``previous_order`` (:class:`~rampwise.core.repeat_order.
+    PreviousOrder`) says what that order was — revision, date, what changed since — and
+    so whether a new first article is needed (AS9102B §4.6); it makes the project a
+    repeat order.
     """
 
     project: str
@@ -903,8 +912,43 @@ class Project(_Input):
     inspection_plan: InspectionPlanStatus = InspectionPlanStatus()
     cost_target: CostTarget | None = None
     repeat_order: bool = False
+    previous_order: PreviousOrder | None = None
     measurements: Path | None = None
     gauge_studies: dict[str, Path] = Field(default_factory=dict)
+    unit: LengthUnit = LengthUnit.MM
+    """Display unit of the results: the unit the file was written in (the lengths above
+    are mm whatever it says; :mod:`rampwise.io.project_file` converted them)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _previous_order_repeats(cls, data: Any) -> Any:
+        """A project with a previous order is a repeat order (tooling library, programs)."""
+        if not isinstance(data, dict) or data.get("previous_order") is None:
+            return data
+        if data.get("repeat_order", True) is False:
+            raise InputError(
+                "repeat_order", "must not be false with a previous_order: the part was made before"
+            )
+        return {**data, "repeat_order": True}
+
+    @model_validator(mode="after")
+    def _previous_order_of_this_part(self) -> Project:
+        previous = self.previous_order
+        if previous is None:
+            return self
+        if self.part.revision is None:
+            raise InputError(
+                "part.revision",
+                "is required with previous_order: AS9102 keeps a first article only for the "
+                "same revision",
+            )
+        ids = {str(c.id) for c in self.part.characteristics}
+        unknown = [key for key in previous.affected if key not in ids]
+        if unknown:
+            raise InputError(
+                "previous_order.affected", f"no characteristic with id {', '.join(unknown)}"
+            )
+        return self
 
     @field_validator("gauge_studies", mode="before")
     @classmethod

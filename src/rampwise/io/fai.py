@@ -26,6 +26,8 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.errors import InputError
 from rampwise.core.model import Characteristic, CharacteristicKind, Project
+from rampwise.core.units import LengthUnit, limit_text, roughness_text, tolerance_text
+from rampwise.rules.first_article import FirstArticleKind, FirstArticleNeed
 from rampwise.rules.inspection import GaugeChoice, choose_gauge
 
 __all__ = ["FaiLine", "FaiSummary", "fai_lines", "load_fai_measurements", "write_fai_workbook"]
@@ -144,7 +146,11 @@ def load_fai_measurements(path: str | Path) -> dict[str, tuple[float, ...]]:
     return {key: tuple(found) for key, found in values.items()}
 
 
-def _requirement(c: Characteristic) -> str:
+def _requirement(c: Characteristic, display: LengthUnit = LengthUnit.MM) -> str:
+    if display is LengthUnit.INCH:
+        shown = _requirement_in_unit(c, display)
+        if shown is not None:
+            return shown
     if c.kind is CharacteristicKind.ROUGHNESS:
         return f"Ra ≤ {c.max:g} µm"
     if c.thread is not None:
@@ -163,6 +169,25 @@ def _requirement(c: Characteristic) -> str:
     if limits:
         return " and ".join(limits)
     return f"{c.nominal:g}{unit} (general tolerance)" if c.nominal is not None else "see drawing"
+
+
+def _requirement_in_unit(c: Characteristic, unit: LengthUnit) -> str | None:
+    """A roughness, zone or toleranced size in the project's unit with the mm beside it.
+
+    ``None`` for what has no length to convert (a thread, an angle) or no limit: those
+    read as in a mm project.
+    """
+    if c.kind is CharacteristicKind.ROUGHNESS and c.max is not None:
+        return f"Ra ≤ {roughness_text(c.max, unit)}"
+    if c.kind.is_geometric and c.max is not None:
+        return f"{c.kind.value} {tolerance_text(c.max, unit)}"
+    upper, lower = c.upper_deviation, c.lower_deviation
+    sized = c.kind.is_size and c.kind is not CharacteristicKind.ANGLE
+    if sized and c.nominal is not None and upper is not None and lower is not None:
+        prefix = "Ø" if c.kind is CharacteristicKind.DIAMETER else ""
+        fit = f" {c.designation}" if c.designation else ""
+        return f"{prefix}{limit_text(c.nominal, upper, lower, unit)}{fit}"
+    return None
 
 
 def _verdict(c: Characteristic, results: Sequence[float]) -> str:
@@ -220,7 +245,7 @@ def fai_lines(
                 characteristic_id=str(c.id),
                 name=c.name,
                 designator="critical" if c.critical else "",
-                requirement=_requirement(c),
+                requirement=_requirement(c, project.unit),
                 results=results,
                 verdict=_verdict(c, results),
                 tool=tools.get(str(c.id)) or choose_gauge(c).gauge,
@@ -235,6 +260,7 @@ def write_fai_workbook(
     *,
     measurements: Mapping[str, Sequence[float]] | None = None,
     gauges: Sequence[GaugeChoice] | None = None,
+    first_article: FirstArticleNeed | None = None,
     fair_number: str = "",
     serial_number: str = "",
 ) -> FaiSummary:
@@ -250,6 +276,11 @@ def write_fai_workbook(
         Measured values per characteristic id or name (see :func:`load_fai_measurements`).
     gauges
         Gauge choices of the inspection plan (Form 3 "designed tooling").
+    first_article
+        The first article the inspection plan makes (AS9102B §4.6): a delta FAI is a
+        partial one (Form 1 field 14) whose Form 3 lists only the affected
+        characteristics, with what changed in field 8; ``None`` or full: every
+        characteristic.
     fair_number, serial_number
         FAI report number and the first article's serial number, when known.
 
@@ -267,6 +298,12 @@ def write_fai_workbook(
     from openpyxl.styles import Alignment, Font
 
     lines = fai_lines(project, measurements, gauges)
+    partial = first_article is not None and first_article.kind is FirstArticleKind.DELTA
+    if first_article is not None and partial:
+        lines = tuple(
+            line for line in lines if line.characteristic_id in first_article.characteristics
+        )
+    changes = first_article.says if first_article is not None and first_article.triggers else ""
     measured = sum(1 for line in lines if line.results)
     failed = sum(1 for line in lines if line.verdict == "fail")
     complete = measured == len(lines) and failed == 0
@@ -285,13 +322,13 @@ def write_fai_workbook(
         ("5. Part revision level", part.revision or ""),
         ("6. Drawing number", part.number),
         ("7. Drawing revision level", part.revision or ""),
-        ("8. Additional changes", ""),
+        ("8. Additional changes", changes),
         ("9. Manufacturing process reference", ""),
         ("10. Organization name", ""),
         ("11. Supplier code", ""),
         ("12. PO number", ""),
         ("13. Detail or assembly FAI", "detail"),
-        ("14. Full or partial FAI", "full"),
+        ("14. Full or partial FAI", "partial" if partial else "full"),
         ("19. Does the FAIR contain a documented nonconformance?", "yes" if failed else "no"),
         ("20. FAI complete", "yes" if complete else "no"),
         ("21. Signature / date", ""),

@@ -1,8 +1,10 @@
 """Load a project document (YAML file or mapping) into a validated :class:`Project`.
 
 The loader is the edge where inches become millimetres and relative file paths become
-absolute; everything after it works in mm. A mesh the part names (``part.cad: part.stl``)
-has no unit of its own: it is in the document's ``unit`` too, and goes on as a
+absolute; everything after it works in mm, and the document's ``unit`` stays on the
+project (:attr:`~rampwise.core.model.Project.unit`) as the unit its results are shown in.
+A mesh the part names (``part.cad: part.stl``) has no unit of its own: it is in the
+document's ``unit`` too, and goes on as a
 :class:`~rampwise.geometry.MeshPath` that the analysis scales by (a STEP file states its
 own unit and is left alone). Every failure is an
 :class:`~rampwise.core.errors.InputError` whose message names the field, so the CLI prints one
@@ -21,15 +23,10 @@ from pydantic import ValidationError
 
 from rampwise.core.errors import InputError
 from rampwise.core.model import Project
+from rampwise.core.units import MM_PER_INCH, UM_PER_MICROINCH
 from rampwise.geometry.formats import with_mesh_unit
 from rampwise.io.documents import read_document
 from rampwise.tolerance.spec import is_iso_class, parse_tolerance
-
-MM_PER_INCH = 25.4
-"""Exact conversion factor [mm/in] (international inch, 1959)."""
-
-UM_PER_MICROINCH = 0.0254
-"""Roughness conversion [µm/µin]: inch drawings state Ra in microinches."""
 
 _LENGTH_KEYS = ("nominal", "upper_deviation", "lower_deviation", "min", "max")
 
@@ -116,12 +113,12 @@ def with_cad(project: Project, cad: str | Path | None, *, unit: str | None = Non
 
 
 def _to_millimetres(data: dict[str, Any]) -> dict[str, Any]:
-    """The document in mm without its ``unit`` key.
+    """The document in mm, its ``unit`` kept as the display unit.
 
     An inch document's nested fields are converted in a deep copy, so the caller's
     mapping is never changed.
     """
-    unit = data.pop("unit", "mm")
+    unit = data.get("unit", "mm")
     if unit not in ("mm", "in"):
         raise InputError("unit", f"must be one of mm, in; got {unit!r}")
     if unit == "mm":
@@ -198,11 +195,16 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
 
 
 def _check_revision_dates(project: Project, today: date) -> None:
-    for i, revision in enumerate(project.design.revisions):
-        if revision.date > today:
+    """Refuse a revision or previous-order date after ``today``, naming the field."""
+    dated = [
+        (f"design.revisions[{i}].date", r.date) for i, r in enumerate(project.design.revisions)
+    ]
+    if project.previous_order is not None:
+        dated.append(("previous_order.date", project.previous_order.date))
+    for field, day in dated:
+        if day > today:
             raise InputError(
-                f"design.revisions[{i}].date",
-                f"{revision.date.isoformat()} is in the future (today is {today.isoformat()})",
+                field, f"{day.isoformat()} is in the future (today is {today.isoformat()})"
             )
 
 

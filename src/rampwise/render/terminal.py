@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rampwise.core.model import PROFILE_ASPECTS, AreaStatus, Stage, StageProfile
+from rampwise.core.units import LengthUnit
 from rampwise.pipeline import Assessment
 from rampwise.rules.readiness import area_name
 
@@ -37,6 +38,8 @@ def assessment_view(result: Assessment) -> RenderableType:
     for rule in decision.rules:
         why.add_row("•", Text.assemble(rule.says, ("  — " + rule.source, "dim")))
     parts: list[RenderableType] = [stage_line, why]
+    if result.unit is LengthUnit.INCH:
+        parts.insert(0, Text("Lengths in inches, the millimetres beside them.", style="dim"))
     if decision.warnings:
         parts.append(_bullets("Warnings", decision.warnings, "yellow"))
     parts.append(readiness_table(result))

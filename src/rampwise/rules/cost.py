@@ -734,7 +734,8 @@ def batch_work(
     production run's parts are the order's own) and the batch-average cycle time of every
     part made (good parts / (1 − scrap)), the run hours, which may divide among the
     class's machines; a printed blank adds the printer hours of its builds for every part
-    made (:meth:`rampwise.rules.additive.AdditiveBlank.build_hours`).
+    made (:meth:`rampwise.rules.additive.AdditiveBlank.build_hours`). The first-article
+    report's days come only when the inspection plan makes a first article.
     :func:`rampwise.rules.leadtime.lead_time` turns it into working days per tier.
     """
     made = quantity / (1 - basis.scrap_rate)
@@ -758,4 +759,5 @@ def batch_work(
         finish_days=finish.days if finish else 0.0,
         stage=basis.stage,
         additive_hours=0.0 if blank is None else blank.build_hours(made + validation),
+        first_article=basis.inspection.makes_first_article,
     )

@@ -11,6 +11,12 @@
   characteristics (subgroup size and frequency), outgoing lot sampling by ANSI/ASQ Z1.4 =
   ISO 2859-1, and seed 003's optional in-process probing every 5th part.
 
+The first article is the one the order needs (:mod:`rampwise.rules.first_article`,
+AS9102B §4.6): a full FAI for a new part, a new revision or a lapse of two years; a delta
+FAI of the affected characteristics when the process, material source or location of a
+repeat order changed; none when nothing did (the earlier one stands, and seed 003's
+schedule still measures part 1 in full at low volume).
+
 The validation run step inspects exactly the route's run
 (:attr:`rampwise.rules.process.Route.validation_run`): one size everywhere. Each plan is judged
 against what its own stage needs (a prototype's full inspection of every part is
@@ -79,6 +85,7 @@ from rampwise.quality.sampling import (
     parse_level,
     sampling_plan,
 )
+from rampwise.rules.first_article import FirstArticleKind, FirstArticleNeed
 from rampwise.rules.readiness import InspectionVerdict
 from rampwise.rules.validation_run import ValidationRun
 
@@ -133,7 +140,8 @@ class StepKind(Vocabulary):
     FIRST_ARTICLE = (
         "first_article",
         "First article inspection",
-        "Every characteristic of the first production part measured and recorded (AS9102).",
+        "The first production part measured and recorded (AS9102): every characteristic, or "
+        "a delta of those a change affects.",
     )
     FULL_DIMENSIONAL = (
         "full_dimensional",
@@ -330,8 +338,8 @@ class InspectionSchedule(BaseModel):
     rate
         Inspector rate [currency/h] (``labour_rates.csv``, role ``inspection``).
     part_minutes
-        Every characteristic of one part with its gauge [min]: the first article, full
-        dimensional, tiered and outgoing steps measure this.
+        Every characteristic of one part with its gauge [min]: the full dimensional,
+        tiered and outgoing steps measure this.
     critical_minutes
         The critical characteristics of one part [min]: what SPC charts.
     validation_minutes
@@ -344,7 +352,15 @@ class InspectionSchedule(BaseModel):
         parts (PPAP's significant production run), never more than the order.
     first_article_fixed_cost
         FAI program and report on top of the inspector's time [currency]
-        (``inspection_parameters.csv``).
+        (``inspection_parameters.csv``), for a full or a delta FAI alike.
+    first_article
+        Which first article the order makes (:class:`~rampwise.rules.first_article.
+        FirstArticleKind`); ``None`` at the prototype stage, which has none. A full FAI
+        measures part 1 in full, so the tiered schedule leaves part 1 to it; a delta or
+        a kept FAI leaves part 1 to the schedule.
+    first_article_minutes
+        The characteristics the first article measures on part 1 [min]: all of them for a
+        full FAI, the affected ones for a delta, 0 when none is made.
     tiers
         Low volume: seed 003's bands (``inspection_tiers.csv``), which never overlap.
     tool_change_parts
@@ -378,6 +394,8 @@ class InspectionSchedule(BaseModel):
     validation_parts: int
     validation_sacrificial: bool
     first_article_fixed_cost: float
+    first_article: FirstArticleKind | None
+    first_article_minutes: float
     tiers: tuple[InspectionTier, ...] = ()
     tool_change_parts: tuple[int, ...] = ()
     spc_subgroup: int
@@ -414,8 +432,8 @@ class InspectionSchedule(BaseModel):
         - validation run: the run's parts (a production run never more than the order);
         - first article: part 1;
         - full dimensional: every part;
-        - tiered sampling: :meth:`scheduled_parts` less part 1, which the first article
-          measures;
+        - tiered sampling: :meth:`scheduled_parts`, less part 1 when a full first article
+          measures it;
         - in-process SPC: ⌈quantity / ``spc_every``⌉ subgroups of ``spc_subgroup``,
           never more than the order;
         - outgoing sampling: :meth:`lots` × the Z1.4 sample size of one lot;
@@ -429,7 +447,8 @@ class InspectionSchedule(BaseModel):
         if kind is StepKind.FULL_DIMENSIONAL:
             return quantity
         if kind is StepKind.TIERED_SAMPLING:
-            return self.scheduled_parts(quantity) - self.scheduled_parts(1)
+            first = self.scheduled_parts(1) if self.first_article is FirstArticleKind.FULL else 0
+            return self.scheduled_parts(quantity) - first
         if kind is StepKind.IN_PROCESS_SPC:
             return min(-(-quantity // self.spc_every) * self.spc_subgroup, quantity)
         if kind is StepKind.OUTGOING_SAMPLING:
@@ -440,6 +459,8 @@ class InspectionSchedule(BaseModel):
         """Minutes to measure one part in the step of ``kind`` [min]; 0 for probing."""
         if kind is StepKind.VALIDATION_RUN:
             return self.validation_minutes
+        if kind is StepKind.FIRST_ARTICLE:
+            return self.first_article_minutes
         if kind is StepKind.IN_PROCESS_SPC:
             return self.critical_minutes
         if kind is StepKind.IN_PROCESS_PROBING:
@@ -474,6 +495,11 @@ class InspectionSchedule(BaseModel):
         return math.fsum(self.step_cost(kind, quantity) for kind in self.steps)
 
     @property
+    def makes_first_article(self) -> bool:
+        """Whether the plan makes a first article (full or delta): the lead time's FAI days."""
+        return StepKind.FIRST_ARTICLE in self.steps
+
+    @property
     def one_time_cost(self) -> float:
         """Cost of the steps that do not grow with quantity [currency].
 
@@ -506,8 +532,13 @@ class InspectionSchedule(BaseModel):
             )
         if kind is StepKind.FIRST_ARTICLE:
             cost = self.step_cost(kind, quantity)
+            scope = (
+                "on every characteristic"
+                if self.first_article is FirstArticleKind.FULL
+                else "on the characteristics a change affects (delta)"
+            )
             return (
-                "the first article: part 1 on every characteristic with its AS9102 report, "
+                f"the first article: part 1 {scope} with its AS9102 report, "
                 f"{cost:,.2f} {self.currency}"
             )
         if kind is StepKind.FULL_DIMENSIONAL:
@@ -517,9 +548,12 @@ class InspectionSchedule(BaseModel):
             changes = (
                 ", and the first part after each tool change" if self.tool_change_parts else ""
             )
+            besides = (
+                " besides the first article" if self.first_article is FirstArticleKind.FULL else ""
+            )
             return (
                 f"seed 003's tiered sampling on every characteristic ({rules}{changes}), "
-                f"{count} part{plural} besides the first article"
+                f"{count} part{plural}{besides}"
             )
         if kind is StepKind.IN_PROCESS_SPC:
             return (
@@ -563,6 +597,10 @@ class InspectionPlan(BaseModel):
         characteristic and every gauge meets the 10:1 rule.
     findings
         What keeps the plan from being complete.
+    first_article
+        The first article the order needs and why (AS9102B §4.6,
+        :func:`rampwise.rules.first_article.first_article_need`): the plan's
+        first-article step follows it; ``None`` for a prototype plan, which has none.
     by_quantity
         The steps as functions of quantity (:class:`InspectionSchedule`), whose value at
         ``quantity`` the steps and totals are; the quote prices its inspection bucket with
@@ -584,6 +622,7 @@ class InspectionPlan(BaseModel):
     currency: str
     complete: bool
     findings: tuple[str, ...]
+    first_article: FirstArticleNeed | None
     by_quantity: InspectionSchedule | None = Field(default=None, repr=False)
 
     @property
@@ -1048,6 +1087,7 @@ def _schedule(
     *,
     shop: ShopConfig,
     validation_run: ValidationRun | None,
+    first_article: FirstArticleNeed,
     tool_changes: Sequence[int],
     lot_size: int | None,
     aql: float,
@@ -1056,18 +1096,21 @@ def _schedule(
     """The schedule of a plan at ``stage``: its required steps and what each measures.
 
     ``tool_changes`` (low volume) are whole part numbers already checked by
-    :func:`tiered_schedule`; ``lot_size``, ``aql`` and ``level`` are parsed.
+    :func:`tiered_schedule`; ``lot_size``, ``aql`` and ``level`` are parsed. The
+    first-article step is there when ``first_article`` makes one, measuring its
+    characteristics.
     """
     critical = [g for g in gauges if g.critical]
     run = None if stage is Stage.PROTOTYPE else validation_run
     tiers: tuple[InspectionTier, ...] = ()
     after_change: tuple[int, ...] = ()
     steps = [StepKind.VALIDATION_RUN] if run is not None else []
+    fai = [StepKind.FIRST_ARTICLE] if first_article.made else []
     if stage is Stage.PROTOTYPE:
         steps = [StepKind.FULL_DIMENSIONAL]
     elif stage is Stage.LOW_VOLUME:
         tiers = inspection_tiers()
-        steps += [StepKind.FIRST_ARTICLE, StepKind.TIERED_SAMPLING]
+        steps += [*fai, StepKind.TIERED_SAMPLING]
         after_change = tuple(
             sorted(
                 part
@@ -1076,10 +1119,11 @@ def _schedule(
             )
         )
     else:
-        steps.append(StepKind.FIRST_ARTICLE)
+        steps += fai
         if critical:
             steps.append(StepKind.IN_PROCESS_SPC)
         steps.append(StepKind.OUTGOING_SAMPLING)
+    prototype = stage is Stage.PROTOTYPE
     return InspectionSchedule(
         stage=stage,
         steps=tuple(steps),
@@ -1092,6 +1136,8 @@ def _schedule(
         validation_sacrificial=run.sacrificial if run else False,
         first_article_fixed_cost=(_number("fai_program_cost") + _number("fai_overhead_cost"))
         * shop.catalog_rate,
+        first_article=None if prototype else first_article.kind,
+        first_article_minutes=0.0 if prototype else _minutes(_of(first_article, gauges)),
         tiers=tiers,
         tool_change_parts=after_change,
         spc_subgroup=int(_number("spc_subgroup_size")),
@@ -1135,20 +1181,47 @@ def _step(
     )
 
 
+def _of(need: FirstArticleNeed, gauges: Sequence[GaugeChoice]) -> list[GaugeChoice]:
+    """The gauges of the characteristics the first article measures, in the given order."""
+    return [g for g in gauges if g.characteristic_id in need.characteristics]
+
+
 def _first_article(
-    gauges: Sequence[GaugeChoice], schedule: InspectionSchedule, quantity: int
-) -> InspectionStep:
-    """The first-article step: part 1 in full, plus the FAI program and report."""
-    return _step(
-        StepKind.FIRST_ARTICLE,
-        "first article inspection of part 1: every characteristic, AS9102 forms 1-3",
-        gauges,
-        schedule,
-        quantity,
-        parts=(1,),
-        frequency="first part of the run",
-        source="AS9102 Rev C; seed 003 'Over-inspect the first article'",
-    )
+    need: FirstArticleNeed,
+    gauges: Sequence[GaugeChoice],
+    schedule: InspectionSchedule,
+    quantity: int,
+) -> list[InspectionStep]:
+    """The first-article step the order needs, plus the FAI program and report.
+
+    Part 1 in full (a full FAI) or on the affected characteristics (a delta FAI, which
+    names what changed); no step when the earlier first article is kept.
+    """
+    if not need.made:
+        return []
+    if need.kind is FirstArticleKind.FULL:
+        why = f" ({', '.join(t.phrase for t in need.triggers)})" if need.triggers else ""
+        description = (
+            f"full first article inspection of part 1{why}: every characteristic, AS9102 forms 1-3"
+        )
+    else:
+        changed = ", ".join(t.phrase for t in need.triggers)
+        description = (
+            f"delta first article inspection of part 1 ({changed} changed): characteristics "
+            f"{', '.join(need.characteristics)}, AS9102 forms 1-3 as a partial FAI"
+        )
+    return [
+        _step(
+            StepKind.FIRST_ARTICLE,
+            description,
+            _of(need, gauges),
+            schedule,
+            quantity,
+            parts=(1,),
+            frequency="first part of the run",
+            source=f"{need.source}; seed 003 'Over-inspect the first article'",
+        )
+    ]
 
 
 def _prototype_steps(
@@ -1203,13 +1276,20 @@ def _low_volume_steps(
     gauges: Sequence[GaugeChoice],
     listed: Sequence[ScheduledPart],
     run: ValidationRun | None,
+    first_article: FirstArticleNeed,
     schedule: InspectionSchedule,
 ) -> list[InspectionStep]:
     steps = [_validation_step(run, gauges, schedule, quantity)] if run is not None else []
     tiered = schedule.parts(StepKind.TIERED_SAMPLING, quantity)
+    # Seed 003: "First 3 parts: 100% inspection". A full first article measures part 1,
+    # so this step inspects (and costs) the rest; otherwise it measures part 1 too.
+    full = first_article.kind is FirstArticleKind.FULL
+    frequency = f"{schedule.scheduled_parts(quantity)} of {quantity} parts" + (
+        f" (part 1 is the first article, so {tiered} in this step)" if full else ""
+    )
     return [
         *steps,
-        _first_article(gauges, schedule, quantity),
+        *_first_article(first_article, gauges, schedule, quantity),
         _step(
             StepKind.TIERED_SAMPLING,
             "tiered in-process inspection (parts 1-3 100 %, 4-10 every 2nd, 11-50 every 5th "
@@ -1217,11 +1297,8 @@ def _low_volume_steps(
             gauges,
             schedule,
             quantity,
-            parts=[p.part for p in listed if p.part != 1],
-            # The schedule counts part 1 (seed 003: "First 3 parts: 100% inspection"); the
-            # first-article step measures it, so this step inspects (and costs) the rest.
-            frequency=f"{schedule.scheduled_parts(quantity)} of {quantity} parts (part 1 is the "
-            f"first article, so {tiered} in this step)",
+            parts=[p.part for p in listed if p.part != 1 or not full],
+            frequency=frequency,
             source=f"{_SEED_003}: 'Over-inspect the First Article, Then Sample'",
         ),
     ]
@@ -1231,6 +1308,7 @@ def _mass_production_steps(
     quantity: int,
     gauges: Sequence[GaugeChoice],
     run: ValidationRun | None,
+    first_article: FirstArticleNeed,
     schedule: InspectionSchedule,
 ) -> list[InspectionStep]:
     critical = [g for g in gauges if g.critical]
@@ -1238,7 +1316,7 @@ def _mass_production_steps(
     lot, lots, plan = schedule.lot(quantity), schedule.lots(quantity), schedule.sampling(quantity)
     probing_every = schedule.probing_every
     steps = [_validation_step(run, gauges, schedule, quantity)] if run is not None else []
-    steps.append(_first_article(gauges, schedule, quantity))
+    steps.extend(_first_article(first_article, gauges, schedule, quantity))
     if critical:
         steps.append(
             _step(
@@ -1289,6 +1367,7 @@ def inspection_plan(
     *,
     choices: Sequence[GaugeChoice],
     shop: ShopConfig,
+    first_article: FirstArticleNeed,
     validation_run: ValidationRun | None = None,
     tool_changes: Sequence[int] = (),
     lot_size: int | None = None,
@@ -1309,6 +1388,10 @@ def inspection_plan(
         Its currency, inspector rate [shop currency/h] (``labour_rates.csv``, role
         ``inspection``) and the rate that converts the catalog's USD first-article costs
         (``inspection_parameters.csv``) to its currency: the figures the quote uses.
+    first_article
+        The first article the order needs (:func:`rampwise.rules.first_article.
+        first_article_need`, AS9102B §4.6): full, delta or kept. Not used at the prototype
+        stage, whose plan inspects every part in full.
     validation_run
         The route's process validation run at this stage
         (:attr:`rampwise.rules.process.Route.validation_run`): its step inspects exactly its
@@ -1353,6 +1436,7 @@ def inspection_plan(
         ordered,
         shop=shop,
         validation_run=validation_run,
+        first_article=first_article,
         tool_changes=tool_changes if chosen_stage is Stage.LOW_VOLUME else (),
         lot_size=size,
         aql=chosen_aql,
@@ -1361,12 +1445,15 @@ def inspection_plan(
     if chosen_stage is Stage.PROTOTYPE:
         steps = _prototype_steps(quantity, ordered, schedule)
     elif chosen_stage is Stage.LOW_VOLUME:
-        steps = _low_volume_steps(quantity, ordered, listed, validation_run, schedule)
+        steps = _low_volume_steps(
+            quantity, ordered, listed, validation_run, first_article, schedule
+        )
     else:
-        steps = _mass_production_steps(quantity, ordered, validation_run, schedule)
+        steps = _mass_production_steps(quantity, ordered, validation_run, first_article, schedule)
     total_minutes = schedule.minutes(quantity)
     total_cost = schedule.cost(quantity)
-    findings = _findings(chosen_stage, chosen, steps)
+    prototype = chosen_stage is Stage.PROTOTYPE
+    findings = _findings(chosen_stage, chosen, steps, None if prototype else first_article)
     return InspectionPlan(
         stage=chosen_stage,
         quantity=quantity,
@@ -1380,6 +1467,7 @@ def inspection_plan(
         currency=shop.currency,
         complete=not findings,
         findings=findings,
+        first_article=None if prototype else first_article,
         by_quantity=schedule,
     )
 
@@ -1397,13 +1485,18 @@ inspection, and outgoing quality standards are clear')."""
 
 
 def _findings(
-    stage: Stage, gauges: Sequence[GaugeChoice], steps: Sequence[InspectionStep]
+    stage: Stage,
+    gauges: Sequence[GaugeChoice],
+    steps: Sequence[InspectionStep],
+    first_article: FirstArticleNeed | None = None,
 ) -> tuple[str, ...]:
     """What keeps the plan from covering its own stage's needs on every critical characteristic.
 
     A prototype plan is judged by what prototypes need (every part measured in full), a
     low-volume one by seed 003's validation run, first article and tiered sampling, a
-    production one by seed 004's three standards (:data:`_ROLES_NEEDED`).
+    production one by seed 004's three standards (:data:`_ROLES_NEEDED`). A repeat order
+    whose earlier first article stands (``first_article`` kept, or a delta re-measuring
+    what changed) has its first-article role covered by that FAI (AS9102B §4.6).
     """
     lines: list[str] = []
     for choice in gauges:
@@ -1413,7 +1506,10 @@ def _findings(
         attribute = choice.resolution is None and choice.uncertainty is None
         if choice.critical and choice.tolerance is None and not attribute:
             lines.append(f"{label}: no tolerance to judge the gauge by")
+    earlier = first_article is not None and first_article.kind is not FirstArticleKind.FULL
     for role in _ROLES_NEEDED[stage]:
+        if role is InspectionRole.FAI and earlier:
+            continue
         covered = {
             cid
             for s in steps
@@ -1446,6 +1542,8 @@ def inspection_verdict(plan: InspectionPlan) -> InspectionVerdict:
         f"generated {plan.stage.adjective} plan: {', '.join(roles)} inspection steps; "
         f"{plan.total_minutes:.0f} min inspection, {plan.total_cost:.0f} {plan.currency}"
     ]
+    if plan.first_article is not None:
+        evidence.append(f"{plan.first_article.kind.label}: {plan.first_article.says}")
     evidence.extend(
         f"{g.characteristic_id} {g.characteristic}: {g.gauge}"
         + ("" if g.capable is not False else " (fails 10:1)")

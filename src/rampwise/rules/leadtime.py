@@ -5,8 +5,9 @@ additive blank printed and stress-relieved), the order through the queue, and th
 program written — then runs in series: the process validation run (low volume and mass
 production only: seed 003, "never skip the process validation run"; prototypes skip it),
 machining, finishing (e.g. Type II anodize +2 days), inspection (first-article report for
-low volume and mass production) and shipping. The total is rounded up to whole working
-days.
+low volume and mass production, when the order makes a first article: a repeat order
+whose earlier one stands makes none, AS9102B §4.6) and shipping. The total is rounded
+up to whole working days.
 
 Machining is capacity-aware: the shop has ``machines_<class>`` machines of the route's
 class running ``shifts_per_day`` shifts of ``hours_per_shift`` (``catalog/capacity.csv``,
@@ -91,6 +92,9 @@ class LeadTimeInputs(BaseModel):
         Stage of the order (decides the validation run and the first-article report).
     additive_hours
         Printing time of the batch's additive blanks [h]; 0 when bar stock is used.
+    first_article
+        Whether the order makes a first article (its inspection plan has the step, full
+        or delta); a prototype never does, whatever this says.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -104,6 +108,7 @@ class LeadTimeInputs(BaseModel):
     finish_days: float = 0.0
     stage: Stage
     additive_hours: float = 0.0
+    first_article: bool = True
 
 
 class LeadTime(BaseModel):
@@ -324,7 +329,7 @@ def _path_days(inputs: LeadTimeInputs, terms: TierTerms) -> tuple[str, tuple[flo
         terms.validation_run_days if validated else 0.0,
         terms.machining_days(inputs),
         inputs.finish_days,
-        terms.fai_days if validated else 0.0,
+        terms.fai_days if validated and inputs.first_article else 0.0,
         terms.shipping_days,
     )
 

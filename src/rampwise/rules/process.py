@@ -171,6 +171,9 @@ class CharacteristicRoute(_Result):
         largest dimension, for a geometric zone whose feature size the drawing omits).
     tolerance_mm
         Total tolerance or zone width [mm]; ``tolerance_source`` says where it came from.
+    nominal_mm, upper_deviation_mm, lower_deviation_mm
+        The drawing's nominal size and deviations [mm] when it gives them (an ISO 286
+        class resolved), for the faces to print the size as drawn; ``None`` otherwise.
     required_it_grade
         Coarsest ISO grade whose IT fits in the tolerance.
     ra_max_um
@@ -200,6 +203,9 @@ class CharacteristicRoute(_Result):
     size_source: SizeSource | None = None
     tolerance_mm: float | None
     tolerance_source: str | None
+    nominal_mm: float | None = None
+    upper_deviation_mm: float | None = None
+    lower_deviation_mm: float | None = None
     required_it_grade: int | None
     ra_max_um: float | None
     chain: tuple[str, ...]
@@ -547,6 +553,9 @@ def route_characteristic(
         "size_source": size_source,
         "tolerance_mm": tolerance,
         "tolerance_source": tolerance_source,
+        "nominal_mm": characteristic.nominal,
+        "upper_deviation_mm": characteristic.upper_deviation,
+        "lower_deviation_mm": characteristic.lower_deviation,
         "required_it_grade": grade,
         "ra_max_um": ra_max,
         "inspection": method,

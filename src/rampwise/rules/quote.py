@@ -485,10 +485,16 @@ def _money(value: float, currency: str) -> str:
 
 
 def _inspection_words(plan: QuotePlan, quantity: int, currency: str) -> str:
-    """The inspection the plan prices, in words: its inspection plan's steps at ``quantity``."""
+    """The inspection the plan prices, in words: its inspection plan's steps at ``quantity``.
+
+    A repeat order's first article is said with why it is full, delta or not made.
+    """
     schedule = plan.bases[DEFAULT_STRATEGY].inspection
     steps = "; ".join(schedule.describe(quantity))
     absent = "; no first-article report or validation run" if plan.stage is Stage.PROTOTYPE else ""
+    need = plan.inspection.first_article
+    if need is not None and (need.triggers or not need.made):
+        absent = f"; {need.kind.phrase}: {need.says}"
     return (
         f"{plan.stage.adjective.capitalize()} stage: inspection priced at every quantity as "
         f"the inspection plan ({schedule.minutes(quantity):,.0f} min, "

@@ -17,12 +17,14 @@ from rich.table import Table
 from rampwise.api import open_plan
 from rampwise.app.cli._common import console, emit_json, guarded
 from rampwise.core.model import parse_stage
+from rampwise.core.units import LengthUnit
 from rampwise.io.fai import FaiSummary, load_fai_measurements, write_fai_workbook
 from rampwise.io.project_file import load_project
 from rampwise.quality.msa import GaugeRRResult, gauge_rr, load_gauge_study
 from rampwise.quality.oc import oc_curve, plot_oc_curve
 from rampwise.quality.sampling import SamplingScheme
 from rampwise.quality.switching import SamplingReport, load_lot_history, sampling_report
+from rampwise.render.lengths import gauge_figures
 from rampwise.render.part_ranges import ranges_text
 from rampwise.rules.inspection import InspectionPlan
 
@@ -106,11 +108,17 @@ def inspect_command(
     summary = None
     if fai is not None:
         found = load_fai_measurements(measurements) if measurements is not None else None
-        summary = write_fai_workbook(document, fai, measurements=found, gauges=plan.gauges)
+        summary = write_fai_workbook(
+            document,
+            fai,
+            measurements=found,
+            gauges=plan.gauges,
+            first_article=plan.first_article,
+        )
     if json:
         emit_json(InspectReport(plan=plan, fai=summary))
         return
-    console.print(plan_view(plan))
+    console.print(plan_view(plan, unit=document.unit))
     if summary is not None:
         console.print(
             f"AS9102 workbook written to {summary.path}: {summary.measured} measured, "
@@ -118,8 +126,12 @@ def inspect_command(
         )
 
 
-def plan_view(plan: InspectionPlan) -> Table:
-    """The inspection plan's steps as a table, with its totals (in its currency) and findings."""
+def plan_view(plan: InspectionPlan, *, unit: LengthUnit = LengthUnit.MM) -> Table:
+    """The inspection plan's steps as a table, with its totals (in its currency) and findings.
+
+    Each gauge's uncertainty and tolerance are printed in ``unit``, the project's display
+    unit.
+    """
     currency = plan.currency
     table = Table(title=f"Inspection plan — {plan.stage.adjective} stage, {plan.quantity} parts")
     table.add_column("step", style="bold")
@@ -134,14 +146,20 @@ def plan_view(plan: InspectionPlan) -> Table:
             str(step.inspected_parts),
             f"{step.minutes:.0f}",
         )
+    if plan.first_article is not None:
+        need = plan.first_article
+        table.add_row("first article", escape(f"{need.kind.label}: {need.says}"), "", "")
     if plan.schedule:
         parts = ranges_text(p.part for p in plan.schedule)
         table.add_row("schedule", parts, str(len(plan.schedule)), "")
     for gauge in plan.gauges:
         verdict = {True: "10:1 ok", False: "fails 10:1", None: gauge.note}[gauge.capable]
+        figures = gauge_figures(gauge, unit)
         table.add_row(
             "gauge",
-            f"{gauge.characteristic_id} {gauge.characteristic}: {gauge.gauge} ({verdict})",
+            f"{gauge.characteristic_id} {gauge.characteristic}: {gauge.gauge}"
+            + (f" {figures}" if figures else "")
+            + f" ({verdict})",
             "",
             "",
         )

@@ -44,8 +44,8 @@ def print_assessment(result: Assessment) -> None:
     console.print(assessment_view(result))
     if result.geometry is not None:
         console.print(findings_table(result.geometry))
-    console.print(route_view(result.route))
-    console.print(plan_view(result.inspection))
+    console.print(route_view(result.route, unit=result.unit))
+    console.print(plan_view(result.inspection, unit=result.unit))
     if result.batch is not None:
         console.print(batch_view(result.batch, None))
     if result.quote is not None:

@@ -16,8 +16,10 @@ from rich.text import Text
 from rampwise.api import open_plan
 from rampwise.app.cli._common import console, emit_json, guarded
 from rampwise.core.model import Stage
+from rampwise.core.units import LengthUnit
 from rampwise.io.project_file import load_project
 from rampwise.io.stack_file import load_stack
+from rampwise.render.lengths import characteristic_limit
 from rampwise.rules.process import Route
 from rampwise.rules.process_capability import in_words
 from rampwise.tolerance.iso286 import Limits, fit, limits
@@ -226,15 +228,19 @@ def route_command(
     if json:
         emit_json(result)
     else:
-        console.print(route_view(result))
+        console.print(route_view(result, unit=loaded.unit))
 
 
 def _capable(value: bool | None) -> str:
     return {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[value]
 
 
-def route_view(route: Route) -> RenderableType:
-    """The route as Rich renderables: header, characteristic table, holding, notes."""
+def route_view(route: Route, *, unit: LengthUnit = LengthUnit.MM) -> RenderableType:
+    """The route as Rich renderables: header, characteristic table, holding, notes.
+
+    Each characteristic's limit is printed in ``unit``, the project's display unit (with
+    the mm beside an inch value).
+    """
     parts: list[RenderableType] = [
         Text.from_markup(
             f"[bold]Route of {route.part_number}[/] at the {route.stage.adjective} "
@@ -245,16 +251,10 @@ def route_view(route: Route) -> RenderableType:
     for name in ("#", "Name", "Limit", "IT", "Chain", "Cp", "OK", "Gauge"):
         table.add_column(name)
     for row in route.characteristics:
-        if row.ra_max_um is not None:
-            limit = f"Ra {row.ra_max_um:g}"
-        elif row.tolerance_mm is not None:
-            limit = f"{row.tolerance_mm:.3g}"
-        else:
-            limit = "—"
         table.add_row(
             row.id,
             row.name,
-            limit,
+            characteristic_limit(row, unit),
             str(row.required_it_grade or "—"),
             " → ".join(in_words(step) for step in row.chain) or "—",
             f"{row.expected_cp:.2f}" if row.expected_cp is not None else "—",

@@ -25,6 +25,13 @@ version  stored JSON
          ``route.validation_run.sacrificial``, ``quote.breaks[].stage``
 3        currency is a unit: ``inspection.currency`` names the currency of the inspection
          plan's costs (the shop's, as ``quote.currency`` does for the prices)
+4        the user's unit: ``unit`` (``mm`` or ``in``) is the project's display unit, and
+         ``route.characteristics[]`` keep the drawing's ``nominal_mm``,
+         ``upper_deviation_mm`` and ``lower_deviation_mm`` for the faces to print
+5        repeat orders: ``inspection.first_article`` says which first article the order
+         needs (full, delta or the earlier one kept, AS9102B §4.6) and why;
+         ``inspection.by_quantity`` records its ``first_article`` kind and
+         ``first_article_minutes``
 =======  ================================================================================
 """
 
@@ -40,7 +47,7 @@ from rampwise.api import Assessment
 from rampwise.app.store.records import ResultJSON
 from rampwise.core.errors import RampwiseError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 """Version of the Assessment JSON this rampwise writes (see the module's table)."""
 
 Upcaster = Callable[[ResultJSON], ResultJSON]
@@ -126,7 +133,73 @@ def _v2_to_v3(result: ResultJSON) -> ResultJSON:
     return data
 
 
-UPCASTERS: Mapping[int, Upcaster] = {1: _v1_to_v2, 2: _v2_to_v3}
+DISPLAY_UNIT_V3 = "mm"
+"""Display unit of a version-3 row: every result was shown in mm before the unit was kept."""
+
+
+def _v3_to_v4(result: ResultJSON) -> ResultJSON:
+    """Version 3 → 4: the display unit and the drawing's size on each route row.
+
+    - ``unit``: ``mm``, the unit version 3 showed every project in (an inch project's
+      results too);
+    - ``route.characteristics[].nominal_mm``, ``.upper_deviation_mm`` and
+      ``.lower_deviation_mm``: not recorded by version 3, so ``None`` (the faces then
+      print the tolerance width, as version 3 did), not made up.
+
+    Fills only what is missing, so a row already in the version-4 shape passes unchanged.
+    """
+    data = copy.deepcopy(result)
+    data.setdefault("unit", DISPLAY_UNIT_V3)
+    route = data.get("route")
+    rows = route.get("characteristics") if isinstance(route, dict) else None
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict):
+            for key in ("nominal_mm", "upper_deviation_mm", "lower_deviation_mm"):
+                row.setdefault(key, None)
+    return data
+
+
+FIRST_ARTICLE_V4 = {
+    "kind": "full",
+    "triggers": [],
+    "says": "stored before rampwise applied AS9102's rule for repeat orders: every "
+    "low-volume and production order made a full first article",
+    "source": "AS9102 (full first article of every characteristic)",
+}
+"""The first article of a version-4 plan, but for its characteristics: always full."""
+
+
+def _v4_to_v5(result: ResultJSON) -> ResultJSON:
+    """Version 4 → 5: the first article the order needs.
+
+    - ``inspection.first_article``: version 4 made a full first article of every
+      characteristic (the plan's gauges) at every stage but prototype, whose plan has
+      none (``None``);
+    - ``inspection.by_quantity.first_article`` and ``.first_article_minutes``: ``full``
+      and the schedule's ``part_minutes`` (that FAI measured part 1 in full); ``None``
+      and 0 for a prototype.
+
+    Fills only what is missing, so a row already in the version-5 shape passes unchanged.
+    """
+    data = copy.deepcopy(result)
+    inspection = data.get("inspection")
+    if not isinstance(inspection, dict):
+        return data
+    prototype = inspection.get("stage") == "prototype"
+    gauges = inspection.get("gauges")
+    ids = [g.get("characteristic_id") for g in gauges or [] if isinstance(g, dict)]
+    made = {**FIRST_ARTICLE_V4, "characteristics": ids}
+    inspection.setdefault("first_article", None if prototype else made)
+    schedule = inspection.get("by_quantity")
+    if isinstance(schedule, dict):
+        schedule.setdefault("first_article", None if prototype else "full")
+        schedule.setdefault(
+            "first_article_minutes", 0.0 if prototype else schedule.get("part_minutes", 0.0)
+        )
+    return data
+
+
+UPCASTERS: Mapping[int, Upcaster] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
 """The upcaster from each older version to the next one."""
 
 

@@ -19,7 +19,8 @@ from rampwise.api import Assessment
 from rampwise.app.store.history import price_at, readiness_text, target_quantity
 from rampwise.app.web import charts
 from rampwise.core.model import PROFILE_ASPECTS, AreaStatus
-from rampwise.core.units import unit_symbol
+from rampwise.core.units import quantity_text, size_text, sizes_text, tolerance_text
+from rampwise.render.lengths import characteristic_limit
 from rampwise.render.part_ranges import ranges_text
 from rampwise.rules.inspection import InspectionPlan
 from rampwise.rules.quote import Quote
@@ -36,6 +37,7 @@ CORE_KEYS = frozenset(
         "profile",
         "assessed_on",
         "rampwise_version",
+        "unit",
     }
 )
 """Assessment fields the result page lays out itself; every other field is a section."""
@@ -214,6 +216,26 @@ def inspection_details(plan: InspectionPlan) -> dict[str, Any]:
     return details
 
 
+def size(value: Any, unit: Any = "mm") -> str:
+    """A size [mm] in the display unit (``"0.500 in (12.700 mm)"``); ``—`` for none."""
+    return size_text(value, unit) if isinstance(value, int | float) else fmt(value)
+
+
+def sizes(values: Any, unit: Any = "mm") -> str:
+    """The sides of a box [mm] in the display unit (``"80 × 30 × 12 mm"``)."""
+    return sizes_text(values, unit) if values else fmt(None)
+
+
+def tolerance(value: Any, unit: Any = "mm") -> str:
+    """A tolerance or spread [mm] in the display unit (``"0.0004 in (0.0102 mm)"``)."""
+    return tolerance_text(value, unit) if isinstance(value, int | float) else fmt(value)
+
+
+def quantity(value: Any, stored_unit: str, unit: Any = "mm") -> str:
+    """A gauge figure stored in ``stored_unit`` (mm, um, deg) as the user reads it."""
+    return quantity_text(value, stored_unit, unit) if isinstance(value, int | float) else fmt(value)
+
+
 ENUM_CHANGES = frozenset({"stage", "purpose"})
 """History changes whose values are enum values, shown in words."""
 
@@ -232,7 +254,11 @@ TEMPLATE_FILTERS = {
     "measure": measure,
     "index": index,
     "change_value": change_value,
-    "unit_symbol": unit_symbol,
+    "size": size,
+    "sizes": sizes,
+    "tolerance": tolerance,
+    "quantity": quantity,
+    "limit": characteristic_limit,
     "plain": plain,
     "part_list": part_list,
 }
