@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rampwise.core.model import Part, Project, Stage, parse_stage
+from rampwise.core.model import Characteristic, Part, Project, Stage, parse_stage
 from rampwise.core.shop import ShopConfig, default_shop
 from rampwise.rules.cost import DEFAULT_BREAKS, QuotePlan, plan_quote
 from rampwise.rules.cycle_time import GeometryFacts, OperationAdder
@@ -116,3 +116,20 @@ def stage_quote(
     return quote_project(
         project, book_at=lambda _quantity: book, quantities=quantities, shop=shop, tier=tier
     )
+
+
+def part_with(*characteristics: dict[str, Any], **fields: Any) -> Part:
+    """A 60 × 40 × 25 mm 6061 part with these characteristics; ``fields`` override the part's."""
+    document: dict[str, Any] = {
+        "number": "P-1",
+        "material": "Al 6061-T6",
+        "envelope_mm": [60, 40, 25],
+        "characteristics": [Characteristic(**c) for c in characteristics],
+    }
+    document.update(fields)
+    return Part(**document)
+
+
+def characteristic_route(characteristic: dict[str, Any], stage: Stage, **fields: Any) -> Any:
+    """The route row of the one characteristic of :func:`part_with` at ``stage``."""
+    return route_of(part_with(characteristic, **fields), stage).characteristics[0]

@@ -84,3 +84,26 @@ def shared_folder(root: Path, *, folders: tuple[str, ...] = SHARED_FOLDERS) -> P
             f"{message}; CI is set, so the reference tests fail instead of skipping", pytrace=False
         )
     pytest.skip(message)
+
+
+def stack_document(example: dict[str, Any]) -> dict[str, Any]:
+    """A shared stack-up example (refdata/tolerance/stackups.json) in the stack-file format.
+
+    Tolerances are written as ``[lower, upper]``; an open side of the requirement is left out.
+    """
+    requirement = {k: example["requirement"].get(k) for k in ("min", "max")}
+    return {
+        "name": example["id"],
+        "unit": example["units"],
+        "requirement": {k: v for k, v in requirement.items() if v is not None},
+        "contributors": [
+            {
+                "name": link["name"],
+                "nominal": link["nominal"],
+                "tolerance": [link["lower_tol"], link["upper_tol"]],
+                "direction": link["direction"],
+                "distribution": {"type": "normal", "k": link["distribution"]["tol_equals_k_sigma"]},
+            }
+            for link in example["chain"]
+        ],
+    }

@@ -12,29 +12,14 @@ from typing import Any
 
 import pytest
 
-from planning_support import route_of
-from rampwise.core.model import Characteristic, Part, Stage
+from planning_support import characteristic_route, part_with, route_of
+from rampwise.core.model import Stage
 from rampwise.core.shop import default_shop
 from rampwise.rules.cycle_time import operation_adders
 from rampwise.rules.process_capability import process_capabilities
 
 PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
 GRINDING = {"grinding_cylindrical", "grinding_surface", "grinding_internal", "jig_grinding"}
-
-
-def _part(*characteristics: dict[str, Any], **fields: Any) -> Part:
-    document: dict[str, Any] = {
-        "number": "P-1",
-        "material": "Al 6061-T6",
-        "envelope_mm": [60, 40, 25],
-        "characteristics": [Characteristic(**c) for c in characteristics],
-    }
-    document.update(fields)
-    return Part(**document)
-
-
-def _row(characteristic: dict[str, Any], stage: Stage, **fields: Any) -> Any:
-    return route_of(_part(characteristic, **fields), stage).characteristics[0]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +35,7 @@ def _row(characteristic: dict[str, Any], stage: Stage, **fields: Any) -> Any:
 def test_ra_0_8_face_is_fly_cut_in_aluminium_and_ground_in_steel(
     material: str, chain: tuple[str, ...]
 ) -> None:
-    row = _row(
+    row = characteristic_route(
         {"id": 1, "name": "Sealing face", "kind": "roughness", "max": 0.8}, LOW, material=material
     )
     assert row.chain == chain
@@ -58,7 +43,9 @@ def test_ra_0_8_face_is_fly_cut_in_aluminium_and_ground_in_steel(
 
 
 def test_aluminium_note_says_what_it_is_not_given() -> None:
-    row = _row({"id": 1, "name": "Sealing face", "kind": "roughness", "max": 0.8}, LOW)
+    row = characteristic_route(
+        {"id": 1, "name": "Sealing face", "kind": "roughness", "max": 0.8}, LOW
+    )
     # lapping applies to aluminium, but its chain starts with surface grinding
     assert "not for Al 6061-T6: surface grinding)" in row.note
 
@@ -74,7 +61,7 @@ def test_a_plastic_part_is_never_ground(material: str, stage: Stage) -> None:
         {"id": 5, "name": "Seat", "kind": "runout", "max": 0.003, "feature_size": 20},
     ]
     for turnable in (True, False):
-        route = route_of(_part(*tight, material=material), stage, turnable=turnable)
+        route = route_of(part_with(*tight, material=material), stage, turnable=turnable)
         steps = {step for row in route.characteristics for step in row.chain}
         assert not steps & (GRINDING | {"superfinishing", "lapping", "honing"})
         assert all(process_capabilities()[s].applies_to("plastic") for s in steps)
@@ -88,14 +75,14 @@ def test_runout_of_a_20_mm_seat_is_held_by_cylindrical_grinding() -> None:
     # at the seat's 20 mm (18–30 mm): IT5 = 9 µm; cylindrical grinding's run-out spread
     # 0.5 × 9 = 4.5 µm, Cp = 5 / 4.5 = 1.11 ≥ 1.0 for a fully inspected prototype
     shaft = {"envelope_mm": [30, 30, 160], "material": "Steel 4140"}
-    row = _row(_bearing_seat(feature_size=20), PROTOTYPE, **shaft)
+    row = characteristic_route(_bearing_seat(feature_size=20), PROTOTYPE, **shaft)
     assert (row.size_mm, row.size_source) == (20, "feature")
     assert row.chain == ("turning", "grinding_cylindrical")
     assert row.capable is True
     assert row.expected_cp == pytest.approx(5 / 4.5)
     assert "the feature's size" in row.note
     # a batch needs Cp 1.33: superfinishing, IT4 = 6 µm × 0.5 = 3 µm, Cp 1.67
-    batch = _row(_bearing_seat(feature_size=20), LOW, **shaft)
+    batch = characteristic_route(_bearing_seat(feature_size=20), LOW, **shaft)
     assert batch.chain == ("turning", "grinding_cylindrical", "superfinishing")
     assert batch.expected_cp == pytest.approx(5 / 3)
 
@@ -103,7 +90,9 @@ def test_runout_of_a_20_mm_seat_is_held_by_cylindrical_grinding() -> None:
 def test_runout_without_a_feature_size_falls_back_to_the_envelope_and_says_so() -> None:
     # at the 160 mm envelope (120–180 mm): IT4 = 12 µm × 0.5 = 6 µm: Cp 0.83 — the
     # old verdict "no process holds it", now explained by the missing feature size
-    row = _row(_bearing_seat(), PROTOTYPE, envelope_mm=[30, 30, 160], material="Steel 4140")
+    row = characteristic_route(
+        _bearing_seat(), PROTOTYPE, envelope_mm=[30, 30, 160], material="Steel 4140"
+    )
     assert (row.size_mm, row.size_source) == (160, "envelope")
     assert row.capable is False
     assert "no feature_size given" in row.note
@@ -123,7 +112,7 @@ def test_it6_bore_in_steel_is_internal_ground_or_honed(
     turnable: bool, chain: tuple[str, ...]
 ) -> None:
     bore = {"id": 1, "name": "Bore", "kind": "diameter", "nominal": 25, "tolerance": "H6"}
-    route = route_of(_part(bore, material="Steel 4140"), LOW, turnable=turnable)
+    route = route_of(part_with(bore, material="Steel 4140"), LOW, turnable=turnable)
     row = route.characteristics[0]
     assert row.required_it_grade == 6
     assert row.chain == chain
@@ -133,7 +122,7 @@ def test_it6_bore_in_steel_is_internal_ground_or_honed(
 
 def test_it5_diameter_in_aluminium_is_diamond_turned() -> None:
     # IT5 at 25 mm = 9 µm; a prototype needs Cp 1.0: diamond turning IT5 = 9 µm on the lathe
-    row = _row(
+    row = characteristic_route(
         {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
         PROTOTYPE,
         envelope_mm=[30, 30, 120],
@@ -155,13 +144,13 @@ def test_position_is_graded_at_the_feature_size(
     material: str, chain: tuple[str, ...], capable: bool
 ) -> None:
     position = {"id": 1, "name": "Dowel hole", "kind": "position", "max": 0.015, "feature_size": 30}
-    row = _row(position, LOW, material=material)
+    row = characteristic_route(position, LOW, material=material)
     assert row.chain == chain
     assert row.capable is capable
 
 
 def test_a_corner_sharper_than_an_end_mill_is_edm_and_priced_at_the_edm_rate() -> None:
-    part = _part(
+    part = part_with(
         {"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"},
         material="Steel 4140",
         features={"pockets": 1, "internal_corner_radius_mm": 0.1},
@@ -192,7 +181,9 @@ def test_a_corner_sharper_than_an_end_mill_is_edm_and_priced_at_the_edm_rate() -
 def test_no_edm_where_a_mill_reaches_or_the_material_cannot_erode(
     features: dict[str, Any], material: str, edm: bool
 ) -> None:
-    part = _part({"id": 1, "name": "Length", "nominal": 40}, material=material, features=features)
+    part = part_with(
+        {"id": 1, "name": "Length", "nominal": 40}, material=material, features=features
+    )
     route = route_of(part, LOW)
     assert ("edm" in route.extra_operations) is edm
     if material == "POM":
@@ -200,7 +191,7 @@ def test_no_edm_where_a_mill_reaches_or_the_material_cannot_erode(
 
 
 def test_an_operation_off_the_route_machine_is_set_up_and_priced_on_its_own() -> None:
-    part = _part({"id": 1, "name": "Length", "nominal": 40}, material="Steel 4140")
+    part = part_with({"id": 1, "name": "Length", "nominal": 40}, material="Steel 4140")
     shop = default_shop()
     mill = shop.machine("mill_3axis")
     reaming, grinding = operation_adders(

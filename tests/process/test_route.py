@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning_support import route_of
+from planning_support import characteristic_route, part_with, route_of
 from rampwise.catalog import load_table
 from rampwise.core.errors import InputError
-from rampwise.core.model import Characteristic, Part, Project, Stage, find_material
+from rampwise.core.model import Characteristic, Project, Stage, find_material
 from rampwise.io.project_file import load_project
 from rampwise.rules.inspection import choose_gauge
 from rampwise.rules.process import (
@@ -39,26 +39,11 @@ from rampwise.rules.strategies import StrategyName
 PROTOTYPE, LOW, MASS = Stage.PROTOTYPE, Stage.LOW_VOLUME, Stage.MASS_PRODUCTION
 
 
-def _part(*characteristics: dict[str, Any], **fields: Any) -> Part:
-    document: dict[str, Any] = {
-        "number": "P-1",
-        "material": "Al 6061-T6",
-        "envelope_mm": [60, 40, 25],
-        "characteristics": [Characteristic(**c) for c in characteristics],
-    }
-    document.update(fields)
-    return Part(**document)
-
-
-def _route_of(characteristic: dict[str, Any], stage: Stage, **fields: Any) -> Any:
-    return route_of(_part(characteristic, **fields), stage).characteristics[0]
-
-
 @pytest.mark.parametrize("stage", [PROTOTYPE, LOW, MASS])
 def test_h7_bore_is_drilled_and_reamed(stage: Stage) -> None:
     # H7 at 25 mm: 21 µm. Drilling holds IT10 = 84 µm (no); reaming IT6 = 13 µm:
     # Cp = 21/13 = 1.62 ≥ 1.33 (issue 6: "drill → ream for an H7 bore")
-    row = _route_of(
+    row = characteristic_route(
         {"id": 1, "name": "Bore", "kind": "diameter", "nominal": 25, "tolerance": "H7"}, stage
     )
     assert row.chain == ("drilling", "reaming")
@@ -76,7 +61,7 @@ def test_it5_shaft_is_turned_then_ground_for_a_prototype() -> None:
     # IT5 at 25 mm = 9 µm. Finish turning holds IT6 = 13 µm (no); diamond turning is not
     # for steel (process_materials); cylindrical grinding IT5 = 9 µm: Cp = 1.0, enough for
     # a fully inspected prototype (issue: "turn → grind")
-    row = _route_of(
+    row = characteristic_route(
         {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
         PROTOTYPE,
         envelope_mm=[30, 30, 120],
@@ -90,7 +75,7 @@ def test_it5_shaft_is_turned_then_ground_for_a_prototype() -> None:
 def test_it5_shaft_in_production_needs_superfinishing() -> None:
     # production: spread ≤ 9/1.33 = 6.8 µm → grinding (9 µm) is not enough; superfinishing
     # holds IT4 = 6 µm (Cp 1.5)
-    row = _route_of(
+    row = characteristic_route(
         {"id": 1, "name": "Journal", "kind": "diameter", "nominal": 25, "tolerance": "[-0.009, 0]"},
         MASS,
         envelope_mm=[30, 30, 120],
@@ -116,7 +101,9 @@ def test_it5_shaft_in_production_needs_superfinishing() -> None:
     ],
 )
 def test_hole_chains_get_finer_with_the_grade(tolerance: str, chain: tuple[str, ...]) -> None:
-    row = _route_of({"id": 1, "name": "Hole", "nominal": 25, "tolerance": tolerance}, LOW)
+    row = characteristic_route(
+        {"id": 1, "name": "Hole", "nominal": 25, "tolerance": tolerance}, LOW
+    )
     assert row.chain == chain
 
 
@@ -136,7 +123,7 @@ def test_hole_chains_get_finer_with_the_grade(tolerance: str, chain: tuple[str, 
     ],
 )
 def test_roughness_chains(stage: Stage, ra: float, material: str, chain: tuple[str, ...]) -> None:
-    row = _route_of(
+    row = characteristic_route(
         {"id": 1, "name": "Sealing face", "kind": "roughness", "max": ra}, stage, material=material
     )
     assert row.surface is SurfaceClass.PLANE
@@ -148,17 +135,17 @@ def test_impossible_tolerance_is_flagged_not_hidden() -> None:
     # 2 µm over the 60 mm envelope: IT1 = 2 µm; lapping holds IT4 × 0.5 (form) = 4 µm:
     # Cp 0.5 — nothing in the table holds it
     flat = {"id": 1, "name": "Face", "kind": "flatness", "max": 0.002}
-    row = _route_of(flat, MASS, material="Steel 4140")
+    row = characteristic_route(flat, MASS, material="Steel 4140")
     assert row.capable is False
     assert row.chain[-1] == "lapping"
     assert "No chain in the catalog holds it" in row.note
-    route = route_of(_part(flat, material="Steel 4140"), MASS)
+    route = route_of(part_with(flat, material="Steel 4140"), MASS)
     assert any("review these tolerances" in n for n in route.notes)
 
 
 def test_untoleranced_size_takes_the_general_tolerance() -> None:
     # ISO 2768-m over 30 up to 120 mm: ±0.3 → 0.6 mm wide
-    row = _route_of({"id": 1, "name": "Length", "nominal": 60}, LOW)
+    row = characteristic_route({"id": 1, "name": "Length", "nominal": 60}, LOW)
     assert row.tolerance_mm == pytest.approx(0.6)
     assert row.tolerance_source == "ISO 2768-m"
     assert row.chain == ("milling",)
@@ -167,7 +154,7 @@ def test_untoleranced_size_takes_the_general_tolerance() -> None:
 
 def test_designation_alone_gives_the_limits() -> None:
     # designation without tolerance: g6 at 25 mm = 13 µm wide (−7/−20)
-    row = _route_of(
+    row = characteristic_route(
         {"id": 1, "name": "Pin", "kind": "diameter", "nominal": 25, "designation": "g6"}, PROTOTYPE
     )
     assert row.tolerance_mm == pytest.approx(0.013)
@@ -201,7 +188,7 @@ def test_surface_class(fields: dict[str, Any], turnable: bool, surface: SurfaceC
 
 
 def test_location_and_thread_are_not_rated_by_the_chart() -> None:
-    part = _part(
+    part = part_with(
         {"id": 1, "name": "Boss position", "kind": "position", "max": 0.1, "critical": True},
         {"id": 2, "name": "Tapped hole", "kind": "thread", "designation": "M6x1-6H"},
     )
@@ -228,7 +215,7 @@ def test_route_inspects_with_the_inspection_plan_gauge() -> None:
         {"id": 4, "name": "Face", "kind": "roughness", "max": 0.8},
         {"id": 5, "name": "Stud", "kind": "thread", "designation": "M8-6g"},
     ]
-    part = _part(*specs)
+    part = part_with(*specs)
     rows = route_of(part, LOW).characteristics
     assert [r.inspection for r in rows] == [
         "caliper",
@@ -315,7 +302,7 @@ def test_sensor_housing_route(examples_dir: Path) -> None:
 
 
 def test_geometry_facts_override_the_guess() -> None:
-    part = _part({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"})
+    part = part_with({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"})
     assert not is_turnable(part)
     assert route_of(part, LOW, turnable=True).strategy is MachiningStrategy.TURNING
     assert route_of(part, LOW, setups=4).strategy is MachiningStrategy.MILLING_5AXIS
@@ -326,7 +313,7 @@ def test_geometry_facts_override_the_guess() -> None:
 
 
 def test_stage_must_be_known() -> None:
-    part = _part({"id": 1, "name": "Length", "nominal": 40})
+    part = part_with({"id": 1, "name": "Length", "nominal": 40})
     with pytest.raises(InputError, match="must be one of prototype, low_volume") as err:
         route_of(part, "pilot")
     assert err.value.field == "stage"
@@ -356,7 +343,7 @@ def test_project_route_is_planned_at_the_stage_given(
     ],
 )
 def test_workholding(stage: Stage, fields: dict[str, Any], kind: StrategyName) -> None:
-    part = _part({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"}, **fields)
+    part = part_with({"id": 1, "name": "Length", "nominal": 40, "tolerance": "±0.1"}, **fields)
     holding = route_of(part, stage).workholding
     assert holding.kind is kind
     assert kind not in holding.alternatives
@@ -364,7 +351,9 @@ def test_workholding(stage: Stage, fields: dict[str, Any], kind: StrategyName) -
 
 def test_critical_finishing_in_a_batch_gets_a_fixture_plate() -> None:
     # seed 003 Step 2: critical finishing in a batch is held on a dedicated plate
-    part = _part({"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005", "critical": True})
+    part = part_with(
+        {"id": 1, "name": "Bore", "nominal": 12, "tolerance": "±0.005", "critical": True}
+    )
     holding = route_of(part, LOW).workholding
     assert holding.kind is StrategyName.DEDICATED_FIXTURE
     jaws = next(o for o in holding.options if o.kind is StrategyName.SOFT_JAWS)
@@ -383,7 +372,7 @@ def _in_316l(project: Project) -> Project:
     return project.model_copy(update={"part": part})
 
 
-def test_hybrid_offered_for_a_complex_metal_low_volume_part(examples_dir: Path) -> None:
+def test_hybrid_offered_for_a_complex_metal_low_volumepart_with(examples_dir: Path) -> None:
     enclosure = _example(examples_dir, "enclosure_market_release.yaml")
     route = route_of(_in_316l(enclosure.model_copy(update={"quantity": 50})), LOW)
     assert route.hybrid is not None
@@ -426,15 +415,15 @@ def test_no_hybrid_for_plastics_wrought_aluminium_or_simple_parts() -> None:
     five_axis = {"setups": 3}
     for material in ("POM", "Al 6061-T6", "SS 304"):  # no powder of that grade
         assert (
-            route_of(_part(characteristic, material=material, features=five_axis), LOW).hybrid
+            route_of(part_with(characteristic, material=material, features=five_axis), LOW).hybrid
             is None
         )
     assert (
-        route_of(_part(characteristic, material="SS 316L", features={"setups": 2}), LOW).hybrid
+        route_of(part_with(characteristic, material="SS 316L", features={"setups": 2}), LOW).hybrid
         is None
     )
     assert (
-        route_of(_part(characteristic, material="SS 316L", features=five_axis), LOW).hybrid
+        route_of(part_with(characteristic, material="SS 316L", features=five_axis), LOW).hybrid
         is not None
     )
 
@@ -476,7 +465,7 @@ def test_a_wider_tolerance_never_needs_a_costlier_chain(
 def test_every_size_gets_a_route_with_a_consistent_cp(
     nominal: float, half: float, stage: Stage
 ) -> None:
-    part = _part({"id": 1, "name": "Size", "nominal": nominal, "tolerance": half})
+    part = part_with({"id": 1, "name": "Size", "nominal": nominal, "tolerance": half})
     row = route_characteristic(
         part.characteristics[0],
         part,

@@ -28,6 +28,7 @@ from rampwise.tolerance.stack_advice import (
     stack_advice,
 )
 from rampwise.tolerance.stackup import MM_PER_INCH, StackMethod, analyse_stack, stack_from_mapping
+from support import stack_document
 
 runner = CliRunner()
 
@@ -35,22 +36,7 @@ runner = CliRunner()
 def _example(shared_dir: Path, example_id: str) -> dict[str, Any]:
     data = json.loads((shared_dir / "refdata" / "tolerance" / "stackups.json").read_text())
     (example,) = [e for e in data["examples"] if e["id"] == example_id]
-    requirement = {k: v for k, v in example["requirement"].items() if k in ("min", "max")}
-    return {
-        "name": example["id"],
-        "unit": example["units"],
-        "requirement": {k: v for k, v in requirement.items() if v is not None},
-        "contributors": [
-            {
-                "name": link["name"],
-                "nominal": link["nominal"],
-                "tolerance": [link["lower_tol"], link["upper_tol"]],
-                "direction": link["direction"],
-                "distribution": {"type": "normal", "k": link["distribution"]["tol_equals_k_sigma"]},
-            }
-            for link in example["chain"]
-        ],
-    }
+    return stack_document(example)
 
 
 def _advice(document: dict[str, Any], method: StackMethod) -> StackAdvice:

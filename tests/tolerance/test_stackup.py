@@ -29,31 +29,12 @@ from rampwise.tolerance.stackup import (
     stack_from_mapping,
     worst_case,
 )
+from support import stack_document
 
 
 def _examples(shared_dir: Path) -> dict[str, dict[str, Any]]:
     data = json.loads((shared_dir / "refdata" / "tolerance" / "stackups.json").read_text())
     return {example["id"]: example for example in data["examples"]}
-
-
-def _document(example: dict[str, Any]) -> dict[str, Any]:
-    """The shared example written in the stack-file format (tolerance as [lower, upper])."""
-    requirement = {k: example["requirement"][k] for k in ("min", "max")}
-    return {
-        "name": example["id"],
-        "unit": example["units"],
-        "requirement": {k: v for k, v in requirement.items() if v is not None},
-        "contributors": [
-            {
-                "name": link["name"],
-                "nominal": link["nominal"],
-                "tolerance": [link["lower_tol"], link["upper_tol"]],
-                "direction": link["direction"],
-                "distribution": {"type": "normal", "k": link["distribution"]["tol_equals_k_sigma"]},
-            }
-            for link in example["chain"]
-        ],
-    }
 
 
 @pytest.mark.parametrize("example_id", ["drake_ch9_motor_assembly", "mitcalc_shaft_bearing_case"])
@@ -65,7 +46,7 @@ def test_published_worst_case_rss_and_modified_rss(shared_dir: Path, example_id:
     example = _examples(shared_dir)[example_id]
     published = example["published"]
     unit = MM_PER_INCH if example["units"] == "in" else 1.0
-    result = analyse_stack(stack_from_mapping(_document(example)))
+    result = analyse_stack(stack_from_mapping(stack_document(example)))
     # published values carry 3–5 significant digits: compare at that precision
     assert result.mean_gap / unit == pytest.approx(published["mean_gap"], abs=5e-5)
     assert result.worst_case.half_width / unit == pytest.approx(published["wc_half"], abs=5e-5)
@@ -82,7 +63,7 @@ def test_published_worst_case_rss_and_modified_rss(shared_dir: Path, example_id:
 def test_drake_verdicts_worst_case_fails_rss_passes(shared_dir: Path) -> None:
     # stackups.json note: WC min −0.034 in (interference possible), RSS min +0.023 in
     example = _examples(shared_dir)["drake_ch9_motor_assembly"]
-    result = analyse_stack(stack_from_mapping(_document(example)))
+    result = analyse_stack(stack_from_mapping(stack_document(example)))
     assert result.worst_case.meets_requirement is False
     assert result.rss.meets_requirement is True
     assert result.modified_rss.inflation_factor == pytest.approx(
@@ -94,7 +75,7 @@ def test_mitcalc_cpk_gives_the_published_effective_sigma(shared_dir: Path) -> No
     """MITCalc: the shaft (±6σ, Cpk 1.5) enters with σ_eff = T/(6·Cpk) = 0.008 mm and the
     gap's σ is 0.05874 mm; ±4.5σ gives the published ±0.26433 mm."""
     example = _examples(shared_dir)["mitcalc_shaft_bearing_case"]
-    document = _document(example)
+    document = stack_document(example)
     document["contributors"][0]["cpk"] = example["published"]["shaft_Cpk"]
     stack = stack_from_mapping(document)
     shaft = stack.contributors[0]
@@ -112,7 +93,7 @@ def test_monte_carlo_agrees_with_rss_within_sampling_error(shared_dir: Path) -> 
     within 5 standard errors (a false alarm would have probability < 1e-6; the seed
     makes the run repeatable anyway)."""
     example = _examples(shared_dir)["drake_ch9_motor_assembly"]
-    stack = stack_from_mapping(_document(example))
+    stack = stack_from_mapping(stack_document(example))
     n = 200_000
     mc = monte_carlo(stack, n, seed=1)
     analytic = rss(stack)
