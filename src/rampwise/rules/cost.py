@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, cached_property
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -278,7 +278,7 @@ class CostBasis(_Result):
         """Price per unit of cost: (1 + overhead)(1 + margin) [unitless]."""
         return (1 + self.overhead_rate) * (1 + self.margin_rate)
 
-    @property
+    @cached_property
     def one_time_cost(self) -> float:
         """Programming, setup, fixture and first article, before uplift [shop currency].
 

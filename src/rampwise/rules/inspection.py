@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -499,7 +499,7 @@ class InspectionSchedule(BaseModel):
         """Whether the plan makes a first article (full or delta): the lead time's FAI days."""
         return StepKind.FIRST_ARTICLE in self.steps
 
-    @property
+    @cached_property
     def one_time_cost(self) -> float:
         """Cost of the steps that do not grow with quantity [currency].
 
