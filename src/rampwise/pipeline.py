@@ -48,7 +48,14 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict
 
 from rampwise import __version__
-from rampwise.core.model import Project, Readiness, Stage, StageDecision, StageProfile
+from rampwise.core.model import (
+    FeatureCounts,
+    Project,
+    Readiness,
+    Stage,
+    StageDecision,
+    StageProfile,
+)
 from rampwise.core.shop import ShopConfig, no_target_rate
 from rampwise.core.units import LengthUnit
 from rampwise.geometry.models import PartGeometry, Severity
@@ -149,7 +156,12 @@ class Assessment(BaseModel):
 
 
 def with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
-    """Fill what the project file left out from the CAD model: envelope and PMI tolerances."""
+    """Fill what the project file left out from the CAD model.
+
+    The envelope, PMI tolerances, and the sharpest internal corner with how many corners
+    share that radius (``features.internal_corner_radius_mm`` / ``internal_corners``: the
+    route sends corners an end mill cannot cut to EDM).
+    """
     if geometry is None:
         return project
     part = project.part
@@ -158,6 +170,13 @@ def with_geometry(project: Project, geometry: PartGeometry | None) -> Project:
         update["envelope_mm"] = tuple(geometry.bbox_mm)
     if not part.characteristics and geometry.characteristics:
         update["characteristics"] = tuple(geometry.characteristics)
+    features = part.features or FeatureCounts()
+    if features.internal_corner_radius_mm is None and geometry.internal_corners:
+        sharpest = min(c.radius_mm for c in geometry.internal_corners)
+        count = sum(1 for c in geometry.internal_corners if c.radius_mm <= sharpest + 1e-6)
+        update["features"] = features.model_copy(
+            update={"internal_corner_radius_mm": sharpest, "internal_corners": count}
+        )
     if not update:
         return project
     return project.model_copy(update={"part": part.model_copy(update=update)})
