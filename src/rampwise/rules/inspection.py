@@ -232,6 +232,26 @@ class GaugeChoice(BaseModel):
     uncertainty: float | None = None
     pct_grr: float | None = None
 
+    @property
+    def verdict(self) -> str:
+        """The gauge's judgement in a few words: its ratio or %GRR and what it means.
+
+        ``"10.7:1 ok"``; ``"6.0:1, prove by gauge R&R"`` between the catalog's minimum and
+        10:1; ``"1.7:1, not capable"`` below the minimum; ``"27.9 %GRR"`` when a study
+        judges it; the note for an attribute gauge.
+        """
+        if self.capable is None:
+            return self.note
+        if self.pct_grr is not None:
+            return f"{self.pct_grr:.1f} %GRR{'' if self.capable else ', not capable'}"
+        figure = self.uncertainty if self.uncertainty is not None else self.resolution
+        if not figure or self.tolerance is None:
+            return "ok" if self.capable else "not capable"
+        ratio = self.tolerance / figure
+        if not self.capable:
+            return f"{ratio:.1f}:1, not capable"
+        return f"{ratio:.1f}:1 ok" if ratio >= 10 else f"{ratio:.1f}:1, prove by gauge R&R"
+
 
 class ScheduledPart(BaseModel):
     """One part of the batch that is inspected, with the rules that select it."""
@@ -1546,7 +1566,7 @@ def inspection_verdict(plan: InspectionPlan) -> InspectionVerdict:
         evidence.append(f"{plan.first_article.kind.label}: {plan.first_article.says}")
     evidence.extend(
         f"{g.characteristic_id} {g.characteristic}: {g.gauge}"
-        + ("" if g.capable is not False else " (fails 10:1)")
+        + ("" if g.capable is not False else f" ({g.verdict})")
         for g in plan.gauges
         if g.critical
     )

@@ -201,7 +201,8 @@ class Quote(_Result):
     order_quantity
         The project's own quantity [pieces].
     machine_class, stock, cycle_time
-        Process, stock piece and the first-part cycle time in soft jaws.
+        Process, stock piece and the first-part cycle time with the workholding that
+        holds the order (the cheapest allowed strategy at ``order_quantity``).
     lead_time
         The critical path at ``order_quantity``.
     uncertainty
@@ -343,13 +344,15 @@ def quote_project(
         currency=shop.currency,
         breaks=tuple(breaks),
         strategies=_strategy_options(order_prices, project.quantity),
-        assumptions=_assumptions(project, shop, order, order_lead, tier, deliveries),
+        assumptions=_assumptions(
+            project, shop, order, order_lead, tier, deliveries, held=order_basis.spec.name
+        ),
         stage=order.stage,
         tier=tier,
         order_quantity=project.quantity,
         machine_class=order.machine.name,
         stock=order.stock,
-        cycle_time=order.cycle_times[DEFAULT_STRATEGY],
+        cycle_time=order.cycle_times[order_basis.spec.name],
         lead_time=order_lead,
         uncertainty=Uncertainty(fraction=band, source=UNCERTAINTY_SOURCE),
         notes=_notes(shop, order, breaks_q),
@@ -509,10 +512,15 @@ def _assumptions(
     order_lead: LeadTime,
     tier: LeadTimeTier,
     deliveries: DeliverySchedule | None,
+    *,
+    held: StrategyName,
 ) -> tuple[str, ...]:
-    """The assumptions behind the quote, one plain sentence each."""
+    """The assumptions behind the quote, one plain sentence each.
+
+    ``held`` is the order's workholding: the cycle time given is the first part's in it.
+    """
     cur, part, m = shop.currency, project.part, plan.machine
-    cycle = plan.cycle_times[DEFAULT_STRATEGY]
+    cycle = plan.cycle_times[held]
     default = plan.bases[DEFAULT_STRATEGY]
     shop_words = (
         f"overrides {', '.join(shop.overrides)}"
@@ -559,7 +567,7 @@ def _assumptions(
         f"{_money(shop.material_price(part.material), cur)}/kg (price of "
         f"{part.material.price_date}), + {shop.default('saw_kerf_mm'):g} mm saw kerf and a "
         f"{shop.default('saw_cut_minutes'):g} min saw cut.",
-        f"Cycle time {cycle.total_min:.1f} min for the first part in soft jaws (roughing "
+        f"Cycle time {cycle.total_min:.1f} min for the first part held by {held.phrase} (roughing "
         f"{cycle.roughing_min:.1f}, finishing {cycle.finishing_min:.1f}, features "
         f"{cycle.features_min:.1f}, tool changes {cycle.tool_changes_min:.1f}, added operations "
         f"{cycle.operations_min:.1f}, handling {cycle.handling_min:.1f}); {cycle.setups} "
