@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rampwise.api import open_plan
-from rampwise.core.model import AreaStatus, Project, ReadinessArea, Stage
+from rampwise.core.model import AreaStatus, CostTarget, Project, ReadinessArea, Stage
 from rampwise.io.project_file import load_project
 from rampwise.rules.tolerance_opening import open_tolerance
 from support import TODAY
@@ -72,3 +72,18 @@ def test_a_non_critical_roughness_is_not_opened(examples_dir: Path) -> None:
     plan = open_plan(project, today=TODAY)
     assert plan.tolerance_openings == ()
     assert plan.readiness.area(ReadinessArea.TOLERANCE_REVIEW).status is AreaStatus.PASS
+
+
+def test_a_cost_target_names_the_opening_and_its_saving(examples_dir: Path) -> None:
+    """Over target at 1,000 pcs, the action opens the mounting hole first, with the saving
+    the opening is priced at on the production plan at that quantity."""
+    project = _bracket(examples_dir).model_copy(
+        update={"cost_target": CostTarget(unit_price=10.0, at_quantity=1000)}
+    )
+    plan = open_plan(project, today=TODAY)
+    [opening] = plan.tolerance_openings
+    assert opening.quantity == 1000
+    area = plan.readiness.area(ReadinessArea.COST_TARGET)
+    assert area.status is AreaStatus.FAIL
+    assert area.action is not None
+    assert f"open #2 Mounting hole (−{opening.saving_per_part:.2f} USD)" in area.action

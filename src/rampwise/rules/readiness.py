@@ -679,12 +679,18 @@ def cost_target(project: Project, evidence: GateEvidence) -> AreaResult:
         quoted = production
     if quoted > limit:
         gap = quoted / limit - 1
+        opened = [
+            f"#{o.id} {o.name}"
+            + ("" if o.saving_per_part is None else f" (−{o.saving_per_part:.2f} {currency})")
+            for o in evidence.tolerance_openings
+        ]
+        first = f"open {', '.join(opened)} to the general tolerance, change" if opened else "change"
         return _result(
             ReadinessArea.COST_TARGET,
             AreaStatus.FAIL,
             facts,
-            f"The quote is {gap:.0%} over target: open non-critical tolerances, change the "
-            "route or material, or revise the target.",
+            f"The quote is {gap:.0%} over target: {first} the route or material, or revise "
+            "the target.",
             source,
         )
     return _result(ReadinessArea.COST_TARGET, AreaStatus.PASS, facts, None, source)
