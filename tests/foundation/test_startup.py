@@ -26,6 +26,7 @@ HEAVY = (
     "openpyxl",
     "OCP",
     "trimesh",
+    "pyarrow",
 )
 
 
@@ -66,3 +67,74 @@ def test_a_measured_batch_loads_the_statistics_it_needs(examples_dir: Path) -> N
     loaded = heavy_modules_after(code)
     assert "scipy.stats" in loaded
     assert "sqlalchemy" not in loaded
+
+
+def modules_after_command(*arguments: str, cwd: Path) -> set[str]:
+    """Every module in ``sys.modules`` once ``rampwise ARGUMENTS`` has run, in a fresh process.
+
+    The command runs as the console script runs it; its output goes to a pipe.
+    """
+    probe = (
+        "import json, sys\n"
+        "from rampwise.app.cli import main\n"
+        f"sys.argv = ['rampwise', *{list(arguments)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as end:\n"
+        "    assert end.code in (0, None), end.code\n"
+        "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, cwd=cwd
+    )
+    loaded: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
+    return set(loaded)
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(modules.intersection(HEAVY))
+
+
+def test_help_loads_no_command_and_no_library_beyond_the_command_line(tmp_path: Path) -> None:
+    """``rampwise --help`` lists the commands from their table: no command module, numpy,
+    pydantic, pipeline or any :data:`HEAVY` library is imported."""
+    loaded = modules_after_command("--help", cwd=tmp_path)
+    assert _heavy(loaded) == []
+    assert {"numpy", "pydantic", "yaml", "rampwise.pipeline"}.isdisjoint(loaded)
+    commands = {m for m in loaded if m.startswith("rampwise.app.cli.")}
+    assert commands == {"rampwise.app.cli._common", "rampwise.app.cli._lazy"}
+
+
+def test_limits_and_fit_load_no_numpy(tmp_path: Path) -> None:
+    for arguments in (("limits", "25", "g6"), ("fit", "25", "H7/g6")):
+        loaded = modules_after_command(*arguments, cwd=tmp_path)
+        assert _heavy(loaded) == []
+        assert {"numpy", "rampwise.pipeline"}.isdisjoint(loaded), arguments
+
+
+def test_sampling_loads_no_heavy_library(tmp_path: Path) -> None:
+    """The lot plan, its Pa at the AQL and AOQL: the distributions are worked out in numpy."""
+    loaded = modules_after_command(
+        "sampling", "--lot-size", "2400", "--aql", "1.0", "--double", cwd=tmp_path
+    )
+    assert _heavy(loaded) == []
+    assert "rampwise.pipeline" not in loaded
+
+
+def test_a_monte_carlo_stack_loads_no_heavy_library(tmp_path: Path) -> None:
+    """The normal tail of the RSS estimate through math.erfc, not scipy.stats."""
+    stack = {
+        "name": "two",
+        "requirement": {"min": 0.0, "max": 0.2},
+        "contributors": [
+            {"name": "a", "nominal": 10.1, "tolerance": "±0.05", "direction": 1},
+            {"name": "b", "nominal": 10.0, "tolerance": "±0.05", "direction": -1},
+        ],
+    }
+    path = tmp_path / "stack.json"
+    path.write_text(json.dumps(stack), encoding="utf-8")
+    loaded = modules_after_command(
+        "stack", str(path), "--method", "monte-carlo", "--samples", "1000", cwd=tmp_path
+    )
+    assert _heavy(loaded) == []
+    assert "rampwise.pipeline" not in loaded

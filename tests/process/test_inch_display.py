@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from rampwise.api import assess, open_plan
 from rampwise.app.cli import app
 from rampwise.app.cli.inspection import plan_view
-from rampwise.app.cli.tolerance import route_view
+from rampwise.app.cli.route import route_view
 from rampwise.core.units import LengthUnit
 from rampwise.io.fai import fai_lines
 from rampwise.io.project_file import load_project

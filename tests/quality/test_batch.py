@@ -7,6 +7,7 @@ their header comment); hand counts in the comments.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,32 @@ def test_bundled_spec_file_matches_the_example_project(examples_dir: Path) -> No
     assert table.by_name["Overall length"] == SpecLimits(lsl=59.9, usl=60.1)
     assert table.by_name["Bore"].target == pytest.approx(12.0, abs=1e-12)
     assert table.by_name["Bore"].target_basis is TargetBasis.MID_TOLERANCE
+
+
+def test_streamed_json_is_the_same_text_as_the_contract(rings_csv: Path) -> None:
+    """``capability --json`` writes the violation lists from their runs, block by block."""
+    result = analyze_batch(
+        load_measurements(rings_csv, specs=RINGS_SPEC),
+        calibration=25,
+        small_shift=True,
+        rules=RuleSet.NELSON,
+    )
+    out = io.StringIO()
+    result.write_json(out)
+    assert out.getvalue() == result.model_dump_json()
+
+
+def test_a_long_drifting_batch_keeps_runs_not_points(tmp_path: Path) -> None:
+    """A pattern that persists is one run, however many points it flags."""
+    values = 12.0 + np.where(np.arange(20_000) < 10_000, 0.0, 0.008)
+    values = values + np.random.default_rng(3).normal(0, 0.001, values.size)
+    path = tmp_path / "shift.csv"
+    path.write_text("value\n" + "\n".join(f"{v:.6f}" for v in values) + "\n")
+    result = analyze_batch(load_measurements(path), calibration=10_000)
+    individuals = result.characteristics[0].charts[0]
+    # 8σ above the phase-I centre: every later point is beyond the UCL, one WE 1 run
+    assert individuals.flags.by_rule()["we1"][-1] == (10_001, 20_000)
+    assert individuals.flags.first.size < 1_000 < individuals.flags.count
+    out = io.StringIO()
+    result.write_json(out)
+    assert json.loads(out.getvalue()) == json.loads(result.model_dump_json())

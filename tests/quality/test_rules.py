@@ -7,6 +7,7 @@ centre 0, σ 1, 3σ limits, 1-based indices of the points that complete a patter
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rampwise.quality import rules as rules_module
 from rampwise.quality.rules import (
     RULE_DESCRIPTIONS,
     RuleSet,
+    Violations,
     location_violations,
     points_by_rule,
     rule_flags,
@@ -162,3 +165,41 @@ def test_vectorised_rules_equal_their_windowed_definitions(x: list[float]) -> No
     assert flagged[3] == _scan_k_of_w(z, 1.0, 4, 5)
     assert flagged[4] == _scan_same_side(z, 8)
     assert [int(i) + 1 for i in np.flatnonzero(nelson[2])] == _scan_same_side(z, 9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(-4, 4, allow_nan=False), min_size=1, max_size=200),
+    st.integers(1, 40),
+    st.sampled_from(list(RuleSet)),
+)
+def test_runs_found_block_by_block_equal_the_whole_series_flags(
+    x: list[float], chunk: int, rule_set: RuleSet
+) -> None:
+    """Blocks of any size (each reading back the rules' window) find the same points."""
+    z = np.array(x)
+    whole = violations_from_flags(rule_flags(z, 0.0, 1.0, rule_set), rule_set)
+    old = rules_module.CHUNK
+    try:
+        rules_module.CHUNK = chunk
+        blocked = location_violations(z, 0.0, 1.0, rule_set)
+    finally:
+        rules_module.CHUNK = old
+    assert blocked.index.tolist() == whole.index.tolist()
+    assert blocked.rule == whole.rule
+    # a run is one rule over consecutive points, and runs never touch with the same rule
+    starts_next = blocked.first[1:]
+    touching = starts_next == blocked.last[:-1] + 1
+    assert not np.any(touching & (blocked.code[1:] == blocked.code[:-1]))
+
+
+def test_violations_read_back_from_points_are_runs() -> None:
+    flags = Violations.from_points([3, 4, 5, 9, 10], ["we4", "we4", "we4", "we1", "we4"])
+    assert flags.by_rule() == {"we4": [(3, 5), (10, 10)], "we1": [(9, 9)]}
+    assert flags.count == 5
+    out = io.StringIO()
+    flags.write_json(out)
+    assert json.loads(out.getvalue()) == [
+        {"rule": rule, "index": index}
+        for rule, index in zip(flags.rule, flags.index.tolist(), strict=True)
+    ]

@@ -31,7 +31,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +44,8 @@ from rampwise.quality.capability import (
     PpapStatus,
     SpecLimits,
     TargetBasis,
+    Transform,
+    WithinSigma,
     is_capable,
     ppap_status,
     process_capability,
@@ -52,18 +54,28 @@ from rampwise.quality.charts import (
     ControlChart,
     VariablesChart,
     default_chart,
-    sigma_from_moving_ranges,
     sigma_from_ranges,
     sigma_from_std_devs,
     subgroup_statistics,
     variables_charts,
 )
-from rampwise.quality.constants import ConstantsConvention
-from rampwise.quality.drift import Drift, detect_drift, part_numbers
+from rampwise.quality.constants import ConstantsConvention, d2_for
+from rampwise.quality.drift import Drift, detect_drift
 from rampwise.quality.measurements import CharacteristicData, MeasurementSet, MissingValue
-from rampwise.quality.rules import RuleSet
-from rampwise.quality.series import ComparedByJson, FloatSeries
+from rampwise.quality.rules import RuleSet, Violations
+from rampwise.quality.series import (
+    CHUNK,
+    ComparedByJson,
+    FloatSeries,
+    blocks,
+    mean_abs_diff,
+    mean_and_std,
+    unit_sizes,
+)
 from rampwise.quality.shift_charts import cusum_chart, ewma_chart
+
+if TYPE_CHECKING:  # pyarrow is imported on the first read, not with the module
+    import pyarrow as pa
 
 
 class Verdict(Vocabulary):
@@ -229,34 +241,80 @@ class BatchResult(ComparedByJson):
     rules: RuleSet
     calibration: int | None
 
+    def write_json(self, stream: TextIO) -> None:
+        """Write ``model_dump_json()`` to ``stream`` with the violation lists streamed.
+
+        Everything but the charts' ``violations`` is small whatever the batch size; those
+        lists grow with the flagged points (about 1.6 % of an in-control series under the
+        Western Electric rules, more when a pattern persists). The result is dumped with
+        empty lists, and each chart's list is written into its place from the stored
+        runs, a block of points at a time: the same text, never one giant string.
+
+        Parameters
+        ----------
+        stream
+            Where to write, e.g. ``sys.stdout``.
+        """
+        charts = [chart for c in self.characteristics for chart in c.charts]
+        hollow = self.model_copy(
+            update={
+                "characteristics": tuple(
+                    c.model_copy(update={"charts": tuple(_hollow(chart) for chart in c.charts)})
+                    for c in self.characteristics
+                )
+            }
+        )
+        # names and units are JSON strings, where a quote is escaped: the marker can
+        # only be a chart's own empty list
+        pieces = hollow.model_dump_json().split(f'"violations":{_NO_POINTS}')
+        assert len(pieces) == len(charts) + 1
+        stream.write(pieces[0])
+        for chart, piece in zip(charts, pieces[1:], strict=True):
+            stream.write('"violations":')
+            chart.flags.write_json(stream)
+            stream.write(piece)
+
     def cpk_by_characteristic(self) -> dict[str, float]:
         """Measured Cpk per characteristic name, for the readiness gate [unitless]."""
         return {c.name: c.cpk for c in self.characteristics if c.cpk is not None}
+
+
+_NO_POINTS = "[]"
+
+
+def _hollow(chart: ControlChart) -> ControlChart:
+    """The chart without its flagged points (for :meth:`BatchResult.write_json`)."""
+    fields = {name: getattr(chart, name) for name in type(chart).model_fields}
+    return ControlChart.model_construct(**(fields | {"flags": Violations()}))
 
 
 def _layout(
     data: CharacteristicData, chart: VariablesChart | None
 ) -> tuple[VariablesChart, NDArray[np.float64], NDArray[np.int64]]:
     """Chart kind and the values/sizes it plots (file order, one by one, for I-MR)."""
-    if data.subgrouped:
-        values, sizes = data.grouped()
-    else:
-        values, sizes = np.asarray(data.values), np.ones(data.values.size, dtype=np.int64)
+    values, sizes = data.grouped()
     kind = chart or default_chart(sizes)
     if kind is VariablesChart.IMR:
-        return kind, np.asarray(data.values), np.ones(data.values.size, dtype=np.int64)
+        return kind, np.asarray(data.values), unit_sizes(data.values.size)
     return kind, values, sizes
 
 
 def _within_sigma_of(
-    kind: VariablesChart, sizes: NDArray[np.int64], convention: ConstantsConvention
-) -> Callable[[NDArray[np.float64]], float]:
-    """The chart's σ estimator, for re-estimating σ on transformed phase-I values."""
+    kind: VariablesChart,
+    values: NDArray[np.float64],
+    sizes: NDArray[np.int64],
+    convention: ConstantsConvention,
+) -> WithinSigma:
+    """The chart's σ estimator of the phase-I ``values`` after a transformation.
 
-    def estimate(values: NDArray[np.float64]) -> float:
+    For I-MR the moving ranges of the transformed values are taken block by block, so
+    the transformed series is never held whole.
+    """
+
+    def estimate(transform: Transform) -> float:
         if kind is VariablesChart.IMR:
-            return sigma_from_moving_ranges(values, convention)
-        stats = subgroup_statistics(values, sizes)
+            return mean_abs_diff(values, transform) / d2_for(2, convention)
+        stats = subgroup_statistics(transform(values), sizes)
         if kind is VariablesChart.XBAR_S:
             return sigma_from_std_devs(stats.std_devs, stats.sizes)
         return sigma_from_ranges(stats.ranges, stats.sizes, convention)
@@ -362,7 +420,9 @@ def analyze_characteristic(
                 sigma_within=location.sigma,
                 mean=location.center,
                 confidence=confidence,
-                sigma_within_of=_within_sigma_of(kind, sizes[: location.calibration], convention),
+                sigma_within_of=_within_sigma_of(
+                    kind, phase_one_values, sizes[: location.calibration], convention
+                ),
             )
         target, basis = _drift_target(spec, location)
         drift = detect_drift(
@@ -370,7 +430,7 @@ def analyze_characteristic(
             target=target,
             target_basis=basis,
             limits=_drift_limits(spec, location),
-            parts=part_numbers(data.parts),
+            parts=data.part_numbers(),
             tool_changes=data.tool_changes,
             horizon=horizon,
         )
@@ -379,7 +439,9 @@ def analyze_characteristic(
         raise InputError(field, err.message) from None
     stable = all(c.in_control for c in charts)
     capable = None if capability is None else is_capable(capability.cpk.value)
-    sigma_overall = float(np.std(phase_one_values, ddof=1))
+    sigma_overall = (
+        capability.sigma_overall if capability is not None else mean_and_std(phase_one_values)[1]
+    )
     return CharacteristicResult(
         name=data.name,
         n=int(phase_one_values.size),
@@ -425,16 +487,43 @@ def first_pass_yield(characteristics: tuple[CharacteristicData, ...]) -> tuple[f
         ``(yield, parts)``: the yield [unitless] (``None`` if no characteristic has
         limits) and the number of parts judged.
     """
-    passed: dict[str, bool] = {}
-    for data in characteristics:
-        if data.spec is None:
-            continue
-        inside = data.spec.conforming(np.asarray(data.values))
-        for part, ok in zip(data.parts, inside.tolist(), strict=True):
-            passed[part] = passed.get(part, True) and bool(ok)
-    if not passed:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    judged = [data for data in characteristics if data.spec is not None]
+    if not judged:
         return None, 0
-    return sum(passed.values()) / len(passed), len(passed)
+    if len(judged) == 1 and judged[0].part_ids is None:
+        # one characteristic numbered by position: every value is its own part
+        data = judged[0]
+        assert data.spec is not None
+        inside = _conforming_count(data.values, data.spec)
+        return inside / data.values.size, int(data.values.size)
+    keys: list[pa.Array] = []
+    failed: list[NDArray[np.bool_]] = []
+    for data in judged:
+        assert data.spec is not None
+        if data.part_ids is None:
+            ids = pc.binary_join_element_wise(
+                "#", pa.array(data.ordinal_runs.expand()).cast(pa.string()), ""
+            )
+        else:
+            ids = data.part_ids
+        keys.append(ids)
+        failed.append(~data.spec.conforming(np.asarray(data.values)))
+    encoded = pc.dictionary_encode(pa.chunked_array(keys, pa.string()).combine_chunks())
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    parts = len(encoded.dictionary)
+    bad = np.bincount(codes, weights=np.concatenate(failed), minlength=parts)
+    return float(np.mean(bad == 0)), parts
+
+
+def _conforming_count(values: NDArray[np.float64], spec: SpecLimits) -> int:
+    """Values within the limits, counted block by block."""
+    return sum(
+        int(np.count_nonzero(spec.conforming(values[start : start + CHUNK])))
+        for start in blocks(values.size)
+    )
 
 
 def analyze_batch(

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from rampwise.catalog import load_table
 from rampwise.core.errors import CatalogError, InputError
 from rampwise.core.vocabulary import Vocabulary
-from rampwise.quality.series import finite_array
+from rampwise.quality.series import CHUNK, blocks, finite_array, mean_and_std
 
 PPM = 1_000_000.0
 """Parts per million per unit fraction."""
@@ -59,6 +59,12 @@ BOX_COX_LAMBDA_RANGE = (-5.0, 5.0)
 
 BOX_COX_MAX_SAMPLE = 100_000
 """Most values the Box-Cox λ search evaluates (an evenly strided sample beyond this)."""
+
+Transform = Callable[[NDArray[np.float64]], NDArray[np.float64]]
+"""An element-wise transformation of values (Box-Cox with a fixed λ)."""
+
+WithinSigma = Callable[[Transform], float]
+"""The chart's within-σ estimator applied to transformed values [transformed unit]."""
 
 
 def _as_input_error(err: ValidationError) -> InputError:
@@ -342,10 +348,12 @@ class Capability(BaseModel):
 
 
 def _chi_square_interval(value: float, df: float, alpha: float) -> IndexEstimate:
-    from scipy import stats
+    # χ² quantiles through scipy.special (chdtri is the inverse upper tail): the same
+    # numbers as scipy.stats.chi2.ppf without importing scipy.stats
+    from scipy import special
 
-    low = value * math.sqrt(stats.chi2.ppf(alpha / 2.0, df) / df)
-    high = value * math.sqrt(stats.chi2.ppf(1.0 - alpha / 2.0, df) / df)
+    low = value * math.sqrt(special.chdtri(df, 1.0 - alpha / 2.0) / df)
+    high = value * math.sqrt(special.chdtri(df, alpha / 2.0) / df)
     return IndexEstimate(value=value, lower=float(low), upper=float(high))
 
 
@@ -369,11 +377,11 @@ class _IndexSet(BaseModel):
 
 
 def _indices(mean: float, sigma: float, n: int, spec: SpecLimits, confidence: float) -> _IndexSet:
-    from scipy import stats
+    from scipy import special
 
     alpha = 1.0 - confidence
-    z_one_sided = float(stats.norm.ppf(confidence))
-    z_two_sided = float(stats.norm.ppf(1.0 - alpha / 2.0))
+    z_one_sided = float(special.ndtri(confidence))
+    z_two_sided = float(special.ndtri(1.0 - alpha / 2.0))
     lower_side = upper_side = spread = taguchi = None
     sides: list[float] = []
     if spec.lsl is not None:
@@ -456,16 +464,30 @@ def anderson_darling(values: ArrayLike, alpha: float = 0.05) -> NormalityTest | 
     """
     if not 0.0 < alpha < 1.0:
         raise InputError("alpha", f"must be in (0, 1); got {alpha!r}")
-    data = np.sort(finite_array("values", values))
+    return _anderson_darling_sorted(np.sort(finite_array("values", values)), alpha)
+
+
+def _anderson_darling_sorted(data: NDArray[np.float64], alpha: float) -> NormalityTest | None:
+    """:func:`anderson_darling` of values already sorted, blockwise.
+
+    The sum over i of (2i − 1)[ln Φ(zᵢ) + ln(1 − Φ(zₙ₊₁₋ᵢ))] is regrouped per value as
+    Σⱼ (2j − 1) ln Φ(zⱼ) + (2n + 1 − 2j) ln Φ(−zⱼ), so each block of the sorted values is
+    used once and no full-size temporary is made.
+    """
     n = data.size
-    sd = float(np.std(data, ddof=1)) if n > 1 else 0.0
-    if n < MIN_NORMALITY_VALUES or sd <= 0.0:
+    mean, sd = mean_and_std(data)
+    if n < MIN_NORMALITY_VALUES or not sd > 0.0:
         return None
-    z = (data - data.mean()) / sd
-    weights = 2.0 * np.arange(1, n + 1) - 1.0
     from scipy import special
 
-    total = np.sum(weights * (special.log_ndtr(z) + special.log_ndtr(-z[::-1])))
+    total = 0.0
+    for start in blocks(n):
+        z = (data[start : start + CHUNK] - mean) / sd
+        rank = np.arange(start + 1, start + 1 + z.size, dtype=np.float64)
+        total += float(
+            np.sum((2.0 * rank - 1.0) * special.log_ndtr(z))
+            + np.sum((2.0 * (n - rank) + 1.0) * special.log_ndtr(-z))
+        )
     statistic = float(-n - total / n)
     adjusted = statistic * (1.0 + 0.75 / n + 2.25 / n**2)
     p_value = _anderson_darling_p(adjusted)
@@ -527,8 +549,7 @@ def box_cox_lambda(values: ArrayLike) -> float:
     data = finite_array("values", values)
     if np.any(data <= 0):
         raise InputError("values", "a Box-Cox transformation needs positive values")
-    logs = np.log(data)
-    logs = logs[:: max(1, math.ceil(logs.size / BOX_COX_MAX_SAMPLE))]
+    logs = np.log(data[:: max(1, math.ceil(data.size / BOX_COX_MAX_SAMPLE))])
     logs = logs - logs.mean()
     sum_logs = float(logs.sum())
 
@@ -548,14 +569,13 @@ def box_cox_lambda(values: ArrayLike) -> float:
 def _box_cox_capability(
     values: NDArray[np.float64],
     spec: SpecLimits,
-    sigma_within_of: Callable[[NDArray[np.float64]], float] | None,
+    sigma_within_of: WithinSigma | None,
     alpha: float,
 ) -> NonNormalCapability | None:
     limits = [v for v in (spec.lsl, spec.usl) if v is not None]
     if np.any(values <= 0) or any(v <= 0 for v in limits):
         return None
     lam = box_cox_lambda(values)
-    transformed = box_cox(values, lam)
     t_spec = SpecLimits(
         lsl=None if spec.lsl is None else float(box_cox([spec.lsl], lam)[0]),
         usl=None if spec.usl is None else float(box_cox([spec.usl], lam)[0]),
@@ -563,16 +583,21 @@ def _box_cox_capability(
         unit=f"box-cox({lam:g}) of {spec.unit}",
         target_basis=spec.target_basis,
     )
-    mean = float(np.mean(transformed))
-    sigma_overall = float(np.std(transformed, ddof=1))
-    if sigma_overall <= 0:
+    # The transformation is increasing, so the sorted transformed values are the
+    # transformed sorted values: one array serves the moments and the normality test.
+    transformed = np.sort(values)
+    for start in blocks(transformed.size):
+        block = transformed[start : start + CHUNK]
+        block[:] = box_cox(block, lam)
+    mean, sigma_overall = mean_and_std(transformed)
+    if not sigma_overall > 0:
         return None
     n = transformed.size
     confidence = 1.0 - alpha
     overall = _indices(mean, sigma_overall, n, t_spec, confidence)
     cp = cpk = None
     if sigma_within_of is not None:
-        sigma_within = sigma_within_of(transformed)
+        sigma_within = sigma_within_of(lambda block: box_cox(block, lam))
         if sigma_within > 0:
             within = _indices(mean, sigma_within, n, t_spec, confidence)
             cp = None if within.spread is None else within.spread.value
@@ -586,7 +611,7 @@ def _box_cox_capability(
         cpk=cpk,
         pp=None if overall.spread is None else overall.spread.value,
         ppk=overall.worst.value,
-        normality=anderson_darling(transformed, alpha),
+        normality=_anderson_darling_sorted(transformed, alpha),
     )
 
 
@@ -603,7 +628,7 @@ def process_capability(
     mean: float | None = None,
     confidence: float = 0.95,
     normality_alpha: float = 0.05,
-    sigma_within_of: Callable[[NDArray[np.float64]], float] | None = None,
+    sigma_within_of: WithinSigma | None = None,
 ) -> Capability:
     """Capability and performance indices of one characteristic.
 
@@ -623,7 +648,8 @@ def process_capability(
     normality_alpha
         Significance level of the Anderson–Darling test [unitless].
     sigma_within_of
-        Optional function giving the within σ of transformed values with the same
+        Optional function giving the within σ of the values after an element-wise
+        transformation (which it applies, block by block if it likes) with the same
         subgroup layout; enables Cp/Cpk in the Box-Cox capability.
 
     Returns
@@ -653,9 +679,9 @@ def process_capability(
         raise InputError("confidence", f"must be in (0, 1); got {confidence!r}")
     if not math.isfinite(sigma_within) or sigma_within <= 0:
         raise InputError("sigma_within", f"must be a finite number > 0; got {sigma_within!r}")
-    center = float(np.mean(data)) if mean is None else float(mean)
-    sigma_overall = float(np.std(data, ddof=1))
-    if sigma_overall <= 0:
+    data_mean, sigma_overall = mean_and_std(data)
+    center = data_mean if mean is None else float(mean)
+    if not sigma_overall > 0:
         raise InputError("values", "all values are identical; the overall σ is zero")
     n = data.size
     within = _indices(center, sigma_within, n, spec, confidence)

@@ -55,6 +55,7 @@ from rampwise.quality.series import (
     constant,
     finite_array,
     frozen,
+    mean_abs_diff,
     unit_sizes,
 )
 
@@ -203,10 +204,9 @@ class ControlChart(ComparedByJson):
         if isinstance(data, Mapping) and "flags" not in data and "violations" in data:
             rows = [v if isinstance(v, Mapping) else dict(v) for v in data["violations"]]
             data = {key: value for key, value in data.items() if key != "violations"}
-            data["flags"] = {
-                "index": [row["index"] for row in rows],
-                "rule": tuple(row["rule"] for row in rows),
-            }
+            data["flags"] = Violations.from_points(
+                (row["index"] for row in rows), (row["rule"] for row in rows)
+            )
         return data
 
     @computed_field  # type: ignore[prop-decorator]
@@ -218,7 +218,7 @@ class ControlChart(ComparedByJson):
     @property
     def in_control(self) -> bool:
         """True when no point violates a rule."""
-        return self.flags.count == 0
+        return self.flags.first.size == 0
 
     def plotted(self) -> PlottedSeries:
         """The per-point series, which only the run that computed the chart holds.
@@ -287,6 +287,8 @@ def phase_one_count(calibration: int | None, points: int, minimum: int = 2) -> i
 
 def typical_index(sizes: NDArray[np.int64], phase_one: int) -> int:
     """Index of the first point with the most common phase-I subgroup size."""
+    if sizes.strides == (0,):  # one size for every point (individuals): the first
+        return 0
     common = int(np.argmax(np.bincount(sizes[:phase_one])))
     return int(np.argmax(sizes == common))
 
@@ -487,7 +489,7 @@ def sigma_from_moving_ranges(
     data = finite_array("values", values)
     if data.size < 2:
         raise InputError("values", "a moving range needs at least 2 values")
-    return float(np.mean(np.abs(np.diff(data))) / d2_for(2, convention))
+    return mean_abs_diff(data) / d2_for(2, convention)
 
 
 # --------------------------------------------------------------------------------------
@@ -710,7 +712,11 @@ def imr_charts(
         sigma=sigma,
         violations=location_violations(data, center, sigma, rules, lower=lower, upper=upper),
     )
-    moving = frozen(np.concatenate(([np.nan], np.abs(np.diff(data)))))
+    moving = np.empty_like(data)
+    moving[0] = np.nan
+    np.subtract(data[1:], data[:-1], out=moving[1:])
+    np.abs(moving[1:], out=moving[1:])
+    frozen(moving)
     mr_center = d2_for(2, convention) * sigma
     mr_upper = constant(data.size, mr_center + NSIGMAS * d3(2) * sigma)
     mr_lower = constant(data.size, max(mr_center - NSIGMAS * d3(2) * sigma, 0.0))

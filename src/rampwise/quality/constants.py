@@ -83,9 +83,10 @@ def d2(n: int) -> float:
     ----------
     .. [1] Tippett (1925), see module references.
     """
-    from scipy import integrate, special
-
     size = _check_size(n)
+    if size == 2:
+        return 2.0 / math.sqrt(math.pi)  # closed form (Tippett 1925), no integration
+    from scipy import integrate, special
 
     def integrand(x: float) -> float:
         return float(1.0 - special.ndtr(x) ** size - special.ndtr(-x) ** size)
@@ -132,9 +133,11 @@ def d3(n: int) -> float:
     ----------
     .. [1] Montgomery, Appendix VI; Tippett (1925) — see module references.
     """
+    size = _check_size(n)
+    if size == 2:
+        return math.sqrt(2.0 - 4.0 / math.pi)  # closed form: E[W²] = 2 for W = |X₁ − X₂|
     from scipy import integrate
 
-    size = _check_size(n)
     second_moment, _ = integrate.quad(
         lambda w: 2.0 * w * _range_survival(w, size), 0.0, np.inf, epsabs=1e-12, epsrel=1e-11
     )

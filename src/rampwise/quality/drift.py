@@ -12,7 +12,7 @@ mid-tolerance (LSL + USL) / 2 — for an ISO 286 hole class such as H7 the nomin
 lower limit, so aiming at the nominal would push the size toward scrap — else, for a
 one-sided specification, the chart's centre line; the result says which it used.
 
-All work is O(n) in the segment length.
+All work is O(n) in the segment length, in blocks: memory does not grow with it.
 
 References
 ----------
@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.errors import InputError
 from rampwise.quality.capability import TargetBasis
-from rampwise.quality.series import finite_array
+from rampwise.quality.series import CHUNK, blocks, finite_array
 
 MIN_SEGMENT_POINTS = 5
 """Fewest values in the current tool segment for a trend to be fitted."""
@@ -146,6 +146,48 @@ def part_numbers(parts: Sequence[str]) -> NDArray[np.float64]:
     return np.arange(1, len(parts) + 1, dtype=np.float64)
 
 
+_TINY = 1.0e-20
+"""Guard against r = ±1 in the slope's t statistic, as ``scipy.stats.linregress`` has it."""
+
+
+def _fit_line(
+    x: NDArray[np.float64] | None, first: float, y: NDArray[np.float64]
+) -> tuple[float, float, float]:
+    """Least-squares line of ``y`` on ``x`` and the two-sided p-value of its slope.
+
+    Sums of squares and products about the means are accumulated block by block, so no
+    full-size temporary is made; ``x`` of ``None`` stands for ``first, first + 1, …``.
+    The p-value is that of ``scipy.stats.linregress``: t = r√(df/((1 − r)(1 + r))),
+    df = n − 2, from Student's t distribution.
+
+    Returns
+    -------
+    tuple of float
+        ``(slope, intercept, p_value)`` [unit/part, unit, unitless].
+    """
+    n = y.size
+    y_mean = float(np.mean(y))
+    x_mean = first + (n - 1) / 2.0 if x is None else float(np.mean(x))
+    sxx = sxy = syy = 0.0
+    for start in blocks(n):
+        dy = y[start : start + CHUNK] - y_mean
+        if x is None:
+            dx = np.arange(start, start + dy.size, dtype=np.float64) + (first - x_mean)
+        else:
+            dx = x[start : start + CHUNK] - x_mean
+        sxx += float(np.sum(dx * dx))
+        sxy += float(np.sum(dx * dy))
+        syy += float(np.sum(dy * dy))
+    slope = sxy / sxx
+    r = min(max(sxy / math.sqrt(sxx * syy), -1.0), 1.0)
+    df = n - 2
+    t = r * math.sqrt(df / ((1.0 - r) * (1.0 + r) + _TINY))
+    from scipy import special
+
+    p_value = float(2.0 * special.stdtr(df, -abs(t)))
+    return slope, y_mean - slope * x_mean, p_value
+
+
 def _first_crossing(
     intercept: float, slope: float, last: float, limits: Mapping[str, float], horizon: int
 ) -> tuple[str, int] | None:
@@ -188,7 +230,7 @@ def detect_drift(
     limits
         Limits to watch, keyed ``usl``, ``lsl``, ``ucl``, ``lcl`` [unit].
     parts
-        Part number of each value [part]; default 1…n.
+        Part number of each value [part]; default (``None``) 1…n, never materialised.
     tool_changes
         0-based positions in ``values`` where a new tool starts.
     horizon
@@ -215,12 +257,8 @@ def detect_drift(
     .. [1] Seed 003; Montgomery §5.3.4 — see module references.
     """
     data = finite_array("values", values)
-    numbers = (
-        np.arange(1, data.size + 1, dtype=np.float64)
-        if parts is None
-        else finite_array("parts", parts)
-    )
-    if numbers.size != data.size:
+    numbers = None if parts is None else finite_array("parts", parts)
+    if numbers is not None and numbers.size != data.size:
         raise InputError("parts", f"has {numbers.size} entries for {data.size} values")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
         raise InputError("horizon", f"must be a whole number ≥ 1; got {horizon!r}")
@@ -229,19 +267,18 @@ def detect_drift(
     if any(not 0 <= position < data.size for position in tool_changes):
         raise InputError("tool_changes", f"positions must lie in 0…{data.size - 1}")
     start = max(tool_changes, default=0)
-    x, y = numbers[start:], data[start:]
+    y = data[start:]
+    x = None if numbers is None else numbers[start:]
     if y.size < MIN_SEGMENT_POINTS:
         return None
+    first, last = (start + 1.0, float(data.size)) if x is None else (float(x[0]), float(x[-1]))
     if np.ptp(y) == 0.0:
         slope, intercept, p_value = 0.0, float(y[0]), 1.0
     else:
-        from scipy import stats
-
-        fit = stats.linregress(x, y)
-        slope, intercept, p_value = float(fit.slope), float(fit.intercept), float(fit.pvalue)
+        slope, intercept, p_value = _fit_line(x, first, y)
     significant = p_value < alpha
     drift = Drift(
-        segment_start=int(x[0]),
+        segment_start=int(first),
         segment_length=int(y.size),
         slope=slope,
         slope_p_value=p_value,
@@ -252,10 +289,10 @@ def detect_drift(
     )
     if not significant or slope == 0.0:
         return drift
-    crossing = _first_crossing(intercept, slope, float(x[-1]), limits, horizon)
+    crossing = _first_crossing(intercept, slope, last, limits, horizon)
     if crossing is None:
         return drift
-    next_part = int(x[-1]) + 1
+    next_part = int(last) + 1
     return drift.model_copy(
         update={
             "limit": crossing[0],

@@ -27,13 +27,12 @@ References
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import numpy as np
@@ -42,8 +41,12 @@ from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.errors import InputError
 from rampwise.quality.capability import SpecLimits
-from rampwise.quality.series import FloatSeries, IntSeries
+from rampwise.quality.csv_table import CsvTable, read_csv
+from rampwise.quality.series import FloatSeries, IntSeries, Runs, frozen, unit_sizes
 from rampwise.quality.specs import SpecTable, make_spec, name_key
+
+if TYPE_CHECKING:  # pyarrow is imported on the first read, not with the module
+    import pyarrow as pa
 
 MM_PER_UNIT: dict[str, float] = {"mm": 1.0, "µm": 1e-3, "um": 1e-3, "in": 25.4, "inch": 25.4}
 """Length units accepted in measurement files, in millimetres (1 in = 25.4 mm exactly)."""
@@ -53,7 +56,6 @@ ANGLE_UNITS = frozenset({"deg", "degree"})
 META_COLUMNS = ("characteristic", "subgroup", "part", "timestamp", "tool_change", "unit")
 """Optional columns; in wide form every other column is a characteristic."""
 
-_MISSING_MARKERS = frozenset({"", "na", "nan", "n/a", "null", "none"})
 _TRUE = frozenset({"1", "true", "yes", "y", "x"})
 _FALSE = frozenset({"", "0", "false", "no", "n"})
 
@@ -82,6 +84,11 @@ class MissingValue(BaseModel):
 class CharacteristicData(BaseModel):
     """The measured values of one characteristic, in production (file) order.
 
+    Only ``values`` costs memory per value; line numbers and positions are kept as runs
+    (:class:`~rampwise.quality.series.Runs`), part ids as one Arrow string array, and the
+    per-value forms below (``rows``, ``parts``, ``subgroup_labels`` …) are built when
+    asked for.
+
     Attributes
     ----------
     name
@@ -93,38 +100,94 @@ class CharacteristicData(BaseModel):
         Specification limits, when known.
     values
         Measured values in file order [unit].
-    rows
-        Source line (CSV) or result number (QIF) of each value.
-    parts
-        Part identifier of each value (the ``part`` column, else the row's position).
-    subgroup_labels
-        Distinct subgroup labels in order of first appearance.
-    subgroup_index
-        Index into ``subgroup_labels`` for each value.
+    row_runs
+        Source line (CSV) or result number (QIF) of each value, as runs.
+    ordinal_runs
+        Position of each value among the characteristic's cells, missing ones counted
+        (1-based), as runs: the part id and subgroup of a value that has none.
+    part_ids
+        Part id of each value (Arrow strings) when the file names parts, else ``None``.
+    subgroup_names
+        Distinct subgroup labels in order of first appearance (subgrouped files).
+    subgroup_codes
+        Index into ``subgroup_names`` of each value; ``None`` when not subgrouped.
     subgrouped
         True when the file defines subgroups; otherwise every value is its own subgroup.
     tool_changes
         0-based positions in ``values`` where a new tool starts (seed 003).
-    timestamps
-        Time of each value, when the file has a ``timestamp`` column.
+    stamps
+        Time of each value (``datetime64[us]``; a zone offset converted to UTC), when the
+        file has a ``timestamp`` column.
     missing
         Values absent from the file (only when missing values were allowed).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     name: str
     unit: str
     spec: SpecLimits | None
     values: FloatSeries
-    rows: IntSeries
-    parts: tuple[str, ...]
-    subgroup_labels: tuple[str, ...]
-    subgroup_index: IntSeries
+    row_runs: Runs
+    ordinal_runs: Runs
+    part_ids: Any = None
+    subgroup_names: tuple[str, ...] = ()
+    subgroup_codes: IntSeries | None = None
     subgrouped: bool
     tool_changes: tuple[int, ...] = ()
-    timestamps: tuple[datetime, ...] | None = None
+    stamps: Any = None
     missing: tuple[MissingValue, ...] = ()
+
+    @property
+    def rows(self) -> NDArray[np.int64]:
+        """Source line (CSV) or result number (QIF) of each value."""
+        return self.row_runs.expand()
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """Part id of each value: the ``part`` cell, else ``#`` and the value's ordinal."""
+        if self.part_ids is None:
+            return tuple(f"#{k}" for k in self.ordinal_runs.expand().tolist())
+        parts: list[str] = self.part_ids.to_pylist()
+        return tuple(parts)
+
+    @property
+    def subgroup_labels(self) -> tuple[str, ...]:
+        """Distinct subgroup labels in order of first appearance."""
+        if self.subgroup_codes is not None:
+            return self.subgroup_names
+        return tuple(str(k) for k in self.ordinal_runs.expand().tolist())
+
+    @property
+    def subgroup_index(self) -> NDArray[np.int64]:
+        """Index into ``subgroup_labels`` for each value."""
+        if self.subgroup_codes is not None:
+            return self.subgroup_codes
+        return np.arange(self.values.size, dtype=np.int64)
+
+    @property
+    def timestamps(self) -> tuple[datetime, ...] | None:
+        """Time of each value as ``datetime`` objects, when the file has them."""
+        if self.stamps is None:
+            return None
+        return tuple(self.stamps.astype("datetime64[us]").astype(object).tolist())
+
+    def part_numbers(self) -> NDArray[np.float64] | None:
+        """Part numbers for a trend when the part ids are increasing integers, else ``None``.
+
+        ``None`` means the values are numbered 1…n in file order (drift's default).
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self.part_ids is None:
+            return None
+        try:
+            numbers = pc.cast(self.part_ids, pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        ok = numbers.size > 1 and bool(np.all(numbers == np.round(numbers)))
+        return numbers if ok and bool(np.all(np.diff(numbers) > 0)) else None
 
     def grouped(self) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
         """Values ordered subgroup by subgroup (stable) and the size of each subgroup.
@@ -134,8 +197,10 @@ class CharacteristicData(BaseModel):
         tuple of ndarray
             ``(values, sizes)`` ready for the variables charts.
         """
-        order = np.argsort(self.subgroup_index, kind="stable")
-        sizes = np.bincount(self.subgroup_index, minlength=len(self.subgroup_labels))
+        if self.subgroup_codes is None:
+            return np.asarray(self.values), unit_sizes(self.values.size)
+        order = np.argsort(self.subgroup_codes, kind="stable")
+        sizes = np.bincount(self.subgroup_codes, minlength=len(self.subgroup_names))
         return np.asarray(self.values[order]), sizes[sizes > 0].astype(np.int64)
 
 
@@ -177,26 +242,20 @@ def _unit_factor(source: str, target: str, field: str) -> float:
 
 
 class _Column:
-    """Values of one characteristic collected while reading."""
+    """Values of one QIF characteristic collected while reading."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.values: list[float] = []
         self.rows: list[int] = []
         self.parts: list[str] = []
-        self.subgroups: list[str] = []
-        self.tool_changes: list[int] = []
-        self.timestamps: list[datetime] = []
         self.units: set[str] = set()
         self.missing: list[MissingValue] = []
 
-    def add(self, value: float, row: int, part: str, subgroup: str, tool_change: bool) -> None:
-        if tool_change:
-            self.tool_changes.append(len(self.values))
+    def add(self, value: float, row: int, part: str) -> None:
         self.values.append(value)
         self.rows.append(row)
         self.parts.append(part)
-        self.subgroups.append(subgroup)
 
 
 def _resolve_spec(name: str, specs: SpecTable | None, single: bool) -> SpecLimits | None:
@@ -209,41 +268,71 @@ def _resolve_spec(name: str, specs: SpecTable | None, single: bool) -> SpecLimit
     return specs.default if single else None
 
 
+class _Cells:
+    """One characteristic's cells as read, before units and limits are applied."""
+
+    def __init__(
+        self,
+        name: str,
+        values: NDArray[np.float64],
+        rows: Runs,
+        ordinals: Runs,
+        *,
+        parts: pa.Array | None = None,
+        subgroups: pa.Array | None = None,
+        tool_changes: tuple[int, ...] = (),
+        stamps: NDArray[np.datetime64] | None = None,
+        units: frozenset[str] = frozenset(),
+        missing: tuple[MissingValue, ...] = (),
+    ) -> None:
+        self.name = name
+        self.values = values
+        self.rows = rows
+        self.ordinals = ordinals
+        self.parts = parts
+        self.subgroups = subgroups
+        self.tool_changes = tool_changes
+        self.stamps = stamps
+        self.units = units
+        self.missing = missing
+
+
 def _finish(
-    column: _Column,
-    specs: SpecTable | None,
-    single: bool,
-    subgrouped: bool,
-    default_unit: str,
+    cells: _Cells, specs: SpecTable | None, single: bool, default_unit: str
 ) -> CharacteristicData:
-    if not column.values:
-        if column.missing:
-            raise InputError(f"column {column.name!r}", "has no values (every cell is missing)")
-        raise InputError(f"column {column.name!r}", "has no values")
-    if len(column.units) > 1:
-        raise InputError(
-            f"column {column.name!r}", f"mixes units {', '.join(sorted(column.units))}"
-        )
-    file_unit = next(iter(column.units), default_unit)
-    spec = _resolve_spec(column.name, specs, single)
+    import pyarrow.compute as pc
+
+    if cells.values.size == 0:
+        if cells.missing:
+            raise InputError(f"column {cells.name!r}", "has no values (every cell is missing)")
+        raise InputError(f"column {cells.name!r}", "has no values")
+    if len(cells.units) > 1:
+        raise InputError(f"column {cells.name!r}", f"mixes units {', '.join(sorted(cells.units))}")
+    file_unit = next(iter(cells.units), default_unit)
+    spec = _resolve_spec(cells.name, specs, single)
     unit = spec.unit if spec is not None else file_unit
-    factor = _unit_factor(file_unit, unit, f"{column.name}.unit")
-    labels: dict[str, int] = {}
-    index = [labels.setdefault(label, len(labels)) for label in column.subgroups]
-    stamps = column.timestamps
+    factor = _unit_factor(file_unit, unit, f"{cells.name}.unit")
+    values = cells.values if factor == 1.0 else cells.values * factor
+    codes: NDArray[np.int64] | None = None
+    names: tuple[str, ...] = ()
+    if cells.subgroups is not None:
+        encoded = pc.dictionary_encode(cells.subgroups)
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        names = tuple(encoded.dictionary.to_pylist())
     return CharacteristicData(
-        name=column.name,
+        name=cells.name,
         unit=unit,
         spec=spec,
-        values=np.asarray(column.values) * factor,
-        rows=np.asarray(column.rows),
-        parts=tuple(column.parts),
-        subgroup_labels=tuple(labels),
-        subgroup_index=np.asarray(index),
-        subgrouped=subgrouped,
-        tool_changes=tuple(column.tool_changes),
-        timestamps=tuple(stamps) if len(stamps) == len(column.values) else None,
-        missing=tuple(column.missing),
+        values=frozen(np.asarray(values, dtype=np.float64)),
+        row_runs=cells.rows,
+        ordinal_runs=cells.ordinals,
+        part_ids=cells.parts,
+        subgroup_names=names,
+        subgroup_codes=codes,
+        subgrouped=cells.subgroups is not None,
+        tool_changes=cells.tool_changes,
+        stamps=cells.stamps,
+        missing=cells.missing,
     )
 
 
@@ -261,68 +350,224 @@ def _apply_default(specs: SpecTable | None, count: int, names: Sequence[str]) ->
 # --------------------------------------------------------------------------------------
 
 
-def _cell_value(cell: str, row: int, column: str) -> float | None:
-    """A float, or ``None`` for a missing marker; text raises naming row and column."""
-    text = cell.strip()
-    if text.lower() in _MISSING_MARKERS:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(f"row {row}, column {column!r}", f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise InputError(f"row {row}, column {column!r}", f"{text!r} is not a finite number")
-    return value
+def _first(mask: NDArray[np.bool_]) -> int | None:
+    """Position of the first true value, if any."""
+    return int(np.argmax(mask)) if mask.size and bool(mask.any()) else None
 
 
-def _flag(cell: str, row: int) -> bool:
-    text = cell.strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise InputError(f"row {row}, column 'tool_change'", f"{cell!r} is not yes/no or 1/0")
+def _text_mask(cells: pa.ChunkedArray, words: frozenset[str]) -> NDArray[np.bool_]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lower = pc.utf8_lower(cells)
+    mask: NDArray[np.bool_] = np.asarray(
+        pc.is_in(lower, value_set=pa.array(sorted(words))).to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
+    return mask
 
 
-def _timestamp(cell: str, row: int) -> datetime:
-    try:
-        return datetime.fromisoformat(cell.strip())
-    except ValueError:
-        raise InputError(
-            f"row {row}, column 'timestamp'", f"{cell!r} is not an ISO 8601 date-time"
-        ) from None
+def _row_checks(table: CsvTable) -> tuple[NDArray[np.bool_] | None, NDArray[np.datetime64] | None]:
+    """Check the subgroup, tool-change and timestamp columns; their flags and times."""
+    import pyarrow.compute as pc
+
+    texts = table.texts
+    if "subgroup" in texts:
+        empty = _first(pc.equal(texts["subgroup"], "").to_numpy(zero_copy_only=False))
+        if empty is not None:
+            raise InputError(f"row {table.lines.at(empty)}, column 'subgroup'", "is empty")
+    flags = None
+    if "tool_change" in texts:
+        cells = texts["tool_change"]
+        flags = _text_mask(cells, _TRUE)
+        bad = _first(~(flags | _text_mask(cells, _FALSE)))
+        if bad is not None:
+            raise InputError(
+                f"row {table.lines.at(bad)}, column 'tool_change'",
+                f"{cells[bad].as_py()!r} is not yes/no or 1/0",
+            )
+    stamps = None
+    if "timestamp" in texts:
+        stamps = _timestamps(texts["timestamp"], table.lines)
+    return flags, stamps
 
 
-def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and data rows with their 1-based line numbers, comments skipped."""
-    lines = [(i + 1, line) for i, line in enumerate(text.splitlines())]
-    content = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
-    if not content:
+def _timestamps(cells: pa.ChunkedArray, lines: Runs) -> NDArray[np.datetime64]:
+    """ISO 8601 date-times (a zone offset converted to UTC) as ``datetime64[us]``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for kind in (pa.timestamp("us"), pa.timestamp("us", tz="UTC")):
+        try:
+            parsed = pc.cast(cells, kind)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        stamps: NDArray[np.datetime64] = parsed.to_numpy().astype("datetime64[us]")
+        return stamps
+    for position, cell in enumerate(cells.to_pylist()):  # only to name the bad cell
+        try:
+            datetime.fromisoformat(cell)
+        except ValueError:
+            raise InputError(
+                f"row {lines.at(position)}, column 'timestamp'",
+                f"{cell!r} is not an ISO 8601 date-time",
+            ) from None
+    # every cell is ISO 8601 but offsets and naive times are mixed: read as UTC
+    return np.array(
+        [
+            datetime.fromisoformat(cell).astimezone(UTC).replace(tzinfo=None)
+            for cell in cells.to_pylist()
+        ],
+        dtype="datetime64[us]",
+    )
+
+
+def _characteristic_cells(
+    table: CsvTable,
+    name: str,
+    column: str,
+    selection: NDArray[np.int64] | None,
+    flags: NDArray[np.bool_] | None,
+    stamps: NDArray[np.datetime64] | None,
+    allow_missing: bool,
+) -> _Cells:
+    """The cells of one characteristic: the rows ``selection`` (all if ``None``) of ``column``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = column.lower()
+    values, absent = table.numbers[key], table.missing[key]
+    lines = table.lines
+    if selection is not None:
+        values, absent = values[selection], absent[selection]
+        lines = Runs.compress(table.lines.expand()[selection])
+    missing: tuple[MissingValue, ...] = ()
+    kept: NDArray[np.int64] | None = None
+    if absent.any():
+        where = np.flatnonzero(absent)
+        if not allow_missing:
+            raise InputError(
+                f"row {lines.at(int(where[0]))}, column {column!r}",
+                "value is missing; fill it in, or allow missing values "
+                "(--allow-missing) to report and skip it",
+            )
+        missing = tuple(
+            MissingValue(row=lines.at(position), column=column, characteristic=name)
+            for position in where.tolist()
+        )
+        kept = np.flatnonzero(~absent)
+        values = values[kept]
+        lines = Runs.compress(lines.expand()[kept])
+    ordinals = Runs.counting(1, values.size) if kept is None else Runs.compress(kept + 1)
+    rows_of = _composed(selection, kept)
+
+    def take(cells: pa.ChunkedArray) -> pa.Array:
+        combined = cells.combine_chunks()
+        return combined if rows_of is None else combined.take(pa.array(rows_of))
+
+    parts = None
+    if "part" in table.texts:
+        parts = take(table.texts["part"])
+        empty = np.flatnonzero(pc.equal(parts, "").to_numpy(zero_copy_only=False))
+        if empty.size:
+            labels = parts.to_pylist()
+            for position in empty.tolist():
+                labels[position] = f"#{ordinals.at(position)}"
+            parts = pa.array(labels, pa.string())
+    units: frozenset[str] = frozenset()
+    if "unit" in table.texts:
+        units = frozenset(pc.unique(take(table.texts["unit"])).to_pylist()) - {""}
+    changes: tuple[int, ...] = ()
+    if flags is not None:
+        chosen = flags if rows_of is None else flags[rows_of]
+        changes = tuple(np.flatnonzero(chosen).tolist())
+    return _Cells(
+        name,
+        values,
+        lines,
+        ordinals,
+        parts=parts,
+        subgroups=take(table.texts["subgroup"]) if "subgroup" in table.texts else None,
+        tool_changes=changes,
+        stamps=None if stamps is None else (stamps if rows_of is None else stamps[rows_of]),
+        units=units,
+        missing=missing,
+    )
+
+
+def _composed(
+    selection: NDArray[np.int64] | None, kept: NDArray[np.int64] | None
+) -> NDArray[np.int64] | None:
+    """Table rows of the kept values: ``selection[kept]``, ``None`` meaning every row."""
+    if selection is None:
+        return kept
+    return selection if kept is None else selection[kept]
+
+
+def _measurements_from_table(
+    table: CsvTable | None,
+    *,
+    source: str,
+    name: str,
+    specs: SpecTable | None,
+    allow_missing: bool,
+    unit: str,
+) -> MeasurementSet:
+    import pyarrow.compute as pc
+
+    if table is None:
         raise InputError("measurements", "the file has no header and no values")
-    sample = "\n".join(line for _, line in content[:20])
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader([line for _, line in content], dialect))
-    except csv.Error as err:
-        raise InputError("measurements", f"cannot be read as CSV: {err}") from None
-    parsed = [(number, fields) for (number, _), fields in zip(content, rows, strict=False)]
-    header = [h.strip() for h in parsed[0][1]]
-    return header, parsed[1:]
+    keys = table.keys
+    long_form = "value" in keys
+    value_columns = (
+        ["value"] if long_form else [h for h in table.header if h.lower() not in META_COLUMNS]
+    )
+    if not value_columns:
+        raise InputError("measurements", "no 'value' column and no characteristic columns")
+    if table.rows == 0:
+        raise InputError("measurements", f"{source} has a header but no values")
+    flags, stamps = _row_checks(table)
+    found: list[_Cells] = []
+    if long_form and "characteristic" in table.texts:
+        named = table.texts["characteristic"]
+        empty = _first(pc.equal(named, "").to_numpy(zero_copy_only=False))
+        if empty is not None:
+            raise InputError(f"row {table.lines.at(empty)}, column 'characteristic'", "is empty")
+        encoded = pc.dictionary_encode(named.combine_chunks())
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        names = encoded.dictionary.to_pylist()
+        for code, characteristic in enumerate(names):
+            selection = None if len(names) == 1 else np.flatnonzero(codes == code)
+            found.append(
+                _characteristic_cells(
+                    table, characteristic, "value", selection, flags, stamps, allow_missing
+                )
+            )
+    else:
+        for column in value_columns:
+            found.append(
+                _characteristic_cells(
+                    table,
+                    name if long_form else column,
+                    column,
+                    None,
+                    flags,
+                    stamps,
+                    allow_missing,
+                )
+            )
+    names_found = [cells.name for cells in found]
+    _apply_default(specs, len(names_found), names_found)
+    single = len(found) == 1
+    return MeasurementSet(
+        source=source,
+        characteristics=tuple(_finish(cells, specs, single, unit) for cells in found),
+    )
 
 
-def _check_header(header: list[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for i, name in enumerate(header):
-        key = name.lower()
-        if not name:
-            raise InputError(f"column {i + 1}", "has no name in the header")
-        if key in positions:
-            raise InputError(f"column {name!r}", "appears twice in the header")
-        positions[key] = i
-    return positions
+def _value_columns(keys: tuple[str, ...]) -> list[str]:
+    """The number columns of a measurement file: ``value``, else every non-meta column."""
+    return ["value"] if "value" in keys else [k for k in keys if k not in META_COLUMNS]
 
 
 def parse_measurements_csv(
@@ -362,61 +607,9 @@ def parse_measurements_csv(
         Naming the row and column of the first bad cell; for an empty column, a row with
         the wrong number of cells, a missing value (unless allowed), or a unit mismatch.
     """
-    header, rows = _csv_rows(text)
-    positions = _check_header(header)
-    long_form = "value" in positions
-    value_columns = ["value"] if long_form else [h for h in header if h.lower() not in META_COLUMNS]
-    if not value_columns:
-        raise InputError("measurements", "no 'value' column and no characteristic columns")
-    if not rows:
-        raise InputError("measurements", f"{source} has a header but no values")
-    subgrouped = "subgroup" in positions
-    columns: dict[str, _Column] = {}
-    for number, fields in rows:
-        if len(fields) != len(header):
-            raise InputError(
-                f"row {number}", f"has {len(fields)} cells; the header has {len(header)}"
-            )
-        cells = {h.lower(): f for h, f in zip(header, fields, strict=True)}
-        part = cells["part"].strip() if "part" in cells else ""
-        subgroup = cells["subgroup"].strip() if subgrouped else ""
-        if subgrouped and not subgroup:
-            raise InputError(f"row {number}, column 'subgroup'", "is empty")
-        change = _flag(cells["tool_change"], number) if "tool_change" in cells else False
-        stamp = _timestamp(cells["timestamp"], number) if "timestamp" in cells else None
-        targets = (
-            [(cells["characteristic"].strip() if "characteristic" in cells else name, "value")]
-            if long_form
-            else [(h, h) for h in value_columns]
-        )
-        for characteristic, column_name in targets:
-            if not characteristic:
-                raise InputError(f"row {number}, column 'characteristic'", "is empty")
-            column = columns.setdefault(characteristic, _Column(characteristic))
-            ordinal = str(len(column.values) + len(column.missing) + 1)
-            value = _cell_value(cells[column_name.lower()], number, column_name)
-            if value is None:
-                if not allow_missing:
-                    raise InputError(
-                        f"row {number}, column {column_name!r}",
-                        "value is missing; fill it in, or allow missing values "
-                        "(--allow-missing) to report and skip it",
-                    )
-                column.missing.append(
-                    MissingValue(row=number, column=column_name, characteristic=characteristic)
-                )
-                continue
-            column.add(value, number, part or f"#{ordinal}", subgroup or ordinal, change)
-            if stamp is not None:
-                column.timestamps.append(stamp)
-            if "unit" in cells and cells["unit"].strip():
-                column.units.add(cells["unit"].strip())
-    names = list(columns)
-    _apply_default(specs, len(names), names)
-    single = len(names) == 1
-    return MeasurementSet(
-        source=source,
-        characteristics=tuple(_finish(columns[n], specs, single, subgrouped, unit) for n in names),
+    table = read_csv(text.encode("utf-8"), field="measurements", numeric=_value_columns)
+    return _measurements_from_table(
+        table, source=source, name=name, specs=specs, allow_missing=allow_missing, unit=unit
     )
 
 
@@ -586,7 +779,7 @@ def parse_measurements_qif(
                     raise InputError(where, "has no Value")
                 column.missing.append(MissingValue(row=number, column=tag, characteristic=name))
                 continue
-            column.add(value, number, part, part, False)
+            column.add(value, number, part)
     if not columns:
         raise InputError("measurements", f"{source} has no characteristic measurements")
     own: dict[str, SpecLimits] = {}
@@ -606,8 +799,25 @@ def parse_measurements_qif(
     return MeasurementSet(
         source=source,
         characteristics=tuple(
-            _finish(columns[n], table, len(names) == 1, True, unit) for n in names
+            _finish(_qif_cells(columns[n]), table, len(names) == 1, unit) for n in names
         ),
+    )
+
+
+def _qif_cells(column: _Column) -> _Cells:
+    """A QIF characteristic's cells: one subgroup per ``MeasurementResults`` (part)."""
+    import pyarrow as pa
+
+    parts = pa.array(column.parts, pa.string())
+    return _Cells(
+        column.name,
+        np.asarray(column.values, dtype=np.float64),
+        Runs.compress(np.asarray(column.rows, dtype=np.int64)),
+        Runs.counting(1, len(column.values)),
+        parts=parts,
+        subgroups=parts,
+        units=frozenset(column.units),
+        missing=tuple(column.missing),
     )
 
 
@@ -647,16 +857,22 @@ def load_measurements(
     """
     file = Path(path)
     known = PurePath(name or file.name)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        raise InputError("measurements", f"cannot read {file}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError("measurements", f"{known.name} is not UTF-8 text") from None
     if file.suffix.lower() in {".qif", ".xml"}:
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except OSError as err:
+            raise InputError("measurements", f"cannot read {file}: {err.strerror}") from None
+        except UnicodeDecodeError:
+            raise InputError("measurements", f"{known.name} is not UTF-8 text") from None
         return parse_measurements_qif(
             text, source=known.name, specs=specs, allow_missing=allow_missing
         )
-    return parse_measurements_csv(
-        text, source=known.name, name=known.stem, specs=specs, allow_missing=allow_missing
+    table = read_csv(file, field="measurements", numeric=_value_columns)
+    return _measurements_from_table(
+        table,
+        source=known.name,
+        name=known.stem,
+        specs=specs,
+        allow_missing=allow_missing,
+        unit="mm",
     )

@@ -27,7 +27,6 @@ References
 
 from __future__ import annotations
 
-import csv
 import math
 from functools import cache
 from pathlib import Path
@@ -41,6 +40,8 @@ from rampwise.core.checks import require_positive
 from rampwise.core.errors import InputError
 from rampwise.core.vocabulary import Vocabulary
 from rampwise.quality.constants import d2, d3
+from rampwise.quality.csv_table import read_csv, to_floats
+from rampwise.quality.series import Runs
 
 __all__ = [
     "AnovaRow",
@@ -249,7 +250,9 @@ _COLUMNS = ("part", "appraiser", "trial", "value")
 def load_gauge_study(path: str | Path) -> GaugeStudy:
     """Read a crossed study in long form: columns ``part, appraiser, trial, value``.
 
-    Lines starting with ``#`` are comments; extra columns are ignored.
+    Read by the one columnar CSV reader (:func:`~rampwise.quality.csv_table.read_csv`:
+    ``,`` or ``;`` separators, decimal commas); lines starting with ``#`` are comments;
+    extra columns are ignored.
 
     Raises
     ------
@@ -258,68 +261,77 @@ def load_gauge_study(path: str | Path) -> GaugeStudy:
         number (the row is named), a (part, appraiser, trial) repeats, or the design is
         not balanced (every part × appraiser with the same trials).
     """
+    import pyarrow.compute as pc
+
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError("study", f"cannot read {source}: {err}") from err
-    numbered = [(i, line) for i, line in enumerate(text.splitlines(), start=1)]
-    numbered = [(i, line) for i, line in numbered if line.strip() and not line.startswith("#")]
-    if not numbered:
+    table = read_csv(source, field="study", row_label="study row")
+    if table is None:
         raise InputError("study", f"{source} is empty")
-    header = [name.strip().lower() for name in next(csv.reader([numbered[0][1]]))]
-    missing = [name for name in _COLUMNS if name not in header]
+    missing = [name for name in _COLUMNS if name not in table.keys]
     if missing:
         raise InputError(
             "study", f"missing column(s) {', '.join(missing)}; need {', '.join(_COLUMNS)}"
         )
-    readings: dict[tuple[str, str, str], float] = {}
-    for number, line in numbered[1:]:
-        cells = [cell.strip() for cell in next(csv.reader([line]))]
-        if len(cells) != len(header):
-            raise InputError(
-                f"study row {number}", f"has {len(cells)} cells, the header has {len(header)}"
-            )
-        row = dict(zip(header, cells, strict=True))
-        try:
-            value = float(row["value"])
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            raise InputError(
-                f"study row {number}",
-                f"column 'value' must be a finite number; got {row['value']!r}",
-            )
-        key = (row["part"], row["appraiser"], row["trial"])
-        if not all(key):
-            raise InputError(f"study row {number}", "part, appraiser and trial must not be empty")
-        if key in readings:
-            raise InputError(
-                f"study row {number}", f"repeats part {key[0]}, appraiser {key[1]}, trial {key[2]}"
-            )
-        readings[key] = value
-    return _balanced(readings)
+    cells = table.texts["value"].combine_chunks()
+
+    def bad(reason: str, line: int, column: str, text: str) -> InputError:
+        return InputError(
+            f"study row {line}", f"column 'value' must be a finite number; got {text!r}"
+        )
+
+    values, absent = to_floats(cells, table.lines.at, "value", bad)
+    if absent.any():
+        at = int(np.argmax(absent))
+        raise bad("finite", table.lines.at(at), "value", cells[at].as_py())
+    keys = [table.texts[name].combine_chunks() for name in _COLUMNS[:3]]
+    empty = np.zeros(table.rows, dtype=bool)
+    for key in keys:
+        empty |= pc.equal(key, "").to_numpy(zero_copy_only=False)
+    if empty.any():
+        raise InputError(
+            f"study row {table.lines.at(int(np.argmax(empty)))}",
+            "part, appraiser and trial must not be empty",
+        )
+    encoded = [pc.dictionary_encode(key) for key in keys]
+    labels = [tuple(e.dictionary.to_pylist()) for e in encoded]
+    codes = [e.indices.to_numpy(zero_copy_only=False).astype(np.int64) for e in encoded]
+    return _balanced(table.lines, labels, codes, values)
 
 
-def _balanced(readings: dict[tuple[str, str, str], float]) -> GaugeStudy:
-    parts = tuple(dict.fromkeys(k[0] for k in readings))
-    appraisers = tuple(dict.fromkeys(k[1] for k in readings))
-    trials = tuple(dict.fromkeys(k[2] for k in readings))
+def _balanced(
+    lines: Runs,
+    labels: list[tuple[str, ...]],
+    codes: list[NDArray[np.int64]],
+    readings: FloatArray,
+) -> GaugeStudy:
+    """The readings as a (part, appraiser, trial) array; repeats and gaps refused."""
+    parts, appraisers, trials = labels
+    shape = (len(parts), len(appraisers), len(trials))
+    cell = np.ravel_multi_index((codes[0], codes[1], codes[2]), shape)
+    order = np.argsort(cell, kind="stable")
+    repeated = order[1:][cell[order][1:] == cell[order][:-1]]
+    if repeated.size:
+        row = int(repeated.min())
+        key = (parts[codes[0][row]], appraisers[codes[1][row]], trials[codes[2][row]])
+        raise InputError(
+            f"study row {lines.at(row)}",
+            f"repeats part {key[0]}, appraiser {key[1]}, trial {key[2]}",
+        )
     if len(parts) < 2 or len(appraisers) < 1 or len(trials) < 2:
         raise InputError(
             "study", f"needs ≥ 2 parts and ≥ 2 trials; got {len(parts)} parts, {len(trials)} trials"
         )
-    values = np.empty((len(parts), len(appraisers), len(trials)))
-    for i, part in enumerate(parts):
-        for j, appraiser in enumerate(appraisers):
-            for k, trial in enumerate(trials):
-                if (part, appraiser, trial) not in readings:
-                    raise InputError(
-                        "study",
-                        f"unbalanced: no reading for part {part}, appraiser {appraiser}, "
-                        f"trial {trial}",
-                    )
-                values[i, j, k] = readings[(part, appraiser, trial)]
+    filled = np.zeros(shape, dtype=bool)
+    filled.flat[cell] = True
+    if not filled.all():
+        i, j, k = np.unravel_index(int(np.argmin(filled)), shape)
+        raise InputError(
+            "study",
+            f"unbalanced: no reading for part {parts[i]}, appraiser {appraisers[j]}, "
+            f"trial {trials[k]}",
+        )
+    values = np.empty(shape)
+    values.flat[cell] = readings
     return GaugeStudy(parts=parts, appraisers=appraisers, values=values)
 
 

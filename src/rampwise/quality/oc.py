@@ -24,7 +24,8 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ from pydantic import BaseModel, ConfigDict
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
 from rampwise.core.vocabulary import Vocabulary
+from rampwise.quality.counts import binomial_pmf, hypergeometric_pmf, poisson_pmf
 from rampwise.quality.sampling import SamplingPlan, SamplingStage, parse_enum
 
 __all__ = [
@@ -207,29 +209,13 @@ def _stage_pmf(
     found: NDArray[np.int64],
 ) -> NDArray[np.float64]:
     """P(x nonconforming among the next n items) per earlier count ``found``: (len(found), n+1)."""
-    from scipy import special, stats
-
-    x = np.arange(n + 1)
     if distribution is Distribution.BINOMIAL:
-        # Log form: scipy's binom.pmf overflows for p at the smallest normal float.
-        log_pmf = (
-            special.gammaln(n + 1)
-            - special.gammaln(x + 1)
-            - special.gammaln(n - x + 1)
-            + special.xlogy(x, p)
-            + special.xlog1py(n - x, -p)
-        )
-        return np.broadcast_to(np.exp(log_pmf), (found.size, n + 1))
+        return np.broadcast_to(binomial_pmf(n, p), (found.size, n + 1))
     if distribution is Distribution.POISSON:
-        row = stats.poisson.pmf(x, n * p)
-        return np.broadcast_to(row, (found.size, n + 1))
+        return np.broadcast_to(poisson_pmf(n, n * p), (found.size, n + 1))
     assert lot is not None
-    defective = round(p * lot)
-    remaining_lot = lot - drawn
-    remaining_bad = np.clip(defective - found, 0, None)
-    return np.asarray(
-        stats.hypergeom.pmf(x[None, :], remaining_lot, remaining_bad[:, None], n), dtype=np.float64
-    )
+    remaining_bad = np.clip(round(p * lot) - found, 0, None)
+    return hypergeometric_pmf(np.arange(n + 1)[None, :], lot - drawn, remaining_bad[:, None], n)
 
 
 def _stage_outcomes(
@@ -465,17 +451,42 @@ def aoql(
     at, peak = float(grid[best]), float(values[best])
     if model is not Distribution.HYPERGEOMETRIC:
         low, high = grid[max(best - 1, 0)], grid[min(best + 1, grid.size - 1)]
-        from scipy import optimize
-
-        found = optimize.minimize_scalar(
-            lambda f: -float(aoq(stages, f, lot_size=lot_size, distribution=model)[0]),
-            bounds=(float(low), float(high)),
-            method="bounded",
-            options={"xatol": 1e-10},
+        found, value = _golden_maximum(
+            lambda f: float(aoq(stages, f, lot_size=lot_size, distribution=model)[0]),
+            float(low),
+            float(high),
         )
-        if -found.fun > peak:
-            at, peak = float(found.x), float(-found.fun)
+        if value > peak:
+            at, peak = found, value
     return AOQLResult(aoql=peak, at_fraction=at)
+
+
+_GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+
+
+def _golden_maximum(
+    function: Callable[[float], float], low: float, high: float, tolerance: float = 1e-10
+) -> tuple[float, float]:
+    """Golden-section search for the maximum of a unimodal ``function`` on [low, high].
+
+    Returns the abscissa, to ``tolerance``, and the value there.
+
+    References
+    ----------
+    .. [1] Press, W. H. et al., *Numerical Recipes*, 3rd ed., 2007, §10.2.
+    """
+    left, right = high - _GOLDEN * (high - low), low + _GOLDEN * (high - low)
+    at_left, at_right = function(left), function(right)
+    while high - low > tolerance:
+        if at_left >= at_right:
+            high, right, at_right = right, left, at_left
+            left = high - _GOLDEN * (high - low)
+            at_left = function(left)
+        else:
+            low, left, at_left = left, right, at_right
+            right = low + _GOLDEN * (high - low)
+            at_right = function(right)
+    return (left, at_left) if at_left >= at_right else (right, at_right)
 
 
 def oc_curve(

@@ -28,14 +28,16 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.vocabulary import Vocabulary
-from rampwise.quality.series import IntSeries
+from rampwise.quality.series import CHUNK, IntSeries, blocks
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -75,38 +77,183 @@ class Violation(BaseModel):
 
 
 class Violations(BaseModel):
-    """The flagged points of one chart, stored column-wise.
+    """The flagged points of one chart, stored as runs of one rule.
 
     A long in-control series still raises false alarms (about 1.6 % of points under the
-    Western Electric rules), so a million points can carry tens of thousands of flags;
-    two columns cost a fraction of as many :class:`Violation` objects, which
-    :meth:`as_tuple` builds on demand.
+    Western Electric rules), and a pattern rule flags every point while its pattern
+    persists, so a run of consecutive points flagged by the same rule is kept as one
+    ``(rule, first, last)`` triple — three integers however long the run. Per-point
+    forms (:attr:`index`, :attr:`rule`, :meth:`as_tuple`) are built only on demand.
 
     Attributes
     ----------
-    index
-        1-based point numbers, ascending.
-    rule
-        Rule id of each flagged point.
+    rules
+        Rule ids the runs refer to (``we1`` …), by :attr:`code`.
+    code
+        Index into ``rules`` of each run.
+    first, last
+        1-based numbers of the first and last point of each run (inclusive), ascending.
     """
 
     model_config = ConfigDict(frozen=True)
 
-    index: IntSeries
-    rule: tuple[str, ...]
+    rules: tuple[str, ...] = ()
+    code: IntSeries = np.zeros(0, dtype=np.int64)
+    first: IntSeries = np.zeros(0, dtype=np.int64)
+    last: IntSeries = np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def from_points(cls, index: Iterable[int], rule: Iterable[str]) -> Violations:
+        """Runs from per-point ``(index, rule)`` columns, points ascending (1-based)."""
+        points = np.asarray(list(index), dtype=np.int64)
+        names = list(rule)
+        rules = tuple(dict.fromkeys(names))
+        codes = np.asarray([rules.index(name) for name in names], dtype=np.int64)
+        return cls._from_codes(points, codes, rules)
+
+    @classmethod
+    def _from_codes(
+        cls, points: NDArray[np.int64], codes: NDArray[np.int64], rules: tuple[str, ...]
+    ) -> Violations:
+        """Runs of ascending 1-based ``points`` with a rule code each."""
+        if points.size == 0:
+            return cls(rules=rules)
+        breaks = np.flatnonzero((np.diff(points) != 1) | (np.diff(codes) != 0)) + 1
+        starts = np.concatenate(([0], breaks))
+        ends = np.append(breaks, points.size) - 1
+        return cls(rules=rules, code=codes[starts], first=points[starts], last=points[ends])
 
     @property
     def count(self) -> int:
         """Number of flagged points."""
-        return len(self.rule)
+        return int(np.sum(self.last - self.first + 1))
+
+    def point_blocks(self) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+        """The flagged points (1-based) and their rule codes, at most a block at a time."""
+        lengths = self.last - self.first + 1
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if ends.size else 0
+        for start in blocks(total, CHUNK):
+            positions = np.arange(start, min(start + CHUNK, total), dtype=np.int64)
+            run = np.searchsorted(ends, positions, side="right")
+            yield self.first[run] + positions - (ends[run] - lengths[run]), self.code[run]
+
+    def points(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Every flagged point (1-based) and the code of its rule, as arrays."""
+        parts = list(self.point_blocks())
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def write_json(self, stream: TextIO) -> None:
+        """Write the points as the JSON array ``[{"rule", "index"}, …]``, block by block.
+
+        The same text as the ``violations`` of a chart's ``model_dump_json()``, without
+        building it whole (a long series can flag many points).
+        """
+        names = [json.dumps(rule) for rule in self.rules]
+        stream.write("[")
+        comma = ""
+        for index, codes in self.point_blocks():
+            stream.write(
+                comma
+                + ",".join(
+                    f'{{"rule":{names[code]},"index":{point}}}'
+                    for point, code in zip(index.tolist(), codes.tolist(), strict=True)
+                )
+            )
+            comma = ","
+        stream.write("]")
+
+    @property
+    def index(self) -> NDArray[np.int64]:
+        """1-based point numbers, ascending (expanded from the runs)."""
+        return self.points()[0]
+
+    @property
+    def rule(self) -> tuple[str, ...]:
+        """Rule id of each flagged point (expanded from the runs)."""
+        return tuple(self.rules[code] for code in self.points()[1].tolist())
 
     def as_tuple(self) -> tuple[Violation, ...]:
         """One :class:`Violation` per flagged point."""
+        index, codes = self.points()
         return tuple(
             # both columns were validated when this object was built
-            Violation.model_construct(rule=rule, index=index)
-            for rule, index in zip(self.rule, self.index.tolist(), strict=True)
+            Violation.model_construct(rule=self.rules[code], index=point)
+            for point, code in zip(index.tolist(), codes.tolist(), strict=True)
         )
+
+    def by_rule(self) -> dict[str, list[tuple[int, int]]]:
+        """The runs ``(first, last)`` of each rule, rules in order of first appearance."""
+        grouped: dict[str, list[tuple[int, int]]] = {}
+        for code, first, last in zip(
+            self.code.tolist(), self.first.tolist(), self.last.tolist(), strict=True
+        ):
+            grouped.setdefault(self.rules[code], []).append((first, last))
+        return grouped
+
+
+def _runs_of_codes(
+    lowest: NDArray[np.int64], offset: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """``(code, first, last)`` of the runs of equal non-zero codes, points 1-based."""
+    padded = np.concatenate(([0], lowest, [0]))
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    starts = change[:-1]
+    starts = starts[lowest[starts] != 0] if starts.size else starts
+    # a run ends where the next change after its start is
+    ends = change[np.searchsorted(change, starts, side="right")] - 1
+    return lowest[starts], starts + offset + 1, ends + offset + 1
+
+
+def _violations_blockwise(
+    size: int,
+    lowest_in: Callable[[int, int], NDArray[np.int64]],
+    rules: tuple[str, ...],
+    overlap: int,
+) -> Violations:
+    """Violations of ``size`` points, the lowest rule per point computed block by block.
+
+    ``lowest_in(start, stop)`` returns the lowest rule code of the points ``start`` …
+    ``stop − 1``, reading back ``overlap`` points for the rules' windows; runs that meet
+    at a block edge are joined.
+    """
+    codes: list[NDArray[np.int64]] = []
+    firsts: list[NDArray[np.int64]] = []
+    lasts: list[NDArray[np.int64]] = []
+    for start in blocks(size, CHUNK):
+        stop = min(start + CHUNK, size)
+        back = max(0, start - overlap)
+        lowest = lowest_in(back, stop)[start - back :]
+        code, first, last = _runs_of_codes(lowest, start)
+        joins = (
+            code.size > 0
+            and bool(lasts)
+            and lasts[-1].size > 0
+            and lasts[-1][-1] == first[0] - 1
+            and codes[-1][-1] == code[0]
+        )
+        if joins:
+            lasts[-1] = lasts[-1].copy()
+            lasts[-1][-1] = last[0]
+            code, first, last = code[1:], first[1:], last[1:]
+        codes.append(code)
+        firsts.append(first)
+        lasts.append(last)
+    if not codes:
+        return Violations(rules=rules)
+    code_all = np.concatenate(codes)
+    used = tuple(rules[c] for c in sorted(set(code_all.tolist())))
+    remap = np.zeros(len(rules), dtype=np.int64)
+    for position, name in enumerate(used):
+        remap[rules.index(name)] = position
+    return Violations(
+        rules=used,
+        code=remap[code_all],
+        first=np.concatenate(firsts),
+        last=np.concatenate(lasts),
+    )
 
 
 def signal_violations(flags: BoolArray, rule: str) -> Violations:
@@ -122,10 +269,15 @@ def signal_violations(flags: BoolArray, rule: str) -> Violations:
     Returns
     -------
     Violations
-        1-based indices of the flagged points.
+        Runs of flagged points, 1-based.
     """
-    points = np.flatnonzero(flags)
-    return Violations(index=points + 1, rule=(rule,) * points.size)
+    mask = np.asarray(flags, dtype=bool)
+    return _violations_blockwise(
+        mask.size,
+        lambda start, stop: mask[start:stop].astype(np.int64),
+        ("", rule),
+        0,
+    )
 
 
 def _window_count(mask: BoolArray, width: int) -> NDArray[np.int64]:
@@ -338,15 +490,35 @@ def violations_from_flags(flags: dict[int, BoolArray], rule_set: RuleSet) -> Vio
     Returns
     -------
     Violations
-        Sorted by point; indices are 1-based (as qcc prints them).
+        Runs sorted by point; indices are 1-based (as qcc prints them).
     """
     if not flags:
-        return Violations(index=np.zeros(0, dtype=np.int64), rule=())
+        return Violations()
     size = next(iter(flags.values())).size
-    lowest = first_rule_per_point(flags, size)
-    points = np.flatnonzero(lowest)
-    names = np.array([""] + [f"{rule_set.value}{n}" for n in range(1, max(flags) + 1)])
-    return Violations(index=points + 1, rule=tuple(names[lowest[points]].tolist()))
+    names = _rule_names(rule_set, max(flags))
+    return _violations_blockwise(
+        size,
+        lambda start, stop: first_rule_per_point(
+            {number: flag[start:stop] for number, flag in flags.items()}, stop - start
+        ),
+        names,
+        0,
+    )
+
+
+def _rule_names(rule_set: RuleSet, highest: int) -> tuple[str, ...]:
+    """Rule ids by rule number (index 0 unused): ``("", "we1", "we2", …)``."""
+    return ("", *(f"{rule_set.value}{n}" for n in range(1, highest + 1)))
+
+
+RULE_WINDOW = 16
+"""Points a rule looks back, at least: the longest pattern is 15 points (Nelson 7)."""
+
+
+def _per_point(value: float | FloatArray, start: int, stop: int) -> float | FloatArray:
+    """A scalar, or the slice ``start:stop`` of a per-point array."""
+    array = np.asarray(value)
+    return value if array.ndim == 0 else array[start:stop]
 
 
 def location_violations(
@@ -370,10 +542,26 @@ def location_violations(
     Returns
     -------
     Violations
-        One per flagged point, lowest rule number winning, 1-based indices.
+        Runs of flagged points, lowest rule number winning, 1-based indices. The
+        series is walked in blocks of :data:`~rampwise.quality.series.CHUNK` points
+        (each reading back :data:`RULE_WINDOW` points), so memory does not grow with
+        the series beyond the runs found.
     """
-    flags = rule_flags(statistic, center, std_error, rule_set, lower=lower, upper=upper)
-    return violations_from_flags(flags, rule_set)
+    stat = np.asarray(statistic, dtype=float)
+
+    def lowest_in(start: int, stop: int) -> NDArray[np.int64]:
+        flags = rule_flags(
+            stat[start:stop],
+            _per_point(center, start, stop),
+            _per_point(std_error, start, stop),
+            rule_set,
+            lower=None if lower is None else _per_point(lower, start, stop),
+            upper=None if upper is None else _per_point(upper, start, stop),
+        )
+        return first_rule_per_point(flags, stop - start)
+
+    names = _rule_names(rule_set, max(_RULES[rule_set]))
+    return _violations_blockwise(stat.size, lowest_in, names, RULE_WINDOW)
 
 
 def beyond_limit_violations(
@@ -399,7 +587,13 @@ def beyond_limit_violations(
     Returns
     -------
     Violations
-        Points strictly beyond a limit, 1-based.
+        Runs of points strictly beyond a limit, 1-based.
     """
     stat = np.asarray(statistic, dtype=float)
-    return violations_from_flags({1: (stat < lower) | (stat > upper)}, rule_set)
+
+    def lowest_in(start: int, stop: int) -> NDArray[np.int64]:
+        part = stat[start:stop]
+        low, high = _per_point(lower, start, stop), _per_point(upper, start, stop)
+        return ((part < low) | (part > high)).astype(np.int64)
+
+    return _violations_blockwise(stat.size, lowest_in, _rule_names(rule_set, 1), 0)

@@ -5,15 +5,20 @@ cost ~30 times the memory). Inside a frozen pydantic model an array is made read
 arrays a chart computes itself are frozen in place instead of copied, and constant centre
 lines and limits are zero-memory broadcast views, so memory stays a small multiple of n.
 The series stay out of a result's JSON; :class:`ComparedByJson` compares results by it.
+Long series are walked in blocks (:data:`CHUNK` points) so that no step needs a full-size
+temporary, and ascending integer sequences (line numbers, flagged points) are kept as
+:class:`Runs`.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import BaseModel, PlainSerializer, PlainValidator
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator
 
 from rampwise.core.errors import InputError
 
@@ -95,3 +100,121 @@ def finite_array(name: str, values: ArrayLike) -> NDArray[np.float64]:
         bad = int(np.flatnonzero(~np.isfinite(array))[0])
         raise InputError(name, f"value {bad + 1} is {array[bad]!r}; every value must be finite")
     return array
+
+
+CHUNK = 1 << 17
+"""Points per block in the blockwise (bounded-memory) loops: 1 MiB of float64."""
+
+
+def blocks(size: int, chunk: int = CHUNK) -> range:
+    """Start positions of consecutive blocks of ``chunk`` points covering ``size``."""
+    return range(0, size, chunk)
+
+
+def mean_and_std(values: NDArray[np.float64]) -> tuple[float, float]:
+    """Mean and sample standard deviation (ddof 1) in two blockwise passes.
+
+    Equal to ``np.mean`` and ``np.std(ddof=1)`` to rounding, without their full-size
+    temporary (sums are numpy's pairwise sums, not BLAS, which spins threads for
+    nothing on a shared machine); σ is NaN for fewer than 2 values.
+
+    Parameters
+    ----------
+    values
+        The data [unit].
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, std)`` [unit].
+    """
+    n = values.size
+    if n == 0:
+        return math.nan, math.nan
+    mean = float(np.mean(values))
+    squares = 0.0
+    for start in blocks(n):
+        deviation = values[start : start + CHUNK] - mean
+        squares += float(np.sum(deviation * deviation))
+    return mean, math.sqrt(squares / (n - 1)) if n > 1 else math.nan
+
+
+def mean_abs_diff(
+    values: NDArray[np.float64],
+    transform: Callable[[NDArray[np.float64]], NDArray[np.float64]] | None = None,
+) -> float:
+    """Mean |xᵢ − xᵢ₋₁| of consecutive values (of ``transform(x)`` if given), blockwise.
+
+    Parameters
+    ----------
+    values
+        At least 2 values in order [unit].
+    transform
+        Optional element-wise transformation applied block by block first.
+
+    Returns
+    -------
+    float
+        Average moving range of 2 [unit, or transformed unit].
+    """
+    total = 0.0
+    for start in blocks(values.size - 1):
+        block = values[start : start + CHUNK + 1]
+        if transform is not None:
+            block = transform(block)
+        total += float(np.sum(np.abs(np.diff(block))))
+    return total / (values.size - 1)
+
+
+class Runs(BaseModel):
+    """An ascending integer sequence kept as runs of consecutive numbers.
+
+    Line numbers of a CSV without comments between its rows, or the points a rule
+    flags, are mostly consecutive: a run ``first, first+1, …`` costs two integers
+    however long it is. ``expand()`` gives the full array for output that asks for it.
+
+    Attributes
+    ----------
+    first
+        First number of each run.
+    offset
+        Position in the sequence where each run begins (the first is 0).
+    size
+        Length of the whole sequence.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    first: IntSeries
+    offset: IntSeries
+    size: int
+
+    @classmethod
+    def compress(cls, numbers: NDArray[np.int64]) -> Runs:
+        """The runs of an ascending integer array."""
+        numbers = np.asarray(numbers, dtype=np.int64)
+        if numbers.size == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(first=empty, offset=empty, size=0)
+        breaks = np.flatnonzero(np.diff(numbers) != 1) + 1
+        offset = np.concatenate(([0], breaks))
+        return cls(first=numbers[offset], offset=offset, size=int(numbers.size))
+
+    @classmethod
+    def counting(cls, first: int, size: int) -> Runs:
+        """``first, first+1, …`` for ``size`` numbers: one run."""
+        runs = int(size > 0)
+        first_array = np.full(runs, first, dtype=np.int64)
+        return cls(first=first_array, offset=np.zeros(runs, dtype=np.int64), size=size)
+
+    def expand(self) -> NDArray[np.int64]:
+        """Every number of the sequence, as an array."""
+        lengths = np.diff(np.append(self.offset, self.size))
+        out = np.arange(self.size, dtype=np.int64)
+        out += np.repeat(self.first - self.offset, lengths)
+        return out
+
+    def at(self, position: int) -> int:
+        """The number at ``position`` (0-based)."""
+        run = int(np.searchsorted(self.offset, position, side="right")) - 1
+        return int(self.first[run] + position - self.offset[run])

@@ -28,7 +28,6 @@ References
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from rampwise.catalog import load_table
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
 from rampwise.core.vocabulary import Vocabulary
+from rampwise.quality.csv_table import read_csv
 from rampwise.quality.oc import (
     AOQLResult,
     Distribution,
@@ -469,37 +469,23 @@ def load_lot_history(path: str | Path) -> tuple[LotRecord, ...]:
         the message names the row (line number, header = 1) and the column.
     """
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError("history", f"cannot read {source}: {err}") from err
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)]
-    lines = [
-        (number, line)
-        for number, line in lines
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
+    table = read_csv(source, field="history", row_label="history row")
+    if table is None:
         raise InputError("history", f"{source} has no header and no lots")
-    header_number, header_line = lines[0]
-    header = [name.strip().lower() for name in next(csv.reader([header_line]))]
+    header = list(table.keys)
     missing = [name for name in _REQUIRED if name not in header]
     if missing:
-        raise InputError(
-            "history", f"{source} line {header_number}: missing column(s) {', '.join(missing)}"
-        )
+        raise InputError("history", f"{source}: missing column(s) {', '.join(missing)}")
     unknown = [name for name in header if name not in _REQUIRED + _OPTIONAL]
     if unknown:
         listed = ", ".join(_REQUIRED + _OPTIONAL)
         raise InputError("history", f"unknown column(s) {', '.join(unknown)}; valid: {listed}")
     records: list[LotRecord] = []
-    for number, line in lines[1:]:
-        cells = next(csv.reader([line]))
-        if len(cells) != len(header):
-            raise InputError(
-                f"history row {number}", f"has {len(cells)} cells, the header has {len(header)}"
-            )
-        row = dict(zip(header, (cell.strip() for cell in cells), strict=True))
+    columns = [table.text(key) for key in header]
+    for number, cells in zip(
+        table.lines.expand().tolist(), zip(*columns, strict=True), strict=True
+    ):
+        row = dict(zip(header, cells, strict=True))
         if not row["lot"]:
             raise InputError(f"history row {number}", "column 'lot' is empty")
         second = row.get("nonconforming_2", "")

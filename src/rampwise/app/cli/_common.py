@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 
 from rampwise.core.checks import require_whole
@@ -26,6 +25,8 @@ R = TypeVar("R")
 
 console = Console()
 err_console = Console(stderr=True)
+
+JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
 class ExitStatus(enum.IntEnum):
@@ -68,9 +69,13 @@ def guarded(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def emit_json(result: BaseModel | Any) -> None:
-    """Print a result's JSON contract (``model_dump_json()``) on stdout, nothing else."""
-    text = result.model_dump_json() if isinstance(result, BaseModel) else str(result)
+def emit_json(result: Any) -> None:
+    """Print a result's JSON contract (``model_dump_json()``) on stdout, nothing else.
+
+    A result without ``model_dump_json`` (already JSON text) is printed as it is.
+    """
+    dump = getattr(result, "model_dump_json", None)
+    text = dump() if callable(dump) else str(result)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
 

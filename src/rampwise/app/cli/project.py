@@ -1,4 +1,4 @@
-"""Commands about a whole project: ``assess``, ``stages`` and ``demo``."""
+"""Commands about a whole project: ``assess`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -8,24 +8,21 @@ from pathlib import Path
 import typer
 
 from rampwise.api import Assessment, assess
-from rampwise.app.cli._common import console, emit_json, guarded
+from rampwise.app.cli._common import JSON_OPT, console, emit_json, guarded
 from rampwise.app.cli.geometry import findings_table
 from rampwise.app.cli.inspection import plan_view
 from rampwise.app.cli.quality import batch_view
 from rampwise.app.cli.quote import quote_view
-from rampwise.app.cli.tolerance import route_view
+from rampwise.app.cli.route import route_view
 from rampwise.io.project_file import load_project
-from rampwise.render.terminal import assessment_view, profile_table
-from rampwise.rules.stage import stage_profiles
+from rampwise.render.terminal import assessment_view
 
 PROJECT_ARG = typer.Argument(..., help="Project file (YAML).", show_default=False)
-JSON_OPT = typer.Option(False, "--json", help="Print the result as JSON on stdout.")
 
 
 def register(app: typer.Typer) -> None:
     """Add the project commands to ``app``."""
     app.command("assess")(assess_command)
-    app.command("stages")(stages_command)
     app.command("demo")(demo_command)
 
 
@@ -53,20 +50,6 @@ def print_assessment(result: Assessment) -> None:
         console.print(quote_view(result.quote, title=title))
     for note in result.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
-
-
-@guarded
-def stages_command(json: bool = JSON_OPT) -> None:
-    """The stage profiles of the seeds: purpose, quantity, quality, delivery, cost."""
-    profiles = list(stage_profiles().values())
-    if json:
-        from pydantic import TypeAdapter
-
-        from rampwise.core.model import StageProfile
-
-        print(TypeAdapter(list[StageProfile]).dump_json(profiles).decode())
-    else:
-        console.print(profile_table(profiles))
 
 
 def example_projects() -> list[Path]:

@@ -1,12 +1,15 @@
 """The ``capability`` command: batch consistency from a measurement file.
 
 Thin over :func:`rampwise.quality.batch.analyze_batch`: read the file and the limits,
-analyse, then print a Rich table, the JSON contract (``--json``) or write the HTML
-report (``--report``). User mistakes exit 2 with one line on stderr.
+analyse, then print a Rich table, the JSON contract (``--json``, written with the
+violation lists streamed from their runs, see :meth:`BatchResult.write_json`) or write
+the HTML report (``--report``). On the terminal a chart's flagged points are listed as
+runs (``37–40``), the first 12 of them. User mistakes exit 2 with one line on stderr.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,14 +19,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from rampwise.app.cli._common import console, emit_json, err_console, guarded
+from rampwise.app.cli._common import console, err_console, guarded
 from rampwise.core.errors import InputError
 from rampwise.io.spec_file import load_spec_file
 from rampwise.quality.batch import BatchResult, CharacteristicResult, Verdict, analyze_batch
 from rampwise.quality.capability import SpecLimits
 from rampwise.quality.charts import VariablesChart
 from rampwise.quality.measurements import MeasurementSet, load_measurements
-from rampwise.quality.rules import RuleSet, points_by_rule, rule_label
+from rampwise.quality.rules import RuleSet, rule_label
 from rampwise.quality.specs import SpecTable
 
 VERDICT_STYLE = {
@@ -97,10 +100,9 @@ def _details(c: CharacteristicResult) -> Text:
         text.append(f"; Cp 95% CI {_ci(c.cp_ci)}")
     text.append("\n")
     for chart in c.charts:
-        groups = points_by_rule((v.rule, v.index) for v in chart.violations)
         flagged = "; ".join(
-            f"{rule_label(rule)} at {', '.join(map(str, points))}"
-            for rule, points in groups.items()
+            f"{rule_label(rule)} at {_runs_text(runs)}"
+            for rule, runs in chart.flags.by_rule().items()
         )
         text.append(
             f"  {chart.type.value:>5}: CL {chart.center:.6g}, LCL {chart.lcl:.6g}, "
@@ -117,11 +119,31 @@ def _details(c: CharacteristicResult) -> Text:
     return text
 
 
+SHOWN_RUNS = 12
+"""Runs of flagged points (or missing values) listed on the terminal before "… more"."""
+
+
+def _runs_text(runs: list[tuple[int, int]]) -> str:
+    """``[(35, 35), (37, 40)]`` → ``"35, 37–40"``; after 12 runs, how many points more."""
+    shown = [
+        str(first)
+        if first == last
+        else f"{first}, {last}"
+        if last == first + 1
+        else f"{first}–{last}"
+        for first, last in runs[:SHOWN_RUNS]
+    ]
+    rest = sum(last - first + 1 for first, last in runs[SHOWN_RUNS:])
+    return ", ".join(shown) + (f" … and {rest:,} more points" if rest else "")
+
+
 def _missing_note(measurements: MeasurementSet) -> str | None:
     missing = measurements.missing
     if not missing:
         return None
-    where = ", ".join(f"{m.characteristic} row {m.row}" for m in missing)
+    where = ", ".join(f"{m.characteristic} row {m.row}" for m in missing[:SHOWN_RUNS])
+    more = len(missing) - SHOWN_RUNS
+    where += f" … and {more:,} more" if more > 0 else ""
     return f"{len(missing)} missing value(s) reported and not used: {where}"
 
 
@@ -203,7 +225,9 @@ def capability_command(
         except OSError as err:
             raise InputError("--report", f"cannot write {report}: {err.strerror}") from None
     if json:
-        emit_json(result)
+        result.write_json(sys.stdout)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
         if note:
             err_console.print(f"note: {note}", highlight=False)
         if report is not None:

@@ -9,8 +9,6 @@ mistake in it is refused at once with its row and column.
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -20,6 +18,7 @@ from rampwise.app.store.blobs import SUFFIXES, UnsupportedFileError
 from rampwise.core.checks import require_whole
 from rampwise.core.errors import InputError
 from rampwise.core.model import find_material
+from rampwise.quality.csv_table import CsvTable, read_csv
 
 ARCHIVE_MAX_MEMBERS = 1000
 """Most CAD files one ZIP may hold."""
@@ -129,34 +128,37 @@ def archive_orders(path: Path, members: list[zipfile.ZipInfo]) -> dict[str, Part
             raise InputError(ORDER_SHEET, f"is larger than {ORDER_SHEET_MAX_BYTES} bytes")
         raw = archive.read(sheets[0])
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(ORDER_SHEET, "is not UTF-8 text") from None
-    try:
-        return _read_orders(csv.DictReader(io.StringIO(text, newline="")), members)
-    except csv.Error as err:
-        raise InputError(ORDER_SHEET, f"is not a readable CSV: {err}") from None
+        table = read_csv(raw, field=ORDER_SHEET)
+    except InputError as err:
+        if err.field == ORDER_SHEET:
+            raise
+        raise InputError(ORDER_SHEET, f"{err.field}: {err.message}") from None
+    if table is None:
+        raise InputError(ORDER_SHEET, "needs the columns file and quantity; it is empty")
+    return _read_orders(table, members)
 
 
-def _read_orders(rows: csv.DictReader[str], members: list[zipfile.ZipInfo]) -> dict[str, PartOrder]:
-    columns = {name.strip().lower(): name for name in rows.fieldnames or ()}
+def _read_orders(table: CsvTable, members: list[zipfile.ZipInfo]) -> dict[str, PartOrder]:
+    columns = set(table.keys)
     missing = [c for c in ("file", "quantity") if c not in columns]
     if missing:
         raise InputError(ORDER_SHEET, f"needs the columns file and quantity; missing {missing}")
     models = {PurePath(m.filename).name for m in members}
     orders: dict[str, PartOrder] = {}
-    for number, row in enumerate(rows, start=2):
+    cells = {key: table.text(key) for key in ("file", "quantity", "material") if key in columns}
+    for position, number in enumerate(table.lines.expand().tolist()):
+        row = {key: values[position] for key, values in cells.items()}
         where = f"row {number}"
-        name = PurePath((row[columns["file"]] or "").strip()).name
+        name = PurePath(row["file"]).name
         if name not in models:
             raise InputError(ORDER_SHEET, f"{where}, column 'file': no model {name!r} in the ZIP")
         if name in orders:
             raise InputError(ORDER_SHEET, f"{where}, column 'file': {name!r} is ordered twice")
-        material = (row[columns["material"]] or "").strip() if "material" in columns else ""
+        material = row.get("material", "")
         if material:
             find_material(material, field=f"{ORDER_SHEET}: {where}, column 'material'")
         orders[name] = PartOrder(
-            quantity=_quantity(row[columns["quantity"]], f"{where}, column 'quantity'"),
+            quantity=_quantity(row["quantity"], f"{where}, column 'quantity'"),
             material=material or None,
         )
     return orders
