@@ -23,6 +23,8 @@ References
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -70,3 +72,18 @@ def parallel_call() -> bool:
     if _STATE.allowed:
         note_pool_started()
     return _STATE.allowed
+
+
+@contextmanager
+def serial() -> Iterator[None]:
+    """Make the kernel calls inside the block serially, so that the pool does not start.
+
+    For a process that warms itself up with an analysis before it forks workers (the web
+    jobs' warm worker): its children may then still mesh in parallel.
+    """
+    allowed = _STATE.allowed
+    _STATE.allowed = False
+    try:
+        yield
+    finally:
+        _STATE.allowed = allowed

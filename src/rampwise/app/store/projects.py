@@ -310,6 +310,34 @@ def list_projects(session: Session, *, limit: int = 100, offset: int = 0) -> lis
     ]
 
 
+def project_name(session: Session, *, project_id: int) -> str:
+    """A project's name, without reading its revisions and assessments.
+
+    Raises
+    ------
+    RecordNotFoundError
+        If the project does not exist.
+    """
+    name = session.scalar(select(ProjectRow.name).where(ProjectRow.id == project_id))
+    if name is None:
+        raise RecordNotFoundError("project", project_id)
+    return name
+
+
+def get_revision(session: Session, *, revision_id: int) -> RevisionRecord:
+    """One revision of a project, with its stored file.
+
+    Raises
+    ------
+    RecordNotFoundError
+        If it does not exist.
+    """
+    row = session.get(PartRevisionRow, revision_id, options=[selectinload(PartRevisionRow.file)])
+    if row is None:
+        raise RecordNotFoundError("revision", revision_id)
+    return _revision(row)
+
+
 def list_revisions(session: Session, *, project_id: int) -> list[RevisionRecord]:
     """The revisions of a project, oldest first."""
     rows = session.scalars(

@@ -23,7 +23,7 @@ from fastapi_offline import FastAPIOffline
 
 from rampwise import __version__
 from rampwise.app.store import open_database, prepare_database
-from rampwise.app.web import batch_report, labels, present
+from rampwise.app.web import batch_report, generic, labels, present
 from rampwise.app.web.deps import Services
 from rampwise.app.web.documents import document_schemas
 from rampwise.app.web.errors import install_error_handlers
@@ -55,8 +55,9 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(
         present.TEMPLATE_FILTERS, **labels.TEMPLATE_FILTERS, **batch_report.TEMPLATE_FILTERS
     )
-    env.tests.update(present.TEMPLATE_TESTS)
-    env.globals.update(present.TEMPLATE_GLOBALS, **batch_report.TEMPLATE_GLOBALS)
+    env.globals.update(
+        present.TEMPLATE_GLOBALS, **generic.TEMPLATE_GLOBALS, **batch_report.TEMPLATE_GLOBALS
+    )
     return templates
 
 

@@ -18,7 +18,7 @@ from pydantic_core import to_jsonable_python
 from rampwise.api import Assessment
 from rampwise.app.store.history import price_at, readiness_text, target_quantity
 from rampwise.app.web import charts
-from rampwise.core.model import PROFILE_ASPECTS, AreaStatus
+from rampwise.core.model import PROFILE_ASPECTS, AreaStatus, StageProfile
 from rampwise.core.units import quantity_text, size_text, sizes_text, tolerance_text
 from rampwise.render.lengths import characteristic_limit
 from rampwise.render.part_ranges import ranges_text
@@ -103,30 +103,6 @@ def money(value: Any, currency: str = "") -> str:
     return f"{currency} {value:,.2f}".strip()
 
 
-def is_scalar(value: Any) -> bool:
-    """True for text, numbers, booleans and None."""
-    return value is None or isinstance(value, str | int | float | bool)
-
-
-def is_mapping(value: Any) -> bool:
-    """True for a JSON object."""
-    return isinstance(value, Mapping)
-
-
-def is_rows(value: Any) -> bool:
-    """True for a non-empty list of JSON objects (shown as a table)."""
-    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
-
-
-def columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Columns of a table of rows: every key, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for row in rows:
-        for key in row:
-            seen.setdefault(key, None)
-    return list(seen)
-
-
 def plain(value: Any) -> Any:
     """A model (or anything holding models) as its JSON values, for the generic renderer."""
     return to_jsonable_python(value)
@@ -185,9 +161,23 @@ def drivers_chart(quote: Quote) -> Markup:
     return charts.drivers_svg(rows, currency=quote.currency)
 
 
-def driver_names(quote: Quote) -> list[str]:
-    """The price buckets of the quantity breaks, overhead and margin last (none without)."""
-    return list(type(quote.breaks[0].drivers).model_fields) if quote.breaks else []
+def driver_rows(quote: Quote) -> list[tuple[str, list[float]]]:
+    """Each price bucket with its cost in every quantity break [currency/piece].
+
+    Buckets in the model's order, overhead and margin last; none without breaks.
+    """
+    if not quote.breaks:
+        return []
+    drivers = [row.drivers for row in quote.breaks]
+    return [
+        (name, [getattr(bucket, name) for bucket in drivers])
+        for name in type(drivers[0]).model_fields
+    ]
+
+
+def profile_rows(profile: StageProfile) -> list[tuple[str, str]]:
+    """A stage profile's comparison aspects with what each says, in the seeds' order."""
+    return [(aspect, getattr(profile, aspect)) for aspect in PROFILE_ASPECTS]
 
 
 def quote_details(quote: Quote) -> dict[str, Any]:
@@ -264,11 +254,7 @@ TEMPLATE_FILTERS = {
 }
 """Filters every template may use."""
 
-TEMPLATE_TESTS = {"scalar": is_scalar, "mapping_value": is_mapping, "rows": is_rows}
-"""Tests every template may use."""
-
 TEMPLATE_GLOBALS = {
-    "columns": columns,
     "sections": sections,
     "passed_areas": passed_areas,
     "readiness_text": readiness_text,
@@ -276,7 +262,8 @@ TEMPLATE_GLOBALS = {
     "quote_details": quote_details,
     "inspection_details": inspection_details,
     "drivers_chart": drivers_chart,
-    "driver_names": driver_names,
+    "driver_rows": driver_rows,
+    "profile_rows": profile_rows,
     "price_at": price_at,
     "target_quantity": target_quantity,
     "profile_fields": PROFILE_ASPECTS,

@@ -2,23 +2,21 @@
 
 :func:`run_job` is the one entry point, for the in-process pool and for RQ workers
 alike. The heavy step of each job (reading CAD, assessing, computing a batch report)
-runs in a child process through :func:`run_limited`, which kills it at the configured
-analysis time limit. Results are stored in the same transaction that marks the job
-done, so a failed job leaves nothing half-written.
+runs in a job process through :func:`run_limited`, forked from a warm worker that
+imported the analysis stack once, and killed at the configured analysis time limit.
+Results are stored in the same transaction that marks the job done, so a failed job
+leaves nothing half-written.
 """
 
 from __future__ import annotations
 
 import enum
-import json
 import logging
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path, PurePath
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rampwise.app.store import (
     Database,
@@ -39,8 +37,12 @@ from rampwise.app.store import (
 from rampwise.app.store.blobs import Blob, blob_path
 from rampwise.app.web.archive import CAD_KINDS, PartOrder, archive_members, archive_orders
 from rampwise.app.web.rfq import rfq_line, rfq_totals
+from rampwise.app.web.warm import call_in_child
 from rampwise.core.errors import InputError, RampwiseError
 from rampwise.io.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from rampwise.geometry import Limits
 
 T = TypeVar("T")
 
@@ -66,18 +68,20 @@ class AnalysisTimeoutError(RampwiseError):
 
 
 def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str) -> T:
-    """Run ``func(*args)`` in a fresh Python process and return its result within ``timeout_s``.
+    """Run ``func(*args)`` in a job process and return its result within ``timeout_s``.
 
-    The child (:mod:`rampwise.app.web.child`) gets the arguments and answers as JSON, so
-    ``func`` must be a module-level function taking and returning JSON values. A fresh
-    interpreter (not a fork) keeps native libraries' state out of the server process.
+    The job process is forked from the warm worker, which imported the analysis stack
+    once (:mod:`rampwise.app.web.warm`), so a job pays for its own work, not for
+    importing; it never shares the server process's memory or native-library state,
+    and whatever it allocates is released when it exits.
 
     Parameters
     ----------
     func
-        A module-level function (imported again in the child).
+        A module-level function taking and returning JSON values.
     timeout_s
-        Time limit [s]; the child is killed when it passes.
+        Time limit [s]; the job process, and any process it started, is killed when it
+        passes.
     label
         What is analysed, for the messages.
 
@@ -90,28 +94,17 @@ def run_limited(func: Callable[..., T], *args: Any, timeout_s: float, label: str
     RampwiseError
         If the child failed otherwise or died.
     """
-    request = json.dumps({"function": f"{func.__module__}:{func.__qualname__}", "args": args})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rampwise.app.web.child"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        out, err = process.communicate(request.encode(), timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
+    end = call_in_child(func, args, timeout_s=timeout_s)
+    if end.timed_out:
         raise AnalysisTimeoutError(
             f"analysis of {label} exceeded the time limit of {timeout_s:g} s"
-        ) from None
-    try:
-        answer = json.loads(out)
-    except ValueError:
-        log.warning("analysis child of %s said: %s", label, err.decode(errors="replace")[-2000:])
-        raise RampwiseError(
-            f"analysis of {label} stopped unexpectedly (exit code {process.returncode})"
-        ) from None
+        )
+    answer = end.answer
+    if answer is None:
+        log.warning(
+            "analysis child of %s ended without an answer (exit code %s)", label, end.exit_code
+        )
+        raise RampwiseError(f"analysis of {label} stopped unexpectedly (exit code {end.exit_code})")
     if answer["outcome"] == "ok":
         result: T = answer["value"]
         return result
@@ -140,7 +133,7 @@ def compute_geometry(path: str, unit: str | None = None) -> dict[str, Any]:
     """
     from rampwise.geometry import analyze, with_mesh_unit
 
-    return analyze(with_mesh_unit(path, unit)).model_dump(mode="json")
+    return analyze(with_mesh_unit(path, unit), limits=_in_job_limits()).model_dump(mode="json")
 
 
 def compute_assessment(
@@ -172,13 +165,31 @@ def compute_assessment(
     """
     from rampwise.api import Evidence, assess
     from rampwise.app.web.evidence import evidence_from_json
+    from rampwise.geometry import analyze
     from rampwise.io.project_file import project_from_mapping, with_cad
 
     project = project_from_mapping(document)
+    geometry = None
     if cad_path is not None:
         project = with_cad(project, cad_path, unit=unit or document.get("unit"))
+        assert project.part.cad is not None
+        geometry = analyze(
+            project.part.cad, metal=project.part.material.metal, limits=_in_job_limits()
+        )
     known = evidence_from_json(evidence) or Evidence()
-    return assess(project, evidence=known).model_dump(mode="json")
+    return assess(project, evidence=known, geometry=geometry).model_dump(mode="json")
+
+
+def _in_job_limits() -> Limits:
+    """Limits of a CAD analysis inside a job process: the file size limit, no time limit.
+
+    The job process is itself time-limited and apart from the server (:func:`run_limited`),
+    so the analysis runs in it rather than in a worker process of its own, a second
+    fork of a kernel-sized process per part.
+    """
+    from rampwise.geometry import Limits
+
+    return Limits(time_limit_s=None)
 
 
 # --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from rampwise.app.store import FileKind, get_assessment, get_job, get_project, list_revisions
+from rampwise.app.store import FileKind, get_assessment, get_job, get_revision, project_name
 from rampwise.app.store.blobs import kind_from_name
 from rampwise.app.web.deps import CurrentToken, Reader, ReadSession, ServicesDep, Writer
 from rampwise.app.web.documents import parse_project
@@ -121,15 +121,14 @@ def result_page(
 ) -> HTMLResponse:
     """The result: stage and why, readiness lights, price ladder, findings, route, plan."""
     record = get_assessment(session, assessment_id=assessment_id)
-    project = get_project(session, project_id=record.project_id)
-    revision = next(
-        r
-        for r in list_revisions(session, project_id=record.project_id)
-        if r.id == record.revision_id
-    )
     return render(
         request,
         "result.html",
-        {"record": record, "result": record.result, "project": project, "revision": revision},
+        {
+            "record": record,
+            "result": record.result,
+            "project_name": project_name(session, project_id=record.project_id),
+            "revision": get_revision(session, revision_id=record.revision_id),
+        },
         token=token,
     )
