@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from rampwise import __version__
 from rampwise.app.store.blobs import Blob
 from rampwise.app.store.database import RecordNotFoundError
-from rampwise.app.store.projects import save_file, stored_file_record
+from rampwise.app.store.projects import project_row, save_file, stored_file_record
 from rampwise.app.store.records import BatchRecord, MeasuredValue, ResultJSON
-from rampwise.app.store.tables import MeasurementBatchRow, MeasurementValueRow, ProjectRow
+from rampwise.app.store.tables import MeasurementBatchRow, MeasurementValueRow
 
 
 def create_batch(
@@ -44,8 +44,8 @@ def create_batch(
     RecordNotFoundError
         If ``project_id`` names no project.
     """
-    if project_id is not None and session.get(ProjectRow, project_id) is None:
-        raise RecordNotFoundError("project", project_id)
+    if project_id is not None:
+        project_row(session, project_id)
     if file is not None:
         save_file(session, blob=file)
     row = MeasurementBatchRow(

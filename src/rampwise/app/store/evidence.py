@@ -32,10 +32,9 @@ from rampwise import __version__
 from rampwise.api import Evidence
 from rampwise.app.store.assessments import StoredResultError
 from rampwise.app.store.blobs import Blob
-from rampwise.app.store.database import RecordNotFoundError
-from rampwise.app.store.projects import save_file, stored_file_record
+from rampwise.app.store.projects import project_row, save_file, stored_file_record
 from rampwise.app.store.records import GaugeStudyRecord
-from rampwise.app.store.tables import GaugeStudyRow, MeasurementBatchRow, ProjectRow
+from rampwise.app.store.tables import GaugeStudyRow, MeasurementBatchRow
 from rampwise.quality.batch import BatchResult
 from rampwise.quality.msa import GaugeRRResult
 
@@ -72,8 +71,7 @@ def create_gauge_study(
     RecordNotFoundError
         If the project does not exist.
     """
-    if session.get(ProjectRow, project_id) is None:
-        raise RecordNotFoundError("project", project_id)
+    project_row(session, project_id)
     if file is not None:
         save_file(session, blob=file)
     row = GaugeStudyRow(
@@ -97,8 +95,7 @@ def list_gauge_studies(session: Session, *, project_id: int) -> list[GaugeStudyR
     RecordNotFoundError
         If the project does not exist.
     """
-    if session.get(ProjectRow, project_id) is None:
-        raise RecordNotFoundError("project", project_id)
+    project_row(session, project_id)
     rows = session.scalars(
         select(GaugeStudyRow)
         .where(GaugeStudyRow.project_id == project_id)

@@ -61,6 +61,20 @@ def save_file(session: Session, *, blob: Blob) -> StoredFile:
     return stored_file_record(row)
 
 
+def project_row(session: Session, project_id: int, *, lock: bool = False) -> ProjectRow:
+    """The project's row; ``lock`` takes it ``FOR UPDATE`` (a revision is being added).
+
+    Raises
+    ------
+    RecordNotFoundError
+        If the project does not exist.
+    """
+    row = session.get(ProjectRow, project_id, with_for_update=lock)
+    if row is None:
+        raise RecordNotFoundError("project", project_id)
+    return row
+
+
 def create_project(
     session: Session,
     *,
@@ -123,9 +137,7 @@ def add_revision(
         As for :func:`create_project`.
     """
     assessment = assessment_of(result)
-    row = session.get(ProjectRow, project_id, with_for_update=True)
-    if row is None:
-        raise RecordNotFoundError("project", project_id)
+    row = project_row(session, project_id, lock=True)
     revision = _add_revision_rows(
         session, project=row, document=document, assessment=assessment, file=file
     )
@@ -184,9 +196,7 @@ def add_assessment(
     """
     assessment = assessment_of(result)
     stored = stored_json(assessment)
-    project = session.get(ProjectRow, project_id, with_for_update=True)
-    if project is None:
-        raise RecordNotFoundError("project", project_id)
+    project = project_row(session, project_id, lock=True)
     revision_id = session.scalar(
         select(PartRevisionRow.id)
         .where(PartRevisionRow.project_id == project_id)
@@ -252,9 +262,7 @@ def get_project(session: Session, *, project_id: int) -> ProjectDetail:
     RecordNotFoundError
         If the project does not exist.
     """
-    row = session.get(ProjectRow, project_id)
-    if row is None:
-        raise RecordNotFoundError("project", project_id)
+    row = project_row(session, project_id)
     revisions = list_revisions(session, project_id=project_id)
     latest = session.scalars(
         select(AssessmentRow)
@@ -357,8 +365,7 @@ def project_history(session: Session, *, project_id: int) -> list[HistoryEntry]:
     RecordNotFoundError
         If the project does not exist.
     """
-    if session.get(ProjectRow, project_id) is None:
-        raise RecordNotFoundError("project", project_id)
+    project_row(session, project_id)
     assessments: dict[int, AssessmentRecord] = {}
     for row in session.scalars(
         select(AssessmentRow)
