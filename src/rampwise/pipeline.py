@@ -500,16 +500,19 @@ class Plan:
         (:func:`rampwise.rules.tolerance_opening.open_tolerance`): a what-if plan of its
         own, made only for such a tolerance.
         """
+        candidates = {str(c.id) for c in self.project.part.characteristics if openable(c)}
+        if not candidates:  # nothing to open: no production route is planned for it
+            return ()
         stage = Stage.MASS_PRODUCTION
         route = self._route_unpriced(stage)
-        by_id = {str(c.id): c for c in self.project.part.characteristics}
         tight = [
             r
             for r in route.characteristics
-            if r.id in route.tight_characteristics and openable(by_id[r.id])
+            if r.id in route.tight_characteristics and r.id in candidates
         ]
         target = self.project.cost_target
         quantity = target.at_quantity if target is not None else self.project.quantity
+        price = self._unit_price(quantity, stage) if tight and self.priceable else None
         openings = []
         for row in tight:
             what_if = Plan(
@@ -524,11 +527,7 @@ class Plan:
             )
             if opened.tolerance_mm is None or row.tolerance_mm is None:
                 continue  # no general tolerance to open to
-            saving = (
-                self._unit_price(quantity, stage) - what_if._unit_price(quantity, stage)
-                if self.priceable
-                else None
-            )
+            saving = None if price is None else price - what_if._unit_price(quantity, stage)
             openings.append(
                 ToleranceOpening(
                     id=row.id,
