@@ -16,7 +16,7 @@ import pytest
 from rampwise.api import open_plan
 from rampwise.core.model import AreaStatus, CostTarget, Project, ReadinessArea, Stage
 from rampwise.io.project_file import load_project
-from rampwise.rules.tolerance_opening import open_tolerance
+from rampwise.rules.tolerance_opening import ToleranceOpening, open_tolerance
 from support import TODAY
 
 
@@ -87,3 +87,21 @@ def test_a_cost_target_names_the_opening_and_its_saving(examples_dir: Path) -> N
     assert area.status is AreaStatus.FAIL
     assert area.action is not None
     assert f"open #2 Mounting hole (−{opening.saving_per_part:.2f} USD)" in area.action
+
+
+def test_an_opening_names_its_operations_in_words() -> None:
+    opening = ToleranceOpening(
+        id="3",
+        name="Overall length",
+        tolerance_mm=0.02,
+        operations=("grinding_surface",),
+        opened_mm=0.6,
+        opened_source="ISO 2768-m",
+        still_needs=("grinding_surface",),
+        quantity=500,
+        saving_per_part=0.04,
+        currency="USD",
+    )
+    words = opening.describe()
+    assert "needs surface grinding" in words and "still need surface grinding" in words
+    assert "grinding_surface" not in words

@@ -25,6 +25,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from rampwise.core.model import Characteristic, CharacteristicKind, Project
+from rampwise.rules.process_capability import in_words
 
 __all__ = ["ToleranceOpening", "open_tolerance", "openable"]
 
@@ -108,10 +109,11 @@ class ToleranceOpening(BaseModel):
 
     def describe(self) -> str:
         """The finding in one sentence: what it needs, what opening it gives and saves."""
-        needs = ", ".join(self.operations) or "a process the catalog lacks"
+        needs = ", ".join(map(in_words, self.operations)) or "a process the catalog lacks"
         opened = f"{self.opened_source} ({self.opened_mm:.4g} mm)"
         if self.still_needs:
-            effect = f"opened to {opened} it would still need {', '.join(self.still_needs)}"
+            still = ", ".join(map(in_words, self.still_needs))
+            effect = f"opened to {opened} it would still need {still}"
         else:
             effect = f"opened to {opened} the base process holds it"
         saving = (
